@@ -1,0 +1,7 @@
+"""The JSON API (contract: shared/api-contract.md): bearer tokens, JSON in and out."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+from app.api import errors, phone_numbers  # noqa: E402, F401  (routes register on import)

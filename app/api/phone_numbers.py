@@ -1,0 +1,108 @@
+"""The three documented endpoints: search, purchase, list."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import request
+
+from app.api import bp
+from app.api.auth import api_user, token_required
+from app.errors import ValidationFailed
+from app.models import PhoneNumber, utcnow
+from app.numbers import service
+from app.numbers.validation import parse_purchase, parse_search_filters
+
+
+@bp.post("/phone-numbers/search")
+@token_required
+def search():
+    body = _json_body()
+    if "filters" not in body:
+        raise ValidationFailed({"filters": "Filters are required."})
+    result = service.search_numbers(parse_search_filters(body["filters"]))
+    numbers = [
+        {
+            "phoneNumber": n.phone_number,
+            "monthlyPrice": n.monthly_price,
+            "setupPrice": n.setup_price,
+            "features": list(n.features),
+        }
+        for n in result.numbers
+    ]
+    return {"success": True, "numbers": numbers, "provider": result.provider, "count": len(numbers)}
+
+
+@bp.post("/phone-numbers/purchase")
+@token_required
+def purchase():
+    order = parse_purchase(_json_body())
+    bought = service.purchase_number(
+        api_user(), order.team_id, order.phone_number, order.connection_id
+    )
+    number = bought.number
+    return {
+        "success": True,
+        "phoneNumber": {
+            "id": number.id,
+            "phone_number": number.phone_number,
+            "provider_number_id": number.provider_number_id,
+            "status": number.effective_status(),
+            "is_trial": number.is_trial,
+            "trial_expires_at": iso(number.trial_expires_at),
+            "message": _purchase_message(number.status),
+        },
+        "eligibility": bought.eligibility,
+    }
+
+
+@bp.get("/phone-numbers/purchase")
+@token_required
+def list_numbers():
+    team_id = request.args.get("teamId", "")
+    if not team_id:
+        raise ValidationFailed({"teamId": "Team id is required."})
+    numbers = service.list_numbers(api_user(), team_id)
+    now = utcnow()
+    rows = [_number_row(n, now) for n in numbers]
+    return {"success": True, "numbers": rows, "count": len(rows)}
+
+
+def _number_row(number: PhoneNumber, now: datetime) -> dict[str, Any]:
+    assistant, buyer = number.assistant, number.created_by
+    return {
+        "id": number.id,
+        "phone_number": number.phone_number,
+        "provider": number.provider,
+        "status": number.effective_status(now),
+        "is_trial": number.is_trial,
+        "trial_expires_at": iso(number.trial_expires_at),
+        "assistant_id": assistant.id if assistant else None,
+        "assistant_name": assistant.name if assistant else None,
+        "created_by_email": buyer.email if buyer else None,
+        "created_by_name": buyer.name if buyer else None,
+        "created_at": iso(number.created_at),
+    }
+
+
+def _purchase_message(status: str) -> str:
+    if status == "pending":
+        return "Phone number ordered; the provider is still completing the order"
+    return "Phone number purchased successfully"
+
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(body, dict):
+        raise ValidationFailed(
+            {}, "The body must be a JSON object sent with Content-Type: application/json."
+        )
+    return body
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 UTC with a Z, to the second (the contract's timestamps)."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,54 @@
+"""Configuration read from the environment (a .env file is honoured by `flask`)."""
+
+import os
+import secrets
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'phonenumbers.db'}"
+    # Heroku-style URLs name the old driver; we ship psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Config:
+    SECRET_KEY = None  # filled lazily in create_app so tests never touch instance/
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    PHONE_PROVIDER = os.environ.get("PHONE_PROVIDER", "sandbox")
+    TELNYX_API_KEY = os.environ.get("TELNYX_API_KEY")
+    TELNYX_API_BASE = os.environ.get("TELNYX_API_BASE", "https://api.telnyx.com/v2")
+    TELNYX_CONNECTION_ID = os.environ.get("TELNYX_CONNECTION_ID")
+    # Seconds a purchase waits for Telnyx to settle an order before answering "pending".
+    TELNYX_ORDER_WAIT = float(os.environ.get("TELNYX_ORDER_WAIT", "3"))
+    MAX_CONTENT_LENGTH = 64 * 1024
+    TESTING = False
+
+    @staticmethod
+    def secret_key() -> str:
+        return _secret_key()
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    PHONE_PROVIDER = "sandbox"
+    WTF_CSRF_ENABLED = True

@@ -1,0 +1,1 @@
+"""Phone numbers: searching, buying and listing them."""

@@ -1,0 +1,238 @@
+"""The rules for searching, buying and listing numbers: the API and the pages both call these."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import phonenumbers
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts import team_for_user
+from app.errors import NumberUnavailable, PlanLimitReached, ProviderFailed, ProviderTimedOut
+from app.extensions import db
+from app.models import HELD_STATUSES, PhoneNumber, Team, User, utcnow
+from app.numbers.queries import held_count, held_numbers, team_numbers
+from app.plans import get_plan
+from app.providers import current_provider
+from app.providers.base import (
+    LOCAL,
+    TOLL_FREE,
+    AvailableNumber,
+    OrderResult,
+    ProviderError,
+    ProviderNumberUnavailable,
+    ProviderTimeout,
+    SearchFilters,
+)
+
+log = logging.getLogger(__name__)
+# Pending orders settled while listing, at most, so a list never waits on many provider calls.
+SETTLE_ON_LIST = 5
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    numbers: list[AvailableNumber]
+    provider: str
+
+
+@dataclass(frozen=True)
+class Purchase:
+    number: PhoneNumber
+    eligibility: dict[str, Any]
+
+
+def eligibility(team: Team, now: datetime | None = None) -> dict[str, Any]:
+    """The contract's eligibility object: how many numbers the team holds and may hold."""
+    plan = get_plan(team.plan)
+    return {
+        "currentCount": held_count(team.id, now),
+        "maxAllowed": plan.max_numbers,
+        "hasSubscription": plan.has_subscription,
+        "planName": plan.name,
+    }
+
+
+def search_numbers(filters: SearchFilters) -> SearchResult:
+    """Available numbers from the provider, less any number held on this platform."""
+    provider = current_provider()
+    try:
+        offered = provider.search(filters)
+    except ProviderError as error:
+        raise _service_error(error) from error
+    taken = held_numbers([n.phone_number for n in offered])
+    return SearchResult([n for n in offered if n.phone_number not in taken], provider.name)
+
+
+def purchase_number(
+    user: User, team_id: str, phone_number: str, connection_id: str | None = None
+) -> Purchase:
+    """Buy a number for a team, within its plan; nothing is held if the provider refuses."""
+    team = team_for_user(user, team_id)
+    provider = current_provider()
+    connection_id = connection_id or _default_connection_id()
+    number = _reserve(team, user, phone_number, connection_id, provider.name)
+    try:
+        result = provider.order(
+            phone_number, connection_id=connection_id, customer_reference=number.customer_reference
+        )
+    except ProviderError as error:
+        _discard(number)
+        raise _service_error(error) from error
+    _settle(number, result)
+    return Purchase(number, eligibility(team))
+
+
+def list_numbers(user: User, team_id: str) -> list[PhoneNumber]:
+    """The team's numbers, newest first; a few pending orders are settled on the way."""
+    team = team_for_user(user, team_id)
+    numbers = team_numbers(team.id)
+    pending = [n for n in numbers if n.status == "pending" and n.provider_order_id]
+    gone = {n.id for n in pending[:SETTLE_ON_LIST] if settle_pending(n) == "gone"}
+    return [n for n in numbers if n.id not in gone] if gone else numbers
+
+
+def settle_pending(number: PhoneNumber) -> str:
+    """Ask the provider how a pending order ended: active, still pending, or gone."""
+    provider = current_provider()
+    try:
+        if number.provider_order_id:
+            result = provider.check_order(number.provider_order_id, number.phone_number)
+        else:
+            # No order id: the process died between reserving and ordering, or the order
+            # timed out. The provider's own list of owned numbers is the truth.
+            owned_id = provider.find_owned(number.phone_number)
+            result = OrderResult("active", owned_id) if owned_id else None
+    except ProviderNumberUnavailable:
+        result = None
+    except ProviderError as error:
+        log.warning("could not settle %s: %s", number.id, error.message)
+        return "pending"
+    if result is None:
+        _discard(number)
+        return "gone"
+    _settle(number, result)
+    return number.status
+
+
+def _reserve(
+    team: Team, user: User, phone_number: str, connection_id: str | None, provider: str
+) -> PhoneNumber:
+    """Check the plan and hold the number as pending, in one short transaction.
+
+    The team row is locked only here, not across the provider call, so purchases for
+    one team serialise on the check-and-insert and nothing else.
+    """
+    now = utcnow()
+    _lock_team(team.id)
+    db.session.refresh(team)
+    plan = get_plan(team.plan)
+    if plan.trial_length and team.trial_used_at is not None:
+        db.session.rollback()
+        raise PlanLimitReached(
+            "This team has used its free trial number. Subscribe to a plan to buy numbers.",
+            eligibility(team, now),
+        )
+    if held_count(team.id, now) >= plan.max_numbers:
+        db.session.rollback()
+        raise PlanLimitReached(_limit_message(plan.name, plan.max_numbers), eligibility(team, now))
+    holder = db.session.scalar(
+        sa.select(PhoneNumber.team_id).where(
+            PhoneNumber.phone_number == phone_number, PhoneNumber.status.in_(HELD_STATUSES)
+        )
+    )
+    if holder is not None:
+        db.session.rollback()
+        whose = "your team" if holder == team.id else "another team on this platform"
+        raise NumberUnavailable(f"{phone_number} is already held by {whose}.")
+
+    parsed = phonenumbers.parse(phone_number)
+    is_toll_free = phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.TOLL_FREE
+    number = PhoneNumber(
+        team_id=team.id,
+        phone_number=phone_number,
+        provider=provider,
+        customer_reference=f"pnr_{uuid.uuid4().hex}",
+        number_type=TOLL_FREE if is_toll_free else LOCAL,
+        country_code=phonenumbers.region_code_for_number(parsed) or "",
+        status="pending",
+        is_trial=plan.trial_length is not None,
+        trial_expires_at=now + plan.trial_length if plan.trial_length else None,
+        features=[],
+        connection_id=connection_id,
+        created_by_id=user.id,
+        created_at=now,
+    )
+    db.session.add(number)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another team reserved the same number a moment ago (the partial unique index).
+        db.session.rollback()
+        raise NumberUnavailable(f"{phone_number} was just taken on this platform.") from None
+    return number
+
+
+def _lock_team(team_id: str) -> None:
+    # An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so one
+    # statement serialises concurrent purchases for a team on both.
+    db.session.execute(
+        sa.update(Team).where(Team.id == team_id).values(purchase_seq=Team.purchase_seq + 1)
+    )
+
+
+def _settle(number: PhoneNumber, result: OrderResult) -> None:
+    now = utcnow()
+    number.status = "active" if result.status == "active" else "pending"
+    number.provider_number_id = result.provider_number_id or number.provider_number_id
+    number.provider_order_id = result.order_id or number.provider_order_id
+    if result.monthly_price is not None:
+        number.monthly_price = Decimal(result.monthly_price)
+    if result.setup_price is not None:
+        number.setup_price = Decimal(result.setup_price)
+    if result.features:
+        number.features = list(result.features)
+    if number.is_trial:
+        # The trial runs from the purchase, and the team's one trial is now spent.
+        number.trial_expires_at = now + get_plan("free").trial_length
+        db.session.execute(
+            sa.update(Team)
+            .where(Team.id == number.team_id, Team.trial_used_at.is_(None))
+            .values(trial_used_at=now)
+        )
+    db.session.commit()
+
+
+def _discard(number: PhoneNumber) -> None:
+    """Drop a reservation the provider did not fill, so nothing is held that was not bought."""
+    db.session.rollback()
+    db.session.delete(number)
+    db.session.commit()
+
+
+def _limit_message(plan_name: str, max_numbers: int) -> str:
+    noun = "number" if max_numbers == 1 else "numbers"
+    return (
+        f"The {plan_name} plan allows {max_numbers} {noun} and this team has reached it. "
+        "Upgrade the plan or release a number to buy another."
+    )
+
+
+def _service_error(error: ProviderError) -> Exception:
+    if isinstance(error, ProviderNumberUnavailable):
+        return NumberUnavailable(error.message)
+    if isinstance(error, ProviderTimeout):
+        return ProviderTimedOut(error.message)
+    return ProviderFailed(error.message)
+
+
+def _default_connection_id() -> str | None:
+    from flask import current_app
+
+    return current_app.config.get("TELNYX_CONNECTION_ID")
