@@ -1,0 +1,36 @@
+"""Small helpers shared by the API tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SEARCH = "/api/phone-numbers/search"
+PURCHASE = "/api/phone-numbers/purchase"
+
+
+def search(client, member, **filters: Any):
+    filters.setdefault("countryCode", "US")
+    return client.post(SEARCH, json={"filters": filters}, headers=member.headers)
+
+
+def buy(client, member, phone_number: str, team_id: str | None = None, **extra: Any):
+    body = {"phoneNumber": phone_number, "teamId": team_id or member.team_id, **extra}
+    return client.post(PURCHASE, json=body, headers=member.headers)
+
+
+def listed(client, member, team_id: str | None = None):
+    return client.get(PURCHASE, query_string={"teamId": team_id or member.team_id}, headers=member.headers)
+
+
+def sandbox_number(area: str, index: int) -> str:
+    """The sandbox's index-th number in a US/CA area code (555-0100 onwards)."""
+    return f"+1{area}55501{index:02d}"
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["success"] is False
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    return body
