@@ -19,7 +19,9 @@ def buy(client, member, phone_number: str, team_id: str | None = None, **extra: 
 
 
 def listed(client, member, team_id: str | None = None):
-    return client.get(PURCHASE, query_string={"teamId": team_id or member.team_id}, headers=member.headers)
+    return client.get(
+        PURCHASE, query_string={"teamId": team_id or member.team_id}, headers=member.headers
+    )
 
 
 def sandbox_number(area: str, index: int) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import re
 import time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -37,33 +39,34 @@ def _nothing_sent(exc: requests.RequestException) -> bool:
 
 def _money(value: Any) -> str:
     try:
-        amount = Decimal(str(value)) if value not in (None, "") else Decimal(0)
+        amount = Decimal(str(value or 0))
     except InvalidOperation:
-        amount = Decimal(0)
-    if not amount.is_finite():
-        amount = Decimal(0)
-    return str(amount.quantize(_CENT, rounding=ROUND_HALF_UP))
+        return "0.00"
+    return str(amount.quantize(_CENT, rounding=ROUND_HALF_UP)) if amount.is_finite() else "0.00"
 
 
 def _digits(phone_number: Any) -> str:
     return "".join(ch for ch in str(phone_number or "") if ch.isdigit())
 
 
+def _lower(value: Any) -> str:
+    return str(value or "").lower()
+
+
+def _sentence(start: str, detail: str) -> str:
+    return start + (f": {detail}." if detail else ".")
+
+
 def _available(item: Any) -> AvailableNumber | None:
     """One search result, or None for best-effort matches and records without a number."""
-    if not isinstance(item, dict) or str(item.get("best_effort")).lower() == "true":
+    if not isinstance(item, dict) or _lower(item.get("best_effort")) == "true":
         return None
     number = item.get("phone_number")
     if not isinstance(number, str) or not number:
         return None
-    cost = item.get("cost_information")
-    cost = cost if isinstance(cost, dict) else {}
-    raw_features = item.get("features")
-    features = tuple(
-        f["name"] if isinstance(f, dict) else f
-        for f in (raw_features if isinstance(raw_features, list) else [])
-        if isinstance(f, str) or (isinstance(f, dict) and isinstance(f.get("name"), str))
-    )
+    cost = item.get("cost_information") if isinstance(item.get("cost_information"), dict) else {}
+    names = [f.get("name") for f in item.get("features") or [] if isinstance(f, dict)]
+    features = tuple(name for name in names if isinstance(name, str))
     return AvailableNumber(
         number, _money(cost.get("monthly_cost")), _money(cost.get("upfront_cost")), features
     )
@@ -105,8 +108,6 @@ class TelnyxProvider:
     def close(self) -> None:
         self._session.close()
 
-    # -- the Provider interface --------------------------------------------------------
-
     def search(self, filters: SearchFilters) -> list[AvailableNumber]:
         # Built by hand: Telnyx silently ignores filters written without brackets.
         params = {
@@ -139,42 +140,27 @@ class TelnyxProvider:
             deadline = time.monotonic() + self.order_wait
             order = self._find_order(customer_reference, deadline)
             if order is None:
-                raise ProviderTimeout(
-                    f"Telnyx did not confirm the order for {phone_number} in time."
-                ) from exc
-            return self._settle(order, phone_number, deadline)
-        deadline = time.monotonic() + self.order_wait
-        if response.status_code in (409, 422) or (
-            response.status_code == 400 and _UNAVAILABLE_WORDS.search(self._detail(response))
-        ):
-            detail = self._detail(response)
-            raise ProviderNumberUnavailable(
-                f"Telnyx cannot sell {phone_number}" + (f": {detail}." if detail else ".")
-            )
-        try:
-            order = self._order(self._body(response))
-        except ProviderError:
-            # A 5xx or a garbled 2xx may still have placed the order: check once.
-            if response.status_code < 500 and not response.ok:
-                raise
-            order = self._find_order(customer_reference, time.monotonic())
-            if order is None:
-                raise
+                message = f"Telnyx did not confirm the order for {phone_number} in time."
+                raise ProviderTimeout(message) from exc
+        else:
+            deadline = time.monotonic() + self.order_wait
+            order = self._placed_order(response, phone_number, customer_reference)
         return self._settle(order, phone_number, deadline)
 
     def check_order(self, order_id: str, phone_number: str) -> OrderResult:
-        order = self._order(self._get(f"/number_orders/{quote(order_id, safe='')}"))
+        order = self._order_by_id(order_id)
         return self._settle(order, phone_number, deadline=0.0)
 
     def find_owned(self, phone_number: str) -> str | None:
         digits = _digits(phone_number)
         # Whether Telnyx accepts the "+" in this filter is unconfirmed: try both spellings.
         for spelling in (f"+{digits}", digits):
-            for record in self._list(self._get("/phone_numbers", {"filter[phone_number]": spelling})):
+            records = self._list(self._get("/phone_numbers", {"filter[phone_number]": spelling}))
+            for record in records:
                 if (
                     isinstance(record, dict)
                     and _digits(record.get("phone_number")) == digits
-                    and str(record.get("status", "")).lower() != "deleted"
+                    and _lower(record.get("status")) != "deleted"
                     and record.get("id")
                 ):
                     return str(record["id"])
@@ -192,10 +178,10 @@ class TelnyxProvider:
                 check = self._get_response(path)
                 if check.status_code == 404:
                     return
-                record = self._body(check).get("data")
+                record = self._body(check)["data"]
             except ProviderError:
                 record = None
-            if isinstance(record, dict) and str(record.get("status", "")).lower() == "deleted":
+            if isinstance(record, dict) and _lower(record.get("status")) == "deleted":
                 return
             raise ProviderTimeout(
                 f"Telnyx did not confirm the release of number {provider_number_id} in time."
@@ -203,19 +189,35 @@ class TelnyxProvider:
         if response.status_code != 404 and not response.ok:
             self._body(response)  # raises the mapped error
 
-    # -- orders ------------------------------------------------------------------------
+    def _placed_order(
+        self, response: requests.Response, phone_number: str, customer_reference: str
+    ) -> dict[str, Any]:
+        status, detail = response.status_code, self._detail(response)
+        if status in (409, 422) or (status == 400 and _UNAVAILABLE_WORDS.search(detail)):
+            raise ProviderNumberUnavailable(_sentence(f"Telnyx cannot sell {phone_number}", detail))
+        try:
+            return self._order(self._body(response))
+        except ProviderError:
+            # A 5xx or a garbled 2xx may still have placed the order: look once.
+            maybe_placed = status >= 500 or response.ok
+            found = self._find_order(customer_reference, 0.0) if maybe_placed else None
+            if found is None:
+                raise
+            return found
 
-    def _find_order(self, customer_reference: str, deadline: float) -> dict[str, Any] | None:
-        """The order placed with this reference, polling until deadline for a slow one."""
-        params = {"filter[customer_reference]": customer_reference}
+    def _find_order(self, ref: str, deadline: float) -> dict[str, Any] | None:
+        """The order placed with this customer reference, polling until deadline for it."""
         while True:
             try:
-                orders = self._list(self._get("/number_orders", params))
+                # This loop is the retry: one attempt each, so a hung Telnyx cannot stretch it.
+                orders = self._list(
+                    self._get("/number_orders", {"filter[customer_reference]": ref}, 0)
+                )
             except ProviderError:
                 orders = []
+            # Matched here too, in case Telnyx ever ignores the filter and lists every order.
             for order in orders:
-                # Checked here too, in case Telnyx ever ignores the filter and lists every order.
-                if isinstance(order, dict) and order.get("customer_reference") == customer_reference:
+                if isinstance(order, dict) and order.get("customer_reference") == ref:
                     return self._order({"data": order})
             if time.monotonic() + self.poll_interval > deadline:
                 return None
@@ -227,10 +229,11 @@ class TelnyxProvider:
         status = self._status(order, phone_number)
         while status == "pending" and time.monotonic() + self.poll_interval <= deadline:
             time.sleep(self.poll_interval)
-            order = self._order(self._get(f"/number_orders/{quote(order_id, safe='')}"))
+            order = self._order_by_id(order_id)
             status = self._status(order, phone_number)
         if status == "failure":
-            raise ProviderNumberUnavailable(f"Telnyx could not complete the order for {phone_number}.")
+            message = f"Telnyx could not complete the order for {phone_number}."
+            raise ProviderNumberUnavailable(message)
         if status == "success":
             owned_id = self.find_owned(phone_number)
             if owned_id is not None:
@@ -240,15 +243,20 @@ class TelnyxProvider:
 
     @staticmethod
     def _status(order: dict[str, Any], phone_number: str) -> str:
-        """ "success", "failure" or "pending" for this number, from free-text statuses."""
-        statuses = [str(order.get("status") or "").lower()]
+        """Success, failure or pending for this number, from the order's free-text statuses."""
         entries = order.get("phone_numbers")
-        for entry in entries if isinstance(entries, list) else []:
-            if isinstance(entry, dict) and _digits(entry.get("phone_number")) == _digits(phone_number):
-                statuses.append(str(entry.get("status") or "").lower())
+        statuses = [_lower(order.get("status"))] + [
+            _lower(entry.get("status"))
+            for entry in (entries if isinstance(entries, list) else [])
+            if isinstance(entry, dict)
+            and _digits(entry.get("phone_number")) == _digits(phone_number)
+        ]
         if any(status in _FAILED for status in statuses):
             return "failure"
         return "success" if "success" in statuses else "pending"
+
+    def _order_by_id(self, order_id: str) -> dict[str, Any]:
+        return self._order(self._get(f"/number_orders/{quote(order_id, safe='')}"))
 
     def _order(self, body: dict[str, Any]) -> dict[str, Any]:
         order = body.get("data")
@@ -256,43 +264,39 @@ class TelnyxProvider:
             raise ProviderError("Telnyx answered nonsense: an order without an id.")
         return order
 
-    # -- HTTP --------------------------------------------------------------------------
-
     def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         return self._session.request(
             method, self._base_url + path, headers=self._headers, timeout=self._timeout, **kwargs
         )
 
-    def _get(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
-        return self._body(self._get_response(path, params))
+    def _get(self, path: str, params: dict | None = None, retries: int | None = None) -> dict:
+        return self._body(self._get_response(path, params, retries))
 
-    def _get_response(self, path: str, params: dict[str, str] | None = None) -> requests.Response:
+    def _get_response(
+        self, path: str, params: dict[str, str] | None = None, retries: int | None = None
+    ) -> requests.Response:
         """A GET, retried on transient failures with a short, capped backoff."""
         slept = 0.0
-        for attempt in range(self.max_get_retries + 1):
+        for attempt in itertools.count():
+            last = attempt >= (self.max_get_retries if retries is None else retries)
             wait = 0.1 * 2**attempt
             try:
                 response = self._send("GET", path, params=params)
             except requests.RequestException as exc:
-                if attempt == self.max_get_retries:
+                if last:
                     raise self._transport_error(exc) from exc
             else:
-                if response.status_code not in _RETRYABLE_STATUSES or attempt == self.max_get_retries:
+                if last or response.status_code not in _RETRYABLE_STATUSES:
                     return response
-                wait = self._retry_after(response, wait)
+                asked = response.headers.get(
+                    "Retry-After", response.headers.get("x-ratelimit-reset")
+                )
+                with contextlib.suppress(TypeError, ValueError):
+                    wait = float(asked)  # type: ignore[arg-type]
             wait = max(0.0, min(wait, self.max_backoff_total - slept))
             time.sleep(wait)
             slept += wait
-        raise AssertionError("unreachable")  # the loop always returns or raises
-
-    @staticmethod
-    def _retry_after(response: requests.Response, default: float) -> float:
-        for header in ("Retry-After", "x-ratelimit-reset"):
-            try:
-                return float(response.headers[header])
-            except (KeyError, ValueError):
-                continue
-        return default
+        raise AssertionError("unreachable")
 
     def _body(self, response: requests.Response) -> dict[str, Any]:
         """The decoded JSON body of a 2xx answer; any other answer raises the mapped error."""
@@ -302,8 +306,7 @@ class TelnyxProvider:
         if status == 429:
             raise ProviderError("Telnyx rate limited our requests; try again in a moment.")
         if not response.ok:
-            detail = self._detail(response)
-            raise ProviderError(f"Telnyx answered HTTP {status}" + (f": {detail}." if detail else "."))
+            raise ProviderError(_sentence(f"Telnyx answered HTTP {status}", self._detail(response)))
         try:
             body = response.json()
         except ValueError:

@@ -18,7 +18,11 @@ BODY = {"filters": {"countryCode": "US"}}
 )
 def test_requests_without_a_live_token_are_401(client, headers):
     assert_error(client.post(SEARCH, json=BODY, headers=headers), 401, "unauthorized")
-    assert_error(client.get(PURCHASE, query_string={"teamId": "team_x"}, headers=headers), 401, "unauthorized")
+    assert_error(
+        client.get(PURCHASE, query_string={"teamId": "team_x"}, headers=headers),
+        401,
+        "unauthorized",
+    )
     assert_error(client.post(PURCHASE, json={}, headers=headers), 401, "unauthorized")
 
 

@@ -7,14 +7,26 @@ from tests.helpers import PURCHASE, assert_error, buy, listed, sandbox_number
 
 def test_lists_the_teams_numbers_newest_first(client, factory):
     member = factory.member("growth")
-    ids = [buy(client, member, sandbox_number("415", i)).get_json()["phoneNumber"]["id"] for i in range(3)]
+    ids = [
+        buy(client, member, sandbox_number("415", i)).get_json()["phoneNumber"]["id"]
+        for i in range(3)
+    ]
     body = listed(client, member).get_json()
     assert body["success"] is True and body["count"] == 3
     assert [n["id"] for n in body["numbers"]] == ids[::-1]
     first = body["numbers"][-1]
     assert list(first) == [
-        "id", "phone_number", "provider", "status", "is_trial", "trial_expires_at",
-        "assistant_id", "assistant_name", "created_by_email", "created_by_name", "created_at",
+        "id",
+        "phone_number",
+        "provider",
+        "status",
+        "is_trial",
+        "trial_expires_at",
+        "assistant_id",
+        "assistant_name",
+        "created_by_email",
+        "created_by_name",
+        "created_at",
     ]
     assert first["phone_number"] == sandbox_number("415", 0)
     assert (first["provider"], first["status"], first["is_trial"]) == ("sandbox", "active", False)

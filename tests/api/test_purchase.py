@@ -17,7 +17,9 @@ def held(app, team_id=None) -> list[PhoneNumber]:
 
 def test_contract_example_buys_the_searched_number(client, factory):
     member = factory.member("growth")
-    offered = search(client, member, areaCode="415", numberType="local", limit=10).get_json()["numbers"]
+    offered = search(client, member, areaCode="415", numberType="local", limit=10).get_json()[
+        "numbers"
+    ]
     assert "+14155550101" in [n["phoneNumber"] for n in offered]
     response = buy(client, member, "+14155550101")
     assert response.status_code == 200
@@ -43,7 +45,11 @@ def test_purchase_records_what_was_bought(app, client, factory):
     buy(client, member, "+18005550100", connectionId="conn-42")
     (number,) = held(app)
     assert (number.team_id, number.created_by_id) == (member.team_id, member.user_id)
-    assert (number.number_type, number.country_code, number.provider) == ("toll-free", "US", "sandbox")
+    assert (number.number_type, number.country_code, number.provider) == (
+        "toll-free",
+        "US",
+        "sandbox",
+    )
     assert str(number.monthly_price) == "2.00" and number.features == ["voice", "sms"]
     assert number.connection_id == "conn-42"
 
@@ -55,7 +61,11 @@ def test_free_team_gets_one_five_day_trial(client, factory):
     assert body["phoneNumber"]["is_trial"] is True
     expires = datetime.strptime(body["phoneNumber"]["trial_expires_at"], "%Y-%m-%dT%H:%M:%SZ")
     expires = expires.replace(tzinfo=UTC)
-    assert before + timedelta(days=5) - timedelta(seconds=2) <= expires <= datetime.now(UTC) + timedelta(days=5)
+    assert (
+        before + timedelta(days=5) - timedelta(seconds=2)
+        <= expires
+        <= datetime.now(UTC) + timedelta(days=5)
+    )
     assert body["eligibility"] == {
         "currentCount": 1,
         "maxAllowed": 1,
@@ -79,14 +89,18 @@ def test_a_team_gets_one_trial_ever(app, client, factory):
     assert "trial" in refused["error"]["message"]
 
 
-@pytest.mark.parametrize(("plan", "limit", "name"), [("starter", 3, "Starter"), ("growth", 10, "Growth")])
+@pytest.mark.parametrize(
+    ("plan", "limit", "name"), [("starter", 3, "Starter"), ("growth", 10, "Growth")]
+)
 def test_subscribed_team_buys_up_to_its_plan(app, client, factory, plan, limit, name):
     member = factory.member(plan)
     for index in range(limit):
         response = buy(client, member, sandbox_number("646", index))
         assert response.status_code == 200
         assert response.get_json()["eligibility"]["currentCount"] == index + 1
-    refused = assert_error(buy(client, member, sandbox_number("646", limit)), 403, "plan_limit_reached")
+    refused = assert_error(
+        buy(client, member, sandbox_number("646", limit)), 403, "plan_limit_reached"
+    )
     assert refused["eligibility"] == {
         "currentCount": limit,
         "maxAllowed": limit,
@@ -103,7 +117,9 @@ def test_paid_plans_count_pending_numbers(app, client, factory):
     with app.app_context():
         db.session.execute(db.update(PhoneNumber).values(status="pending"))
         db.session.commit()
-    assert buy(client, member, sandbox_number("646", 5)).get_json()["eligibility"]["currentCount"] == 3
+    assert (
+        buy(client, member, sandbox_number("646", 5)).get_json()["eligibility"]["currentCount"] == 3
+    )
     assert_error(buy(client, member, sandbox_number("646", 6)), 403, "plan_limit_reached")
 
 
@@ -139,7 +155,9 @@ def test_the_provider_refusing_leaves_nothing_held(app, client, factory):
 def test_unknown_or_missing_team(client, factory, team_id):
     member = factory.member("growth")
     response = client.post(
-        PURCHASE, json={"phoneNumber": sandbox_number("415", 1), "teamId": team_id}, headers=member.headers
+        PURCHASE,
+        json={"phoneNumber": sandbox_number("415", 1), "teamId": team_id},
+        headers=member.headers,
     )
     if team_id:
         assert_error(response, 404, "team_not_found")
@@ -149,8 +167,12 @@ def test_unknown_or_missing_team(client, factory, team_id):
 
 def test_cannot_buy_for_a_team_you_are_not_in(app, client, factory):
     alice, bob = factory.member("growth"), factory.member("growth")
-    unknown = assert_error(buy(client, alice, sandbox_number("415", 1), team_id="team_nope"), 404, "team_not_found")
-    foreign = assert_error(buy(client, alice, sandbox_number("415", 1), team_id=bob.team_id), 404, "team_not_found")
+    unknown = assert_error(
+        buy(client, alice, sandbox_number("415", 1), team_id="team_nope"), 404, "team_not_found"
+    )
+    foreign = assert_error(
+        buy(client, alice, sandbox_number("415", 1), team_id=bob.team_id), 404, "team_not_found"
+    )
     assert unknown["error"]["message"] == foreign["error"]["message"]
     assert held(app) == []
 
@@ -186,7 +208,9 @@ def test_a_member_of_two_teams_buys_for_either(client, factory):
 def test_phone_number_must_be_valid_e164(client, factory, phone_number, reason):
     member = factory.member("growth")
     response = client.post(
-        PURCHASE, json={"phoneNumber": phone_number, "teamId": member.team_id}, headers=member.headers
+        PURCHASE,
+        json={"phoneNumber": phone_number, "teamId": member.team_id},
+        headers=member.headers,
     )
     fields = assert_error(response, 400, "invalid_request")["error"]["fields"]
     assert reason in fields["phoneNumber"]

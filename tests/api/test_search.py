@@ -8,7 +8,9 @@ def test_contract_example_answers_in_the_documented_shape(client, factory):
     member = factory.member("growth")
     response = client.post(
         SEARCH,
-        json={"filters": {"countryCode": "US", "areaCode": "415", "numberType": "local", "limit": 10}},
+        json={
+            "filters": {"countryCode": "US", "areaCode": "415", "numberType": "local", "limit": 10}
+        },
         headers=member.headers,
     )
     assert response.status_code == 200
@@ -16,7 +18,9 @@ def test_contract_example_answers_in_the_documented_shape(client, factory):
     assert list(body) == ["success", "numbers", "provider", "count"]
     assert body["success"] is True and body["provider"] == "sandbox"
     assert body["count"] == len(body["numbers"]) == 10
-    assert [n["phoneNumber"] for n in body["numbers"]] == [sandbox_number("415", i) for i in range(10)]
+    assert [n["phoneNumber"] for n in body["numbers"]] == [
+        sandbox_number("415", i) for i in range(10)
+    ]
     first = body["numbers"][0]
     assert first == {
         "phoneNumber": "+14155550100",
@@ -50,14 +54,20 @@ def test_toll_free_numbers_are_toll_free(client, factory, country):
 
 def test_country_code_is_case_insensitive(client, factory):
     body = search(client, factory.member(), countryCode="gb", limit=3).get_json()
-    assert [phonenumbers.region_code_for_number(phonenumbers.parse(n["phoneNumber"])) for n in body["numbers"]] == ["GB"] * 3
+    assert [
+        phonenumbers.region_code_for_number(phonenumbers.parse(n["phoneNumber"]))
+        for n in body["numbers"]
+    ] == ["GB"] * 3
 
 
 def test_numbers_held_here_are_never_offered(client, factory):
     member = factory.member("growth")
     assert buy(client, member, sandbox_number("415", 0)).status_code == 200
     assert buy(client, member, sandbox_number("415", 2)).status_code == 200
-    offered = [n["phoneNumber"] for n in search(client, member, areaCode="415", limit=5).get_json()["numbers"]]
+    offered = [
+        n["phoneNumber"]
+        for n in search(client, member, areaCode="415", limit=5).get_json()["numbers"]
+    ]
     assert offered == [sandbox_number("415", i) for i in (1, 3, 4, 5, 6)]
 
 
@@ -92,7 +102,12 @@ def test_every_bad_field_is_reported_at_once(client, factory):
         headers=factory.member().headers,
     )
     fields = assert_error(response, 400, "invalid_request")["error"]["fields"]
-    assert set(fields) == {"filters.countryCode", "filters.areaCode", "filters.numberType", "filters.limit"}
+    assert set(fields) == {
+        "filters.countryCode",
+        "filters.areaCode",
+        "filters.numberType",
+        "filters.limit",
+    }
 
 
 @pytest.mark.parametrize("body", [{}, {"filters": []}, {"filters": "US"}])
@@ -111,7 +126,9 @@ def test_filters_must_be_an_object(client, factory, body):
     ],
 )
 def test_body_must_be_a_json_object(client, factory, data, content_type):
-    response = client.post(SEARCH, data=data, content_type=content_type, headers=factory.member().headers)
+    response = client.post(
+        SEARCH, data=data, content_type=content_type, headers=factory.member().headers
+    )
     body = assert_error(response, 400, "invalid_request")
     assert "fields" not in body["error"]
 
@@ -119,6 +136,8 @@ def test_body_must_be_a_json_object(client, factory, data, content_type):
 def test_oversized_body_is_refused_with_the_envelope(client, factory):
     filler = "x" * (70 * 1024)
     response = client.post(
-        SEARCH, json={"filters": {"countryCode": "US"}, "pad": filler}, headers=factory.member().headers
+        SEARCH,
+        json={"filters": {"countryCode": "US"}, "pad": filler},
+        headers=factory.member().headers,
     )
     assert_error(response, 413, "payload_too_large")
