@@ -12,7 +12,10 @@ from app.extensions import csrf, db, login_manager, migrate
 
 def create_app(config_class: type[Config] = Config) -> Flask:
     app = Flask(
-        __name__, template_folder="../templates", static_folder="../static", instance_relative_config=False
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=False,
     )
     app.config.from_object(config_class)
     app.json.sort_keys = False  # keep the contract's field order: "success" first

@@ -30,9 +30,7 @@ class IssuedToken:
 def team_for_user(user: User, team_id: str) -> Team:
     """The team if the user is a member of it; TeamNotFound otherwise (never says which)."""
     team = db.session.scalar(
-        sa.select(Team)
-        .join(Membership)
-        .where(Team.id == team_id, Membership.user_id == user.id)
+        sa.select(Team).join(Membership).where(Team.id == team_id, Membership.user_id == user.id)
     )
     if team is None:
         raise TeamNotFound()

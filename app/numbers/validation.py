@@ -94,7 +94,9 @@ def parse_purchase(body: dict[str, Any]) -> PurchaseRequest:
     elif connection_id is not None and (
         not isinstance(connection_id, str) or len(connection_id) > _MAX_ID_LENGTH
     ):
-        errors["connectionId"] = f"Connection id must be a string of at most {_MAX_ID_LENGTH} characters."
+        errors["connectionId"] = (
+            f"Connection id must be a string of at most {_MAX_ID_LENGTH} characters."
+        )
 
     if errors:
         raise ValidationFailed(errors)
