@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app import accounts
 from app.errors import ServiceError
@@ -91,6 +91,7 @@ def sync_numbers() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo() -> None:
     """Create (if absent) a demo team on Growth, its owner and a token; print login and token."""
     user = accounts.user_by_email(DEMO_EMAIL)

@@ -1,0 +1,86 @@
+import phonenumbers
+import pytest
+from phonenumbers import PhoneNumberType
+
+from app.providers.base import LOCAL, TOLL_FREE, ProviderNumberUnavailable, SearchFilters
+from app.providers.sandbox import SandboxProvider
+
+LOCAL_TYPES = {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+def numbers(provider, *args):
+    return [n.phone_number for n in provider.search(SearchFilters(*args))]
+
+
+def test_every_known_country_gets_valid_local_numbers_of_its_own():
+    provider = SandboxProvider()
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        found = numbers(provider, region, None, LOCAL, 5)
+        assert len(found) == 5, region
+        for e164 in found:
+            parsed = phonenumbers.parse(e164)
+            assert phonenumbers.is_valid_number_for_region(parsed, region), (region, e164)
+            assert phonenumbers.number_type(parsed) in LOCAL_TYPES, (region, e164)
+            assert provider.offers(e164)
+
+
+def test_toll_free_numbers_are_toll_free_wherever_offered():
+    provider = SandboxProvider()
+    offered = 0
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for e164 in numbers(provider, region, None, TOLL_FREE, 3):
+            offered += 1
+            assert phonenumbers.number_type(phonenumbers.parse(e164)) == PhoneNumberType.TOLL_FREE
+    assert offered > 300
+
+
+def test_us_area_code_offers_the_fictional_555_01xx_range_in_order():
+    found = numbers(SandboxProvider(), "US", "415", LOCAL, 100)
+    assert found == [f"+1415555{n:04d}" for n in range(100, 200)]
+    assert numbers(SandboxProvider(), "US", "415", LOCAL, 100) == found  # deterministic
+
+
+def test_canada_area_code():
+    assert numbers(SandboxProvider(), "CA", "604", LOCAL, 2) == ["+16045550100", "+16045550101"]
+
+
+@pytest.mark.parametrize(
+    ("region", "number_type", "prefix"),
+    [
+        ("GB", LOCAL, "+4420794600"),
+        ("GB", TOLL_FREE, "+4480815700"),
+        ("AU", LOCAL, "+6125550"),
+        ("FR", LOCAL, "+33199000"),
+    ],
+)
+def test_regulators_fictional_ranges_are_preferred(region, number_type, prefix):
+    assert all(
+        n.startswith(prefix) for n in numbers(SandboxProvider(), region, None, number_type, 10)
+    )
+
+
+def test_held_numbers_are_skipped_and_the_limit_still_filled():
+    held = {"+14155550100", "+14155550102", "+14155550103"}
+    provider = SandboxProvider(held=lambda batch: held.intersection(batch))
+    assert numbers(provider, "US", "415", LOCAL, 3) == [
+        "+14155550101",
+        "+14155550104",
+        "+14155550105",
+    ]
+
+
+def test_prices_and_features_are_plausible_and_stable():
+    first = SandboxProvider().search(SearchFilters("DE", None, LOCAL, 1))[0]
+    again = SandboxProvider().search(SearchFilters("DE", None, LOCAL, 1))[0]
+    assert first == again
+    assert float(first.monthly_price) > 0 and first.features
+    us = SandboxProvider().search(SearchFilters("US", None, TOLL_FREE, 1))[0]
+    assert (us.monthly_price, us.setup_price) == ("2.00", "1.00")
+
+
+def test_order_refuses_a_number_it_would_not_offer():
+    provider = SandboxProvider()
+    with pytest.raises(ProviderNumberUnavailable):
+        provider.order("+14155552671", connection_id=None, customer_reference="r1")
+    result = provider.order("+14155550150", connection_id=None, customer_reference="r2")
+    assert (result.status, result.provider_number_id) == ("active", "sandbox-14155550150")

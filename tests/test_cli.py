@@ -1,0 +1,142 @@
+"""The CLI: results on the last line of stdout, one-line errors on stderr, non-zero exits."""
+
+import re
+
+from app.extensions import db
+from app.models import Membership, Team
+from tests.helpers import SEARCH
+
+
+def last_line(result) -> str:
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_teams_create_prints_the_id(app, runner):
+    result = runner.invoke(args=["teams", "create", "Acme Voice", "--plan", "growth"])
+    assert result.exit_code == 0
+    team_id = last_line(result)
+    assert re.fullmatch(r"team_[0-9a-z]{26}", team_id)
+    with app.app_context():
+        team = db.session.get(Team, team_id)
+        assert (team.name, team.plan) == ("Acme Voice", "growth")
+
+
+def test_teams_create_defaults_to_free(app, runner):
+    team_id = last_line(runner.invoke(args=["teams", "create", "Solo"]))
+    with app.app_context():
+        assert db.session.get(Team, team_id).plan == "free"
+
+
+def test_set_plan(app, runner):
+    team_id = last_line(runner.invoke(args=["teams", "create", "Acme"]))
+    result = runner.invoke(args=["teams", "set-plan", team_id, "scale"])
+    assert (result.exit_code, last_line(result)) == (0, f"{team_id} scale")
+    with app.app_context():
+        assert db.session.get(Team, team_id).plan == "scale"
+
+
+def test_set_plan_errors(runner):
+    unknown = runner.invoke(args=["teams", "set-plan", "team_nope", "growth"])
+    assert unknown.exit_code != 0 and "team_nope" in unknown.stderr
+    assert len(unknown.stderr.strip().splitlines()) == 1
+    bad_plan = runner.invoke(args=["teams", "set-plan", "team_nope", "platinum"])
+    assert bad_plan.exit_code != 0 and "platinum" in bad_plan.stderr
+
+
+def test_users_create_joins_the_team_with_its_role(app, runner):
+    team_id = last_line(runner.invoke(args=["teams", "create", "Acme"]))
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Alice@Example.com",
+            "--name",
+            "Alice Johnson",
+            "--password",
+            "s3cret-pass",
+            "--team",
+            team_id,
+            "--role",
+            "admin",
+        ]
+    )
+    assert (result.exit_code, last_line(result)) == (0, "alice@example.com")
+    with app.app_context():
+        membership = db.session.scalars(db.select(Membership)).one()
+        assert (membership.team_id, membership.role) == (team_id, "admin")
+        assert membership.user.password_hash != "s3cret-pass"
+
+
+def test_users_create_errors_are_one_line(runner):
+    team_id = last_line(runner.invoke(args=["teams", "create", "Acme"]))
+    args = [
+        "users",
+        "create",
+        "a@example.com",
+        "--name",
+        "A",
+        "--password",
+        "long-enough",
+        "--team",
+    ]
+    assert runner.invoke(args=[*args, team_id]).exit_code == 0
+    duplicate = runner.invoke(args=[*args, team_id])
+    assert duplicate.exit_code == 1 and "already exists" in duplicate.stderr
+    no_team = runner.invoke(args=[*args[:-1], "--team", "team_missing"])
+    assert no_team.exit_code == 1 and "team_missing" in no_team.stderr
+    short = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "b@example.com",
+            "--name",
+            "B",
+            "--password",
+            "short",
+            "--team",
+            team_id,
+        ]
+    )
+    assert short.exit_code == 1 and "8 characters" in short.stderr
+
+
+def test_tokens_create_prints_a_token_that_works(app, client, runner):
+    team_id = last_line(runner.invoke(args=["teams", "create", "Acme"]))
+    runner.invoke(
+        args=[
+            "users",
+            "create",
+            "a@example.com",
+            "--name",
+            "A",
+            "--password",
+            "long-enough",
+            "--team",
+            team_id,
+        ]
+    )
+    result = runner.invoke(args=["tokens", "create", "a@example.com", "--name", "ci"])
+    token = last_line(result)
+    assert result.exit_code == 0 and token.startswith("tt_")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (
+        client.post(SEARCH, json={"filters": {"countryCode": "US"}}, headers=headers).status_code
+        == 200
+    )
+    missing = runner.invoke(args=["tokens", "create", "nobody@example.com"])
+    assert missing.exit_code == 1 and "nobody@example.com" in missing.stderr
+
+
+def test_demo_is_idempotent_and_prints_a_working_token(app, client, runner):
+    first = runner.invoke(args=["demo"])
+    second = runner.invoke(args=["demo"])
+    assert first.exit_code == second.exit_code == 0
+    assert last_line(first) == last_line(second)
+    assert "demo@example.com" in first.stdout
+    with app.app_context():
+        (team,) = db.session.scalars(db.select(Team)).all()
+        assert team.plan == "growth"
+    headers = {"Authorization": f"Bearer {last_line(first)}"}
+    body = {"phoneNumber": "+14155550101", "teamId": team.id}
+    response = client.post("/api/phone-numbers/purchase", json=body, headers=headers)
+    assert response.status_code == 200
