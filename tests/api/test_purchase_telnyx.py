@@ -143,7 +143,10 @@ def test_telnyx_without_a_key_fails_at_start_up(tmp_path):
 
 
 def test_an_order_that_timed_out_but_was_placed_is_found_not_reordered(app, client, factory, fake):
-    fake.fail("POST", "/v2/number_orders", delay=1.0)  # answered too late, but placed
+    # The client gives up reading after 0.5 s; the order is placed at 0.8 s, and the client
+    # keeps looking it up by customer_reference for up to order_wait.
+    app.extensions["phone_provider"].order_wait = 2.0
+    fake.fail("POST", "/v2/number_orders", delay=0.8)
     body = buy(client, factory.member("growth"), NUMBER).get_json()
     assert body["phoneNumber"]["status"] == "active"
     assert len(fake.requests_to("POST", "/v2/number_orders")) == 1
