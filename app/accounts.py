@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.errors import ServiceError, TeamNotFound
 from app.extensions import db
@@ -55,6 +55,10 @@ def set_plan(team_id: str, plan: str) -> Team:
         raise TeamNotFound(f"No team with id {team_id}.")
     team.plan = plan
     db.session.commit()
+    if PLANS[plan].has_subscription:
+        from app.numbers.lifecycle import convert_trials  # the numbers package imports us
+
+        convert_trials(team.id)
     return team
 
 
@@ -133,3 +137,33 @@ def derived_token(secret_key: str, purpose: str) -> str:
 def _check_plan(plan: str) -> None:
     if plan not in PLANS:
         raise ServiceError(f"Plan must be one of {', '.join(PLAN_KEYS)}.")
+
+
+# --- Sign-up and sign-in for the dashboard ---------------------------------------------
+
+
+def sign_up(email: str, name: str, password: str, team_name: str = "") -> User:
+    """A new user who owns a new team on the Free plan."""
+    user = create_user(email, name, password)
+    team = create_team(team_name.strip() or f"{user.name or user.email}'s team", "free")
+    add_member(user, team, "owner")
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user with this email and password, or None (never says which was wrong)."""
+    user = user_by_email(email)
+    if user is None or not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def teams_for_user(user: User) -> list[Team]:
+    """The teams the user belongs to, by name."""
+    query = (
+        sa.select(Team)
+        .join(Membership)
+        .where(Membership.user_id == user.id)
+        .order_by(Team.name, Team.id)
+    )
+    return list(db.session.scalars(query))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -11,6 +13,7 @@ from app import accounts
 from app.errors import ServiceError
 from app.extensions import db
 from app.models import PhoneNumber, Team
+from app.numbers import lifecycle
 from app.numbers.service import settle_pending
 from app.plans import PLAN_KEYS, get_plan
 
@@ -88,6 +91,23 @@ def sync_numbers() -> None:
     outcomes = [settle_pending(number) for number in list(pending)]
     settled = sum(outcome != "pending" for outcome in outcomes)
     click.echo(f"{settled} of {len(outcomes)} pending numbers settled")
+
+
+@numbers_cli.command("expire-trials")
+@click.option("--now", "now_text", help="Pretend it is this ISO 8601 time (default: now, UTC).")
+def expire_trials(now_text: str | None) -> None:
+    """Release every trial past its expiry; prints how many. Safe to run from cron on many hosts."""
+    now = None
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text.replace("Z", "+00:00"))
+        except ValueError:
+            raise click.ClickException(
+                f"--now must be an ISO 8601 time, not {now_text!r}."
+            ) from None
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
+    click.echo(f"{lifecycle.expire_trials(now)} expired trial numbers released")
 
 
 @click.command("demo")

@@ -53,3 +53,9 @@ class ProviderFailed(ServiceError):
 
 class ProviderTimedOut(ServiceError):
     code = "provider_timeout"
+
+
+class NotFound(ServiceError):
+    """An assistant or number that does not exist or is not in the caller's teams."""
+
+    code = "not_found"

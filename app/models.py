@@ -150,6 +150,8 @@ class PhoneNumber(db.Model):
     setup_price: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
     features: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     connection_id: Mapped[str | None] = mapped_column(sa.String(64))
+    # A nickname the team gives the number ("Support line"); shown beside it everywhere.
+    label: Mapped[str | None] = mapped_column(sa.String(80))
     assistant_id: Mapped[str | None] = mapped_column(
         sa.ForeignKey("assistants.id", ondelete="SET NULL"), index=True
     )
@@ -172,3 +174,23 @@ class PhoneNumber(db.Model):
         ):
             return "expired"
         return self.status
+
+
+class AuditEvent(db.Model):
+    """Something a person (or a job, actor_id null) did to a team's numbers or assistants."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (sa.Index("ix_audit_events_team_created", "team_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(sa.String(40), primary_key=True, default=lambda: new_id("evt"))
+    team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"))
+    actor_id: Mapped[str | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    # What was acted on, by id and by a name that survives the thing's deletion.
+    subject_id: Mapped[str | None] = mapped_column(sa.String(40))
+    subject: Mapped[str] = mapped_column(sa.String(200), default="")
+    before: Mapped[dict | None] = mapped_column(sa.JSON)
+    after: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()

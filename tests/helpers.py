@@ -36,3 +36,17 @@ def assert_error(response, status: int, code: str) -> dict:
     assert body["error"]["code"] == code
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
     return body
+
+
+def bought_id(client, member, phone_number: str) -> str:
+    response = buy(client, member, phone_number)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["phoneNumber"]["id"]
+
+
+def new_assistant(client, member, name: str = "Sales Agent") -> str:
+    response = client.post(
+        "/api/assistants", json={"teamId": member.team_id, "name": name}, headers=member.headers
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()["assistant"]["id"]

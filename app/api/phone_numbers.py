@@ -7,18 +7,19 @@ from typing import Any
 
 from flask import request
 
+from app.accounts import team_for_user
 from app.api import bp
 from app.api.auth import api_user, token_required
 from app.errors import ValidationFailed
 from app.models import PhoneNumber, utcnow
-from app.numbers import service
+from app.numbers import lifecycle, service
 from app.numbers.validation import parse_purchase, parse_search_filters
 
 
 @bp.post("/phone-numbers/search")
 @token_required
 def search():
-    body = _json_body()
+    body = json_body()
     if "filters" not in body:
         raise ValidationFailed({"filters": "Filters are required."})
     result = service.search_numbers(parse_search_filters(body["filters"]))
@@ -37,7 +38,7 @@ def search():
 @bp.post("/phone-numbers/purchase")
 @token_required
 def purchase():
-    order = parse_purchase(_json_body())
+    order = parse_purchase(json_body())
     bought = service.purchase_number(
         api_user(), order.team_id, order.phone_number, order.connection_id
     )
@@ -60,16 +61,51 @@ def purchase():
 @bp.get("/phone-numbers/purchase")
 @token_required
 def list_numbers():
-    team_id = request.args.get("teamId", "")
-    if not team_id:
-        raise ValidationFailed({"teamId": "Team id is required."})
-    numbers = service.list_numbers(api_user(), team_id)
+    numbers = service.list_numbers(api_user(), team_id_param(request.args.get("teamId")))
     now = utcnow()
-    rows = [_number_row(n, now) for n in numbers]
+    rows = [number_row(n, now) for n in numbers]
     return {"success": True, "numbers": rows, "count": len(rows)}
 
 
-def _number_row(number: PhoneNumber, now: datetime) -> dict[str, Any]:
+@bp.patch("/phone-numbers/<number_id>")
+@token_required
+def update_number(number_id: str):
+    body = json_body()
+    if "label" not in body:
+        raise ValidationFailed({"label": "Send the new label (null clears it)."})
+    number = lifecycle.set_label(
+        api_user(), team_id_param(body.get("teamId")), number_id, body["label"]
+    )
+    return {"success": True, "phoneNumber": number_row(number, utcnow())}
+
+
+@bp.delete("/phone-numbers/<number_id>")
+@token_required
+def release(number_id: str):
+    user = api_user()
+    team_id = team_id_param(request.args.get("teamId"))
+    number = lifecycle.release_number(user, team_id, number_id)
+    team = team_for_user(user, team_id)
+    return {
+        "success": True,
+        "phoneNumber": {
+            "id": number.id,
+            "phone_number": number.phone_number,
+            "status": number.status,
+            "released_at": iso(number.released_at),
+            "message": "Phone number released",
+        },
+        "eligibility": service.eligibility(team),
+    }
+
+
+def team_id_param(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValidationFailed({"teamId": "Team id is required."})
+    return value
+
+
+def number_row(number: PhoneNumber, now: datetime) -> dict[str, Any]:
     assistant, buyer = number.assistant, number.created_by
     return {
         "id": number.id,
@@ -83,6 +119,7 @@ def _number_row(number: PhoneNumber, now: datetime) -> dict[str, Any]:
         "created_by_email": buyer.email if buyer else None,
         "created_by_name": buyer.name if buyer else None,
         "created_at": iso(number.created_at),
+        "label": number.label,
     }
 
 
@@ -92,7 +129,7 @@ def _purchase_message(status: str) -> str:
     return "Phone number purchased successfully"
 
 
-def _json_body() -> dict[str, Any]:
+def json_body() -> dict[str, Any]:
     body = request.get_json(silent=True) if request.is_json else None
     if not isinstance(body, dict):
         raise ValidationFailed(

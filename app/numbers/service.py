@@ -13,6 +13,7 @@ import phonenumbers
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app import audit
 from app.accounts import team_for_user
 from app.errors import NumberUnavailable, PlanLimitReached, ProviderFailed, ProviderTimedOut
 from app.extensions import db
@@ -65,7 +66,7 @@ def search_numbers(filters: SearchFilters) -> SearchResult:
     try:
         offered = provider.search(filters)
     except ProviderError as error:
-        raise _service_error(error) from error
+        raise provider_error(error) from error
     taken = held_numbers([n.phone_number for n in offered])
     return SearchResult([n for n in offered if n.phone_number not in taken], provider.name)
 
@@ -84,8 +85,8 @@ def purchase_number(
         )
     except ProviderError as error:
         _discard(number)
-        raise _service_error(error) from error
-    _settle(number, result)
+        raise provider_error(error) from error
+    _settle(number, result, record_purchase=True)
     return Purchase(number, eligibility(team))
 
 
@@ -187,7 +188,7 @@ def _lock_team(team_id: str) -> None:
     )
 
 
-def _settle(number: PhoneNumber, result: OrderResult) -> None:
+def _settle(number: PhoneNumber, result: OrderResult, record_purchase: bool = False) -> None:
     now = utcnow()
     number.status = "active" if result.status == "active" else "pending"
     number.provider_number_id = result.provider_number_id or number.provider_number_id
@@ -198,6 +199,15 @@ def _settle(number: PhoneNumber, result: OrderResult) -> None:
         number.setup_price = Decimal(result.setup_price)
     if result.features:
         number.features = list(result.features)
+    if record_purchase:
+        audit.record(
+            number.team_id,
+            number.created_by_id,
+            "purchase",
+            subject_id=number.id,
+            subject=number.phone_number,
+            after={"status": number.status, "is_trial": number.is_trial},
+        )
     if number.is_trial:
         # The trial runs from the purchase, and the team's one trial is now spent.
         number.trial_expires_at = now + get_plan("free").trial_length
@@ -224,7 +234,8 @@ def _limit_message(plan_name: str, max_numbers: int) -> str:
     )
 
 
-def _service_error(error: ProviderError) -> Exception:
+def provider_error(error: ProviderError) -> Exception:
+    """The domain error a provider failure becomes."""
     if isinstance(error, ProviderNumberUnavailable):
         return NumberUnavailable(error.message)
     if isinstance(error, ProviderTimeout):
@@ -236,3 +247,20 @@ def _default_connection_id() -> str | None:
     from flask import current_app
 
     return current_app.config.get("TELNYX_CONNECTION_ID")
+
+
+def purchase_refusal(team: Team, now: datetime | None = None) -> str | None:
+    """Why the team may not buy another number right now, or None if it may.
+
+    The same checks, in the same words, as a purchase makes under the team lock; the
+    pages use it to disable Buy before anyone clicks. The purchase itself stays the judge.
+    """
+    plan = get_plan(team.plan)
+    if plan.trial_length and team.trial_used_at is not None:
+        return TRIAL_USED_MESSAGE
+    if held_count(team.id, now) >= plan.max_numbers:
+        return _limit_message(plan.name, plan.max_numbers)
+    return None
+
+
+TRIAL_USED_MESSAGE = "This team has used its free trial number. Subscribe to a plan to buy numbers."

@@ -1,0 +1,77 @@
+"""Assistants and the numbers they answer on (issue: assistants API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from app.api import bp
+from app.api.auth import api_user, token_required
+from app.api.phone_numbers import iso, json_body, team_id_param
+from app.assistants import service
+from app.errors import ValidationFailed
+from app.models import Assistant
+
+
+@bp.get("/assistants")
+@token_required
+def list_assistants():
+    rows = service.list_assistants(api_user(), team_id_param(request.args.get("teamId")))
+    assistants = [assistant_json(a, phone_number_count=n) for a, n in rows]
+    return {"success": True, "assistants": assistants, "count": len(assistants)}
+
+
+@bp.post("/assistants")
+@token_required
+def create_assistant():
+    body = json_body()
+    assistant = service.create_assistant(
+        api_user(), team_id_param(body.get("teamId")), body.get("name")
+    )
+    return {"success": True, "assistant": assistant_json(assistant)}, 201
+
+
+@bp.patch("/assistants/<assistant_id>")
+@token_required
+def rename_assistant(assistant_id: str):
+    assistant = service.rename_assistant(api_user(), assistant_id, json_body().get("name"))
+    return {"success": True, "assistant": assistant_json(assistant)}
+
+
+@bp.delete("/assistants/<assistant_id>")
+@token_required
+def delete_assistant(assistant_id: str):
+    service.delete_assistant(api_user(), assistant_id)
+    return {"success": True, "id": assistant_id, "deleted": True}
+
+
+@bp.post("/assistants/<assistant_id>/phone-numbers")
+@token_required
+def assign(assistant_id: str):
+    ids = json_body().get("phoneNumberIds")
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+        raise ValidationFailed({"phoneNumberIds": "Send a non-empty list of phone number ids."})
+    if len(ids) > service.MAX_ASSIGN:
+        raise ValidationFailed(
+            {"phoneNumberIds": f"At most {service.MAX_ASSIGN} phone numbers at a time."}
+        )
+    assistant = service.assign_numbers(api_user(), assistant_id, ids)
+    return {"success": True, "assistant": assistant_json(assistant), "phoneNumberIds": ids}
+
+
+@bp.delete("/assistants/<assistant_id>/phone-numbers/<number_id>")
+@token_required
+def unassign(assistant_id: str, number_id: str):
+    service.unassign_number(api_user(), assistant_id, number_id)
+    return {"success": True, "assistant_id": assistant_id, "phone_number_id": number_id}
+
+
+def assistant_json(assistant: Assistant, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": assistant.id,
+        "team_id": assistant.team_id,
+        "name": assistant.name,
+        "created_at": iso(assistant.created_at),
+        **extra,
+    }

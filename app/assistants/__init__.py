@@ -1,0 +1,1 @@
+"""AI assistants and the numbers they answer on."""

@@ -1,0 +1,78 @@
+"""The team's history: who did what to which number or assistant, and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import AuditEvent, utcnow
+
+ACTIONS = (
+    "purchase",
+    "assign",
+    "unassign",
+    "label",
+    "release",
+    "expire",
+    "convert_trial",
+    "assistant_create",
+    "assistant_rename",
+    "assistant_delete",
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    events: list[AuditEvent]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def record(
+    team_id: str,
+    actor_id: str | None,
+    action: str,
+    *,
+    subject_id: str | None = None,
+    subject: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an event to the session; it commits with the change it describes."""
+    assert action in ACTIONS, action
+    event = AuditEvent(
+        team_id=team_id,
+        actor_id=actor_id,
+        action=action,
+        subject_id=subject_id,
+        subject=subject[:200],
+        before=before,
+        after=after,
+        created_at=utcnow(),
+    )
+    db.session.add(event)
+    return event
+
+
+def history(team_id: str, page: int = 1, per_page: int = 50) -> Page:
+    """Newest first."""
+    page = max(1, page)
+    total = db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.team_id == team_id)) or 0
+    events = db.session.scalars(
+        sa.select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .where(AuditEvent.team_id == team_id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Page(list(events), page, per_page, total)
