@@ -194,3 +194,22 @@ class AuditEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship()
+
+
+class IdempotencyRecord(db.Model):
+    """The first answer to a request sent with an Idempotency-Key, replayed for 24 hours."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (
+        sa.UniqueConstraint("team_id", "key", name="uq_idempotency_records_team_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(sa.String(255))
+    # SHA-256 of method, path, query and body: the same key with another request is refused.
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    # Null while the first request is still being answered.
+    status_code: Mapped[int | None]
+    response: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -20,6 +20,7 @@ STATUS_BY_CODE = {
     "number_unavailable": 409,
     "payload_too_large": 413,
     "idempotency_key_reused": 422,
+    "idempotency_key_in_use": 409,
     "rate_limited": 429,
     "internal_error": 500,
     "provider_error": 502,

@@ -10,6 +10,7 @@ from flask import request
 from app.accounts import team_for_user
 from app.api import bp
 from app.api.auth import api_user, token_required
+from app.api.idempotency import idempotent
 from app.errors import ValidationFailed
 from app.models import PhoneNumber, utcnow
 from app.numbers import lifecycle, service
@@ -37,6 +38,7 @@ def search():
 
 @bp.post("/phone-numbers/purchase")
 @token_required
+@idempotent(lambda: _body_field("teamId"))
 def purchase():
     order = parse_purchase(json_body())
     bought = service.purchase_number(
@@ -81,6 +83,7 @@ def update_number(number_id: str):
 
 @bp.delete("/phone-numbers/<number_id>")
 @token_required
+@idempotent(lambda: request.args.get("teamId"))
 def release(number_id: str):
     user = api_user()
     team_id = team_id_param(request.args.get("teamId"))
@@ -97,6 +100,11 @@ def release(number_id: str):
         },
         "eligibility": service.eligibility(team),
     }
+
+
+def _body_field(name: str) -> object:
+    body = request.get_json(silent=True) if request.is_json else None
+    return body.get(name) if isinstance(body, dict) else None
 
 
 def team_id_param(value: object) -> str:

@@ -166,3 +166,18 @@ def test_numbers_sync_settles_pending_orders(app, client, factory, fake):
     assert result.exit_code == 0
     assert result.output.strip().splitlines()[-1] == "1 of 1 pending numbers settled"
     assert [n.status for n in stored(app)] == ["active"]
+
+
+def test_a_provider_failure_is_not_replayed_so_a_retry_can_buy(app, client, factory, fake):
+    member = factory.member("growth")
+    headers = {**member.headers, "Idempotency-Key": "retry-me"}
+    body = {"phoneNumber": NUMBER, "teamId": member.team_id}
+    fake.fail("POST", "/v2/number_orders", status=500)
+    assert_error(
+        client.post("/api/phone-numbers/purchase", json=body, headers=headers),
+        502,
+        "provider_error",
+    )
+    retried = client.post("/api/phone-numbers/purchase", json=body, headers=headers)
+    assert retried.status_code == 200 and "Idempotent-Replayed" not in retried.headers
+    assert [n.status for n in stored(app)] == ["active"]
