@@ -33,6 +33,9 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
+    from app.ids import PrefixedIdConverter
+
+    app.url_map.converters["id"] = PrefixedIdConverter
     from app.api import bp as api_bp
     from app.api.errors import http_error, internal_error
 

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.errors import ServiceError, TeamNotFound
 from app.extensions import db
+from app.ids import is_id
 from app.models import ROLES, ApiToken, Membership, Team, User, utcnow
 from app.plans import PLAN_KEYS, PLANS
 
@@ -29,6 +30,8 @@ class IssuedToken:
 
 def team_for_user(user: User, team_id: str) -> Team:
     """The team if the user is a member of it; TeamNotFound otherwise (never says which)."""
+    if not is_id("team", team_id):
+        raise TeamNotFound()
     team = db.session.scalar(
         sa.select(Team).join(Membership).where(Team.id == team_id, Membership.user_id == user.id)
     )

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-from app.api import assistants, errors, phone_numbers  # noqa: E402, F401  (routes register on import)
+from app.api import assistants, errors, openapi, phone_numbers  # noqa: E402, F401  (routes)

@@ -69,7 +69,7 @@ def list_numbers():
     return {"success": True, "numbers": rows, "count": len(rows)}
 
 
-@bp.patch("/phone-numbers/<number_id>")
+@bp.patch("/phone-numbers/<id(pn):number_id>")
 @token_required
 def update_number(number_id: str):
     body = json_body()
@@ -81,7 +81,7 @@ def update_number(number_id: str):
     return {"success": True, "phoneNumber": number_row(number, utcnow())}
 
 
-@bp.delete("/phone-numbers/<number_id>")
+@bp.delete("/phone-numbers/<id(pn):number_id>")
 @token_required
 @idempotent(lambda: request.args.get("teamId"))
 def release(number_id: str):

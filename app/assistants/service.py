@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -10,10 +11,12 @@ from app import audit
 from app.accounts import team_for_user
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.ids import is_id
 from app.models import Assistant, Membership, PhoneNumber, User
 
 MAX_NAME = 120
 MAX_ASSIGN = 100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def list_assistants(user: User, team_id: str) -> list[tuple[Assistant, int]]:
@@ -88,6 +91,8 @@ def assign_numbers(user: User, assistant_id: str, phone_number_ids: Sequence[str
     """Assign every number to the assistant (moving it from another), or none at all."""
     assistant = assistant_for_user(user, assistant_id)
     ids = list(dict.fromkeys(phone_number_ids))  # keep order, drop repeats
+    if bad := next((i for i in ids if not is_id("pn", i)), None):
+        raise NotFound(f"Phone number not found: {bad[:40]}.")
     numbers = db.session.scalars(
         sa.select(PhoneNumber).where(
             PhoneNumber.id.in_(ids),
@@ -120,6 +125,8 @@ def assign_numbers(user: User, assistant_id: str, phone_number_ids: Sequence[str
 
 def unassign_number(user: User, assistant_id: str, phone_number_id: str) -> None:
     assistant = assistant_for_user(user, assistant_id)
+    if not is_id("pn", phone_number_id):
+        raise NotFound("Phone number not found.")
     number = db.session.scalar(
         sa.select(PhoneNumber).where(
             PhoneNumber.id == phone_number_id,
@@ -136,6 +143,8 @@ def unassign_number(user: User, assistant_id: str, phone_number_id: str) -> None
 
 def assistant_for_user(user: User, assistant_id: str) -> Assistant:
     """The assistant if it belongs to one of the user's teams; NotFound otherwise."""
+    if not is_id("asst", assistant_id):
+        raise NotFound("Assistant not found.")
     assistant = db.session.scalar(
         sa.select(Assistant)
         .join(Membership, Membership.team_id == Assistant.team_id)
@@ -147,9 +156,10 @@ def assistant_for_user(user: User, assistant_id: str) -> Assistant:
 
 
 def clean_name(name: object) -> str:
-    if not isinstance(name, str) or not name.strip():
+    if isinstance(name, str):
+        name = " ".join(_CONTROL.sub(" ", name).split())
+    if not isinstance(name, str) or not name:
         raise ValidationFailed({"name": "Name is required."})
-    name = " ".join(name.split())
     if len(name) > MAX_NAME:
         raise ValidationFailed({"name": f"Name must be at most {MAX_NAME} characters."})
     return name

@@ -12,6 +12,7 @@ from app import audit
 from app.accounts import team_for_user
 from app.errors import NotFound, NumberUnavailable, ValidationFailed
 from app.extensions import db
+from app.ids import is_id
 from app.models import HELD_STATUSES, PhoneNumber, User, utcnow
 from app.numbers.service import provider_error, settle_pending
 from app.providers import current_provider
@@ -25,6 +26,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def number_for_team(user: User, team_id: str, number_id: str) -> PhoneNumber:
     """A number of one of the user's teams that has not been released; NotFound otherwise."""
     team = team_for_user(user, team_id)
+    if not is_id("pn", number_id):
+        raise NotFound("Phone number not found.")
     number = db.session.scalar(
         sa.select(PhoneNumber).where(
             PhoneNumber.id == number_id,
@@ -69,6 +72,8 @@ def clean_label(label: object) -> str | None:
 def release_number(user: User, team_id: str, number_id: str) -> PhoneNumber:
     """Give the number back to the provider; safe to retry, and a provider failure keeps it."""
     team = team_for_user(user, team_id)
+    if not is_id("pn", number_id):
+        raise NotFound("Phone number not found.")
     number = db.session.scalar(
         sa.select(PhoneNumber).where(PhoneNumber.id == number_id, PhoneNumber.team_id == team.id)
     )

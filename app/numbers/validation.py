@@ -92,7 +92,9 @@ def parse_purchase(body: dict[str, Any]) -> PurchaseRequest:
     if connection_id == "":
         connection_id = None
     elif connection_id is not None and (
-        not isinstance(connection_id, str) or len(connection_id) > _MAX_ID_LENGTH
+        not isinstance(connection_id, str)
+        or len(connection_id) > _MAX_ID_LENGTH
+        or not connection_id.isprintable()
     ):
         errors["connectionId"] = (
             f"Connection id must be a string of at most {_MAX_ID_LENGTH} characters."

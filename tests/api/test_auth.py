@@ -61,6 +61,6 @@ def test_unknown_api_paths_answer_json(client):
 
 
 def test_wrong_method_answers_json(client, factory):
-    response = client.put(SEARCH, headers=factory.member().headers)
+    response = client.delete(SEARCH, headers=factory.member().headers)
     assert_error(response, 405, "method_not_allowed")
     assert "POST" in response.headers["Allow"]

@@ -1,0 +1,119 @@
+"""The OpenAPI document describes every endpoint, and real answers match it."""
+
+import re
+
+import jsonschema
+import pytest
+
+from app.api.openapi import DOCUMENT
+from tests.helpers import PURCHASE, SEARCH, buy, sandbox_number
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:jsonschema")
+
+
+def check(response, template: str, method: str):
+    """Validate the response body against the document's schema for its status."""
+    operation = DOCUMENT["paths"][template][method]
+    documented = operation["responses"]
+    status = str(response.status_code)
+    assert status in documented, f"{method.upper()} {template} answered undocumented {status}"
+    schema = dict(documented[status]["content"]["application/json"]["schema"])
+    schema["components"] = DOCUMENT["components"]
+    jsonschema.Draft202012Validator(schema).validate(response.get_json())
+    return response
+
+
+def test_the_document_is_served_without_auth(client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    assert response.get_json()["openapi"] == "3.1.0"
+    jsonschema.Draft202012Validator.check_schema(
+        {"$defs": response.get_json()["components"]["schemas"]}
+    )
+
+
+def test_every_api_route_is_documented(app):
+    documented = {
+        (re.sub(r"\{(\w+)\}", "<>", p), m.upper())
+        for p, item in DOCUMENT["paths"].items()
+        for m in item
+        if m != "parameters"
+    }
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") and rule.endpoint != "api.openapi_document":
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert (re.sub(r"<[^>]+>", "<>", rule.rule), method) in documented, rule
+
+
+def test_real_answers_match_the_document(client, factory):
+    member = factory.member("starter")
+    h = member.headers
+    t = member.team_id
+    check(
+        client.post(SEARCH, json={"filters": {"countryCode": "US"}}, headers=h),
+        "/api/phone-numbers/search",
+        "post",
+    )
+    check(client.post(SEARCH, json={"filters": {}}, headers=h), "/api/phone-numbers/search", "post")
+    check(client.post(SEARCH, json={}), "/api/phone-numbers/search", "post")
+    number = check(buy(client, member, sandbox_number("415", 0)), PURCHASE, "post").get_json()
+    number_id = number["phoneNumber"]["id"]
+    check(buy(client, member, sandbox_number("415", 0)), PURCHASE, "post")  # 409
+    buy(client, member, sandbox_number("415", 1))
+    buy(client, member, sandbox_number("415", 2))
+    check(buy(client, member, sandbox_number("415", 3)), PURCHASE, "post")  # 403
+    check(buy(client, member, sandbox_number("415", 3), team_id="team_x"), PURCHASE, "post")  # 404
+    check(client.get(PURCHASE, query_string={"teamId": t}, headers=h), PURCHASE, "get")
+    one = "/api/phone-numbers/{numberId}"
+    check(
+        client.patch(
+            f"/api/phone-numbers/{number_id}", json={"teamId": t, "label": "Main"}, headers=h
+        ),
+        one,
+        "patch",
+    )
+    assistants = "/api/assistants"
+    created = check(
+        client.post(assistants, json={"teamId": t, "name": "Ava"}, headers=h), assistants, "post"
+    )
+    assistant_id = created.get_json()["assistant"]["id"]
+    check(client.get(assistants, query_string={"teamId": t}, headers=h), assistants, "get")
+    check(
+        client.patch(f"{assistants}/{assistant_id}", json={"name": "Eve"}, headers=h),
+        assistants + "/{assistantId}",
+        "patch",
+    )
+    assign = assistants + "/{assistantId}/phone-numbers"
+    check(
+        client.post(
+            f"{assistants}/{assistant_id}/phone-numbers",
+            json={"phoneNumberIds": [number_id]},
+            headers=h,
+        ),
+        assign,
+        "post",
+    )
+    check(
+        client.post(
+            f"{assistants}/{assistant_id}/phone-numbers",
+            json={"phoneNumberIds": ["pn_x"]},
+            headers=h,
+        ),
+        assign,
+        "post",
+    )
+    check(
+        client.delete(f"{assistants}/{assistant_id}/phone-numbers/{number_id}", headers=h),
+        assign + "/{numberId}",
+        "delete",
+    )
+    check(
+        client.delete(f"/api/phone-numbers/{number_id}", query_string={"teamId": t}, headers=h),
+        one,
+        "delete",
+    )
+    check(
+        client.delete(f"{assistants}/{assistant_id}", headers=h),
+        assistants + "/{assistantId}",
+        "delete",
+    )
