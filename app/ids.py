@@ -1,9 +1,9 @@
 """Prefixed ULIDs (`team_01j...`): sortable by creation time, safe to show."""
 
 import os
+import time
 
 from werkzeug.routing import BaseConverter
-import time
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 
