@@ -8,6 +8,8 @@ from flask import Flask, request
 
 from app.config import Config
 from app.extensions import csrf, db, login_manager, migrate
+from app.ratelimit import limiter
+from app.security import init_security
 
 
 def create_app(config_class: type[Config] = Config) -> Flask:
@@ -26,6 +28,8 @@ def create_app(config_class: type[Config] = Config) -> Flask:
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
 
     db.init_app(app)
+    limiter.init_app(app)
+    init_security(app)
     # Batch mode lets Alembic alter SQLite tables; compare_type keeps autogenerate honest.
     migrate.init_app(
         app, db, directory=str(_root() / "migrations"), render_as_batch=True, compare_type=True

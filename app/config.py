@@ -39,6 +39,17 @@ class Config:
     # Seconds a purchase waits for Telnyx to settle an order before answering "pending".
     TELNYX_ORDER_WAIT = float(os.environ.get("TELNYX_ORDER_WAIT", "3"))
     MAX_CONTENT_LENGTH = 64 * 1024
+    # "https" behind a TLS-terminating proxy: Secure cookies, HSTS, X-Forwarded-* trusted.
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_API_SEARCH = os.environ.get("RATELIMIT_API_SEARCH", "120 per minute")
+    RATELIMIT_API_PURCHASE = os.environ.get("RATELIMIT_API_PURCHASE", "30 per minute")
+    RATELIMIT_SIGNIN = os.environ.get("RATELIMIT_SIGNIN", "20 per minute")
+    RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per minute")
     TESTING = False
 
     @staticmethod

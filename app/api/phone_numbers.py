@@ -13,11 +13,13 @@ from app.api.auth import api_user, token_required
 from app.api.idempotency import idempotent
 from app.errors import ValidationFailed
 from app.models import PhoneNumber, utcnow
+from app.ratelimit import api_purchase_limit, api_search_limit
 from app.numbers import lifecycle, service
 from app.numbers.validation import parse_purchase, parse_search_filters
 
 
 @bp.post("/phone-numbers/search")
+@api_search_limit
 @token_required
 def search():
     body = json_body()
@@ -37,6 +39,7 @@ def search():
 
 
 @bp.post("/phone-numbers/purchase")
+@api_purchase_limit
 @token_required
 @idempotent(lambda: _body_field("teamId"))
 def purchase():
