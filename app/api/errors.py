@@ -62,7 +62,7 @@ def http_error(error: HTTPException):
     status = error.code or 500
     code = CODE_BY_STATUS.get(status, "internal_error" if status >= 500 else "invalid_request")
     messages = {
-        429: f"Too many requests (limit: {error.description}). Retry after the Retry-After seconds.",
+        429: f"Too many requests (limit: {error.description}); retry after Retry-After seconds.",
         404: "No such API endpoint.",
         405: "This endpoint does not accept that method.",
         413: "The request body is too large.",

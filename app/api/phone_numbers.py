@@ -13,9 +13,9 @@ from app.api.auth import api_user, token_required
 from app.api.idempotency import idempotent
 from app.errors import ValidationFailed
 from app.models import PhoneNumber, utcnow
-from app.ratelimit import api_purchase_limit, api_search_limit
 from app.numbers import lifecycle, service
 from app.numbers.validation import parse_purchase, parse_search_filters
+from app.ratelimit import api_purchase_limit, api_search_limit
 
 
 @bp.post("/phone-numbers/search")
