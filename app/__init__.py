@@ -7,7 +7,7 @@ import logging
 from flask import Flask, request
 
 from app.config import Config
-from app.extensions import csrf, db, login_manager, migrate
+from app.extensions import cache, csrf, db, login_manager, migrate
 from app.ratelimit import limiter
 from app.security import init_security
 
@@ -29,6 +29,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
 
     db.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     init_security(app)
     # Batch mode lets Alembic alter SQLite tables; compare_type keeps autogenerate honest.
     migrate.init_app(

@@ -45,6 +45,12 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Telnyx searches are cached per filter set this many seconds (0 turns it off);
+    # in process memory by default, in Redis when CACHE_REDIS_URL is set.
+    SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "30"))
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "pn:")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_API_SEARCH = os.environ.get("RATELIMIT_API_SEARCH", "120 per minute")
     RATELIMIT_API_PURCHASE = os.environ.get("RATELIMIT_API_PURCHASE", "30 per minute")

@@ -181,6 +181,7 @@ SCHEMAS: dict[str, Any] = {
         success={"const": True},
         numbers={"type": "array", "items": ref("NumberRow")},
         count={"type": "integer", "minimum": 0},
+        nextCursor={"type": ["string", "null"], "description": "Only when a limit was given"},
     ),
     "NumberUpdate": obj(["teamId", "label"], teamId={"type": "string"}, label=NULLABLE_STRING),
     "NumberResponse": obj(
@@ -264,7 +265,17 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "listNumbers",
             "summary": "The team's numbers, newest first (released numbers left out)",
-            "parameters": [TEAM],
+            "parameters": [
+                TEAM,
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "required": False,
+                    "description": "Page size (1-500); without it every number is returned",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                },
+                query("cursor", "nextCursor from the previous page", required=False),
+            ],
             "responses": {**ok("NumberList"), **errors(404)},
         },
     },

@@ -17,6 +17,8 @@ from app.numbers import lifecycle, service
 from app.numbers.validation import parse_purchase, parse_search_filters
 from app.ratelimit import api_purchase_limit, api_search_limit
 
+MAX_PAGE = 500
+
 
 @bp.post("/phone-numbers/search")
 @api_search_limit
@@ -66,10 +68,24 @@ def purchase():
 @bp.get("/phone-numbers/purchase")
 @token_required
 def list_numbers():
-    numbers = service.list_numbers(api_user(), team_id_param(request.args.get("teamId")))
+    limit = _page_limit(request.args.get("limit"))
+    page = service.list_numbers_page(
+        api_user(), team_id_param(request.args.get("teamId")), limit, request.args.get("cursor")
+    )
     now = utcnow()
-    rows = [number_row(n, now) for n in numbers]
-    return {"success": True, "numbers": rows, "count": len(rows)}
+    rows = [number_row(n, now) for n in page.numbers]
+    body = {"success": True, "numbers": rows, "count": len(rows)}
+    if limit is not None:  # paging is opt-in: without a limit the documented answer is whole
+        body["nextCursor"] = page.next_cursor
+    return body
+
+
+def _page_limit(value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+        raise ValidationFailed({"limit": f"Limit must be a whole number from 1 to {MAX_PAGE}."})
+    return int(value)
 
 
 @bp.patch("/phone-numbers/<id(pn):number_id>")

@@ -37,8 +37,14 @@ def held_numbers(candidates: Sequence[str]) -> set[str]:
     return set(db.session.scalars(query))
 
 
-def team_numbers(team_id: str) -> list[PhoneNumber]:
-    """The team's numbers, newest first, with assistant and buyer in the same query."""
+def team_numbers(
+    team_id: str, limit: int | None = None, after: tuple[datetime, str] | None = None
+) -> list[PhoneNumber]:
+    """The team's numbers, newest first, with assistant and buyer in the same query.
+
+    `after` is the (created_at, id) of the last row of the previous page: keyset paging
+    costs the same on page 1 and page 500.
+    """
     query = (
         sa.select(PhoneNumber)
         .outerjoin(PhoneNumber.assistant)
@@ -47,4 +53,8 @@ def team_numbers(team_id: str) -> list[PhoneNumber]:
         .where(PhoneNumber.team_id == team_id, PhoneNumber.status != "released")
         .order_by(PhoneNumber.created_at.desc(), PhoneNumber.id.desc())
     )
+    if after is not None:
+        query = query.where(sa.tuple_(PhoneNumber.created_at, PhoneNumber.id) < after)
+    if limit is not None:
+        query = query.limit(limit)
     return list(db.session.scalars(query))

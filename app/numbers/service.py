@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import phonenumbers
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import team_for_user
-from app.errors import NumberUnavailable, PlanLimitReached, ProviderFailed, ProviderTimedOut
-from app.extensions import db
+from app.errors import (
+    NumberUnavailable,
+    PlanLimitReached,
+    ProviderFailed,
+    ProviderTimedOut,
+    ValidationFailed,
+)
+from app.extensions import cache, db
 from app.models import HELD_STATUSES, PhoneNumber, Team, User, utcnow
 from app.numbers.queries import held_count, held_numbers, team_numbers
 from app.plans import get_plan
@@ -63,12 +72,29 @@ def eligibility(team: Team, now: datetime | None = None) -> dict[str, Any]:
 def search_numbers(filters: SearchFilters) -> SearchResult:
     """Available numbers from the provider, less any number held on this platform."""
     provider = current_provider()
+    offered = _provider_search(provider, filters)
+    # Filtered on every search, cached or not: a number bought here disappears at once.
+    taken = held_numbers([n.phone_number for n in offered])
+    return SearchResult([n for n in offered if n.phone_number not in taken], provider.name)
+
+
+def _provider_search(provider, filters: SearchFilters) -> list[AvailableNumber]:
+    """Ask the provider, through a short-lived cache for providers where a search is slow.
+
+    The sandbox is never cached: it refills its answer past numbers held here.
+    """
+    seconds = current_app.config["SEARCH_CACHE_SECONDS"]
+    use_cache = getattr(provider, "cache_searches", False) and seconds > 0
+    key = "search:" + ":".join(map(str, (provider.name, *astuple(filters))))
+    if use_cache and (hit := cache.get(key)) is not None:
+        return hit
     try:
         offered = provider.search(filters)
     except ProviderError as error:
         raise provider_error(error) from error
-    taken = held_numbers([n.phone_number for n in offered])
-    return SearchResult([n for n in offered if n.phone_number not in taken], provider.name)
+    if use_cache:
+        cache.set(key, offered, timeout=seconds)
+    return offered
 
 
 def purchase_number(
@@ -90,13 +116,46 @@ def purchase_number(
     return Purchase(number, eligibility(team))
 
 
+@dataclass(frozen=True)
+class NumberPage:
+    numbers: list[PhoneNumber]
+    next_cursor: str | None
+
+
 def list_numbers(user: User, team_id: str) -> list[PhoneNumber]:
     """The team's numbers, newest first; a few pending orders are settled on the way."""
+    return list_numbers_page(user, team_id).numbers
+
+
+def list_numbers_page(
+    user: User, team_id: str, limit: int | None = None, cursor: str | None = None
+) -> NumberPage:
+    """One page of the team's numbers (all of them without a limit), and the next page's cursor."""
     team = team_for_user(user, team_id)
-    numbers = team_numbers(team.id)
+    after = decode_cursor(cursor) if cursor else None
+    numbers = team_numbers(team.id, limit + 1 if limit else None, after)
+    more = limit is not None and len(numbers) > limit
+    numbers = numbers[:limit] if more else numbers
+    next_cursor = encode_cursor(numbers[-1]) if more else None
     pending = [n for n in numbers if n.status == "pending" and n.provider_order_id]
     gone = {n.id for n in pending[:SETTLE_ON_LIST] if settle_pending(n) == "gone"}
-    return [n for n in numbers if n.id not in gone] if gone else numbers
+    return NumberPage([n for n in numbers if n.id not in gone], next_cursor)
+
+
+def encode_cursor(number: PhoneNumber) -> str:
+    raw = json.dumps([number.created_at.isoformat(), number.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        created, number_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        moment = datetime.fromisoformat(created)
+        if moment.tzinfo is None or not isinstance(number_id, str):
+            raise ValueError
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise ValidationFailed({"cursor": "Cursor is not one this API gave out."}) from None
+    return moment, number_id
 
 
 def settle_pending(number: PhoneNumber) -> str:
@@ -244,8 +303,6 @@ def provider_error(error: ProviderError) -> Exception:
 
 
 def _default_connection_id() -> str | None:
-    from flask import current_app
-
     return current_app.config.get("TELNYX_CONNECTION_ID")
 
 

@@ -76,6 +76,7 @@ class TelnyxProvider:
     """A small, careful Telnyx client: explicit timeouts, GET-only retries, no blind POSTs."""
 
     name = "telnyx"
+    cache_searches = True  # a search is a network round trip: the service may cache it
     # Longest total sleep between one GET's retries, whatever the rate-limit headers ask.
     max_backoff_total = 1.0
 

@@ -181,3 +181,18 @@ def test_a_provider_failure_is_not_replayed_so_a_retry_can_buy(app, client, fact
     retried = client.post("/api/phone-numbers/purchase", json=body, headers=headers)
     assert retried.status_code == 200 and "Idempotent-Replayed" not in retried.headers
     assert [n.status for n in stored(app)] == ["active"]
+
+
+def test_searches_are_cached_but_numbers_bought_here_vanish_at_once(client, factory, fake):
+    member = factory.member("growth")
+    first = search(client, member, areaCode="415").get_json()["numbers"]
+    again = search(client, member, areaCode="415").get_json()["numbers"]
+    assert first == again
+    assert len(fake.requests_to("GET", "/v2/available_phone_numbers")) == 1
+    buy(client, member, NUMBER)
+    after = [n["phoneNumber"] for n in search(client, member, areaCode="415").get_json()["numbers"]]
+    assert NUMBER not in after and after == ["+14155550124"]
+    assert len(fake.requests_to("GET", "/v2/available_phone_numbers")) == 1
+    # Other filters are another cache entry; purchases never use the cache.
+    search(client, member, areaCode="415", limit=5)
+    assert len(fake.requests_to("GET", "/v2/available_phone_numbers")) == 2
