@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Assistant, PhoneNumber, User
+from app.models import Assistant, PhoneNumber
 from tests.helpers import PURCHASE, assert_error, listed
 
 
