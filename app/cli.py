@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import click
-import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from app import accounts
 from app.errors import ServiceError
 from app.extensions import db
-from app.models import PhoneNumber, Team
+from app.models import Team
 from app.numbers import lifecycle
-from app.numbers.service import settle_pending
+from app.numbers.service import sync_pending
 from app.plans import PLAN_KEYS, get_plan
 
 teams_cli = AppGroup("teams", help="Create teams and change their plan.")
@@ -85,12 +84,17 @@ def create_token(email: str, label: str) -> None:
 
 
 @numbers_cli.command("sync")
-def sync_numbers() -> None:
+@click.option(
+    "--grace",
+    type=click.IntRange(min=0),
+    default=120,
+    show_default=True,
+    help="Seconds a purchase that never got an order id is left alone (it may be in flight).",
+)
+def sync_numbers(grace: int) -> None:
     """Settle pending purchases from the provider's own state; prints how many settled."""
-    pending = db.session.scalars(sa.select(PhoneNumber).where(PhoneNumber.status == "pending"))
-    outcomes = [settle_pending(number) for number in list(pending)]
-    settled = sum(outcome != "pending" for outcome in outcomes)
-    click.echo(f"{settled} of {len(outcomes)} pending numbers settled")
+    settled, total = sync_pending(timedelta(seconds=grace))
+    click.echo(f"{settled} of {total} pending numbers settled")
 
 
 @numbers_cli.command("expire-trials")

@@ -7,7 +7,7 @@ import json
 import logging
 import uuid
 from dataclasses import astuple, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -179,6 +179,23 @@ def settle_pending(number: PhoneNumber) -> str:
         return "gone"
     _settle(number, result)
     return number.status
+
+
+def sync_pending(grace: timedelta) -> tuple[int, int]:
+    """Settle every pending purchase from the provider's state; (settled, looked at).
+
+    A purchase with no order id may be one another process is placing right now, so it
+    is only settled once older than `grace` (a crash or a lost answer, not a purchase).
+    """
+    cutoff = utcnow() - grace
+    pending = db.session.scalars(
+        sa.select(PhoneNumber).where(
+            PhoneNumber.status == "pending",
+            sa.or_(PhoneNumber.provider_order_id.is_not(None), PhoneNumber.created_at < cutoff),
+        )
+    ).all()
+    outcomes = [settle_pending(number) for number in pending]
+    return sum(outcome != "pending" for outcome in outcomes), len(outcomes)
 
 
 def _reserve(
