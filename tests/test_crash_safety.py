@@ -1,5 +1,6 @@
 """A server killed mid-purchase leaves a pending row that `numbers sync` settles from Telnyx."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -88,6 +89,7 @@ def kill_mid_purchase(app, fake, member):
     finally:
         if server.poll() is None:
             server.kill()
+            server.wait(10)
 
 
 def _listening(port: int) -> bool:
@@ -96,10 +98,8 @@ def _listening(port: int) -> bool:
 
 
 def _post_quietly(url, body, headers):
-    try:
+    with contextlib.suppress(requests.RequestException):  # the server dies under us: the point
         requests.post(url, json=body, headers=headers, timeout=15)
-    except requests.RequestException:
-        pass  # the server died under us: that is the point
 
 
 def rows(app):
