@@ -1,5 +1,7 @@
 """The API with PHONE_PROVIDER=telnyx, over real HTTP to a fake Telnyx server."""
 
+import socket
+
 import pytest
 
 from app.extensions import db
@@ -196,3 +198,43 @@ def test_searches_are_cached_but_numbers_bought_here_vanish_at_once(client, fact
     # Other filters are another cache entry; purchases never use the cache.
     search(client, member, areaCode="415", limit=5)
     assert len(fake.requests_to("GET", "/v2/available_phone_numbers")) == 2
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        ({"status": 503, "times": 1}, 200),  # retried, then answered
+        ({"status": 429, "headers": {"x-ratelimit-reset": "0"}, "times": 1}, 200),
+        ({"status": 500, "times": 10}, 502),
+        ({"body": "{not json", "status": 200, "times": 10}, 502),
+        ({"delay": 1.0, "times": 10}, 504),
+    ],
+)
+def test_search_faults(client, factory, fake, fault, expected):
+    # Distinct filters from any earlier search, so the cache cannot answer for Telnyx.
+    fake.fail("GET", "/v2/available_phone_numbers", **fault)
+    response = search(client, factory.member("growth"), areaCode="415", limit=7)
+    assert response.status_code == expected, response.get_json()
+    if expected == 200:
+        assert response.get_json()["numbers"][0]["phoneNumber"] == NUMBER
+
+
+def test_telnyx_unreachable_is_502_and_holds_nothing(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    app = build_app(
+        tmp_path,
+        PHONE_PROVIDER="telnyx",
+        TELNYX_API_KEY="k",
+        TELNYX_API_BASE=f"http://127.0.0.1:{closed_port}/v2",
+    )
+    try:
+        from tests.conftest import Factory
+
+        client, member = app.test_client(), Factory(app).member("growth")
+        assert_error(search(client, member), 502, "provider_error")
+        assert_error(buy(client, member, NUMBER), 502, "provider_error")
+        assert stored(app) == []
+    finally:
+        teardown_app(app)
