@@ -1,0 +1,127 @@
+"""Every API route against: no auth, other teams' ids, ids of the wrong kind, oversized and
+non-JSON bodies, and hostile text. Routes are read from the app, so a new one is covered."""
+
+import re
+
+import pytest
+
+from app.extensions import db
+from app.models import Assistant, PhoneNumber
+from tests.helpers import assert_error, bought_id, new_assistant, sandbox_number
+
+HOSTILE = [
+    "Robert'); DROP TABLE phone_numbers;--",
+    "<script>alert(1)</script>",
+    "名前 — ☎️ Ünïcødé",
+    "line\nbreak\ttab\x00nul\x1bescape",
+]
+
+
+def api_routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") and rule.endpoint != "api.openapi_document":
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield method, rule.rule
+
+
+def fill(rule: str, **ids: str) -> str:
+    def value(match):
+        name = match.group(1)
+        return ids["assistant" if "assistant" in name else "number"]
+
+    return re.sub(r"<(?:[^:>]+:)?(\w+)>", value, rule)
+
+
+@pytest.fixture
+def world(client, factory):
+    mine, theirs = factory.member("growth"), factory.member("growth")
+    return {
+        "mine": mine,
+        "theirs": theirs,
+        "my_number": bought_id(client, mine, sandbox_number("415", 0)),
+        "their_number": bought_id(client, theirs, sandbox_number("415", 1)),
+        "my_assistant": new_assistant(client, mine, "Mine"),
+        "their_assistant": new_assistant(client, theirs, "Theirs"),
+    }
+
+
+def call(client, method, url, member=None, team_id=None, **kwargs):
+    headers = dict(member.headers) if member else {}
+    headers.update(kwargs.pop("headers", {}))
+    query = {"teamId": team_id} if team_id else {}
+    some_number = "pn_" + "0" * 26  # well-formed, so validation passes and ownership decides
+    body = kwargs.pop(
+        "json", {"teamId": team_id, "name": "x", "label": "x", "phoneNumberIds": [some_number]}
+    )
+    return client.open(url, method=method, headers=headers, query_string=query, json=body, **kwargs)
+
+
+def test_every_route_needs_a_token(app, client, world):
+    for method, rule in api_routes(app):
+        url = fill(rule, assistant=world["my_assistant"], number=world["my_number"])
+        assert_error(call(client, method, url, team_id=world["mine"].team_id), 401, "unauthorized")
+
+
+def test_other_teams_things_are_404_and_untouched(app, client, world):
+    mine, theirs = world["mine"], world["theirs"]
+    for method, rule in api_routes(app):
+        if "<" not in rule:
+            response = call(client, method, rule, mine, team_id=theirs.team_id)
+            if method == "POST" and rule.endswith("/search"):
+                continue  # search is not about a team
+            assert response.status_code in (400, 404), (method, rule, response.status_code)
+            if response.status_code == 404:
+                assert response.get_json()["error"]["code"] == "team_not_found"
+            continue
+        url = fill(rule, assistant=world["their_assistant"], number=world["their_number"])
+        response = call(client, method, url, mine, team_id=mine.team_id)
+        assert response.status_code == 404, (method, rule, response.get_json())
+    with app.app_context():
+        assert db.session.get(Assistant, world["their_assistant"]).name == "Theirs"
+        number = db.session.get(PhoneNumber, world["their_number"])
+        assert (number.status, number.label) == ("active", None)
+
+
+def test_ids_of_the_wrong_kind_are_404(app, client, world):
+    mine = world["mine"]
+    for method, rule in api_routes(app):
+        if "<" in rule:
+            # An assistant id where a number id goes and the other way round.
+            url = fill(rule, assistant=world["my_number"], number=world["my_assistant"])
+            response = call(client, method, url, mine, team_id=mine.team_id)
+            assert response.status_code == 404, (method, rule)
+            assert response.get_json()["success"] is False
+
+
+def test_oversized_and_non_json_bodies(app, client, world):
+    mine = world["mine"]
+    for method, rule in api_routes(app):
+        if method not in ("POST", "PATCH"):
+            continue
+        url = fill(rule, assistant=world["my_assistant"], number=world["my_number"])
+        big = call(client, method, url, mine, team_id=mine.team_id, json={"pad": "x" * 70_000})
+        assert_error(big, 413, "payload_too_large")
+        text = client.open(
+            url, method=method, headers=mine.headers, data="name=x", content_type="text/plain"
+        )
+        assert_error(text, 400, "invalid_request")
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_is_stored_inertly(app, client, world, text):
+    mine = world["mine"]
+    renamed = client.patch(
+        f"/api/assistants/{world['my_assistant']}", json={"name": text}, headers=mine.headers
+    )
+    labelled = client.patch(
+        f"/api/phone-numbers/{world['my_number']}",
+        json={"teamId": mine.team_id, "label": text},
+        headers=mine.headers,
+    )
+    expected = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
+    assert renamed.status_code == labelled.status_code == 200
+    assert renamed.get_json()["assistant"]["name"] == expected
+    assert labelled.get_json()["phoneNumber"]["label"] == expected
+    with app.app_context():  # the tables are all still there, and hold the text as given
+        assert db.session.get(Assistant, world["my_assistant"]).name == expected
+        assert db.session.scalar(db.select(db.func.count()).select_from(PhoneNumber)) == 2
