@@ -41,5 +41,8 @@ browser:
 		echo "Installing Chromium for the browser tests (apt-get)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+screenshots: $(VENV)/.installed-test browser ## Regenerate docs/screenshots/ from a seeded app in Chromium
+	$(BIN)/python -m tests.e2e.screenshots
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

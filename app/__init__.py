@@ -47,13 +47,21 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     csrf.exempt(api_bp)  # bearer tokens, not cookies: no CSRF to forge
     app.register_blueprint(api_bp)
 
+    from app.auth import bp as auth_bp
+    from app.dashboard import bp as dashboard_bp
+    from app.dashboard.errors import error_page
+
+    login_manager.login_view = "auth.signin"
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+
     from werkzeug.exceptions import HTTPException
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         if _is_api_request():
             return http_error(error)
-        return error
+        return error_page(error)
 
     @app.errorhandler(Exception)
     def handle_exception(error: Exception):
@@ -62,7 +70,9 @@ def create_app(config_class: type[Config] = Config) -> Flask:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         if _is_api_request():
             return internal_error(error)
-        raise error
+        if app.debug:
+            raise error  # the interactive debugger, locally
+        return error_page(error)
 
     from app import cli
     from app.providers import build_provider

@@ -1,0 +1,81 @@
+"""Template filters: how numbers, times and countdowns read on the pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import phonenumbers
+
+from app.dashboard import bp
+from app.models import utcnow
+from app.numbers.validation import AREA_CODE_COUNTRIES
+
+
+@bp.app_template_filter("national")
+def national(e164: str) -> str:
+    """+14155550101 → (415) 555-0101; the E.164 form if the number does not parse."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+@bp.app_template_filter("iso")
+def iso(moment: datetime | None) -> str:
+    """ISO 8601 UTC with a Z, as the API writes timestamps."""
+    if moment is None:
+        return ""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@bp.app_template_filter("utc")
+def utc(moment: datetime | None) -> str:
+    """A readable UTC time; the browser replaces it with the viewer's local time."""
+    if moment is None:
+        return ""
+    return moment.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC")
+
+
+@bp.app_template_filter("countdown")
+def countdown(expires_at: datetime | None, now: datetime | None = None) -> str:
+    """'expires in 3 days 4 h', 'expires in 5 h 12 min', or 'expired 2 days ago'."""
+    if expires_at is None:
+        return ""
+    now = now or utcnow()
+    seconds = int((expires_at - now).total_seconds())
+    if seconds <= 0:
+        return f"expired {_span(-seconds)} ago" if seconds < -60 else "expired just now"
+    return f"expires in {_span(seconds)}"
+
+
+def _span(seconds: int) -> str:
+    """Rounded up, so a fresh 5-day trial reads "5 days", not "4 days 23 h"."""
+    if seconds >= 86400:
+        days, hours = divmod(-(-seconds // 3600), 24)
+        day_word = "day" if days == 1 else "days"
+        return f"{days} {day_word} {hours} h" if hours else f"{days} {day_word}"
+    hours, minutes = divmod(-(-seconds // 60), 60)
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"
+
+
+@bp.app_template_filter("money")
+def money(amount) -> str:
+    """USD from a price string or Decimal; a dash when the provider did not say."""
+    if amount is None or amount == "":
+        return "—"
+    return f"${float(amount):,.2f}"
+
+
+@bp.app_template_filter("digits")
+def digits(e164: str) -> str:
+    """A number as an id-safe token: +14155550101 → 14155550101."""
+    return "".join(ch for ch in e164 if ch.isdigit())
+
+
+@bp.app_template_global("has_area_codes")
+def has_area_codes(country: str | None) -> bool:
+    """Whether the search form shows an area-code field for this country."""
+    return (country or "").upper() in AREA_CODE_COUNTRIES

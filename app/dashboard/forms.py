@@ -1,0 +1,85 @@
+"""The search and buy forms. Their rules and messages are the API's (app.numbers.validation)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.widgets import NumberInput
+
+try:
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # WTForms before 3.3 takes (value, label) tuples
+
+    def SelectChoice(value: str, label: str):  # noqa: N802
+        return (value, label)
+
+
+from app.errors import ValidationFailed
+from app.numbers.validation import MAX_LIMIT, parse_purchase, parse_search_filters
+from app.providers.base import LOCAL, NUMBER_TYPES, TOLL_FREE, SearchFilters
+
+DEFAULT_PAGE_LIMIT = 10
+# The API's field paths, and the form field that shows each one's message.
+SEARCH_FIELDS = {
+    "filters.countryCode": "country",
+    "filters.areaCode": "area_code",
+    "filters.numberType": "number_type",
+    "filters.limit": "limit",
+}
+TYPE_LABELS = {LOCAL: "Local", TOLL_FREE: "Toll-free"}
+
+
+class SearchForm(FlaskForm):
+    """A GET form: the query stays in the URL, so a reload or a shared link shows the same."""
+
+    class Meta:
+        csrf = False  # a search changes nothing
+
+    country = SelectField("Country", choices=[])
+    area_code = StringField("Area code", render_kw={"inputmode": "numeric", "maxlength": 3})
+    number_type = SelectField(
+        "Type", choices=[SelectChoice(t, TYPE_LABELS[t]) for t in NUMBER_TYPES]
+    )
+    limit = StringField(
+        "Results",
+        widget=NumberInput(min=1, max=MAX_LIMIT),
+        default=str(DEFAULT_PAGE_LIMIT),
+    )
+
+    def search_filters(self) -> SearchFilters | None:
+        """The validated filters, or None with each message on its field."""
+        body = {
+            "countryCode": (self.country.data or "").strip(),
+            "areaCode": (self.area_code.data or "").strip(),
+            "numberType": self.number_type.data or "",
+            "limit": _as_int(self.limit.data),
+        }
+        try:
+            return parse_search_filters(body)
+        except ValidationFailed as error:
+            for path, message in error.fields.items():
+                field = getattr(self, SEARCH_FIELDS.get(path, "country"))
+                field.errors = [*field.errors, message]
+            return None
+
+
+class BuyForm(FlaskForm):
+    """One Buy button: the number, and the search to return to without JavaScript."""
+
+    phone_number = HiddenField()
+    search = HiddenField()
+
+    def purchase(self, team_id: str):
+        """The API's purchase validation; raises ValidationFailed with the API's words."""
+        return parse_purchase({"phoneNumber": self.phone_number.data or "", "teamId": team_id})
+
+
+def _as_int(raw: str | None):
+    """A whole number stays a number; anything else is passed on to fail validation."""
+    raw = (raw or "").strip()
+    if raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return raw

@@ -1,0 +1,54 @@
+"""Browser fixtures: one live server and one Chromium per module, a fresh context per test."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Factory
+from tests.e2e.live import chromium, live_server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with live_server(tmp_path_factory.mktemp("live")) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        with chromium() as launched:
+            yield launched
+    except RuntimeError as error:  # Chromium missing: fail loudly, never skip
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(locale="en-US", timezone_id="America/Los_Angeles")
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    """A tab that fails the test on any script error or Content-Security-Policy violation."""
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: _note_console(message, problems))
+    yield page
+    assert not problems, problems
+
+
+def _note_console(message, problems: list[str]) -> None:
+    # 4xx answers the pages expect (a refused buy) log "Failed to load resource"; ignore those.
+    if message.type == "error" and "Failed to load resource" not in message.text:
+        problems.append(message.text)
+
+
+@pytest.fixture(scope="module")
+def people(server) -> Factory:
+    """Teams and users made through the real services, in the live server's database."""
+    return Factory(server.app)

@@ -1,0 +1,119 @@
+"""Screenshots of the main pages, for the README: `python -m tests.e2e.screenshots` from the root.
+
+Serves the app on a fresh database with the sandbox provider, seeds two teams through the
+real services and drives Debian's Chromium. Writes PNGs to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from app import accounts
+from app.assistants import service as assistants
+from app.extensions import db
+from app.models import User
+from app.numbers import lifecycle, service
+from tests.e2e.live import chromium, live_server
+from tests.pages.conftest import PASSWORD
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DESKTOP = {"width": 1200, "height": 760}
+MOBILE = {"width": 360, "height": 740}
+
+
+def seed(app) -> dict[str, str]:
+    """A Growth team with a few numbers and assistants, and a Free team with nothing yet."""
+    with app.app_context():
+        growth = accounts.create_team("Acme Voice", "growth")
+        alice = accounts.create_user("alice@example.com", "Alice Johnson", PASSWORD)
+        bob = accounts.create_user("bob@example.com", "Bob Martinez", PASSWORD)
+        accounts.add_member(alice, growth, "owner")
+        accounts.add_member(bob, growth, "member")
+        sales = assistants.create_assistant(alice, growth.id, "Sales Agent")
+        support = assistants.create_assistant(alice, growth.id, "Support Line")
+        bought = {}
+        for buyer, e164 in [
+            (alice, "+14155550123"),
+            (bob, "+12125550147"),
+            (alice, "+18005550110"),
+            (bob, "+16175550188"),
+        ]:
+            bought[e164] = service.purchase_number(buyer, growth.id, e164).number.id
+        assistants.assign_numbers(alice, sales.id, [bought["+14155550123"], bought["+18005550110"]])
+        assistants.assign_numbers(alice, support.id, [bought["+12125550147"]])
+        lifecycle.set_label(alice, growth.id, bought["+18005550110"], "Hotline")
+        free = accounts.create_team("Lovelace Labs", "free")
+        ada = accounts.create_user("ada@example.com", "Ada Lovelace", PASSWORD)
+        accounts.add_member(ada, free, "owner")
+        accounts.add_member(db.session.get(User, alice.id), free, "member")
+        return {"growth": growth.id, "free": free.id}
+
+
+def shoot(page, name: str) -> None:
+    page.wait_for_timeout(150)  # let htmx settle classes and the spinner fade
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+    print(OUT / f"{name}.png")
+
+
+def sign_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/signin")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("#plan-banner")
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request log on stdout
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        live_server(Path(tmp)) as server,
+        chromium() as browser,
+    ):
+        teams, base = seed(server.app), server.url
+        options = {"locale": "en-US", "timezone_id": "America/New_York"}
+
+        desktop = browser.new_context(viewport=DESKTOP, **options)
+        page = desktop.new_page()
+        page.goto(f"{base}/signin")
+        shoot(page, "sign-in")
+        sign_in(page, base, "alice@example.com")
+        shoot(page, "numbers")
+        query = "country=US&area_code=415&number_type=local&limit=6"
+        search = f"{base}/teams/{teams['growth']}/search?{query}"
+        page.goto(search)
+        shoot(page, "search")
+        page.locator("#offers tbody tr").nth(1).locator("button").click()
+        page.wait_for_selector("td[data-outcome=purchased]")
+        shoot(page, "purchased")
+
+        free = browser.new_context(viewport=DESKTOP, **options)
+        first, stale = free.new_page(), free.new_page()
+        sign_in(first, base, "ada@example.com")
+        url = f"{base}/teams/{teams['free']}/search?country=US&area_code=212&limit=5"
+        first.goto(url)
+        stale.goto(url)
+        first.locator("#offers tbody tr").first.locator("button").click()
+        first.wait_for_selector("td[data-outcome=purchased]")
+        stale.locator("#offers tbody tr").nth(1).locator("button").click()
+        stale.wait_for_selector("td[data-outcome=limit]")
+        shoot(stale, "limit-refused")
+        first.goto(f"{base}/teams/{teams['free']}/numbers")
+        shoot(first, "trial")
+
+        mobile = browser.new_context(viewport=MOBILE, is_mobile=True, **options)
+        phone = mobile.new_page()
+        sign_in(phone, base, "alice@example.com")
+        phone.goto(f"{base}/teams/{teams['growth']}/numbers")
+        shoot(phone, "mobile-numbers")
+        phone.goto(search)
+        shoot(phone, "mobile-search")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

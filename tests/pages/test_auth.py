@@ -1,0 +1,141 @@
+"""Sign up, sign in, sign out: the forms, the redirects, CSRF and remember-me."""
+
+import pytest
+
+from app.extensions import db
+from app.models import Membership, Team, User
+from tests.conftest import build_app, teardown_app
+from tests.pages.conftest import PASSWORD, csrf_token, numbers_url, soup
+
+
+def sign_up(client, **fields):
+    data = {
+        "name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "password": "analytical engine",
+        "team_name": "Engines",
+        "csrf_token": csrf_token(client, "/signup"),
+        **fields,
+    }
+    return client.post("/signup", data=data)
+
+
+def test_every_auth_input_has_a_label(client):
+    for path in ("/signup", "/signin"):
+        page = soup(client.get(path))
+        inputs = page.select("form input:not([type=hidden])")
+        assert inputs
+        for field in inputs:
+            assert page.select_one(f"label[for={field['id']}]"), (path, field["id"])
+        assert page.select_one("form button[type=submit]")
+
+
+def test_sign_up_makes_a_free_team_owned_by_the_new_user(app, client):
+    response = sign_up(client)
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "ada@example.com"))
+        assert user.password_hash != "analytical engine"  # hashed, never stored plain
+        membership = db.session.scalar(db.select(Membership).where(Membership.user_id == user.id))
+        team = db.session.get(Team, membership.team_id)
+        assert (team.name, team.plan, membership.role) == ("Engines", "free", "owner")
+    page = soup(client.get(response.location, follow_redirects=True))
+    assert page.select_one("#plan-headline").get_text(strip=True) == "Trial: 1 number for 5 days"
+    assert page.select_one("#numbers-empty a")["href"] == f"/teams/{team.id}/search"
+
+
+def test_sign_up_errors_show_next_to_their_field(client, factory):
+    taken = factory.member()
+    response = sign_up(client, email=taken.email)
+    assert response.status_code == 400
+    error = soup(response).select_one("#email-error")
+    assert error.get_text(strip=True) == f"A user with email {taken.email} already exists."
+    response = sign_up(client, email="new@example.com", password="short")
+    page = soup(response)
+    assert page.select_one("#password-error").get_text(strip=True) == (
+        "A password needs at least 8 characters."
+    )
+    assert page.select_one("#password")["aria-invalid"] == "true"
+
+
+def test_sign_in_with_a_wrong_password_says_so_without_saying_which(client, auth, factory):
+    someone = factory.member()
+    response = auth.sign_in(someone, password="wrong password")
+    assert response.status_code == 400
+    assert soup(response).select_one("#signin-error").get_text(strip=True) == (
+        "That email and password do not match an account."
+    )
+    assert client.get(numbers_url(someone.team_id)).status_code == 302  # still signed out
+
+
+def test_pages_need_a_session_and_come_back_after_sign_in(client, factory):
+    someone = factory.member()
+    response = client.get(numbers_url(someone.team_id))
+    assert response.status_code == 302
+    assert response.location.startswith("/signin?next=")
+    token = csrf_token(client, response.location)
+    signed_in = client.post(
+        response.location, data={"email": someone.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert signed_in.location == numbers_url(someone.team_id)
+
+
+@pytest.mark.parametrize(
+    "evil",
+    ["https://evil.example/", "//evil.example/x", "/\\evil.example", "http:/evil", "javascript:x"],
+)
+def test_next_only_redirects_to_this_site(client, factory, evil):
+    someone = factory.member()
+    token = csrf_token(client)
+    response = client.post(
+        "/signin",
+        query_string={"next": evil},
+        data={"email": someone.email, "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert response.location == "/"
+
+
+def test_remember_me_sets_a_lasting_cookie(client, auth, factory):
+    someone = factory.member()
+    auth.sign_in(someone)
+    assert client.get_cookie("remember_token") is None
+    auth.sign_out()
+    auth.sign_in(someone, remember="y")
+    assert client.get_cookie("remember_token") is not None
+
+
+def test_sign_out_is_a_post_with_csrf(client, auth, member):
+    assert client.get("/signout").status_code == 405
+    assert client.post("/signout").status_code == 400  # no token: refused
+    assert client.get(numbers_url(member.team_id)).status_code == 200
+    assert auth.sign_out().status_code == 302
+    assert client.get(numbers_url(member.team_id)).status_code == 302
+
+
+def test_sign_in_without_the_csrf_token_fails(client, factory):
+    someone = factory.member()
+    response = client.post("/signin", data={"email": someone.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get(numbers_url(someone.team_id)).status_code == 302
+
+
+def test_htmx_request_after_the_session_ends_redirects_the_whole_page(client, factory):
+    someone = factory.member()
+    response = client.get(numbers_url(someone.team_id), headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/signin?next=")
+
+
+def test_sign_in_attempts_are_limited_per_address(tmp_path):
+    app = build_app(tmp_path, RATELIMIT_SIGNIN="2 per minute")
+    try:
+        client = app.test_client()
+        token = csrf_token(client)
+        data = {"email": "nobody@example.com", "password": "wrong password", "csrf_token": token}
+        assert [client.post("/signin", data=data).status_code for _ in range(2)] == [400, 400]
+        response = client.post("/signin", data=data)
+        assert response.status_code == 429
+        assert soup(response).select_one("#error")["data-status"] == "429"
+    finally:
+        teardown_app(app)
