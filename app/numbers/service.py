@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 import uuid
 from dataclasses import astuple, dataclass
@@ -23,10 +21,10 @@ from app.errors import (
     PlanLimitReached,
     ProviderFailed,
     ProviderTimedOut,
-    ValidationFailed,
 )
 from app.extensions import cache, db
 from app.models import HELD_STATUSES, PhoneNumber, Team, User, utcnow
+from app.numbers.cursor import decode_cursor, encode_cursor
 from app.numbers.queries import held_count, held_numbers, team_numbers
 from app.plans import get_plan
 from app.providers import current_provider
@@ -142,22 +140,6 @@ def list_numbers_page(
     return NumberPage([n for n in numbers if n.id not in gone], next_cursor)
 
 
-def encode_cursor(number: PhoneNumber) -> str:
-    raw = json.dumps([number.created_at.isoformat(), number.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        created, number_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        moment = datetime.fromisoformat(created)
-        if moment.tzinfo is None or not isinstance(number_id, str):
-            raise ValueError
-    except (ValueError, TypeError, UnicodeDecodeError):
-        raise ValidationFailed({"cursor": "Cursor is not one this API gave out."}) from None
-    return moment, number_id
-
-
 def settle_pending(number: PhoneNumber) -> str:
     """Ask the provider how a pending order ended: active, still pending, or gone."""
     provider = current_provider()
@@ -198,6 +180,23 @@ def sync_pending(grace: timedelta) -> tuple[int, int]:
     return sum(outcome != "pending" for outcome in outcomes), len(outcomes)
 
 
+def purchase_refusal(team: Team, now: datetime | None = None) -> str | None:
+    """Why the team may not buy another number right now, or None if it may.
+
+    The same checks, in the same words, as a purchase makes under the team lock; the
+    pages use it to disable Buy before anyone clicks. The purchase itself stays the judge.
+    """
+    plan = get_plan(team.plan)
+    if plan.trial_length and team.trial_used_at is not None:
+        return TRIAL_USED_MESSAGE
+    if held_count(team.id, now) >= plan.max_numbers:
+        return _limit_message(plan.name, plan.max_numbers)
+    return None
+
+
+TRIAL_USED_MESSAGE = "This team has used its free trial number. Subscribe to a plan to buy numbers."
+
+
 def _reserve(
     team: Team, user: User, phone_number: str, connection_id: str | None, provider: str
 ) -> PhoneNumber:
@@ -210,15 +209,10 @@ def _reserve(
     _lock_team(team.id)
     db.session.refresh(team)
     plan = get_plan(team.plan)
-    if plan.trial_length and team.trial_used_at is not None:
+    if refusal := purchase_refusal(team, now):
+        limits = eligibility(team, now)
         db.session.rollback()
-        raise PlanLimitReached(
-            "This team has used its free trial number. Subscribe to a plan to buy numbers.",
-            eligibility(team, now),
-        )
-    if held_count(team.id, now) >= plan.max_numbers:
-        db.session.rollback()
-        raise PlanLimitReached(_limit_message(plan.name, plan.max_numbers), eligibility(team, now))
+        raise PlanLimitReached(refusal, limits)
     holder = db.session.scalar(
         sa.select(PhoneNumber.team_id).where(
             PhoneNumber.phone_number == phone_number, PhoneNumber.status.in_(HELD_STATUSES)
@@ -321,20 +315,3 @@ def provider_error(error: ProviderError) -> Exception:
 
 def _default_connection_id() -> str | None:
     return current_app.config.get("TELNYX_CONNECTION_ID")
-
-
-def purchase_refusal(team: Team, now: datetime | None = None) -> str | None:
-    """Why the team may not buy another number right now, or None if it may.
-
-    The same checks, in the same words, as a purchase makes under the team lock; the
-    pages use it to disable Buy before anyone clicks. The purchase itself stays the judge.
-    """
-    plan = get_plan(team.plan)
-    if plan.trial_length and team.trial_used_at is not None:
-        return TRIAL_USED_MESSAGE
-    if held_count(team.id, now) >= plan.max_numbers:
-        return _limit_message(plan.name, plan.max_numbers)
-    return None
-
-
-TRIAL_USED_MESSAGE = "This team has used its free trial number. Subscribe to a plan to buy numbers."
