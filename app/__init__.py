@@ -10,6 +10,7 @@ from app.config import Config
 from app.extensions import cache, csrf, db, login_manager, migrate
 from app.ratelimit import limiter
 from app.security import init_security
+from app.static_files import init_static_files
 
 
 def create_app(config_class: type[Config] = Config) -> Flask:
@@ -31,6 +32,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     limiter.init_app(app)
     cache.init_app(app)
     init_security(app)
+    init_static_files(app)
     # Batch mode lets Alembic alter SQLite tables; compare_type keeps autogenerate honest.
     migrate.init_app(
         app, db, directory=str(_root() / "migrations"), render_as_batch=True, compare_type=True
