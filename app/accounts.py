@@ -11,7 +11,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.errors import ServiceError, TeamNotFound
+from app.errors import NotFound, ServiceError, TeamNotFound
 from app.extensions import db
 from app.ids import is_id
 from app.models import ROLES, ApiToken, Membership, Team, User, utcnow
@@ -156,9 +156,14 @@ def sign_up(email: str, name: str, password: str, team_name: str = "") -> User:
 def authenticate(email: str, password: str) -> User | None:
     """The user with this email and password, or None (never says which was wrong)."""
     user = user_by_email(email)
-    if user is None or not check_password_hash(user.password_hash, password):
+    # Hash even when there is no such user, so the time taken does not tell who has an account.
+    stored = user.password_hash if user else _DUMMY_HASH
+    if not check_password_hash(stored, password) or user is None:
         return None
     return user
+
+
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 def teams_for_user(user: User) -> list[Team]:
@@ -170,3 +175,31 @@ def teams_for_user(user: User) -> list[Team]:
         .order_by(Team.name, Team.id)
     )
     return list(db.session.scalars(query))
+
+
+# --- API tokens on the settings page ----------------------------------------------------
+
+
+def tokens_for_user(user: User) -> list[ApiToken]:
+    """The user's tokens, newest first, revoked ones included."""
+    query = (
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == user.id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def revoke_token(user: User, token_id: str) -> ApiToken:
+    """Revoke one of the user's own tokens; NotFound for anyone else's. Twice is harmless."""
+    if not is_id("tok", token_id):
+        raise NotFound("Token not found.")
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+    )
+    if token is None:
+        raise NotFound("Token not found.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.commit()
+    return token

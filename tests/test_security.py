@@ -72,3 +72,20 @@ def test_purchase_is_limited_apart_from_search(limited_app):
     assert_error(buy(client, member, sandbox_number("415", 2)), 429, "rate_limited")
     body = {"filters": {"countryCode": "US", "limit": 1}}
     assert client.post(SEARCH, json=body, headers=member.headers).status_code == 200
+
+
+def test_sign_in_costs_the_same_with_or_without_an_account(app, factory, monkeypatch):
+    """A missing account still runs a password hash check (no timing oracle)."""
+    from app import accounts
+
+    factory.member()
+    checked = []
+    real = accounts.check_password_hash
+    monkeypatch.setattr(
+        accounts, "check_password_hash", lambda h, p: checked.append(h) or real(h, p)
+    )
+    with app.app_context():
+        assert accounts.authenticate("nobody@example.com", "whatever-password") is None
+        assert accounts.authenticate("user1@example.com", "wrong-password") is None
+        assert accounts.authenticate("user1@example.com", "correct horse battery") is not None
+    assert len(checked) == 3
