@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from bs4 import BeautifulSoup
 
 from tests.conftest import build_app, teardown_app
 from tests.helpers import SEARCH, assert_error, buy, sandbox_number
@@ -89,3 +90,23 @@ def test_sign_in_costs_the_same_with_or_without_an_account(app, factory, monkeyp
         assert accounts.authenticate("user1@example.com", "wrong-password") is None
         assert accounts.authenticate("user1@example.com", "correct horse battery") is not None
     assert len(checked) == 3
+
+
+def test_signing_in_starts_a_fresh_session(client, factory):
+    factory.member()
+    page = BeautifulSoup(client.get("/signin").data, "html.parser")
+    token = page.find("input", attrs={"name": "csrf_token"})["value"]
+    with client.session_transaction() as planted:
+        planted["planted_by_attacker"] = "x"
+    response = client.post(
+        "/signin",
+        data={
+            "email": "user1@example.com",
+            "password": "correct horse battery",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 302
+    with client.session_transaction() as after:
+        assert "planted_by_attacker" not in after
+        assert after.get("_user_id")

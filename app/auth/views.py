@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import accounts
@@ -28,6 +28,7 @@ def signup():
         except ServiceError as error:
             _field_for(form, error.message).errors.append(error.message)
         else:
+            session.clear()  # a fresh session on sign-in: nothing planted before it survives
             login_user(user)
             flash("Welcome! Your team is on the Free plan: one trial number for 5 days.", "success")
             return redirect(url_for("dashboard.index"))
@@ -45,6 +46,7 @@ def signin():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            session.clear()  # a fresh session on sign-in: nothing planted before it survives
             login_user(user, remember=form.remember.data)
             return redirect(next_url or url_for("dashboard.index"))
         error = "That email and password do not match an account."
