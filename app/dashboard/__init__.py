@@ -26,4 +26,12 @@ def navigation():
     return {"nav_teams": nav_teams, "session_team_id": session.get("team_id")}
 
 
-from app.dashboard import buy, filters, views  # noqa: E402,F401  (registers routes and filters)
+from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
+    assistants,
+    buy,
+    filters,
+    history,
+    number_rows,
+    tokens,
+    views,
+)

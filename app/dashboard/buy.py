@@ -1,13 +1,20 @@
-"""One-click buy: an htmx POST swaps the row's action cell; without JavaScript, POST/redirect."""
+"""One-click buy: an htmx POST swaps the row's action cell; without JavaScript, POST/redirect.
+
+Each rendered Buy button carries a fresh idempotency key, so a double click or a resent POST
+buys once and answers the first outcome again (app.idempotency, as the API's purchase does).
+"""
 
 from __future__ import annotations
 
 import json
+import secrets
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from flask import flash, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from app import idempotency
 from app.dashboard import bp, present
 from app.dashboard.forms import BuyForm
 from app.dashboard.htmx import is_htmx
@@ -20,17 +27,28 @@ from app.errors import (
     ServiceError,
     ValidationFailed,
 )
+from app.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused
 from app.numbers import service
 
 # The contract's status for each refusal; the fragment carries the same status.
 STATUS = {
     ValidationFailed: 400,
+    IdempotencyKeyReused: 400,
     PlanLimitReached: 403,
     NumberUnavailable: 409,
+    IdempotencyKeyInUse: 409,
     ProviderFailed: 502,
     ProviderTimedOut: 504,
 }
+OUTCOMES = {403: "limit", 409: "taken"}
 SEARCH_KEYS = ("country", "area_code", "number_type", "limit")
+KEY_SCOPE = "page-buy:"  # keeps the pages' keys apart from an API client's own
+MAX_KEY = 200
+
+
+@bp.app_template_global("idempotency_key")
+def new_idempotency_key() -> str:
+    return secrets.token_urlsafe(18)
 
 
 @bp.post("/teams/<team_id>/numbers")
@@ -38,52 +56,89 @@ SEARCH_KEYS = ("country", "area_code", "number_type", "limit")
 def buy(team_id: str):
     team = member_team(team_id)
     form = BuyForm()
-    search_url = _search_url(team.id, form.search.data)
+    key = (form.idempotency_key.data or "").strip()
+    if not key or len(key) > MAX_KEY or not idempotency.valid_key(key):
+        return _answer(team, form, _attempt(team, form))  # an old page without a key
+    key = KEY_SCOPE + key
+    request_print = idempotency.fingerprint("buy", form.phone_number.data or "")
+    try:
+        replay = idempotency.claim(team.id, key, request_print)
+    except (IdempotencyKeyInUse, IdempotencyKeyReused) as error:
+        return _answer(team, form, _refusal(error, form.phone_number.data or ""))
+    if replay is not None:
+        return _answer(team, form, replay.body)
+    try:
+        outcome = _attempt(team, form)
+    except Exception:
+        idempotency.release(team.id, key)
+        raise
+    idempotency.complete(team.id, key, outcome["status"], outcome)
+    return _answer(team, form, outcome)
+
+
+def _attempt(team, form: BuyForm) -> dict[str, Any]:
+    """Buy, and say what happened as plain data: the same answer is replayed from it."""
     phone_number = form.phone_number.data or ""
     try:
         order = form.purchase(team.id)
-        bought = service.purchase_number(current_user, team.id, order.phone_number)
+        number = service.purchase_number(current_user, team.id, order.phone_number).number
     except ServiceError as error:
-        return _refused(team, form, phone_number, error, search_url)
-
-    number = bought.number
-    if not is_htmx():
-        flash(f"Bought {phone_number}. It is ready to take calls.", "success")
-        return redirect(url_for("dashboard.numbers", team_id=team.id) + f"#number-{number.id}")
-    plan = present.plan_status(team)
-    response = _fragment("purchased", team, form, phone_number, plan, search_url, number=number)
-    if plan.refusal:
-        response.headers["HX-Trigger"] = json.dumps({"plan-full": {"reason": plan.refusal}})
-    return response
+        return _refusal(error, phone_number)
+    return {
+        "outcome": "purchased",
+        "status": 200,
+        "phone_number": phone_number,
+        "number_id": number.id,
+        "number_status": number.status,
+        "message": f"Bought {phone_number}. It is ready to take calls.",
+    }
 
 
-def _refused(team, form: BuyForm, phone_number: str, error: ServiceError, search_url: str):
+def _refusal(error: ServiceError, phone_number: str) -> dict[str, Any]:
     status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
-    message = _message(error)
+    if isinstance(error, IdempotencyKeyInUse):  # the same click, still being bought
+        return {
+            "outcome": "busy",
+            "status": status,
+            "phone_number": phone_number,
+            "message": f"Still buying {phone_number}; it shows on Numbers in a moment.",
+        }
+    return {
+        "outcome": OUTCOMES.get(status, "failed"),
+        "status": status,
+        "phone_number": phone_number,
+        "message": _message(error),
+    }
+
+
+def _answer(team, form: BuyForm, outcome: dict[str, Any]):
+    """The fragment for htmx, or a flash and a redirect, from an outcome (first or replayed)."""
+    search_url = _search_url(team.id, form.search.data)
+    purchased = outcome["outcome"] == "purchased"
     if not is_htmx():
-        flash(message, "error")
+        flash(outcome["message"], "success" if purchased else "error")
+        if purchased:
+            numbers_url = url_for("dashboard.numbers", team_id=team.id)
+            return redirect(f"{numbers_url}#number-{outcome['number_id']}")
         return redirect(search_url, code=303)
     plan = present.plan_status(team)
-    outcome = {403: "limit", 409: "taken"}.get(status, "failed")
-    response = _fragment(outcome, team, form, phone_number, plan, search_url, message=message)
-    response.status_code = status
-    if status == 403:
-        response.headers["HX-Trigger"] = json.dumps({"plan-full": {"reason": message}})
-    return response
-
-
-def _fragment(outcome: str, team, form, phone_number, plan, search_url, **extra):
     html = render_template(
         "search/_buy_result.html",
-        outcome=outcome,
+        outcome=outcome["outcome"],
         team=team,
         form=form,
-        phone_number=phone_number,
+        phone_number=outcome["phone_number"],
         plan=plan,
         search_url=search_url,
-        **extra,
+        number={"id": outcome.get("number_id")},
+        message=outcome["message"],
     )
-    return make_response(html)
+    response = make_response(html, outcome["status"])
+    # A purchase that filled the plan, or a refusal for it, disables the other Buy buttons.
+    reason = plan.refusal if purchased else outcome["status"] == 403 and outcome["message"]
+    if reason:
+        response.headers["HX-Trigger"] = json.dumps({"plan-full": {"reason": reason}})
+    return response
 
 
 def _message(error: ServiceError) -> str:

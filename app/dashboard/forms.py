@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
 from wtforms.widgets import NumberInput
 
 try:
@@ -68,10 +69,35 @@ class BuyForm(FlaskForm):
 
     phone_number = HiddenField()
     search = HiddenField()
+    # Fresh per rendered button: a double click or a resent POST buys once (app.idempotency).
+    idempotency_key = HiddenField()
 
     def purchase(self, team_id: str):
         """The API's purchase validation; raises ValidationFailed with the API's words."""
         return parse_purchase({"phoneNumber": self.phone_number.data or "", "teamId": team_id})
+
+
+class AssistantForm(FlaskForm):
+    """Create or rename an assistant; the service judges the name, in the API's words."""
+
+    name = StringField("Name", render_kw={"maxlength": 120, "autocomplete": "off"})
+
+
+class LabelForm(FlaskForm):
+    """A number's nickname; empty clears it."""
+
+    label = StringField("Label", render_kw={"maxlength": 80, "autocomplete": "off"})
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Token name",
+        validators=[
+            DataRequired("Give the token a name, so you know later where it is used."),
+            Length(max=120, message="A token name is at most 120 characters."),
+        ],
+        render_kw={"maxlength": 120, "autocomplete": "off"},
+    )
 
 
 def _as_int(raw: str | None):

@@ -9,7 +9,8 @@ import phonenumbers
 from flask import request
 from phonenumbers.geocoder import _region_display_name
 
-from app.models import Team
+from app.assistants import service as assistants
+from app.models import Assistant, Team, User
 from app.numbers import service
 from app.plans import PLANS, Plan, get_plan
 
@@ -59,6 +60,11 @@ def plan_status(team: Team) -> PlanStatus:
     return PlanStatus(
         plan, eligibility["currentCount"], service.purchase_refusal(team), _upgrade_for(plan)
     )
+
+
+def assistant_choices(user: User, team: Team) -> list[Assistant]:
+    """The numbers table's picker: the team's assistants by name."""
+    return [assistant for assistant, _count in assistants.list_assistants(user, team.id)]
 
 
 def _upgrade_for(plan: Plan) -> Plan | None:

@@ -36,6 +36,7 @@ def numbers(team_id: str):
         "numbers/_table.html",
         team=team,
         numbers=rows,
+        assistants=present.assistant_choices(current_user, team),
         now=utcnow(),
         plan=present.plan_status(team),
     )

@@ -2,6 +2,9 @@
 (function () {
   "use strict";
 
+  // Styles that only make sense with JavaScript (a picker saves on change: no Save button).
+  document.documentElement.classList.add("js");
+
   var format = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
   // Timestamps arrive in UTC; show them in the viewer's own time zone (the ISO time stays in the title).
@@ -32,6 +35,47 @@
     (region ? [region] : document.querySelectorAll("[data-disable-on~='plan-full']")).forEach(
       function (el) { el.disabled = true; }
     );
+  });
+
+  // A new API token is shown once: Copy puts it on the clipboard, or at least selects it.
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
+    var field = button && document.querySelector(button.getAttribute("data-copy"));
+    if (!field) {
+      return;
+    }
+    field.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(
+        function () { button.textContent = "Copied"; },
+        function () { button.textContent = "Press Ctrl+C"; }
+      );
+    } else {
+      button.textContent = "Press Ctrl+C";
+    }
+  });
+  document.addEventListener("focusin", function (event) {
+    if (event.target instanceof HTMLInputElement && event.target.hasAttribute("data-select-on-focus")) {
+      event.target.select();
+    }
+  });
+
+  // One confirmation open at a time: opening another closes the last.
+  document.addEventListener("toggle", function (event) {
+    var opened = event.target;
+    if (opened instanceof HTMLDetailsElement && opened.open && opened.classList.contains("confirm")) {
+      document.querySelectorAll("details.confirm[open]").forEach(function (other) {
+        if (other !== opened) { other.open = false; }
+      });
+    }
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    var open = event.key === "Escape" && event.target instanceof Element &&
+      event.target.closest("details.confirm[open]");
+    if (open) {
+      open.open = false;
+      open.querySelector("summary").focus();
+    }
   });
 
   document.addEventListener("DOMContentLoaded", function () { localise(document); });

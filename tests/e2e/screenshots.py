@@ -45,6 +45,14 @@ def seed(app) -> dict[str, str]:
         assistants.assign_numbers(alice, sales.id, [bought["+14155550123"], bought["+18005550110"]])
         assistants.assign_numbers(alice, support.id, [bought["+12125550147"]])
         lifecycle.set_label(alice, growth.id, bought["+18005550110"], "Hotline")
+        assistants.create_assistant(bob, growth.id, "After-hours")
+        old = assistants.create_assistant(alice, growth.id, "Old IVR")
+        assistants.rename_assistant(alice, support.id, "Support Desk")
+        assistants.delete_assistant(alice, old.id)
+        laptop = accounts.issue_token(alice, "Old laptop")
+        accounts.revoke_token(alice, laptop.token.id)
+        ci = accounts.issue_token(alice, "CI pipeline")
+        accounts.user_for_token(ci.plain)  # used once: "Last used" has a time
         free = accounts.create_team("Lovelace Labs", "free")
         ada = accounts.create_user("ada@example.com", "Ada Lovelace", PASSWORD)
         accounts.add_member(ada, free, "owner")
@@ -83,6 +91,15 @@ def main() -> int:
         shoot(page, "sign-in")
         sign_in(page, base, "alice@example.com")
         shoot(page, "numbers")
+        page.locator("#numbers-table tr[data-number='+14155550123'] summary").click()
+        shoot(page, "release-confirm")
+        page.goto(f"{base}/teams/{teams['growth']}/assistants")
+        shoot(page, "assistants")
+        page.goto(f"{base}/settings/tokens")
+        page.get_by_label("Token name").fill("Production voice bot")
+        page.get_by_role("button", name="Create token").click()
+        page.wait_for_selector("#token-created")
+        shoot(page, "api-tokens")
         query = "country=US&area_code=415&number_type=local&limit=6"
         search = f"{base}/teams/{teams['growth']}/search?{query}"
         page.goto(search)
@@ -90,6 +107,8 @@ def main() -> int:
         page.locator("#offers tbody tr").nth(1).locator("button").click()
         page.wait_for_selector("td[data-outcome=purchased]")
         shoot(page, "purchased")
+        page.goto(f"{base}/teams/{teams['growth']}/history")
+        shoot(page, "history")
 
         free = browser.new_context(viewport=DESKTOP, **options)
         first, stale = free.new_page(), free.new_page()
@@ -110,6 +129,8 @@ def main() -> int:
         sign_in(phone, base, "alice@example.com")
         phone.goto(f"{base}/teams/{teams['growth']}/numbers")
         shoot(phone, "mobile-numbers")
+        phone.goto(f"{base}/teams/{teams['growth']}/assistants")
+        shoot(phone, "mobile-assistants")
         phone.goto(search)
         shoot(phone, "mobile-search")
     return 0

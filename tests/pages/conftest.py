@@ -57,9 +57,32 @@ def search_url(team_id: str) -> str:
     return f"/teams/{team_id}/search"
 
 
-def buy(client, team_id: str, phone_number: str, *, htmx: bool = True, token: str | None = None):
+def buy(
+    client,
+    team_id: str,
+    phone_number: str,
+    *,
+    htmx: bool = True,
+    token: str | None = None,
+    key: str | None = None,
+):
     """Click Buy: a form POST carrying the page's CSRF token (htmx sends the header too)."""
     token = token if token is not None else csrf_token(client, search_url(team_id))
     headers = {**HTMX, "X-CSRFToken": token} if htmx else {}
     data = {"phone_number": phone_number, "search": "country=US&area_code=415", "csrf_token": token}
+    if key is not None:
+        data["idempotency_key"] = key
     return client.post(numbers_url(team_id), data=data, headers=headers)
+
+
+def post(client, path: str, data: dict | None = None, *, htmx: bool = True, csrf: bool = True):
+    """Submit a form as the page does: its CSRF token, and htmx's headers when htmx sends it."""
+    token = csrf_token(client, "/settings/tokens") if csrf else None
+    headers = ({**HTMX, "X-CSRFToken": token} if token else dict(HTMX)) if htmx else {}
+    body = {**(data or {}), **({"csrf_token": token} if token else {})}
+    return client.post(path, data=body, headers=headers)
+
+
+def text(element) -> str:
+    """An element's text as a person reads it: whitespace collapsed."""
+    return " ".join(element.get_text(" ").split())

@@ -2,6 +2,7 @@
 
 import json
 
+from app import idempotency
 from app.extensions import db
 from app.models import PhoneNumber
 from app.providers.base import ProviderError
@@ -143,3 +144,76 @@ def test_an_invalid_number_is_refused_in_the_apis_words(app, client, member):
     assert soup(response).select_one("[role=alert]").get_text(strip=True) == (
         "Phone number is not a valid number."
     )
+
+
+def test_every_buy_button_carries_its_own_idempotency_key(client, factory, auth):
+    growth = factory.member("growth")
+    auth.sign_in(growth)
+    query = {"country": "US", "area_code": "415", "limit": "3"}
+    keys = [
+        field["value"]
+        for _ in range(2)
+        for field in soup(client.get(search_url(growth.team_id), query_string=query)).select(
+            "form.buy-form input[name=idempotency_key]"
+        )
+    ]
+    assert len(keys) == 6 and len(set(keys)) == 6
+    assert all(len(key) >= 20 for key in keys)
+
+
+def test_the_same_key_twice_buys_once_and_answers_the_same(app, client, factory, auth):
+    growth = factory.member("growth")
+    auth.sign_in(growth)
+    first = buy(client, growth.team_id, "+14155550100", key="click-1")
+    second = buy(client, growth.team_id, "+14155550100", key="click-1")
+    assert (first.status_code, second.status_code) == (200, 200)
+    with app.app_context():
+        (number,) = db.session.scalars(db.select(PhoneNumber)).all()
+    for response in (first, second):
+        cell = soup(response).select_one("td#buy-14155550100")
+        assert cell["data-outcome"] == "purchased"
+        assert cell.select_one("a")["href"].endswith(f"#number-{number.id}")
+    # Without JavaScript a resent POST lands on the same number too.
+    again = buy(client, growth.team_id, "+14155550100", key="click-1", htmx=False)
+    assert again.location == f"{numbers_url(growth.team_id)}#number-{number.id}"
+    # A new click (a new key) is a new purchase attempt: the number is already ours.
+    assert buy(client, growth.team_id, "+14155550100", key="click-2").status_code == 409
+
+
+def test_a_refusal_is_replayed_for_its_key_too(app, client, member):
+    buy(client, member.team_id, "+14155550100", key="a")
+    refused = buy(client, member.team_id, "+14155550101", key="b")
+    replayed = buy(client, member.team_id, "+14155550101", key="b")
+    assert refused.status_code == replayed.status_code == 403
+    assert soup(replayed).select_one("td#buy-14155550101")["data-outcome"] == "limit"
+    assert held(app) == ["+14155550100"]
+
+
+def test_a_provider_failure_frees_the_key_for_a_retry(app, client, factory, auth, monkeypatch):
+    growth = factory.member("growth")
+    auth.sign_in(growth)
+    provider = app.extensions["phone_provider"]
+    real_order = provider.order
+
+    def broken(*args, **kwargs):
+        raise ProviderError("Telnyx answered 503.")
+
+    monkeypatch.setattr(provider, "order", broken)
+    assert buy(client, growth.team_id, "+14155550100", key="k").status_code == 502
+    monkeypatch.setattr(provider, "order", real_order)
+    assert buy(client, growth.team_id, "+14155550100", key="k").status_code == 200
+    assert held(app) == ["+14155550100"]
+
+
+def test_a_click_still_being_bought_says_so_and_buys_nothing_more(app, client, factory, auth):
+    growth = factory.member("growth")
+    auth.sign_in(growth)
+    with app.app_context():  # the first request with this key is still running
+        request_print = idempotency.fingerprint("buy", "+14155550100")
+        assert idempotency.claim(growth.team_id, "page-buy:k", request_print) is None
+    response = buy(client, growth.team_id, "+14155550100", key="k")
+    assert response.status_code == 409
+    cell = soup(response).select_one("td#buy-14155550100")
+    assert cell["data-outcome"] == "busy"
+    assert "Still buying +14155550100" in cell.get_text()
+    assert held(app) == []

@@ -1,0 +1,86 @@
+"""The History page: the team's audit events, newest first, as sentences a person reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import request
+from flask_login import login_required
+
+from app import audit
+from app.dashboard import bp
+from app.dashboard.filters import national
+from app.dashboard.htmx import render
+from app.dashboard.views import member_team
+from app.models import AuditEvent
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Line:
+    """One event as shown: who, a sentence, and the change where one helps."""
+
+    event: AuditEvent
+    who: str
+    what: str
+    before: str | None = None
+    after: str | None = None
+
+
+@bp.get("/teams/<team_id>/history")
+@login_required
+def history(team_id: str):
+    team = member_team(team_id)
+    events = audit.history(team.id, _page_number(), PER_PAGE)
+    return render(
+        "history/page.html",
+        "history/_list.html",
+        team=team,
+        events=events,
+        lines=[describe(event) for event in events.events],
+    )
+
+
+def describe(event: AuditEvent) -> Line:
+    before, after = event.before or {}, event.after or {}
+    number = national(event.subject) if event.subject.startswith("+") else event.subject
+    who = (event.actor.name or event.actor.email) if event.actor else "System"
+    action = event.action
+    if action == "purchase":
+        trial = " as a trial" if after.get("is_trial") else ""
+        return Line(event, who, f"Bought {number}{trial}")
+    if action == "assign":
+        was, now = before.get("assistant_name"), after.get("assistant_name")
+        if was:
+            return Line(event, who, f"Moved {number} from {was} to {now}")
+        return Line(event, who, f"Assigned {number} to {now}")
+    if action == "unassign":
+        return Line(event, who, f"Unassigned {number} from {before.get('assistant_name')}")
+    if action == "label":
+        old, new = before.get("label"), after.get("label")
+        if new is None:
+            return Line(event, who, f"Removed the label “{old}” from {number}")
+        if old is None:
+            return Line(event, who, f"Labelled {number} “{new}”")
+        return Line(event, who, f"Changed the label of {number}", f"“{old}”", f"“{new}”")
+    if action == "release":
+        return Line(event, who, f"Released {number}")
+    if action == "expire":
+        return Line(event, who, f"Trial number {number} expired and went back to the provider")
+    if action == "convert_trial":
+        return Line(event, who, f"Kept trial number {number} as a regular number")
+    if action == "assistant_create":
+        return Line(event, who, f"Created assistant {event.subject}")
+    if action == "assistant_rename":
+        return Line(event, who, "Renamed an assistant", before.get("name"), after.get("name"))
+    if action == "assistant_delete":
+        count = before.get("phone_numbers") or 0
+        freed = f"; {count} number{'' if count == 1 else 's'} became unassigned" if count else ""
+        return Line(event, who, f"Deleted assistant {before.get('name', event.subject)}{freed}")
+    return Line(event, who, f"{action.replace('_', ' ').capitalize()} {event.subject}".strip())
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
