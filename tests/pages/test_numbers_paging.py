@@ -1,0 +1,48 @@
+"""The Numbers page pages a big team's numbers, at a fixed number of queries per page."""
+
+from tests.helpers import counting, seed
+from tests.pages.conftest import HTMX, numbers_url, soup
+
+
+def rows(response) -> list[str]:
+    return [row["id"] for row in soup(response).select("#numbers-table tbody tr[id]")]
+
+
+def test_a_big_team_sees_fifty_numbers_a_page_and_can_walk_them_all(app, client, factory, auth):
+    member = factory.member("scale")
+    seed(app, member, 120)
+    auth.sign_in(member)
+    first = client.get(numbers_url(member.team_id))
+    seen = rows(first)
+    assert len(seen) == 50
+    older = soup(first).select_one("#numbers-older")["href"]
+    while older:
+        page = client.get(older, headers=HTMX)
+        assert "<html" not in page.get_data(as_text=True)
+        seen += rows(page)
+        link = soup(page).select_one("#numbers-older")
+        older = link["href"] if link else None
+    assert len(seen) == len(set(seen)) == 120
+
+
+def test_a_bad_cursor_starts_again_from_the_newest(client, factory, auth):
+    member = factory.member("scale")
+    auth.sign_in(member)
+    response = client.get(numbers_url(member.team_id) + "?cursor=not-a-cursor")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(numbers_url(member.team_id))
+
+
+def test_page_queries_do_not_grow_with_the_team(app, client, factory, auth):
+    small, large = factory.member("scale"), factory.member("scale")
+    seed(app, small, 3)
+    seed(app, large, 400, area="212")
+    counts = []
+    for member in (small, large):
+        auth.sign_in(member)
+        client.get(numbers_url(member.team_id))  # warm up
+        with counting(app) as statements:
+            assert client.get(numbers_url(member.team_id)).status_code == 200
+        counts.append(len(statements))
+        auth.sign_out()
+    assert counts[0] == counts[1], counts
