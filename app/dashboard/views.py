@@ -13,7 +13,6 @@ from app.errors import ProviderFailed, ProviderTimedOut, TeamNotFound, Validatio
 from app.models import Team, utcnow
 from app.numbers import service
 
-
 # A page of the table; keyset paging keeps page 200 as quick as page 1 for a 10,000-number team.
 NUMBERS_PER_PAGE = 50
 
