@@ -71,6 +71,8 @@ def search_numbers(filters: SearchFilters) -> SearchResult:
     """Available numbers from the provider, less any number held on this platform."""
     provider = current_provider()
     offered = _provider_search(provider, filters)
+    if getattr(provider, "skips_held_numbers", False):
+        return SearchResult(offered, provider.name)  # it asked the database itself
     # Filtered on every search, cached or not: a number bought here disappears at once.
     taken = held_numbers([n.phone_number for n in offered])
     return SearchResult([n for n in offered if n.phone_number not in taken], provider.name)

@@ -117,6 +117,7 @@ class SandboxProvider:
     """Offers numbers from fictional ranges; `held` says which of some numbers are taken here."""
 
     name = "sandbox"
+    skips_held_numbers = True  # `held` is consulted while filling the answer
 
     def __init__(self, held: Callable[[list[str]], Collection[str]] | None = None):
         self._held = held or (lambda numbers: ())
