@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-test browser lint format screenshots clean
+.PHONY: run test install install-test browser lint format screenshots bench clean
 
 run: $(VENV)/.installed ## Set up everything and serve on http://127.0.0.1:5000 (SQLite + sandbox)
 	$(BIN)/flask db upgrade
@@ -40,6 +40,9 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Chromium for the browser tests (apt-get)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+bench: $(VENV)/.installed ## Benchmark: seed, gunicorn + PostgreSQL, load; prints the table, rewrites bench/RESULTS.md
+	$(BIN)/python -m bench.run
 
 screenshots: $(VENV)/.installed-test browser ## Regenerate docs/screenshots/ from a seeded app in Chromium
 	$(BIN)/python -m tests.e2e.screenshots

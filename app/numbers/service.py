@@ -104,10 +104,12 @@ def purchase_number(
     team = team_for_user(user, team_id)
     provider = current_provider()
     connection_id = connection_id or _default_connection_id()
-    number = _reserve(team, user, phone_number, connection_id, provider.name)
+    number, reference = _reserve(team, user, phone_number, connection_id, provider.name)
+    # Touch nothing of `number` until the provider answers: reloading it would open a
+    # transaction and pin a database connection for the whole order.
     try:
         result = provider.order(
-            phone_number, connection_id=connection_id, customer_reference=number.customer_reference
+            phone_number, connection_id=connection_id, customer_reference=reference
         )
     except ProviderError as error:
         _discard(number)
@@ -201,7 +203,7 @@ TRIAL_USED_MESSAGE = "This team has used its free trial number. Subscribe to a p
 
 def _reserve(
     team: Team, user: User, phone_number: str, connection_id: str | None, provider: str
-) -> PhoneNumber:
+) -> tuple[PhoneNumber, str]:
     """Check the plan and hold the number as pending, in one short transaction.
 
     The team row is locked only here, not across the provider call, so purchases for
@@ -225,13 +227,14 @@ def _reserve(
         whose = "your team" if holder == team.id else "another team on this platform"
         raise NumberUnavailable(f"{phone_number} is already held by {whose}.")
 
+    reference = f"pnr_{uuid.uuid4().hex}"
     parsed = phonenumbers.parse(phone_number)
     is_toll_free = phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.TOLL_FREE
     number = PhoneNumber(
         team_id=team.id,
         phone_number=phone_number,
         provider=provider,
-        customer_reference=f"pnr_{uuid.uuid4().hex}",
+        customer_reference=reference,
         number_type=TOLL_FREE if is_toll_free else LOCAL,
         country_code=phonenumbers.region_code_for_number(parsed) or "",
         status="pending",
@@ -249,7 +252,7 @@ def _reserve(
         # Another team reserved the same number a moment ago (the partial unique index).
         db.session.rollback()
         raise NumberUnavailable(f"{phone_number} was just taken on this platform.") from None
-    return number
+    return number, reference
 
 
 def _lock_team(team_id: str) -> None:

@@ -1,0 +1,163 @@
+"""What the benchmark asks of the app: one Probe per table row, sent in-process or over HTTP."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.extensions import db
+from bench.seed import PASSWORD, Account, add_numbers, create_account
+
+HTMX = (("HX-Request", "true"),)
+_CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
+_VALUE = re.compile(r'value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One endpoint at one size: a row of the table."""
+
+    key: str  # also the bare endpoint's name for the same bytes
+    label: str
+    rows: int
+    account: Account
+    path: str
+    method: str = "GET"
+    signed_in: bool = False  # a page: a session cookie instead of the bearer token
+    headers: tuple[tuple[str, str], ...] = ()
+    body: dict | None = field(default=None, hash=False)
+
+    def encoded_body(self) -> bytes:
+        return json.dumps(self.body).encode() if self.body is not None else b""
+
+    def all_headers(self, cookie: str | None = None) -> tuple[tuple[str, str], ...]:
+        extra = (("Content-Type", "application/json"),) if self.body is not None else ()
+        if self.signed_in:
+            auth = (("Cookie", f"session={cookie}"),) if cookie else ()
+        else:
+            auth = tuple(self.account.bearer.items())
+        return (*auth, *extra, *self.headers)
+
+
+def csrf_token(html: str) -> str:
+    tag = _CSRF.search(html)
+    value = _VALUE.search(tag.group(0)) if tag else None
+    if value is None:
+        raise RuntimeError("no csrf_token input on the sign-in page")
+    return value.group(1)
+
+
+def sign_in(client: FlaskClient, account: Account) -> FlaskClient:
+    """Sign in through the real form, as a browser does."""
+    token = csrf_token(client.get("/signin").get_data(as_text=True))
+    answer = client.post(
+        "/signin", data={"email": account.email, "password": PASSWORD, "csrf_token": token}
+    )
+    if answer.status_code != 302:
+        raise RuntimeError(f"sign-in as {account.email} answered {answer.status_code}")
+    return client
+
+
+def send(client: FlaskClient, probe: Probe):
+    headers = dict(probe.all_headers())
+    return client.open(
+        probe.path, method=probe.method, headers=headers, data=probe.encoded_body() or None
+    )
+
+
+@contextmanager
+def counting(app: Flask) -> Iterator[list[str]]:
+    """Every SQL statement sent while the block runs."""
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def queries_per_request(app: Flask, client: FlaskClient, probe: Probe) -> int:
+    """Statements for one request, after a warm-up request (token last-used write, caches)."""
+    first = send(client, probe)
+    if first.status_code >= 400:
+        raise RuntimeError(f"{probe.label}: {first.status_code} {first.get_data(as_text=True)}")
+    with counting(app) as statements:
+        send(client, probe)
+    return len(statements)
+
+
+def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Account]:
+    """Seed one Scale team per size; the probes that read them, and the smallest team."""
+    teams = {}
+    for index, size in enumerate(sizes):
+        account = create_account(app, f"Team of {size}", "scale", f"size{size}@bench.example")
+        add_numbers(app, account, size, offset=sum(sizes[:index]))
+        teams[size] = account
+    small, middle, largest = teams[sizes[0]], sizes[len(sizes) // 2], sizes[-1]
+
+    def listing(size: int, query: str = "") -> str:
+        return f"/api/phone-numbers/purchase?teamId={teams[size].team_id}{query}"
+
+    def numbers(size: int) -> str:
+        return f"/teams/{teams[size].team_id}/numbers"
+
+    search = f"/teams/{small.team_id}/search?country=US&area_code=415&number_type=local&limit=20"
+    body = {"filters": {"countryCode": "US", "areaCode": "415", "limit": 20}}
+    page = {"signed_in": True}
+    fragment = {"signed_in": True, "headers": HTMX}
+    return [
+        *(
+            Probe(f"list-{n}", "GET /api/phone-numbers/purchase", n, teams[n], listing(n))
+            for n in sizes
+        ),
+        Probe(
+            "list-paged",
+            "GET /api/phone-numbers/purchase?limit=100 (page 1)",
+            largest,
+            teams[largest],
+            listing(largest, "&limit=100"),
+        ),
+        *(
+            Probe(f"page-{n}", "GET /teams/<id>/numbers (page)", n, teams[n], numbers(n), **page)
+            for n in sizes
+        ),
+        Probe(
+            "table-fragment",
+            "GET /teams/<id>/numbers (htmx fragment: the table)",
+            middle,
+            teams[middle],
+            numbers(middle),
+            **fragment,
+        ),
+        Probe(
+            "search-api",
+            "POST /api/phone-numbers/search (sandbox)",
+            20,
+            small,
+            "/api/phone-numbers/search",
+            "POST",
+            body=body,
+        ),
+        Probe("search-page", "GET /teams/<id>/search (page, sandbox)", 20, small, search, **page),
+        Probe(
+            "search-fragment",
+            "GET /teams/<id>/search (htmx fragment: form + results)",
+            20,
+            small,
+            search,
+            **fragment,
+        ),
+    ], small
