@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -13,10 +12,11 @@ from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
 from app.models import Assistant, Membership, PhoneNumber, User
+from app.numbers.queries import live_number
+from app.text import one_line
 
 MAX_NAME = 120
 MAX_ASSIGN = 100
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def list_assistants(user: User, team_id: str) -> list[tuple[Assistant, int]]:
@@ -125,17 +125,7 @@ def assign_numbers(user: User, assistant_id: str, phone_number_ids: Sequence[str
 
 def unassign_number(user: User, assistant_id: str, phone_number_id: str) -> None:
     assistant = assistant_for_user(user, assistant_id)
-    if not is_id("pn", phone_number_id):
-        raise NotFound("Phone number not found.")
-    number = db.session.scalar(
-        sa.select(PhoneNumber).where(
-            PhoneNumber.id == phone_number_id,
-            PhoneNumber.team_id == assistant.team_id,
-            PhoneNumber.status != "released",
-        )
-    )
-    if number is None:
-        raise NotFound(f"Phone number not found: {phone_number_id}.")
+    number = live_number(assistant.team_id, phone_number_id)
     if number.assistant_id == assistant.id:  # already unassigned: a retry succeeds quietly
         _unassign(user, number, assistant)
         db.session.commit()
@@ -157,7 +147,7 @@ def assistant_for_user(user: User, assistant_id: str) -> Assistant:
 
 def clean_name(name: object) -> str:
     if isinstance(name, str):
-        name = " ".join(_CONTROL.sub(" ", name).split())
+        name = one_line(name)
     if not isinstance(name, str) or not name:
         raise ValidationFailed({"name": "Name is required."})
     if len(name) > MAX_NAME:

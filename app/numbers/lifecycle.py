@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -14,30 +13,19 @@ from app.errors import NotFound, NumberUnavailable, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
 from app.models import HELD_STATUSES, PhoneNumber, User, utcnow
+from app.numbers.queries import live_number
 from app.numbers.service import provider_error, settle_pending
 from app.providers import current_provider
 from app.providers.base import ProviderError
+from app.text import one_line
 
 log = logging.getLogger(__name__)
 MAX_LABEL = 80
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def number_for_team(user: User, team_id: str, number_id: str) -> PhoneNumber:
     """A number of one of the user's teams that has not been released; NotFound otherwise."""
-    team = team_for_user(user, team_id)
-    if not is_id("pn", number_id):
-        raise NotFound("Phone number not found.")
-    number = db.session.scalar(
-        sa.select(PhoneNumber).where(
-            PhoneNumber.id == number_id,
-            PhoneNumber.team_id == team.id,
-            PhoneNumber.status != "released",
-        )
-    )
-    if number is None:
-        raise NotFound("Phone number not found.")
-    return number
+    return live_number(team_for_user(user, team_id).id, number_id)
 
 
 def set_label(user: User, team_id: str, number_id: str, label: object) -> PhoneNumber:
@@ -63,7 +51,7 @@ def clean_label(label: object) -> str | None:
         return None
     if not isinstance(label, str):
         raise ValidationFailed({"label": "Label must be a string."})
-    label = " ".join(_CONTROL.sub(" ", label).split())
+    label = one_line(label)
     if len(label) > MAX_LABEL:
         raise ValidationFailed({"label": f"Label must be at most {MAX_LABEL} characters."})
     return label or None

@@ -8,7 +8,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
+from app.errors import NotFound
 from app.extensions import db
+from app.ids import is_id
 from app.models import HELD_STATUSES, PhoneNumber, utcnow
 
 
@@ -58,3 +60,19 @@ def team_numbers(
     if limit is not None:
         query = query.limit(limit)
     return list(db.session.scalars(query))
+
+
+def live_number(team_id: str, number_id: str) -> PhoneNumber:
+    """The team's number if it has not been released; NotFound otherwise."""
+    number = None
+    if is_id("pn", number_id):
+        number = db.session.scalar(
+            sa.select(PhoneNumber).where(
+                PhoneNumber.id == number_id,
+                PhoneNumber.team_id == team_id,
+                PhoneNumber.status != "released",
+            )
+        )
+    if number is None:
+        raise NotFound("Phone number not found.")
+    return number
