@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Iterable, Iterator
+from functools import lru_cache
 from itertools import islice
 
 import phonenumbers
@@ -87,6 +88,13 @@ def _candidates(filters: SearchFilters) -> Iterator[str]:
                 yield e164
 
 
+@lru_cache(maxsize=1024)
+def _candidate_list(country: str, area_code: str | None, number_type: str) -> tuple[str, ...]:
+    """The candidates never change for a filter set: work them out once per process."""
+    filters = SearchFilters(country, area_code, number_type)
+    return tuple(islice(_candidates(filters), _MAX_CANDIDATES))
+
+
 def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -124,7 +132,8 @@ class SandboxProvider:
 
     def search(self, filters: SearchFilters) -> list[AvailableNumber]:
         found: list[AvailableNumber] = []
-        for batch in _batches(islice(_candidates(filters), _MAX_CANDIDATES), filters.limit):
+        candidates = _candidate_list(filters.country_code, filters.area_code, filters.number_type)
+        for batch in _batches(candidates, filters.limit):
             found.extend(self._offer(batch, filters))
             if len(found) >= filters.limit:
                 break
