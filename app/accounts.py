@@ -7,6 +7,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -157,13 +158,16 @@ def authenticate(email: str, password: str) -> User | None:
     """The user with this email and password, or None (never says which was wrong)."""
     user = user_by_email(email)
     # Hash even when there is no such user, so the time taken does not tell who has an account.
-    stored = user.password_hash if user else _DUMMY_HASH
+    stored = user.password_hash if user else _dummy_hash()
     if not check_password_hash(stored, password) or user is None:
         return None
     return user
 
 
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+@cache
+def _dummy_hash() -> str:
+    # Made on first use, not at import: a password hash is deliberately slow.
+    return generate_password_hash("not-a-real-password")
 
 
 def teams_for_user(user: User) -> list[Team]:

@@ -12,6 +12,7 @@ from phonenumbers.geocoder import _region_display_name
 from app.assistants import service as assistants
 from app.models import Assistant, Team, User
 from app.numbers import service
+from app.numbers.queries import held_count
 from app.plans import PLANS, Plan, get_plan
 
 # Regions phonenumbers knows but has no English display name for.
@@ -55,11 +56,9 @@ class PlanStatus:
 
 
 def plan_status(team: Team) -> PlanStatus:
-    eligibility = service.eligibility(team)
+    held = held_count(team.id)
     plan = get_plan(team.plan)
-    return PlanStatus(
-        plan, eligibility["currentCount"], service.purchase_refusal(team), _upgrade_for(plan)
-    )
+    return PlanStatus(plan, held, service.purchase_refusal(team, held=held), _upgrade_for(plan))
 
 
 def assistant_choices(user: User, team: Team) -> list[Assistant]:

@@ -56,11 +56,14 @@ class Purchase:
     eligibility: dict[str, Any]
 
 
-def eligibility(team: Team, now: datetime | None = None) -> dict[str, Any]:
-    """The contract's eligibility object: how many numbers the team holds and may hold."""
+def eligibility(team: Team, now: datetime | None = None, held: int | None = None) -> dict[str, Any]:
+    """The contract's eligibility object: how many numbers the team holds and may hold.
+
+    `held` is the team's count when the caller already has it (one query, not two).
+    """
     plan = get_plan(team.plan)
     return {
-        "currentCount": held_count(team.id, now),
+        "currentCount": held_count(team.id, now) if held is None else held,
         "maxAllowed": plan.max_numbers,
         "hasSubscription": plan.has_subscription,
         "planName": plan.name,
@@ -184,7 +187,9 @@ def sync_pending(grace: timedelta) -> tuple[int, int]:
     return sum(outcome != "pending" for outcome in outcomes), len(outcomes)
 
 
-def purchase_refusal(team: Team, now: datetime | None = None) -> str | None:
+def purchase_refusal(
+    team: Team, now: datetime | None = None, held: int | None = None
+) -> str | None:
     """Why the team may not buy another number right now, or None if it may.
 
     The same checks, in the same words, as a purchase makes under the team lock; the
@@ -193,7 +198,7 @@ def purchase_refusal(team: Team, now: datetime | None = None) -> str | None:
     plan = get_plan(team.plan)
     if plan.trial_length and team.trial_used_at is not None:
         return TRIAL_USED_MESSAGE
-    if held_count(team.id, now) >= plan.max_numbers:
+    if (held_count(team.id, now) if held is None else held) >= plan.max_numbers:
         return _limit_message(plan.name, plan.max_numbers)
     return None
 
@@ -213,8 +218,9 @@ def _reserve(
     _lock_team(team.id)
     db.session.refresh(team)
     plan = get_plan(team.plan)
-    if refusal := purchase_refusal(team, now):
-        limits = eligibility(team, now)
+    held = held_count(team.id, now)
+    if refusal := purchase_refusal(team, now, held):
+        limits = eligibility(team, now, held)
         db.session.rollback()
         raise PlanLimitReached(refusal, limits)
     holder = db.session.scalar(
