@@ -1,3 +1,3 @@
-from app import create_app
+from app import create_app_or_exit
 
-app = create_app()
+app = create_app_or_exit()

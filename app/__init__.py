@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import logging
+import sys
+from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask, request
+from werkzeug.exceptions import HTTPException
 
-from app.config import Config
+from app.config import Config, ConfigError, settle_config
 from app.extensions import cache, csrf, db, login_manager, migrate
 from app.ratelimit import limiter
 from app.security import init_security
 from app.static_files import init_static_files
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def create_app(config_class: type[Config] = Config) -> Flask:
-    app = Flask(
-        __name__,
-        template_folder="../templates",
-        static_folder="../static",
-        instance_relative_config=False,
-    )
+    """The app; ConfigError (one line: the variable and the fix) if a setting cannot work."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config_class)
+    settle_config(app.config)
     app.json.sort_keys = False  # keep the contract's field order: "success" first
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_class.secret_key()
@@ -35,61 +38,99 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     init_static_files(app)
     # Batch mode lets Alembic alter SQLite tables; compare_type keeps autogenerate honest.
     migrate.init_app(
-        app, db, directory=str(_root() / "migrations"), render_as_batch=True, compare_type=True
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
     login_manager.init_app(app)
     csrf.init_app(app)
+    _register_blueprints(app)
+    _register_error_handlers(app)
 
-    from app.ids import PrefixedIdConverter
+    from app import cli
+    from app.numbers.queries import held_from, held_numbers
+    from app.providers import build_provider
 
-    app.url_map.converters["id"] = PrefixedIdConverter
+    cli.register(app)
+    provider = build_provider(app.config, held_numbers, lambda: held_from("sandbox"))
+    app.extensions["phone_provider"] = provider
+    app.extensions["telnyx_webhook_key"] = _telnyx_key(app.config.get("TELNYX_PUBLIC_KEY"))
+    logging.getLogger("app").setLevel(logging.INFO)
+    return app
+
+
+def create_app_or_exit() -> Flask:
+    """For gunicorn and the flask command: a bad setting or an unreachable database is one
+    line on stderr and exit status 1, not a traceback."""
+    from dotenv import load_dotenv
+
+    load_dotenv(ROOT / ".env")  # gunicorn does not read .env by itself
+    try:
+        app = create_app()
+        _check_database(app)
+    except ConfigError as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
-    from app.api.errors import http_error, internal_error
-
-    csrf.exempt(api_bp)  # bearer tokens, not cookies: no CSRF to forge
-    app.register_blueprint(api_bp)
-
     from app.auth import bp as auth_bp
     from app.dashboard import bp as dashboard_bp
-    from app.dashboard.errors import error_page
+    from app.ids import PrefixedIdConverter
+    from app.webhooks import bp as webhooks_bp
 
+    app.url_map.converters["id"] = PrefixedIdConverter
+    csrf.exempt(api_bp)  # bearer tokens, not cookies: no CSRF to forge
+    csrf.exempt(webhooks_bp)  # signed by the sender instead
     login_manager.login_view = "auth.signin"
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(dashboard_bp)
+    for blueprint in (api_bp, webhooks_bp, auth_bp, dashboard_bp):
+        app.register_blueprint(blueprint)
 
-    from werkzeug.exceptions import HTTPException
+
+def _register_error_handlers(app: Flask) -> None:
+    from app.api.envelope import http_error, internal_error
+    from app.dashboard.error_pages import error_page
+
+    def machine_request() -> bool:
+        return request.path.startswith(("/api/", "/webhooks/")) or request.path == "/api"
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
-        if _is_api_request():
-            return http_error(error)
-        return error_page(error)
+        return http_error(error) if machine_request() else error_page(error)
 
     @app.errorhandler(Exception)
     def handle_exception(error: Exception):
         if isinstance(error, HTTPException):
             return handle_http_error(error)
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
-        if _is_api_request():
+        if machine_request():
             return internal_error(error)
         if app.debug:
             raise error  # the interactive debugger, locally
         return error_page(error)
 
-    from app import cli
-    from app.providers import build_provider
 
-    cli.register(app)
-    app.extensions["phone_provider"] = build_provider(app)
-    logging.getLogger("app").setLevel(logging.INFO)
-    return app
+def _telnyx_key(text: str | None):
+    if not text:
+        return None
+    from app.providers.telnyx.webhooks import public_key
+
+    try:
+        return public_key(text)
+    except ValueError as error:
+        raise ConfigError(
+            f"TELNYX_PUBLIC_KEY is {error}: copy the public key from the Telnyx portal."
+        ) from None
 
 
-def _is_api_request() -> bool:
-    return request.path == "/api" or request.path.startswith("/api/")
-
-
-def _root():
-    from pathlib import Path
-
-    return Path(__file__).resolve().parent.parent
+def _check_database(app: Flask) -> None:
+    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with app.app_context(), db.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else "unreachable"
+        raise ConfigError(
+            f"DATABASE_URL: cannot connect to {url.render_as_string(hide_password=True)} "
+            f"({reason}): start the database or fix DATABASE_URL."
+        ) from None

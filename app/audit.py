@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,18 +12,21 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import AuditEvent, utcnow
 
-ACTIONS = (
-    "purchase",
-    "assign",
-    "unassign",
-    "label",
-    "release",
-    "expire",
-    "convert_trial",
-    "assistant_create",
-    "assistant_rename",
-    "assistant_delete",
-)
+
+class Action(StrEnum):
+    PURCHASE = "purchase"
+    ORDER_FAILED = "order_failed"
+    ASSIGN = "assign"
+    UNASSIGN = "unassign"
+    LABEL = "label"
+    RELEASE = "release"
+    EXPIRE = "expire"
+    MISSING = "missing"
+    CONVERT_TRIAL = "convert_trial"
+    PLAN_CHANGE = "plan_change"
+    ASSISTANT_CREATE = "assistant_create"
+    ASSISTANT_RENAME = "assistant_rename"
+    ASSISTANT_DELETE = "assistant_delete"
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class Page:
 def record(
     team_id: str,
     actor_id: str | None,
-    action: str,
+    action: Action,
     *,
     subject_id: str | None = None,
     subject: str = "",
@@ -48,11 +52,10 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Add an event to the session; it commits with the change it describes."""
-    assert action in ACTIONS, action
     event = AuditEvent(
         team_id=team_id,
         actor_id=actor_id,
-        action=action,
+        action=Action(action).value,
         subject_id=subject_id,
         subject=subject[:200],
         before=before,

@@ -1,4 +1,4 @@
-"""Flask commands (contract, "CLI"): the result on the last line of stdout, errors on stderr."""
+"""Flask commands: the result on the last line of stdout, errors as one line on stderr."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app import accounts
-from app.errors import ServiceError
-from app.extensions import db
-from app.models import Team
-from app.numbers import lifecycle
-from app.numbers.service import sync_pending
-from app.plans import PLAN_KEYS, get_plan
+from app.accounts import teams, tokens, users
+from app.exceptions import ServiceError
+from app.models import Role
+from app.numbers.reconciling import reconcile
+from app.numbers.settling import sync
+from app.numbers.trials import expire_trials
+from app.plans.catalog import PLAN_KEYS, get_plan
+from app.subscriptions import change_plan
 
 teams_cli = AppGroup("teams", help="Create teams and change their plan.")
 users_cli = AppGroup("users", help="Create users.")
@@ -27,7 +28,8 @@ DEMO_TEAM = "Demo Team"
 
 
 def _fail(error: ServiceError) -> click.ClickException:
-    return click.ClickException(error.message)
+    fields = getattr(error, "fields", None)
+    return click.ClickException(" ".join(fields.values()) if fields else error.message)
 
 
 @teams_cli.command("create")
@@ -36,7 +38,7 @@ def _fail(error: ServiceError) -> click.ClickException:
 def create_team(name: str, plan: str) -> None:
     """Create a team; prints its id."""
     try:
-        click.echo(accounts.create_team(name, plan).id)
+        click.echo(teams.create_team(name, plan).id)
     except ServiceError as error:
         raise _fail(error) from None
 
@@ -47,7 +49,7 @@ def create_team(name: str, plan: str) -> None:
 def set_plan(team_id: str, plan: str) -> None:
     """Move a team to another plan; prints TEAM_ID PLAN."""
     try:
-        team = accounts.set_plan(team_id, plan)
+        team = change_plan(teams.team_by_id(team_id), plan)
     except ServiceError as error:
         raise _fail(error) from None
     click.echo(f"{team.id} {team.plan}")
@@ -58,15 +60,13 @@ def set_plan(team_id: str, plan: str) -> None:
 @click.option("--name", required=True)
 @click.option("--password", required=True)
 @click.option("--team", "team_id", required=True, help="The team the user joins.")
-@click.option("--role", type=click.Choice(["owner", "admin", "member"]), default="member")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default="member")
 def create_user(email: str, name: str, password: str, team_id: str, role: str) -> None:
     """Create a user in a team; prints the email."""
-    team = db.session.get(Team, team_id)
-    if team is None:
-        raise click.ClickException(f"No team with id {team_id}.")
     try:
-        user = accounts.create_user(email, name, password)
-        accounts.add_member(user, team, role)
+        team = teams.team_by_id(team_id)
+        user = users.create_user(email, name, password)
+        teams.add_member(user, team, role)
     except ServiceError as error:
         raise _fail(error) from None
     click.echo(user.email)
@@ -77,10 +77,10 @@ def create_user(email: str, name: str, password: str, team_id: str, role: str) -
 @click.option("--name", "label", default="", help="A label to tell tokens apart.")
 def create_token(email: str, label: str) -> None:
     """Issue an API token for a user; prints it (shown once, only a hash is kept)."""
-    user = accounts.user_by_email(email)
+    user = users.user_by_email(email)
     if user is None:
         raise click.ClickException(f"No user with email {email}.")
-    click.echo(accounts.issue_token(user, label).plain)
+    click.echo(tokens.issue_token(user, label).plain)
 
 
 @numbers_cli.command("sync")
@@ -89,17 +89,17 @@ def create_token(email: str, label: str) -> None:
     type=click.IntRange(min=0),
     default=120,
     show_default=True,
-    help="Seconds a purchase that never got an order id is left alone (it may be in flight).",
+    help="Seconds a reservation without an order id is left alone (it may be in flight).",
 )
 def sync_numbers(grace: int) -> None:
-    """Settle pending purchases from the provider's own state; prints how many settled."""
-    settled, total = sync_pending(timedelta(seconds=grace))
+    """Settle every number between states from the provider's own; prints how many settled."""
+    settled, total = sync(timedelta(seconds=grace))
     click.echo(f"{settled} of {total} pending numbers settled")
 
 
 @numbers_cli.command("expire-trials")
 @click.option("--now", "now_text", help="Pretend it is this ISO 8601 time (default: now, UTC).")
-def expire_trials(now_text: str | None) -> None:
+def expire_trials_command(now_text: str | None) -> None:
     """Release every trial past its expiry; prints how many. Safe to run from cron on many hosts."""
     now = None
     if now_text:
@@ -111,23 +111,55 @@ def expire_trials(now_text: str | None) -> None:
             ) from None
         if now.tzinfo is None:
             now = now.replace(tzinfo=UTC)
-    click.echo(f"{lifecycle.expire_trials(now)} expired trial numbers released")
+    click.echo(f"{expire_trials(now)} expired trial numbers released")
+
+
+@numbers_cli.command("reconcile")
+@click.option(
+    "--release-orphans", is_flag=True, help="Release, at the provider, numbers no team holds."
+)
+@click.option(
+    "--mark-missing", is_flag=True, help="Mark released the numbers the provider no longer has."
+)
+def reconcile_numbers(release_orphans: bool, mark_missing: bool) -> None:
+    """Compare the provider account with the platform; prints a table, then a summary line."""
+    findings = reconcile(release_orphans=release_orphans, mark_missing=mark_missing)
+    if findings:
+        header = ("number", "finding", "provider id", "at provider", "team", "here", "action")
+        rows = [header] + [
+            (
+                f.phone_number,
+                f.kind,
+                f.provider_id or "—",
+                f.provider_status,
+                f.team_id or "—",
+                f.here,
+                f.action,
+            )
+            for f in findings
+        ]
+        widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]
+        for row in rows:
+            cells = (str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
+            click.echo("  ".join(cells).rstrip())
+    orphans = sum(f.kind == "orphan" for f in findings)
+    click.echo(f"{orphans} orphaned, {len(findings) - orphans} missing")
 
 
 @click.command("demo")
 @with_appcontext
 def demo() -> None:
     """Create (if absent) a demo team on Growth, its owner and a token; print login and token."""
-    user = accounts.user_by_email(DEMO_EMAIL)
+    user = users.user_by_email(DEMO_EMAIL)
     if user is None:
-        team = accounts.create_team(DEMO_TEAM, "growth")
-        user = accounts.create_user(DEMO_EMAIL, "Demo Owner", DEMO_PASSWORD)
-        accounts.add_member(user, team, "owner")
+        team = teams.create_team(DEMO_TEAM, "growth")
+        user = users.create_user(DEMO_EMAIL, "Demo Owner", DEMO_PASSWORD)
+        teams.add_member(user, team, Role.OWNER)
     team = user.memberships[0].team
     # Derived from SECRET_KEY, so each run can print the same token while storing only its hash.
-    plain = accounts.derived_token(current_app.config["SECRET_KEY"], f"demo:{user.id}")
-    if accounts.user_for_token(plain) is None:
-        accounts.issue_token(user, "demo", plain=plain)
+    plain = tokens.derived_token(current_app.config["SECRET_KEY"], f"demo:{user.id}")
+    if tokens.user_for_token(plain) is None:
+        tokens.issue_token(user, "demo", plain=plain)
     click.echo(f"Team:     {team.name} ({team.id}, {get_plan(team.plan).name} plan)")
     click.echo(f"Sign in:  {DEMO_EMAIL} / {DEMO_PASSWORD}")
     click.echo("API token (next line):")

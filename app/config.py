@@ -1,10 +1,22 @@
-"""Configuration read from the environment (a .env file is honoured by `flask`)."""
+"""Configuration read from the environment (a .env file is honoured by flask and gunicorn).
+
+Values are read as text at import and checked in `settle_config` when the app is made, so a
+bad value stops start-up with one line that names the variable and the fix.
+"""
+
+from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+class ConfigError(Exception):
+    """A setting that cannot work; the message is one line: the variable, and the fix."""
 
 
 def _secret_key() -> str:
@@ -37,7 +49,11 @@ class Config:
     TELNYX_API_BASE = os.environ.get("TELNYX_API_BASE", "https://api.telnyx.com/v2")
     TELNYX_CONNECTION_ID = os.environ.get("TELNYX_CONNECTION_ID")
     # Seconds a purchase waits for Telnyx to settle an order before answering "pending".
-    TELNYX_ORDER_WAIT = float(os.environ.get("TELNYX_ORDER_WAIT", "3"))
+    TELNYX_ORDER_WAIT = os.environ.get("TELNYX_ORDER_WAIT", "3")
+    # The account's webhook public key (base64), from the Telnyx portal.
+    TELNYX_PUBLIC_KEY = os.environ.get("TELNYX_PUBLIC_KEY")
+    # USD per unit of another currency ("EUR=1.08,GBP=1.27"); quotes in others are left out.
+    PRICE_RATES = os.environ.get("PRICE_RATES", "")
     MAX_CONTENT_LENGTH = 64 * 1024
     # "https" behind a TLS-terminating proxy: Secure cookies, HSTS, X-Forwarded-* trusted.
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
@@ -47,7 +63,7 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # Telnyx searches are cached per filter set this many seconds (0 turns it off);
     # in process memory by default, in Redis when CACHE_REDIS_URL is set.
-    SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "30"))
+    SEARCH_CACHE_SECONDS = os.environ.get("SEARCH_CACHE_SECONDS", "30")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
     CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "pn:")
@@ -68,4 +84,71 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     PHONE_PROVIDER = "sandbox"
+    TELNYX_PUBLIC_KEY = None
+    PRICE_RATES = ""
     WTF_CSRF_ENABLED = True
+
+
+def settle_config(config: dict[str, Any]) -> None:
+    """Turn the text settings into values, or raise ConfigError naming the one that is wrong."""
+    config["TELNYX_ORDER_WAIT"] = _number(config, "TELNYX_ORDER_WAIT", float, "3")
+    config["SEARCH_CACHE_SECONDS"] = _number(config, "SEARCH_CACHE_SECONDS", int, "30")
+    config["PRICE_RATES"] = _rates(config.get("PRICE_RATES"))
+    for name in (
+        "RATELIMIT_API_SEARCH",
+        "RATELIMIT_API_PURCHASE",
+        "RATELIMIT_SIGNIN",
+        "RATELIMIT_SIGNUP",
+    ):
+        _rate_limit(name, config.get(name))
+    if config.get("PREFERRED_URL_SCHEME") not in ("http", "https"):
+        raise ConfigError(
+            f"PREFERRED_URL_SCHEME={config.get('PREFERRED_URL_SCHEME')!r} must be http or https."
+        )
+
+
+def _number(config: dict[str, Any], name: str, kind: type, example: str):
+    raw = config.get(name)
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        value = raw
+    else:
+        try:
+            value = kind(str(raw).strip())
+        except ValueError:
+            raise ConfigError(
+                f"{name}={raw!r} is not a number of seconds: write it like {name}={example}."
+            ) from None
+    if value < 0:
+        raise ConfigError(f"{name}={raw!r} must not be negative: write it like {name}={example}.")
+    return value
+
+
+def _rates(raw: object) -> dict[str, Decimal]:
+    if isinstance(raw, dict):
+        return {str(k).upper(): Decimal(str(v)) for k, v in raw.items()}
+    rates: dict[str, Decimal] = {}
+    for part in filter(None, (p.strip() for p in str(raw or "").split(","))):
+        code, _, rate = part.partition("=")
+        try:
+            value = Decimal(rate.strip())
+        except InvalidOperation:
+            value = Decimal(0)
+        code = code.strip().upper()
+        if len(code) != 3 or not code.isalpha() or not value.is_finite() or value <= 0:
+            raise ConfigError(
+                f"PRICE_RATES has {part!r}: write USD per unit as CODE=RATE, like "
+                "PRICE_RATES=EUR=1.08,GBP=1.27."
+            )
+        rates[code] = value
+    return rates
+
+
+def _rate_limit(name: str, value: object) -> None:
+    from limits import parse_many
+
+    try:
+        parse_many(str(value))
+    except ValueError:
+        raise ConfigError(
+            f"{name}={value!r} is not a rate limit: write it like {name}='30 per minute'."
+        ) from None

@@ -1,5 +1,7 @@
 """Extensions made at module level and bound to the app in create_app."""
 
+import sqlite3
+
 import sqlalchemy as sa
 from flask_caching import Cache
 from flask_login import LoginManager
@@ -27,3 +29,12 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 cache = Cache()
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    # SQLite ignores foreign keys unless asked, per connection; PostgreSQL always checks them.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

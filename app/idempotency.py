@@ -1,13 +1,14 @@
 """Idempotency keys: the same key and request within 24 hours gets the first answer again.
 
-Surface-agnostic: a claim stores a status code and a JSON body. The API wraps purchase and
-release with it; anything else that must not act twice can use it too.
+One runner for every surface: the API's purchase and release and the page's Buy all call
+`run_once` with an action that returns plain data (a status and a JSON-able body).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -15,25 +16,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import ServiceError
+from app.exceptions import IdempotencyKeyInUse, IdempotencyKeyReused
 from app.extensions import db
 from app.models import IdempotencyRecord, utcnow
 
 WINDOW = timedelta(hours=24)
+# A claim still unanswered after this long belongs to a request that died with its process
+# (the longest purchase, provider timeouts and polling included, takes well under a minute).
+LEASE = timedelta(seconds=60)
 MAX_KEY_LENGTH = 255
 
 
-class IdempotencyKeyReused(ServiceError):
-    code = "idempotency_key_reused"
-
-
-class IdempotencyKeyInUse(ServiceError):
-    code = "idempotency_key_in_use"
-
-
 @dataclass(frozen=True)
-class Replay:
-    status_code: int
+class Answer:
+    status: int
     body: dict[str, Any]
 
 
@@ -43,21 +39,35 @@ def fingerprint(*parts: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def valid_key(key: str) -> bool:
-    return 0 < len(key) <= MAX_KEY_LENGTH and key.isprintable()
+def valid_key(key: object) -> bool:
+    return isinstance(key, str) and 0 < len(key) <= MAX_KEY_LENGTH and key.isprintable()
 
 
-def claim(team_id: str, key: str, request_fingerprint: str) -> Replay | None:
-    """Claim the key for this request; a Replay if it was answered before.
+def run_once(
+    team_id: str, key: str, request_print: str, action: Callable[[], Answer]
+) -> tuple[Answer, bool]:
+    """The first answer for this key (and True), or the action's answer now (and False).
 
     Raises IdempotencyKeyReused for the same key with another request, and
     IdempotencyKeyInUse while the first request with the key is still running.
     """
+    replay = _claim(team_id, key, request_print)
+    if replay is not None:
+        return replay, True
+    try:
+        answer = action()
+    except BaseException:
+        _finish(team_id, key, None)
+        raise
+    _finish(team_id, key, answer)
+    return answer, False
+
+
+def _claim(team_id: str, key: str, request_print: str) -> Answer | None:
     for _ in range(3):
+        now = utcnow()
         db.session.add(
-            IdempotencyRecord(
-                team_id=team_id, key=key, fingerprint=request_fingerprint, created_at=utcnow()
-            )
+            IdempotencyRecord(team_id=team_id, key=key, fingerprint=request_print, created_at=now)
         )
         try:
             db.session.commit()
@@ -71,37 +81,51 @@ def claim(team_id: str, key: str, request_fingerprint: str) -> Replay | None:
         )
         if record is None:
             continue  # released between our insert and our look: try again
-        if utcnow() - record.created_at > WINDOW:
+        if now - record.created_at > WINDOW:
             db.session.delete(record)  # an old key starts afresh
             db.session.commit()
             continue
-        if record.fingerprint != request_fingerprint:
+        if record.fingerprint != request_print:
             raise IdempotencyKeyReused(
                 "This Idempotency-Key was used with a different request. Use a new key."
             )
-        if record.status_code is None:
-            raise IdempotencyKeyInUse(
-                "A request with this Idempotency-Key is still being processed. Retry shortly."
-            )
-        return Replay(record.status_code, record.response or {})
+        if record.status_code is not None:
+            return Answer(record.status_code, record.response or {})
+        if now - record.created_at > LEASE and _take_over(record, now):
+            return None
+        raise IdempotencyKeyInUse(
+            "A request with this Idempotency-Key is still being processed. Retry shortly."
+        )
     raise IdempotencyKeyInUse("Could not claim the Idempotency-Key. Retry shortly.")
 
 
-def complete(team_id: str, key: str, status_code: int, body: dict[str, Any]) -> None:
-    """Store the answer; server errors release the key instead, so a retry runs again."""
-    db.session.rollback()
-    record = sa.select(IdempotencyRecord).where(
-        IdempotencyRecord.team_id == team_id, IdempotencyRecord.key == key
+def _take_over(record: IdempotencyRecord, now) -> bool:
+    """Claim a key whose request died unanswered; exactly one retry wins it."""
+    taken = db.session.execute(
+        sa.update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.id == record.id,
+            IdempotencyRecord.status_code.is_(None),
+            IdempotencyRecord.created_at == record.created_at,
+        )
+        .values(created_at=now)
     )
-    found = db.session.scalar(record)
+    db.session.commit()
+    return taken.rowcount == 1
+
+
+def _finish(team_id: str, key: str, answer: Answer | None) -> None:
+    """Store the answer; a crash or a server error releases the key, so a retry runs again."""
+    db.session.rollback()
+    found = db.session.scalar(
+        sa.select(IdempotencyRecord).where(
+            IdempotencyRecord.team_id == team_id, IdempotencyRecord.key == key
+        )
+    )
     if found is None:
         return
-    if status_code >= 500:
+    if answer is None or answer.status >= 500:
         db.session.delete(found)
     else:
-        found.status_code, found.response = status_code, body
+        found.status_code, found.response = answer.status, answer.body
     db.session.commit()
-
-
-def release(team_id: str, key: str) -> None:
-    complete(team_id, key, 500, {})

@@ -12,14 +12,15 @@ from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from app.accounts.tokens import bearer_token
+
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
 
 def token_key() -> str:
     """The bearer token (hashed: the key is stored), else the client's address."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return "token:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
+    if token := bearer_token(request.headers.get("Authorization")):
+        return "token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
     return "ip:" + get_remote_address()
 
 

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import redis
+from app.numbers.service import search_numbers
 
 from app import create_app
-from app.numbers.service import search_numbers
 from app.providers.base import SearchFilters
 from app.providers.sandbox import SandboxProvider
 from bench.env import Database, bench_config
-from tests.fake_telnyx import FakeTelnyx
+from tests.fakes.telnyx import FakeTelnyx
 
 FILTERS = SearchFilters("US", "415", "local", 20)
 REDIS_URL = "redis://127.0.0.1:6379/0"

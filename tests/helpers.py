@@ -1,14 +1,8 @@
-"""Small helpers shared by the API tests."""
+"""Small helpers shared by the API tests: requests as a client sends them."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import Any
-
-import sqlalchemy as sa
-
-from app.extensions import db
-from app.models import Assistant, PhoneNumber
 
 SEARCH = "/api/phone-numbers/search"
 PURCHASE = "/api/phone-numbers/purchase"
@@ -56,44 +50,3 @@ def new_assistant(client, member, name: str = "Sales Agent") -> str:
     )
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()["assistant"]["id"]
-
-
-def seed(app, member, count, area="415"):
-    """Insert numbers directly (fast), each with an assistant, bought by the member."""
-    with app.app_context():
-        assistant = Assistant(team_id=member.team_id, name="Ava")
-        db.session.add(assistant)
-        db.session.flush()
-        db.session.add_all(
-            PhoneNumber(
-                team_id=member.team_id,
-                phone_number=f"+1{area}555{i:04d}",
-                provider="sandbox",
-                provider_number_id=f"sandbox-{i}",
-                customer_reference=f"ref-{member.team_id}-{i}",
-                number_type="local",
-                country_code="US",
-                status="active",
-                features=[],
-                assistant_id=assistant.id if i % 2 else None,
-                created_by_id=member.user_id,
-            )
-            for i in range(count)
-        )
-        db.session.commit()
-
-
-@contextmanager
-def counting(app):
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(*args):
-        statements.append(args[2])
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)

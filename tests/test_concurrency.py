@@ -5,10 +5,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 
-from app.errors import NumberUnavailable, PlanLimitReached
+from app.accounts.teams import actor_for
+from app.exceptions import NumberUnavailable, PlanLimitReached
 from app.extensions import db
-from app.models import PhoneNumber, User
-from app.numbers.service import purchase_number
+from app.models import HELD, PhoneNumber, User
+from app.numbers.purchasing import purchase_number
 from tests.helpers import sandbox_number
 
 
@@ -19,11 +20,11 @@ def race(app, attempts):
     def attempt(args):
         user_id, team_id, number = args
         with app.app_context():
-            user = db.session.get(User, user_id)
+            actor = actor_for(db.session.get(User, user_id), team_id)
             db.session.commit()  # hand the connection back: the pool is smaller than the race
             barrier.wait(timeout=30)
             try:
-                return purchase_number(user, team_id, number).number.id
+                return purchase_number(actor, number).number.id
             except (PlanLimitReached, NumberUnavailable) as error:
                 return type(error).__name__
 
@@ -35,7 +36,7 @@ def held_count(app, team_id):
     with app.app_context():
         return db.session.scalar(
             sa.select(sa.func.count()).where(
-                PhoneNumber.team_id == team_id, PhoneNumber.status.in_(("active", "pending"))
+                PhoneNumber.team_id == team_id, PhoneNumber.status.in_(HELD)
             )
         )
 
@@ -43,9 +44,9 @@ def held_count(app, team_id):
 def test_racing_for_the_last_slot_only_one_wins(app, factory):
     member = factory.member("starter")
     with app.app_context():
-        user = db.session.get(User, member.user_id)
+        actor = actor_for(db.session.get(User, member.user_id), member.team_id)
         for index in range(2):
-            purchase_number(user, member.team_id, sandbox_number("303", index))
+            purchase_number(actor, sandbox_number("303", index))
     outcomes = race(
         app, [(member.user_id, member.team_id, sandbox_number("303", 10 + i)) for i in range(8)]
     )

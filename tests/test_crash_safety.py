@@ -15,8 +15,9 @@ import requests
 
 from app.extensions import db
 from app.models import PhoneNumber
-from tests.conftest import Factory, build_app, teardown_app
-from tests.fake_telnyx import FakeTelnyx
+from tests.factories import Factory
+from tests.fakes.telnyx import FakeTelnyx
+from tests.support import build_app, teardown_app
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = "+14155550177"

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEvent, PhoneNumber, Team
-from app.numbers import lifecycle
+from app.numbers import trials as lifecycle
 from tests.helpers import bought_id, listed, sandbox_number
 
 

@@ -5,8 +5,8 @@ import uuid
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import build_app, teardown_app
 from tests.helpers import SEARCH, assert_error, buy, sandbox_number
+from tests.support import build_app, teardown_app
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -48,7 +48,7 @@ def limited_app(request, tmp_path):
 
 
 def test_search_is_limited_per_token_with_retry_after(limited_app):
-    from tests.conftest import Factory
+    from tests.factories import Factory
 
     client, factory = limited_app.test_client(), Factory(limited_app)
     alice, bob = factory.member("growth"), factory.member("growth")
@@ -64,7 +64,7 @@ def test_search_is_limited_per_token_with_retry_after(limited_app):
 
 
 def test_purchase_is_limited_apart_from_search(limited_app):
-    from tests.conftest import Factory
+    from tests.factories import Factory
 
     client, factory = limited_app.test_client(), Factory(limited_app)
     member = factory.member("growth")
@@ -77,7 +77,7 @@ def test_purchase_is_limited_apart_from_search(limited_app):
 
 def test_sign_in_costs_the_same_with_or_without_an_account(app, factory, monkeypatch):
     """A missing account still runs a password hash check (no timing oracle)."""
-    from app import accounts
+    from app.accounts import users as accounts
 
     factory.member()
     checked = []

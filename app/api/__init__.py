@@ -1,7 +1,11 @@
-"""The JSON API (contract: shared/api-contract.md): bearer tokens, JSON in and out."""
+"""The JSON API: bearer tokens, JSON in and out, the contract's error envelope."""
 
 from flask import Blueprint
 
-bp = Blueprint("api", __name__, url_prefix="/api")
+from app.api.envelope import service_error
+from app.exceptions import ServiceError
 
-from app.api import assistants, errors, openapi, phone_numbers  # noqa: E402, F401  (routes)
+bp = Blueprint("api", __name__, url_prefix="/api")
+bp.register_error_handler(ServiceError, service_error)
+
+from app.api import assistants, openapi, phone_numbers  # noqa: E402, F401  (routes)

@@ -1,4 +1,4 @@
-"""Assistants and the numbers they answer on (issue: assistants API)."""
+"""Assistants and the numbers they answer on."""
 
 from __future__ import annotations
 
@@ -7,17 +7,19 @@ from typing import Any
 from flask import request
 
 from app.api import bp
-from app.api.auth import api_user, token_required
-from app.api.phone_numbers import iso, json_body, team_id_param
+from app.api.auth import api_actor, api_user, token_required
+from app.api.payloads import json_body
 from app.assistants import service
-from app.errors import ValidationFailed
+from app.exceptions import ValidationFailed
 from app.models import Assistant
+from app.timefmt import iso
 
 
 @bp.get("/assistants")
 @token_required
 def list_assistants():
-    rows = service.list_assistants(api_user(), team_id_param(request.args.get("teamId")))
+    actor = api_actor(request.args.get("teamId"))
+    rows = service.list_assistants(actor.team)
     assistants = [assistant_json(a, phone_number_count=n) for a, n in rows]
     return {"success": True, "assistants": assistants, "count": len(assistants)}
 
@@ -26,23 +28,26 @@ def list_assistants():
 @token_required
 def create_assistant():
     body = json_body()
-    assistant = service.create_assistant(
-        api_user(), team_id_param(body.get("teamId")), body.get("name")
-    )
+    assistant = service.create_assistant(api_actor(body.get("teamId")), body.get("name"))
     return {"success": True, "assistant": assistant_json(assistant)}, 201
 
 
 @bp.patch("/assistants/<assistant_id>")
 @token_required
 def rename_assistant(assistant_id: str):
-    assistant = service.rename_assistant(api_user(), assistant_id, json_body().get("name"))
-    return {"success": True, "assistant": assistant_json(assistant)}
+    name = json_body().get("name")
+    actor, assistant = service.find_assistant(api_user(), assistant_id)
+    return {
+        "success": True,
+        "assistant": assistant_json(service.rename_assistant(actor, assistant, name)),
+    }
 
 
 @bp.delete("/assistants/<assistant_id>")
 @token_required
 def delete_assistant(assistant_id: str):
-    service.delete_assistant(api_user(), assistant_id)
+    actor, assistant = service.find_assistant(api_user(), assistant_id)
+    service.delete_assistant(actor, assistant)
     return {"success": True, "id": assistant_id, "deleted": True}
 
 
@@ -56,14 +61,16 @@ def assign(assistant_id: str):
         raise ValidationFailed(
             {"phoneNumberIds": f"At most {service.MAX_ASSIGN} phone numbers at a time."}
         )
-    assistant = service.assign_numbers(api_user(), assistant_id, ids)
+    actor, assistant = service.find_assistant(api_user(), assistant_id)
+    service.assign_numbers(actor, assistant, ids)
     return {"success": True, "assistant": assistant_json(assistant), "phoneNumberIds": ids}
 
 
 @bp.delete("/assistants/<assistant_id>/phone-numbers/<number_id>")
 @token_required
 def unassign(assistant_id: str, number_id: str):
-    service.unassign_number(api_user(), assistant_id, number_id)
+    actor, assistant = service.find_assistant(api_user(), assistant_id)
+    service.unassign_number(actor, assistant, number_id)
     return {"success": True, "assistant_id": assistant_id, "phone_number_id": number_id}
 
 

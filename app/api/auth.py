@@ -1,4 +1,4 @@
-"""Bearer-token authentication for the API."""
+"""Bearer-token authentication for the API, and the team a request acts for."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ from typing import TypeVar
 
 from flask import g, request
 
-from app.accounts import user_for_token
-from app.errors import ServiceError
+from app.accounts.roles import Actor
+from app.accounts.teams import actor_for
+from app.accounts.tokens import bearer_token, user_for_token
+from app.exceptions import Unauthorized, ValidationFailed
 from app.models import User
 
 F = TypeVar("F", bound=Callable)
-
-
-class Unauthorized(ServiceError):
-    code = "unauthorized"
 
 
 def token_required(view: F) -> F:
@@ -24,9 +22,8 @@ def token_required(view: F) -> F:
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
+        token = bearer_token(request.headers.get("Authorization"))
+        if token is None:
             raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
         user = user_for_token(token)
         if user is None:
@@ -39,3 +36,10 @@ def token_required(view: F) -> F:
 
 def api_user() -> User:
     return g.api_user
+
+
+def api_actor(team_id: object) -> Actor:
+    """The token's user acting for `teamId` (404 team_not_found unless they are in it)."""
+    if not isinstance(team_id, str) or not team_id:
+        raise ValidationFailed({"teamId": "Team id is required."})
+    return actor_for(api_user(), team_id)

@@ -3,64 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import Response, jsonify, request
 
 from app import idempotency
-from app.accounts import team_for_user
-from app.api.auth import api_user
-from app.api.errors import service_error
-from app.errors import ServiceError, ValidationFailed
+from app.api.envelope import error_body
+from app.exceptions import ServiceError, ValidationFailed
 
 HEADER = "Idempotency-Key"
 
 
-def idempotent(team_id_of: Callable[[], object]):
-    """Replay the first answer for a repeated key; team_id_of reads the team from the request."""
+def once(team_id: str, call: Callable[[], dict[str, Any]]) -> Response | dict[str, Any]:
+    """Run `call` (the view's work) once per key and request; replay its answer after that.
 
-    def decorate(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            key = request.headers.get(HEADER)
-            if key is None:
-                return view(*args, **kwargs)
-            if not idempotency.valid_key(key):
-                limit = idempotency.MAX_KEY_LENGTH
-                raise ValidationFailed(
-                    {HEADER: f"{HEADER} must be 1 to {limit} printable characters."}
-                )
-            team_id = team_id_of()
-            if not isinstance(team_id, str) or not team_id:
-                return view(*args, **kwargs)  # the view reports the missing team
-            team = team_for_user(api_user(), team_id)  # never reveal another team's keys
-            request_print = idempotency.fingerprint(
-                request.method,
-                request.path,
-                sorted(request.args.items(multi=True)),
-                request.get_json(silent=True)
-                if request.is_json
-                else request.get_data(as_text=True),
-            )
-            replay = idempotency.claim(team.id, key, request_print)
-            if replay is not None:
-                response = jsonify(replay.body)
-                response.status_code = replay.status_code
-                response.headers["Idempotent-Replayed"] = "true"
-                return response
-            try:
-                response = view(*args, **kwargs)
-            except ServiceError as error:
-                response = service_error(error)  # a refusal is an answer, replayed like any
-            except Exception:
-                idempotency.release(team.id, key)
-                raise
-            answer = current_app.make_response(response)
-            idempotency.complete(
-                team.id, key, answer.status_code, answer.get_json(silent=True) or {}
-            )
-            return answer
+    Called once the team is authorised, so a key is never claimed for another team.
+    """
+    key = request.headers.get(HEADER)
+    if key is None:
+        return call()
+    if not idempotency.valid_key(key):
+        limit = idempotency.MAX_KEY_LENGTH
+        raise ValidationFailed({HEADER: f"{HEADER} must be 1 to {limit} printable characters."})
+    request_print = idempotency.fingerprint(
+        request.method,
+        request.path,
+        sorted(request.args.items(multi=True)),
+        request.get_json(silent=True) if request.is_json else request.get_data(as_text=True),
+    )
 
-        return wrapped
+    def answer() -> idempotency.Answer:
+        try:
+            return idempotency.Answer(200, call())
+        except ServiceError as error:  # a refusal is an answer, replayed like any
+            return idempotency.Answer(error.status, error_body(error))
 
-    return decorate
+    result, replayed = idempotency.run_once(team_id, key, request_print, answer)
+    response = jsonify(result.body)
+    response.status_code = result.status
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response

@@ -5,26 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app import audit
-from app.accounts import team_for_user
-from app.errors import NotFound, ValidationFailed
+from app.accounts.roles import Actor, Permission
+from app.exceptions import NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
-from app.models import Assistant, Membership, PhoneNumber, User
-from app.numbers.queries import live_number
+from app.models import Assistant, Membership, NumberStatus, PhoneNumber, Role, Team, User
+from app.numbers.queries import team_number
 from app.text import one_line
 
 MAX_NAME = 120
 MAX_ASSIGN = 100
+GONE = "Assistant not found (it may have just been deleted)."
 
 
-def list_assistants(user: User, team_id: str) -> list[tuple[Assistant, int]]:
+def list_assistants(team: Team) -> list[tuple[Assistant, int]]:
     """The team's assistants by name, each with how many numbers it answers on."""
-    team = team_for_user(user, team_id)
     counts = (
         sa.select(PhoneNumber.assistant_id, sa.func.count().label("n"))
-        .where(PhoneNumber.team_id == team.id, PhoneNumber.status != "released")
+        .where(PhoneNumber.team_id == team.id, PhoneNumber.status != NumberStatus.RELEASED)
         .group_by(PhoneNumber.assistant_id)
         .subquery()
     )
@@ -37,26 +38,54 @@ def list_assistants(user: User, team_id: str) -> list[tuple[Assistant, int]]:
     return [(assistant, count) for assistant, count in rows]
 
 
-def create_assistant(user: User, team_id: str, name: str) -> Assistant:
-    team = team_for_user(user, team_id)
-    assistant = Assistant(team_id=team.id, name=clean_name(name))
+def find_assistant(user: User, assistant_id: object) -> tuple[Actor, Assistant]:
+    """The assistant and the user acting for its team; NotFound if it is not in their teams."""
+    row = None
+    if is_id("asst", assistant_id):
+        row = db.session.execute(
+            sa.select(Assistant, Team, Membership.role)
+            .join(Team, Team.id == Assistant.team_id)
+            .join(Membership, Membership.team_id == Assistant.team_id)
+            .where(Assistant.id == assistant_id, Membership.user_id == user.id)
+        ).first()
+    if row is None:
+        raise NotFound("Assistant not found.")
+    assistant, team, role = row
+    return Actor(user, team, Role(role)), assistant
+
+
+def team_assistant(team: Team, assistant_id: object) -> Assistant:
+    """An assistant of this team; NotFound for any other (even one of the user's other teams)."""
+    assistant = db.session.get(Assistant, assistant_id) if is_id("asst", assistant_id) else None
+    if assistant is None or assistant.team_id != team.id:
+        raise NotFound("Assistant not found.")
+    return assistant
+
+
+def create_assistant(actor: Actor, name: object) -> Assistant:
+    actor.require(Permission.MANAGE_ASSISTANTS)
+    assistant = Assistant(team_id=actor.team.id, name=_unique_name(actor.team, name))
     db.session.add(assistant)
     db.session.flush()
     audit.record(
-        team.id, user.id, "assistant_create", subject_id=assistant.id, subject=assistant.name
+        actor.team.id,
+        actor.user.id,
+        audit.Action.ASSISTANT_CREATE,
+        subject_id=assistant.id,
+        subject=assistant.name,
     )
     db.session.commit()
     return assistant
 
 
-def rename_assistant(user: User, assistant_id: str, name: str) -> Assistant:
-    assistant = assistant_for_user(user, assistant_id)
-    new_name = clean_name(name)
+def rename_assistant(actor: Actor, assistant: Assistant, name: object) -> Assistant:
+    actor.require(Permission.MANAGE_ASSISTANTS)
+    new_name = _unique_name(actor.team, name, assistant)
     if new_name != assistant.name:
         audit.record(
             assistant.team_id,
-            user.id,
-            "assistant_rename",
+            actor.user.id,
+            audit.Action.ASSISTANT_RENAME,
             subject_id=assistant.id,
             subject=new_name,
             before={"name": assistant.name},
@@ -67,29 +96,30 @@ def rename_assistant(user: User, assistant_id: str, name: str) -> Assistant:
     return assistant
 
 
-def delete_assistant(user: User, assistant_id: str) -> None:
-    """Delete it; its numbers become unassigned, never lost."""
-    assistant = assistant_for_user(user, assistant_id)
+def delete_assistant(actor: Actor, assistant: Assistant) -> int:
+    """Delete it; its numbers become unassigned, never lost. Returns how many it answered on."""
+    actor.require(Permission.MANAGE_ASSISTANTS)
     numbers = db.session.scalars(
         sa.select(PhoneNumber).where(PhoneNumber.assistant_id == assistant.id)
     ).all()
     for number in numbers:
-        _unassign(user, number, assistant)
+        _unassign(actor, number, assistant)
     audit.record(
         assistant.team_id,
-        user.id,
-        "assistant_delete",
+        actor.user.id,
+        audit.Action.ASSISTANT_DELETE,
         subject_id=assistant.id,
         subject=assistant.name,
         before={"name": assistant.name, "phone_numbers": len(numbers)},
     )
     db.session.delete(assistant)
     db.session.commit()
+    return len(numbers)
 
 
-def assign_numbers(user: User, assistant_id: str, phone_number_ids: Sequence[str]) -> Assistant:
+def assign_numbers(actor: Actor, assistant: Assistant, phone_number_ids: Sequence[str]) -> None:
     """Assign every number to the assistant (moving it from another), or none at all."""
-    assistant = assistant_for_user(user, assistant_id)
+    actor.require(Permission.ASSIGN)
     ids = list(dict.fromkeys(phone_number_ids))  # keep order, drop repeats
     if bad := next((i for i in ids if not is_id("pn", i)), None):
         raise NotFound(f"Phone number not found: {bad[:40]}.")
@@ -97,76 +127,90 @@ def assign_numbers(user: User, assistant_id: str, phone_number_ids: Sequence[str
         sa.select(PhoneNumber).where(
             PhoneNumber.id.in_(ids),
             PhoneNumber.team_id == assistant.team_id,
-            PhoneNumber.status != "released",
+            PhoneNumber.status.not_in((NumberStatus.RELEASED, NumberStatus.EXPIRED)),
         )
     ).all()
     found = {n.id for n in numbers}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        # All-or-nothing: one unknown or foreign id and nothing changes.
+    if missing := [i for i in ids if i not in found]:
+        # All-or-nothing: one unknown, foreign or released id and nothing changes.
         raise NotFound(f"Phone number not found: {missing[0]}.")
     for number in numbers:
-        if number.assistant_id == assistant.id:
-            continue
-        before = {"assistant_id": number.assistant_id, "assistant_name": _name(number.assistant)}
-        number.assistant_id = assistant.id
-        audit.record(
-            assistant.team_id,
-            user.id,
-            "assign",
-            subject_id=number.id,
-            subject=number.phone_number,
-            before=before,
-            after={"assistant_id": assistant.id, "assistant_name": assistant.name},
-        )
-    db.session.commit()
-    return assistant
+        if number.assistant_id != assistant.id:
+            _assign(actor, number, assistant)
+    _commit_or_gone()
 
 
-def unassign_number(user: User, assistant_id: str, phone_number_id: str) -> None:
-    assistant = assistant_for_user(user, assistant_id)
-    number = live_number(assistant.team_id, phone_number_id)
+def assign_number(actor: Actor, number: PhoneNumber, assistant: Assistant | None) -> None:
+    """The numbers table's picker: one number to one assistant, or to none."""
+    if assistant is not None:
+        assign_numbers(actor, assistant, [number.id])
+    elif number.assistant is not None:
+        unassign_number(actor, number.assistant, number.id)
+
+
+def unassign_number(actor: Actor, assistant: Assistant, phone_number_id: str) -> None:
+    actor.require(Permission.ASSIGN)
+    number = team_number(assistant.team_id, phone_number_id)
     if number.assistant_id == assistant.id:  # already unassigned: a retry succeeds quietly
-        _unassign(user, number, assistant)
-        db.session.commit()
-
-
-def assistant_for_user(user: User, assistant_id: str) -> Assistant:
-    """The assistant if it belongs to one of the user's teams; NotFound otherwise."""
-    if not is_id("asst", assistant_id):
-        raise NotFound("Assistant not found.")
-    assistant = db.session.scalar(
-        sa.select(Assistant)
-        .join(Membership, Membership.team_id == Assistant.team_id)
-        .where(Assistant.id == assistant_id, Membership.user_id == user.id)
-    )
-    if assistant is None:
-        raise NotFound("Assistant not found.")
-    return assistant
+        _unassign(actor, number, assistant)
+        _commit_or_gone()
 
 
 def clean_name(name: object) -> str:
-    if isinstance(name, str):
-        name = one_line(name)
-    if not isinstance(name, str) or not name:
+    cleaned = one_line(name) if isinstance(name, str) else ""
+    if not cleaned:
         raise ValidationFailed({"name": "Name is required."})
-    if len(name) > MAX_NAME:
+    if len(cleaned) > MAX_NAME:
         raise ValidationFailed({"name": f"Name must be at most {MAX_NAME} characters."})
-    return name
+    return cleaned
 
 
-def _unassign(user: User | None, number: PhoneNumber, assistant: Assistant) -> None:
+def _unique_name(team: Team, name: object, renaming: Assistant | None = None) -> str:
+    """Names are unique in a team whatever their case: "Sales" and "sales" would confuse."""
+    cleaned = clean_name(name)
+    clash = db.session.scalar(
+        sa.select(Assistant.name).where(
+            Assistant.team_id == team.id,
+            sa.func.lower(Assistant.name) == cleaned.lower(),
+            Assistant.id != (renaming.id if renaming else ""),
+        )
+    )
+    if clash is not None:
+        raise ValidationFailed({"name": f"This team already has an assistant called {clash}."})
+    return cleaned
+
+
+def _commit_or_gone() -> None:
+    # The assistant can be deleted while numbers are being assigned to it: that is a 404.
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise NotFound(GONE) from None
+
+
+def _assign(actor: Actor, number: PhoneNumber, assistant: Assistant) -> None:
+    was = number.assistant
+    audit.record(
+        assistant.team_id,
+        actor.user.id,
+        audit.Action.ASSIGN,
+        subject_id=number.id,
+        subject=number.phone_number,
+        before={"assistant_id": number.assistant_id, "assistant_name": was.name if was else None},
+        after={"assistant_id": assistant.id, "assistant_name": assistant.name},
+    )
+    number.assistant_id = assistant.id
+
+
+def _unassign(actor: Actor, number: PhoneNumber, assistant: Assistant) -> None:
     number.assistant_id = None
     audit.record(
         number.team_id,
-        user.id if user else None,
-        "unassign",
+        actor.user.id,
+        audit.Action.UNASSIGN,
         subject_id=number.id,
         subject=number.phone_number,
         before={"assistant_id": assistant.id, "assistant_name": assistant.name},
         after={"assistant_id": None, "assistant_name": None},
     )
-
-
-def _name(assistant: Assistant | None) -> str | None:
-    return assistant.name if assistant else None

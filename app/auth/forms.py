@@ -1,26 +1,33 @@
-"""The sign-up and sign-in forms."""
+"""The sign-up and sign-in forms; lengths and the password rule are the services' own."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
-PASSWORD_TOO_SHORT = "A password needs at least 8 characters."
+from app.accounts.teams import MAX_TEAM_NAME
+from app.accounts.users import MAX_EMAIL, MAX_NAME, MIN_PASSWORD, password_problem
+
+
+def _password_rule(_form, field) -> None:
+    if problem := password_problem(field.data):
+        raise ValidationError(problem)
 
 
 class SignUpForm(FlaskForm):
     name = StringField(
-        "Your name", validators=[DataRequired("Tell us your name."), Length(max=120)]
+        "Your name", validators=[DataRequired("Tell us your name."), Length(max=MAX_NAME)]
     )
     email = EmailField(
-        "Work email", validators=[DataRequired("An email is required."), Length(max=254)]
+        "Work email", validators=[DataRequired("An email is required."), Length(max=MAX_EMAIL)]
     )
     password = PasswordField(
         "Password",
-        validators=[DataRequired(PASSWORD_TOO_SHORT), Length(min=8, message=PASSWORD_TOO_SHORT)],
+        validators=[_password_rule],
+        render_kw={"minlength": MIN_PASSWORD, "autocomplete": "new-password"},
     )
-    team_name = StringField("Team name", validators=[Length(max=120)])
+    team_name = StringField("Team name", validators=[Length(max=MAX_TEAM_NAME)])
 
 
 class SignInForm(FlaskForm):

@@ -7,10 +7,11 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app import accounts
+from app.accounts.users import authenticate, sign_up
 from app.auth import bp
 from app.auth.forms import SignInForm, SignUpForm
-from app.errors import ServiceError
+from app.exceptions import ValidationFailed
+from app.plans.catalog import FREE
 from app.ratelimit import signin_limit, signup_limit
 
 
@@ -22,15 +23,16 @@ def signup():
     form = SignUpForm()
     if form.validate_on_submit():
         try:
-            user = accounts.sign_up(
+            user = sign_up(
                 form.email.data, form.name.data, form.password.data, form.team_name.data or ""
             )
-        except ServiceError as error:
-            _field_for(form, error.message).errors.append(error.message)
+        except ValidationFailed as error:
+            for name, message in error.fields.items():
+                getattr(form, name, form.email).errors.append(message)
         else:
             session.clear()  # a fresh session on sign-in: nothing planted before it survives
             login_user(user)
-            flash("Welcome! Your team is on the Free plan: one trial number for 5 days.", "success")
+            flash(f"Welcome! Your team is on the {FREE.name} plan: {FREE.trial_terms}.", "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
 
@@ -44,7 +46,7 @@ def signin():
     form = SignInForm()
     error = None
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        user = authenticate(form.email.data, form.password.data)
         if user is not None:
             session.clear()  # a fresh session on sign-in: nothing planted before it survives
             login_user(user, remember=form.remember.data)
@@ -72,13 +74,3 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
-
-
-def _field_for(form: SignUpForm, message: str):
-    """Which field a service error is about, so it shows next to that field."""
-    lowered = message.lower()
-    if "email" in lowered:
-        return form.email
-    if "password" in lowered:
-        return form.password
-    return form.team_name if "team" in lowered else form.name

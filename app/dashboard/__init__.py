@@ -1,11 +1,58 @@
-"""The team dashboard: the numbers table, search and one-click buy, as server-rendered pages."""
+"""The team dashboard: server-rendered pages, with htmx answering parts of them.
+
+Every page under /teams/<team_id>/ acts for that team: the team (and the user's role in it)
+is resolved once per request, before the view runs, into `g.actor`.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, session
+from flask import Blueprint, Response, g, render_template, request, session
 from flask_login import current_user
 
+from app.accounts.roles import Actor, Permission
+from app.accounts.teams import actor_for, memberships_of
+from app.exceptions import ServiceError
+from app.plans.catalog import FREE
+
 bp = Blueprint("dashboard", __name__)
+
+
+@bp.url_value_preprocessor
+def resolve_team(_endpoint: str | None, values: dict | None) -> None:
+    """Pop team_id from the URL and authorise the signed-in user for it (404 if not a member).
+
+    A signed-out visitor gets no actor; the view's login_required sends them to sign in.
+    """
+    if values is None or "team_id" not in values:
+        return
+    team_id = values.pop("team_id")
+    if current_user.is_authenticated:
+        g.actor = actor_for(current_user, team_id, user_memberships())
+        session["team_id"] = team_id
+
+
+def actor() -> Actor:
+    return g.actor
+
+
+def user_memberships():
+    """The signed-in user's teams and roles: one query per request, shared with the header."""
+    if "memberships" not in g:
+        g.memberships = memberships_of(current_user) if current_user.is_authenticated else []
+    return g.memberships
+
+
+def is_htmx() -> bool:
+    """An htmx request that wants a fragment (a history restore wants the whole page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(page: str, fragment: str, status: int = 200, **context):
+    """The full page for browsers, the partial it includes for htmx."""
+    return render_template(fragment if is_htmx() else page, **context), status
 
 
 @bp.after_request
@@ -17,21 +64,27 @@ def vary_on_htmx(response: Response) -> Response:
 
 @bp.app_context_processor
 def navigation():
-    """Lazy helpers for the header, so pages that never show a team switcher never query."""
-    from app import accounts
+    """The header's teams, read lazily so pages that never show a team switcher never query."""
+    return {
+        "nav_memberships": user_memberships,
+        "session_team_id": session.get("team_id"),
+        "Permission": Permission,
+        "free_plan": FREE,
+    }
 
-    def nav_teams():
-        return accounts.teams_for_user(current_user) if current_user.is_authenticated else []
 
-    return {"nav_teams": nav_teams, "session_team_id": session.get("team_id")}
+@bp.errorhandler(ServiceError)
+def refused(error: ServiceError):
+    from app.dashboard.error_pages import service_error_page
+
+    return service_error_page(error)
 
 
 from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     assistants,
-    buy,
-    filters,
+    formatting,
     history,
-    number_rows,
+    numbers,
+    search,
     tokens,
-    views,
 )

@@ -1,10 +1,9 @@
-"""The search and buy forms. Their rules and messages are the API's (app.numbers.validation)."""
+"""The dashboard's forms. Their rules, limits and messages are the services' own."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
 from wtforms.widgets import NumberInput
 
 try:
@@ -15,9 +14,19 @@ except ImportError:  # WTForms before 3.3 takes (value, label) tuples
         return (value, label)
 
 
-from app.errors import ValidationFailed
+from functools import cache
+
+import phonenumbers
+from flask import request
+from phonenumbers.geocoder import _region_display_name
+
+from app.accounts.tokens import MAX_TOKEN_NAME
+from app.assistants.service import MAX_NAME as MAX_ASSISTANT_NAME
+from app.exceptions import ValidationFailed
+from app.numbers.managing import MAX_LABEL
 from app.numbers.validation import MAX_LIMIT, parse_purchase, parse_search_filters
-from app.providers.base import LOCAL, NUMBER_TYPES, TOLL_FREE, SearchFilters
+from app.phone import LOCAL, NUMBER_TYPES, TOLL_FREE
+from app.providers.base import SearchFilters
 
 DEFAULT_PAGE_LIMIT = 10
 # The API's field paths, and the form field that shows each one's message.
@@ -28,6 +37,8 @@ SEARCH_FIELDS = {
     "filters.limit": "limit",
 }
 TYPE_LABELS = {LOCAL: "Local", TOLL_FREE: "Toll-free"}
+# Regions phonenumbers knows but has no English display name for.
+_EXTRA_NAMES = {"XK": "Kosovo", "AC": "Ascension Island", "TA": "Tristan da Cunha"}
 
 
 class SearchForm(FlaskForm):
@@ -80,24 +91,19 @@ class BuyForm(FlaskForm):
 class AssistantForm(FlaskForm):
     """Create or rename an assistant; the service judges the name, in the API's words."""
 
-    name = StringField("Name", render_kw={"maxlength": 120, "autocomplete": "off"})
+    name = StringField("Name", render_kw={"maxlength": MAX_ASSISTANT_NAME, "autocomplete": "off"})
 
 
 class LabelForm(FlaskForm):
     """A number's nickname; empty clears it."""
 
-    label = StringField("Label", render_kw={"maxlength": 80, "autocomplete": "off"})
+    label = StringField("Label", render_kw={"maxlength": MAX_LABEL, "autocomplete": "off"})
 
 
 class TokenForm(FlaskForm):
-    name = StringField(
-        "Token name",
-        validators=[
-            DataRequired("Give the token a name, so you know later where it is used."),
-            Length(max=120, message="A token name is at most 120 characters."),
-        ],
-        render_kw={"maxlength": 120, "autocomplete": "off"},
-    )
+    """A token's name; the service judges it, in the API's words."""
+
+    name = StringField("Token name", render_kw={"maxlength": MAX_TOKEN_NAME, "autocomplete": "off"})
 
 
 def _as_int(raw: str | None):
@@ -109,3 +115,26 @@ def _as_int(raw: str | None):
         return int(raw)
     except ValueError:
         return raw
+
+
+@cache
+def countries() -> list[tuple[str, str]]:
+    """Every region phonenumbers supports, as (code, English name), by name."""
+    named = [
+        (code, _region_display_name(code, "en") or _EXTRA_NAMES.get(code, code))
+        for code in phonenumbers.SUPPORTED_REGIONS
+    ]
+    return sorted(named, key=lambda pair: pair[1])
+
+
+def country_choices() -> list:
+    return [SelectChoice(code, name) for code, name in countries()]
+
+
+def default_country() -> str:
+    """The viewer's region from Accept-Language (en-GB → GB) when supported, else US."""
+    for language, _quality in request.accept_languages:
+        region = language.replace("_", "-").split("-")[-1].upper() if "-" in language else ""
+        if region in phonenumbers.SUPPORTED_REGIONS:
+            return region
+    return "US"

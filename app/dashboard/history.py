@@ -8,11 +8,9 @@ from flask import request
 from flask_login import login_required
 
 from app import audit
-from app.dashboard import bp
-from app.dashboard.filters import national
-from app.dashboard.htmx import render
-from app.dashboard.views import member_team
+from app.dashboard import actor, bp, render
 from app.models import AuditEvent
+from app.phone import national
 
 PER_PAGE = 50
 
@@ -30,8 +28,8 @@ class Line:
 
 @bp.get("/teams/<team_id>/history")
 @login_required
-def history(team_id: str):
-    team = member_team(team_id)
+def history():
+    team = actor().team
     events = audit.history(team.id, _page_number(), PER_PAGE)
     return render(
         "history/page.html",
@@ -64,6 +62,13 @@ def describe(event: AuditEvent) -> Line:
         if old is None:
             return Line(event, who, f"Labelled {number} “{new}”")
         return Line(event, who, f"Changed the label of {number}", f"“{old}”", f"“{new}”")
+    if action == "order_failed":
+        detail = after.get("detail")
+        return Line(event, who, f"The order for {number} failed; nothing was bought", None, detail)
+    if action == "missing":
+        return Line(event, who, f"{number} is no longer on the provider account")
+    if action == "plan_change":
+        return Line(event, who, "Changed the plan", before.get("plan"), after.get("plan"))
     if action == "release":
         return Line(event, who, f"Released {number}")
     if action == "expire":
@@ -83,4 +88,5 @@ def describe(event: AuditEvent) -> Line:
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
+    # isdigit() accepts "²", which int() refuses: ASCII digits only.
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 1_000_000 else 1

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, url_for
+from flask import flash, make_response, redirect, url_for
 from flask_login import current_user, login_required
 
-from app import accounts
-from app.dashboard import bp
+from app.accounts import tokens as service
+from app.dashboard import bp, is_htmx, render
 from app.dashboard.forms import TokenForm
-from app.dashboard.htmx import is_htmx, render
-from app.errors import NotFound
+from app.exceptions import ValidationFailed
 
 
 @bp.get("/settings/tokens")
@@ -22,9 +21,12 @@ def tokens():
 @login_required
 def create_token():
     form = TokenForm()
-    if not form.validate():
+    try:
+        name = service.clean_token_name(form.name.data)
+    except ValidationFailed as error:
+        form.name.errors = list(error.fields.values())
         return _panel(form, 400)
-    issued = accounts.issue_token(current_user, " ".join(form.name.data.split()))
+    issued = service.issue_token(current_user, name)
     # Rendered, not redirected: the plain token exists only in this answer, never in a cookie.
     response = _panel(TokenForm(formdata=None), created=issued)
     response.headers["Cache-Control"] = "no-store"
@@ -34,10 +36,7 @@ def create_token():
 @bp.post("/settings/tokens/<id(tok):token_id>/revoke")
 @login_required
 def revoke_token(token_id: str):
-    try:
-        token = accounts.revoke_token(current_user, token_id)
-    except NotFound:
-        abort(404)  # another user's token looks exactly like no token
+    token = service.revoke_token(current_user, token_id)  # another user's token: 404
     message = f"Revoked {token.name or token.display_prefix}. The API refuses it from now on."
     if not is_htmx():
         flash(message, "success")
@@ -51,7 +50,7 @@ def _panel(form: TokenForm, status: int = 200, created=None, notice: str | None 
         "settings/_tokens.html",
         status,
         form=form,
-        tokens=accounts.tokens_for_user(current_user),
+        tokens=service.tokens_for_user(current_user),
         created=created,
         notice=notice,
     )

@@ -1,1 +1,1 @@
-"""Phone numbers: searching, buying and listing them."""
+"""Phone numbers, by verb: searching, purchasing, settling, managing, trials, reconciling."""

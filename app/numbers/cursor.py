@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 from datetime import datetime
 
-from app.errors import ValidationFailed
+from app.exceptions import ValidationFailed
+from app.ids import is_id
 from app.models import PhoneNumber
+
+MAX_CURSOR = 200  # ours are about 90 characters
 
 
 def encode_cursor(number: PhoneNumber) -> str:
@@ -16,11 +20,15 @@ def encode_cursor(number: PhoneNumber) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """The position a cursor stands for; ValidationFailed for anything this API did not make."""
     try:
-        created, number_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        moment = datetime.fromisoformat(created)
-        if moment.tzinfo is None or not isinstance(number_id, str):
+        if len(cursor) > MAX_CURSOR or not cursor.isascii():
             raise ValueError
-    except (ValueError, TypeError, UnicodeDecodeError):
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        created, number_id = decoded  # a list of exactly two, or it was not ours
+        moment = datetime.fromisoformat(created)
+        if moment.tzinfo is None or not is_id("pn", number_id):
+            raise ValueError
+    except (ValueError, TypeError, UnicodeDecodeError, binascii.Error, RecursionError):
         raise ValidationFailed({"cursor": "Cursor is not one this API gave out."}) from None
     return moment, number_id

@@ -1,4 +1,4 @@
-"""Read-side queries on phone numbers, shared by the services and the sandbox provider."""
+"""Read-side queries on phone numbers, shared by the services (and the sandbox, by callback)."""
 
 from __future__ import annotations
 
@@ -8,25 +8,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from app.errors import NotFound
+from app.exceptions import NotFound
 from app.extensions import db
 from app.ids import is_id
-from app.models import HELD_STATUSES, PhoneNumber, utcnow
-
-
-def counts_toward_plan(now: datetime) -> sa.ColumnElement[bool]:
-    """Held and not a trial past its expiry (which reads as expired before any job runs)."""
-    return sa.and_(
-        PhoneNumber.status.in_(HELD_STATUSES),
-        sa.or_(PhoneNumber.is_trial.is_(False), PhoneNumber.trial_expires_at > now),
-    )
-
-
-def held_count(team_id: str, now: datetime | None = None) -> int:
-    query = sa.select(sa.func.count()).where(
-        PhoneNumber.team_id == team_id, counts_toward_plan(now or utcnow())
-    )
-    return db.session.scalar(query) or 0
+from app.models import HELD, NumberStatus, PhoneNumber
 
 
 def held_numbers(candidates: Sequence[str]) -> set[str]:
@@ -34,15 +19,27 @@ def held_numbers(candidates: Sequence[str]) -> set[str]:
     if not candidates:
         return set()
     query = sa.select(PhoneNumber.phone_number).where(
-        PhoneNumber.phone_number.in_(candidates), PhoneNumber.status.in_(HELD_STATUSES)
+        PhoneNumber.phone_number.in_(candidates), PhoneNumber.status.in_(HELD)
     )
     return set(db.session.scalars(query))
+
+
+def held_from(provider: str) -> list[tuple[str, str]]:
+    """(provider number id, number) of every number held here that the provider sold us."""
+    rows = db.session.execute(
+        sa.select(PhoneNumber.provider_number_id, PhoneNumber.phone_number).where(
+            PhoneNumber.provider == provider,
+            PhoneNumber.status.in_((NumberStatus.ACTIVE, NumberStatus.RELEASING)),
+            PhoneNumber.provider_number_id.is_not(None),
+        )
+    )
+    return [(owned_id, number) for owned_id, number in rows]
 
 
 def team_numbers(
     team_id: str, limit: int | None = None, after: tuple[datetime, str] | None = None
 ) -> list[PhoneNumber]:
-    """The team's numbers, newest first, with assistant and buyer in the same query.
+    """The team's numbers (released ones left out), newest first, with assistant and buyer.
 
     `after` is the (created_at, id) of the last row of the previous page: keyset paging
     costs the same on page 1 and page 500.
@@ -52,7 +49,7 @@ def team_numbers(
         .outerjoin(PhoneNumber.assistant)
         .outerjoin(PhoneNumber.created_by)
         .options(contains_eager(PhoneNumber.assistant), contains_eager(PhoneNumber.created_by))
-        .where(PhoneNumber.team_id == team_id, PhoneNumber.status != "released")
+        .where(PhoneNumber.team_id == team_id, PhoneNumber.status != NumberStatus.RELEASED)
         .order_by(PhoneNumber.created_at.desc(), PhoneNumber.id.desc())
     )
     if after is not None:
@@ -62,17 +59,16 @@ def team_numbers(
     return list(db.session.scalars(query))
 
 
-def live_number(team_id: str, number_id: str) -> PhoneNumber:
-    """The team's number if it has not been released; NotFound otherwise."""
+def team_number(team_id: str, number_id: object, *, released: bool = False) -> PhoneNumber:
+    """One of the team's numbers (released ones only when asked); NotFound otherwise."""
     number = None
     if is_id("pn", number_id):
-        number = db.session.scalar(
-            sa.select(PhoneNumber).where(
-                PhoneNumber.id == number_id,
-                PhoneNumber.team_id == team_id,
-                PhoneNumber.status != "released",
-            )
+        query = sa.select(PhoneNumber).where(
+            PhoneNumber.id == number_id, PhoneNumber.team_id == team_id
         )
+        if not released:
+            query = query.where(PhoneNumber.status != NumberStatus.RELEASED)
+        number = db.session.scalar(query)
     if number is None:
         raise NotFound("Phone number not found.")
     return number

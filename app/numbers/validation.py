@@ -11,13 +11,13 @@ from typing import Any
 
 import phonenumbers
 
-from app.errors import ValidationFailed
-from app.providers.base import NUMBER_TYPES, SearchFilters
+from app.exceptions import ValidationFailed
+from app.phone import E164, NUMBER_TYPES, canonical
+from app.providers.base import SearchFilters
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 AREA_CODE_COUNTRIES = ("US", "CA")
-_E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 _MAX_ID_LENGTH = 64
 
 
@@ -47,7 +47,7 @@ def parse_search_filters(filters: Any) -> SearchFilters:
     area_code = filters.get("areaCode")
     if area_code in (None, ""):
         area_code = None
-    elif not isinstance(area_code, str) or not re.fullmatch(r"\d{3}", area_code):
+    elif not isinstance(area_code, str) or not re.fullmatch(r"[0-9]{3}", area_code):
         errors["filters.areaCode"] = 'Area code must be exactly three digits, such as "415".'
     elif "filters.countryCode" not in errors and country not in AREA_CODE_COUNTRIES:
         errors["filters.areaCode"] = "Area codes can only be used for US and CA."
@@ -77,9 +77,9 @@ def parse_purchase(body: dict[str, Any]) -> PurchaseRequest:
     phone_number = body.get("phoneNumber")
     if phone_number is None or phone_number == "":
         errors["phoneNumber"] = "Phone number is required."
-    elif not isinstance(phone_number, str) or not _E164.fullmatch(phone_number):
+    elif not isinstance(phone_number, str) or not E164.fullmatch(phone_number):
         errors["phoneNumber"] = "Phone number must be in E.164 format, such as +14155550101."
-    elif not _is_valid_number(phone_number):
+    elif (phone_number := canonical(phone_number)) is None:
         errors["phoneNumber"] = "Phone number is not a valid number."
 
     team_id = body.get("teamId")
@@ -103,10 +103,3 @@ def parse_purchase(body: dict[str, Any]) -> PurchaseRequest:
     if errors:
         raise ValidationFailed(errors)
     return PurchaseRequest(phone_number, team_id, connection_id)
-
-
-def _is_valid_number(e164: str) -> bool:
-    try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(e164))
-    except phonenumbers.NumberParseException:
-        return False

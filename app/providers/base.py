@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
-LOCAL = "local"
-TOLL_FREE = "toll-free"
-NUMBER_TYPES = (LOCAL, TOLL_FREE)
+from app.phone import LOCAL
 
 
 @dataclass(frozen=True)
@@ -22,37 +22,64 @@ class SearchFilters:
 
 @dataclass(frozen=True)
 class AvailableNumber:
-    """A number the provider offers; prices are USD strings with two decimals."""
+    """A number the provider offers, priced as the provider quoted it.
+
+    A price is None when the provider did not say (unknown, never zero); `currency` is
+    the quote's ISO 4217 code. The search service turns quotes into USD or leaves them out.
+    """
 
     phone_number: str
-    monthly_price: str
-    setup_price: str
-    features: tuple[str, ...] = field(default_factory=tuple)
+    monthly_price: Decimal | None
+    setup_price: Decimal | None
+    currency: str | None = "USD"
+    features: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class OrderResult:
-    """Where an order stands.
+    """Where an order stands for one number.
 
-    status is "active" (provider_number_id is the owned number's id) or
-    "pending" (order_id identifies the order to check again later).
-    Prices and features are given when the provider knows them at order time.
+    status "active": the provider sold it; provider_number_id is the owned number's id.
+    status "pending": still being completed; order_id identifies the order to ask again.
+    status "failed": the provider did not sell it (detail says why, when it said).
+    documents_required: the order waits for regulatory documents and may be cancelled.
     """
 
     status: str
-    provider_number_id: str | None = None
     order_id: str | None = None
-    monthly_price: str | None = None
-    setup_price: str | None = None
-    features: tuple[str, ...] = ()
+    provider_number_id: str | None = None
+    documents_required: bool = False
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class OwnedNumber:
+    """A number on the provider account; status is "active", "pending" or "gone"."""
+
+    id: str
+    phone_number: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A document or detail the provider needs before it sells a number of some kind."""
+
+    name: str
+    description: str = ""
 
 
 class ProviderError(Exception):
-    """The provider failed or answered nonsense (our 502)."""
+    """The provider failed or answered nonsense (our 502).
 
-    def __init__(self, message: str = "The telephony provider failed."):
+    `outcome_unknown` is set when the request may have taken effect anyway: an order or a
+    release sent but not confirmed. The caller keeps what it holds and checks again later.
+    """
+
+    def __init__(self, message: str = "The telephony provider failed.", *, outcome_unknown=False):
         super().__init__(message)
         self.message = message
+        self.outcome_unknown = outcome_unknown
 
 
 class ProviderTimeout(ProviderError):
@@ -69,16 +96,35 @@ class Provider(Protocol):
     def search(self, filters: SearchFilters) -> list[AvailableNumber]:
         """Numbers available now that match every filter, at most filters.limit."""
 
+    def quote(self, phone_number: str) -> AvailableNumber | None:
+        """The provider's price for one number without a search, or None if it cannot say."""
+
+    def requirements(self, country_code: str, number_type: str) -> list[Requirement]:
+        """What the provider needs before it sells such a number (empty: nothing)."""
+
     def order(
         self, phone_number: str, *, connection_id: str | None, customer_reference: str
     ) -> OrderResult:
-        """Order one number; customer_reference is unique per purchase attempt."""
+        """Order one number; customer_reference is unique per purchase and finds it again.
+
+        Raises ProviderNumberUnavailable when refused, ProviderError when nothing was
+        placed, and ProviderError with outcome_unknown when the order may exist.
+        """
 
     def check_order(self, order_id: str, phone_number: str) -> OrderResult:
-        """Settle a pending order; raises ProviderNumberUnavailable if it failed."""
+        """Where a placed order stands now."""
 
-    def find_owned(self, phone_number: str) -> str | None:
-        """The id of an owned number, or None if the account does not hold it."""
+    def find_order(self, customer_reference: str, phone_number: str) -> OrderResult | None:
+        """The order placed with this reference, or None if the provider has none."""
+
+    def find_owned(self, phone_number: str) -> OwnedNumber | None:
+        """The account's record of this number, or None if it has none (or it is deleted)."""
+
+    def owned_numbers(self) -> Iterator[OwnedNumber]:
+        """Every number on the account that is not deleted."""
 
     def release(self, provider_number_id: str) -> None:
-        """Give an owned number back; releasing one already gone succeeds."""
+        """Give an owned number back; releasing one already gone succeeds.
+
+        Raises ProviderError with outcome_unknown when the release was sent but not confirmed.
+        """

@@ -8,19 +8,22 @@ Elsewhere it varies the last digits of phonenumbers' own example number.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator
+from decimal import Decimal
 from functools import lru_cache
 from itertools import islice
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
+from app.phone import LOCAL, TOLL_FREE, digits, number_type, region
 from app.providers.base import (
-    LOCAL,
-    TOLL_FREE,
     AvailableNumber,
     OrderResult,
+    OwnedNumber,
     ProviderNumberUnavailable,
+    Requirement,
     SearchFilters,
 )
 
@@ -40,6 +43,15 @@ _FICTIONAL: dict[tuple[str, str], tuple[tuple[str, int], ...]] = {
 _LOCAL_TYPES = {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 _TYPES = {LOCAL: _LOCAL_TYPES, TOLL_FREE: {PhoneNumberType.TOLL_FREE}}
 _EXAMPLE_TYPE = {LOCAL: PhoneNumberType.FIXED_LINE, TOLL_FREE: PhoneNumberType.TOLL_FREE}
+# Countries where, as at real carriers, a local number needs documents before it is sold.
+REGULATED = ("DE", "FR", "IT", "ES", "BE")
+_DOCUMENTS = (
+    Requirement("Proof of address", "A utility bill or bank statement from the number's area."),
+    Requirement("Identity document", "A passport or national identity card of the end user."),
+)
+# An order waiting for documents is cancelled after this many seconds in the sandbox.
+DOCUMENTS_DEADLINE = 15 * 60
+_CANCELLED = "Cancelled: the documents were not provided by the deadline"
 # How many candidates a search looks at, at most: keeps a search well under a millisecond
 # of work per result even when most candidates are already held.
 _MAX_CANDIDATES = 2000
@@ -101,14 +113,15 @@ def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
-def _price(number_type: str, country: str) -> tuple[str, str]:
+def _price(number_type: str, country: str) -> tuple[Decimal, Decimal]:
     """Plausible, stable prices: NANP flat, elsewhere a per-country base; toll-free dearer."""
     if _is_nanp(country):
-        return ("1.00", "1.00") if number_type == LOCAL else ("2.00", "1.00")
+        monthly = Decimal("1.00") if number_type == LOCAL else Decimal("2.00")
+        return monthly, Decimal("1.00")
     # A stable per-country cents offset, so prices differ between countries but never move.
     cents = int(hashlib.sha256(country.encode()).hexdigest(), 16) % 300
-    monthly = 150 + cents + (200 if number_type == TOLL_FREE else 0)
-    return f"{monthly / 100:.2f}", "1.00"
+    monthly_cents = 150 + cents + (200 if number_type == TOLL_FREE else 0)
+    return Decimal(monthly_cents) / 100, Decimal("1.00")
 
 
 def _is_nanp(country: str) -> bool:
@@ -122,13 +135,25 @@ def _features(country: str, number_type: str) -> tuple[str, ...]:
 
 
 class SandboxProvider:
-    """Offers numbers from fictional ranges; `held` says which of some numbers are taken here."""
+    """Offers numbers from fictional ranges and sells them at once, except where the
+    country asks for documents (then the order waits, and is cancelled at a deadline).
+
+    `held` says which of some numbers are taken here; `owned` lists what the platform holds
+    from the sandbox, which is the sandbox's whole "account".
+    """
 
     name = "sandbox"
     skips_held_numbers = True  # `held` is consulted while filling the answer
 
-    def __init__(self, held: Callable[[list[str]], Collection[str]] | None = None):
+    def __init__(
+        self,
+        held: Callable[[list[str]], Collection[str]] | None = None,
+        owned: Callable[[], Iterable[tuple[str, str]]] | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
         self._held = held or (lambda numbers: ())
+        self._owned = owned or (lambda: ())
+        self._clock = clock
 
     def search(self, filters: SearchFilters) -> list[AvailableNumber]:
         found: list[AvailableNumber] = []
@@ -143,25 +168,17 @@ class SandboxProvider:
         taken = set(self._held(batch))
         monthly, setup = _price(filters.number_type, filters.country_code)
         features = _features(filters.country_code, filters.number_type)
-        return [AvailableNumber(n, monthly, setup, features) for n in batch if n not in taken]
+        return [
+            AvailableNumber(n, monthly, setup, "USD", features) for n in batch if n not in taken
+        ]
 
-    def order(
-        self, phone_number: str, *, connection_id: str | None, customer_reference: str
-    ) -> OrderResult:
+    def quote(self, phone_number: str) -> AvailableNumber | None:
+        """The sandbox's price for a number it offers (a real provider quotes in its search)."""
         if not self.offers(phone_number):
-            raise ProviderNumberUnavailable(f"{phone_number} is not available to order.")
-        number = phonenumbers.parse(phone_number)
-        region = phonenumbers.region_code_for_number(number) or ""
-        is_toll_free = phonenumbers.number_type(number) == PhoneNumberType.TOLL_FREE
-        number_type = TOLL_FREE if is_toll_free else LOCAL
-        monthly, setup = _price(number_type, region)
-        return OrderResult(
-            "active",
-            provider_number_id=f"sandbox-{phone_number.lstrip('+')}",
-            monthly_price=monthly,
-            setup_price=setup,
-            features=_features(region, number_type),
-        )
+            return None
+        kind, country = number_type(phone_number), region(phone_number)
+        monthly, setup = _price(kind, country)
+        return AvailableNumber(phone_number, monthly, setup, "USD", _features(country, kind))
 
     def offers(self, phone_number: str) -> bool:
         """Whether the number is one this sandbox would offer in some search."""
@@ -171,27 +188,58 @@ class SandboxProvider:
             return False
         if not phonenumbers.is_valid_number(number):
             return False
-        is_toll_free = phonenumbers.number_type(number) == PhoneNumberType.TOLL_FREE
-        number_type = TOLL_FREE if is_toll_free else LOCAL
+        kind = number_type(phone_number)
         national = phonenumbers.national_significant_number(number)
         # Regions share calling codes (and NANP toll-free numbers), so try each of them.
-        for region in phonenumbers.region_codes_for_country_code(number.country_code):
-            if region in _NANP_LOCAL_AREAS:
+        for place in phonenumbers.region_codes_for_country_code(number.country_code):
+            if place in _NANP_LOCAL_AREAS:
                 if national[3:8] == "55501":
                     return True
                 continue
             if any(
                 national.startswith(prefix) and len(national) == len(prefix) + width
-                for prefix, width in _prefixes(SearchFilters(region, None, number_type, 1))
+                for prefix, width in _prefixes(SearchFilters(place, None, kind, 1))
             ):
                 return True
         return False
 
-    def check_order(self, order_id: str, phone_number: str) -> OrderResult:
-        return OrderResult("active", provider_number_id=f"sandbox-{phone_number.lstrip('+')}")
+    def requirements(self, country_code: str, number_type: str) -> list[Requirement]:
+        if number_type == LOCAL and country_code in REGULATED:
+            return list(_DOCUMENTS)
+        return []
 
-    def find_owned(self, phone_number: str) -> str | None:
+    def order(
+        self, phone_number: str, *, connection_id: str | None, customer_reference: str
+    ) -> OrderResult:
+        if not self.offers(phone_number):
+            raise ProviderNumberUnavailable(f"{phone_number} is not available to order.")
+        if self.requirements(region(phone_number), number_type(phone_number)):
+            # The order id carries its own creation time: the sandbox keeps no state.
+            order_id = f"sbx-{int(self._clock())}-{digits(phone_number)}"
+            return OrderResult("pending", order_id, documents_required=True)
+        return OrderResult("active", f"sbx-{digits(phone_number)}", _owned_id(phone_number))
+
+    def check_order(self, order_id: str, phone_number: str) -> OrderResult:
+        parts = order_id.split("-")
+        if len(parts) == 3 and parts[1].isdigit():
+            if self._clock() - int(parts[1]) > DOCUMENTS_DEADLINE:
+                return OrderResult("failed", order_id, detail=_CANCELLED)
+            return OrderResult("pending", order_id, documents_required=True)
+        return OrderResult("active", order_id, _owned_id(phone_number))
+
+    def find_order(self, customer_reference: str, phone_number: str) -> OrderResult | None:
+        return None  # sandbox orders answer at once, so a lost answer means none was placed
+
+    def find_owned(self, phone_number: str) -> OwnedNumber | None:
         return None
+
+    def owned_numbers(self) -> Iterator[OwnedNumber]:
+        for owned_id, phone_number in self._owned():
+            yield OwnedNumber(owned_id, phone_number, "active")
 
     def release(self, provider_number_id: str) -> None:
         return None
+
+
+def _owned_id(phone_number: str) -> str:
+    return f"sandbox-{digits(phone_number)}"

@@ -27,7 +27,10 @@ def test_lists_the_teams_numbers_newest_first(client, factory):
         "created_by_email",
         "created_by_name",
         "created_at",
-        "label",  # an extra field (assistants issue); the contract's fields come first
+        # Extra fields after the contract's: the label, and where the number stands in detail.
+        "label",
+        "state",
+        "pending_reason",
     ]
     assert first["phone_number"] == sandbox_number("415", 0)
     assert (first["provider"], first["status"], first["is_trial"]) == ("sandbox", "active", False)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.helpers import PURCHASE, assert_error, counting, listed, seed
+from tests.factories import counting, seed
+from tests.helpers import PURCHASE, assert_error, listed
 
 
 def test_list_queries_do_not_grow_with_the_team(app, client, factory):

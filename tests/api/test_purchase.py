@@ -181,13 +181,13 @@ def test_a_member_of_two_teams_buys_for_either(client, factory):
     first = factory.member("growth")
     second_team = factory.member("starter").team_id
     both = factory.member(team_id=second_team)
-    # `both` belongs to second_team only; add them to the first team too.
-    from app import accounts
+    # `both` belongs to second_team only; add them to the first team too (as an admin: buyers).
+    from app.accounts import teams as accounts
     from app.models import User
 
     with client.application.app_context():
         user = db.session.get(User, both.user_id)
-        accounts.add_member(user, db.session.get(Team, first.team_id), "member")
+        accounts.add_member(user, db.session.get(Team, first.team_id), "admin")
     assert buy(client, both, sandbox_number("415", 1), team_id=first.team_id).status_code == 200
     assert buy(client, both, sandbox_number("415", 2), team_id=second_team).status_code == 200
     assert listed(client, first).get_json()["count"] == 1

@@ -6,9 +6,9 @@ import pytest
 
 from app.extensions import db
 from app.models import PhoneNumber
-from tests.conftest import build_app, teardown_app
-from tests.fake_telnyx import FakeTelnyx
+from tests.fakes.telnyx import FakeTelnyx
 from tests.helpers import assert_error, buy, listed, search
+from tests.support import build_app, teardown_app
 
 NUMBER = "+14155550123"
 
@@ -230,7 +230,7 @@ def test_telnyx_unreachable_is_502_and_holds_nothing(tmp_path):
         TELNYX_API_BASE=f"http://127.0.0.1:{closed_port}/v2",
     )
     try:
-        from tests.conftest import Factory
+        from tests.factories import Factory
 
         client, member = app.test_client(), Factory(app).member("growth")
         assert_error(search(client, member), 502, "provider_error")

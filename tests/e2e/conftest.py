@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import Factory
 from tests.e2e.live import chromium, live_server
+from tests.factories import Factory
 
 # Assertions wait as long as actions do: a busy 2-core CI machine can take a while to answer
 # an htmx request, and a slow answer is not a wrong one.

@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.conftest import build_app, teardown_app
+from tests.support import build_app, teardown_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -11,13 +11,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from app import accounts
+from app.accounts import teams, tokens, users
 from app.assistants import service as assistants
 from app.extensions import db
 from app.models import User
-from app.numbers import lifecycle, service
+from app.numbers.managing import set_label
+from app.numbers.purchasing import purchase_number
+from app.numbers.queries import team_number
 from tests.e2e.live import chromium, live_server
-from tests.pages.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"width": 1200, "height": 760}
@@ -27,36 +29,38 @@ MOBILE = {"width": 360, "height": 740}
 def seed(app) -> dict[str, str]:
     """A Growth team with a few numbers and assistants, and a Free team with nothing yet."""
     with app.app_context():
-        growth = accounts.create_team("Acme Voice", "growth")
-        alice = accounts.create_user("alice@example.com", "Alice Johnson", PASSWORD)
-        bob = accounts.create_user("bob@example.com", "Bob Martinez", PASSWORD)
-        accounts.add_member(alice, growth, "owner")
-        accounts.add_member(bob, growth, "member")
-        sales = assistants.create_assistant(alice, growth.id, "Sales Agent")
-        support = assistants.create_assistant(alice, growth.id, "Support Line")
+        growth = teams.create_team("Acme Voice", "growth")
+        alice = users.create_user("alice@example.com", "Alice Johnson", PASSWORD)
+        bob = users.create_user("bob@example.com", "Bob Martinez", PASSWORD)
+        teams.add_member(alice, growth, "owner")
+        teams.add_member(bob, growth, "admin")
+        as_alice = teams.actor_for(alice, growth.id)
+        as_bob = teams.actor_for(bob, growth.id)
+        sales = assistants.create_assistant(as_alice, "Sales Agent")
+        support = assistants.create_assistant(as_alice, "Support Line")
         bought = {}
         for buyer, e164 in [
-            (alice, "+14155550123"),
-            (bob, "+12125550147"),
-            (alice, "+18005550110"),
-            (bob, "+16175550188"),
+            (as_alice, "+14155550123"),
+            (as_bob, "+12125550147"),
+            (as_alice, "+18005550110"),
+            (as_bob, "+16175550188"),
         ]:
-            bought[e164] = service.purchase_number(buyer, growth.id, e164).number.id
-        assistants.assign_numbers(alice, sales.id, [bought["+14155550123"], bought["+18005550110"]])
-        assistants.assign_numbers(alice, support.id, [bought["+12125550147"]])
-        lifecycle.set_label(alice, growth.id, bought["+18005550110"], "Hotline")
-        assistants.create_assistant(bob, growth.id, "After-hours")
-        old = assistants.create_assistant(alice, growth.id, "Old IVR")
-        assistants.rename_assistant(alice, support.id, "Support Desk")
-        assistants.delete_assistant(alice, old.id)
-        laptop = accounts.issue_token(alice, "Old laptop")
-        accounts.revoke_token(alice, laptop.token.id)
-        ci = accounts.issue_token(alice, "CI pipeline")
-        accounts.user_for_token(ci.plain)  # used once: "Last used" has a time
-        free = accounts.create_team("Lovelace Labs", "free")
-        ada = accounts.create_user("ada@example.com", "Ada Lovelace", PASSWORD)
-        accounts.add_member(ada, free, "owner")
-        accounts.add_member(db.session.get(User, alice.id), free, "member")
+            bought[e164] = purchase_number(buyer, e164).number.id
+        assistants.assign_numbers(as_alice, sales, [bought["+14155550123"], bought["+18005550110"]])
+        assistants.assign_numbers(as_alice, support, [bought["+12125550147"]])
+        set_label(as_alice, team_number(growth.id, bought["+18005550110"]), "Hotline")
+        assistants.create_assistant(as_bob, "After-hours")
+        old = assistants.create_assistant(as_alice, "Old IVR")
+        assistants.rename_assistant(as_alice, support, "Support Desk")
+        assistants.delete_assistant(as_alice, old)
+        laptop = tokens.issue_token(alice, "Old laptop")
+        tokens.revoke_token(alice, laptop.token.id)
+        ci = tokens.issue_token(alice, "CI pipeline")
+        tokens.user_for_token(ci.plain)  # used once: "Last used" has a time
+        free = teams.create_team("Lovelace Labs", "free")
+        ada = users.create_user("ada@example.com", "Ada Lovelace", PASSWORD)
+        teams.add_member(ada, free, "owner")
+        teams.add_member(db.session.get(User, alice.id), free, "member")
         return {"growth": growth.id, "free": free.id}
 
 

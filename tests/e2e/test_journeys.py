@@ -6,15 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import PASSWORD
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/signin")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Phone numbers")).to_be_visible()
+from tests.e2e.helpers import sign_in
 
 
 def search_415(page: Page) -> None:

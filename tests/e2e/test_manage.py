@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from app.extensions import db
-from app.models import User
-from app.numbers import service
-from tests.e2e.test_journeys import sign_in
+from app.numbers.purchasing import purchase_number
+from tests.e2e.helpers import sign_in
+from tests.factories import actor_of
 
 
 def test_assign_in_place_then_release_through_the_confirmation(server, people, page: Page):
     owner = people.member("growth")
     with server.app.app_context():
-        user = db.session.get(User, owner.user_id)
         for e164 in ("+14155550141", "+14155550142"):
-            service.purchase_number(user, owner.team_id, e164)
+            purchase_number(actor_of(owner), e164)
     sign_in(page, server.url, owner.email)
     expect(page.locator("#plan-headline")).to_have_text("2 of 10 numbers · Growth")
 
@@ -54,7 +52,7 @@ def test_assign_in_place_then_release_through_the_confirmation(server, people, p
 def test_rename_and_label_inline_then_delete(server, people, page: Page):
     owner = people.member("starter")
     with server.app.app_context():
-        service.purchase_number(db.session.get(User, owner.user_id), owner.team_id, "+14155550151")
+        purchase_number(actor_of(owner), "+14155550151")
     sign_in(page, server.url, owner.email)
     page.evaluate("window.__sameDocument = true")
     row = page.locator("#numbers-table tr[data-number='+14155550151']")

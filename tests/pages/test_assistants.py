@@ -2,24 +2,13 @@
 
 import pytest
 
-from app.assistants import service as assistants
 from app.extensions import db
 from app.models import Assistant, PhoneNumber, User
-from tests.pages.conftest import HTMX, post, soup
-from tests.pages.test_numbers import add_number
+from tests.pages.helpers import HTMX, add_number, make_assistant, post, soup
 
 
 def page_url(team_id: str) -> str:
     return f"/teams/{team_id}/assistants"
-
-
-def make_assistant(app, member, name="Sales Agent", numbers=()) -> str:
-    with app.app_context():
-        user = db.session.get(User, member.user_id)
-        assistant = assistants.create_assistant(user, member.team_id, name)
-        if numbers:
-            assistants.assign_numbers(user, assistant.id, list(numbers))
-        return assistant.id
 
 
 def names(app, team_id) -> list[str]:
@@ -190,7 +179,7 @@ def test_an_assistant_of_my_other_team_is_not_found_under_this_one(app, client, 
     """Team B's assistant through team A's URL is a 404 even for a member of both."""
     other = factory.member("growth")
     with app.app_context():
-        from app import accounts
+        from app.accounts import teams as accounts
         from app.models import Team
 
         accounts.add_member(

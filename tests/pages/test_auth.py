@@ -4,8 +4,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Membership, Team, User
-from tests.conftest import build_app, teardown_app
-from tests.pages.conftest import PASSWORD, csrf_token, numbers_url, soup
+from tests.pages.helpers import PASSWORD, csrf_token, numbers_url, soup
+from tests.support import build_app, teardown_app
 
 
 def sign_up(client, **fields):

@@ -4,9 +4,9 @@ import json
 
 from app import idempotency
 from app.extensions import db
-from app.models import PhoneNumber
+from app.models import IdempotencyRecord, PhoneNumber
 from app.providers.base import ProviderError
-from tests.pages.conftest import HTMX, buy, csrf_token, numbers_url, search_url, soup
+from tests.pages.helpers import HTMX, buy, csrf_token, numbers_url, search_url, soup
 
 
 def held(app, team_id=None) -> list[str]:
@@ -76,7 +76,7 @@ def test_a_paid_team_sees_its_count_in_the_banner(client, factory, auth):
 def test_a_number_just_taken_says_so_and_offers_a_fresh_search(app, client, factory, auth, member):
     rival = factory.member("growth")
     rival_client = app.test_client()
-    from tests.pages.conftest import Auth
+    from tests.pages.helpers import Auth
 
     Auth(rival_client).sign_in(rival)
     assert buy(rival_client, rival.team_id, "+14155550100").status_code == 200
@@ -110,7 +110,7 @@ def test_a_provider_failure_buys_nothing_and_offers_a_retry(app, client, member,
     assert response.status_code == 502
     cell = soup(response).select_one("td#buy-14155550100")
     assert cell["data-outcome"] == "failed"
-    assert "nothing was bought" in cell.select_one("[role=alert]").get_text()
+    assert "Nothing was bought" in cell.select_one("[role=alert]").get_text()
     assert cell.select_one("button[data-buy]").get_text(strip=True).startswith("Try again")
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(PhoneNumber)) == 0
@@ -210,7 +210,10 @@ def test_a_click_still_being_bought_says_so_and_buys_nothing_more(app, client, f
     auth.sign_in(growth)
     with app.app_context():  # the first request with this key is still running
         request_print = idempotency.fingerprint("buy", "+14155550100")
-        assert idempotency.claim(growth.team_id, "page-buy:k", request_print) is None
+        db.session.add(
+            IdempotencyRecord(team_id=growth.team_id, key="page-buy:k", fingerprint=request_print)
+        )
+        db.session.commit()
     response = buy(client, growth.team_id, "+14155550100", key="k")
     assert response.status_code == 409
     cell = soup(response).select_one("td#buy-14155550100")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import build_app, teardown_app
-from tests.pages.conftest import HTMX, soup
+from tests.pages.helpers import HTMX, soup
+from tests.support import build_app, teardown_app
 
 
 def test_404_page_is_in_the_sites_look(client, member):

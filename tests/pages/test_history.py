@@ -5,9 +5,11 @@ from datetime import timedelta
 from app import audit
 from app.assistants import service as assistants
 from app.extensions import db
-from app.models import AuditEvent, User, utcnow
-from app.numbers import lifecycle
-from tests.pages.conftest import HTMX, buy, soup, text
+from app.models import AuditEvent, utcnow
+from app.numbers import managing
+from app.numbers.queries import team_number
+from tests.factories import actor_of
+from tests.pages.helpers import HTMX, buy, soup, text
 
 
 def history_url(team_id: str, page: int | None = None) -> str:
@@ -27,17 +29,18 @@ def test_what_happened_reads_as_sentences_newest_first(app, client, factory, aut
     auth.sign_in(owner)
     assert buy(client, owner.team_id, "+14155550101").status_code == 200
     with app.app_context():
-        user = db.session.get(User, owner.user_id)
+        actor = actor_of(owner)
         number_id = db.session.scalar(db.select(AuditEvent.subject_id))
-        sales = assistants.create_assistant(user, owner.team_id, "Sales Agent")
-        support = assistants.create_assistant(user, owner.team_id, "Support")
-        assistants.assign_numbers(user, sales.id, [number_id])
-        assistants.assign_numbers(user, support.id, [number_id])
-        lifecycle.set_label(user, owner.team_id, number_id, "Hotline")
-        lifecycle.set_label(user, owner.team_id, number_id, "Front desk")
-        assistants.rename_assistant(user, support.id, "Help Desk")
-        assistants.delete_assistant(user, support.id)  # unassigns the number first
-        lifecycle.release_number(user, owner.team_id, number_id)
+        sales = assistants.create_assistant(actor, "Sales Agent")
+        support = assistants.create_assistant(actor, "Support")
+        assistants.assign_numbers(actor, sales, [number_id])
+        assistants.assign_numbers(actor, support, [number_id])
+        number = team_number(owner.team_id, number_id)
+        managing.set_label(actor, number, "Hotline")
+        managing.set_label(actor, number, "Front desk")
+        assistants.rename_assistant(actor, support, "Help Desk")
+        assistants.delete_assistant(actor, support)  # unassigns the number first
+        managing.release_number(actor, number_id)
         audit.record(owner.team_id, None, "expire", subject_id=number_id, subject="+14155550101")
         db.session.commit()
 

@@ -5,9 +5,7 @@ import pytest
 from app.extensions import db
 from app.models import PhoneNumber
 from app.providers.base import ProviderError
-from tests.pages.conftest import HTMX, numbers_url, post, soup, text
-from tests.pages.test_assistants import make_assistant
-from tests.pages.test_numbers import add_number
+from tests.pages.helpers import HTMX, add_number, make_assistant, numbers_url, post, soup, text
 
 
 def row_url(team_id: str, number_id: str, action: str) -> str:

@@ -4,36 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from app import accounts
+from app.accounts import teams as accounts
 from app.extensions import db
-from app.models import Assistant, PhoneNumber, Team, User, utcnow
-from tests.pages.conftest import HTMX, buy, numbers_url, search_url, soup
-
-
-def add_number(app, team_id, e164, *, user_id=None, assistant=None, **fields):
-    """A held number written straight to the table, for states a purchase cannot make."""
-    with app.app_context():
-        assistant_id = None
-        if assistant:
-            assistant_row = Assistant(team_id=team_id, name=assistant)
-            db.session.add(assistant_row)
-            db.session.flush()
-            assistant_id = assistant_row.id
-        number = PhoneNumber(
-            team_id=team_id,
-            phone_number=e164,
-            provider="sandbox",
-            customer_reference=f"ref-{e164}",
-            number_type="local",
-            country_code="US",
-            status=fields.pop("status", "active"),
-            created_by_id=user_id,
-            assistant_id=assistant_id,
-            **fields,
-        )
-        db.session.add(number)
-        db.session.commit()
-        return number.id
+from app.models import PhoneNumber, Team, User, utcnow
+from tests.pages.helpers import HTMX, add_number, buy, numbers_url, search_url, soup
 
 
 def test_a_bought_trial_shows_in_the_table(client, member):

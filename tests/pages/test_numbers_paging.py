@@ -1,7 +1,7 @@
 """The Numbers page pages a big team's numbers, at a fixed number of queries per page."""
 
-from tests.helpers import counting, seed
-from tests.pages.conftest import HTMX, numbers_url, soup
+from tests.factories import counting, seed
+from tests.pages.helpers import HTMX, numbers_url, soup
 
 
 def rows(response) -> list[str]:

@@ -5,7 +5,7 @@ import pytest
 
 from app.providers.base import ProviderError
 from tests.helpers import search as api_search
-from tests.pages.conftest import HTMX, search_url, soup
+from tests.pages.helpers import HTMX, search_url, soup
 
 US_415 = {"country": "US", "area_code": "415", "number_type": "local", "limit": "5"}
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from app import accounts
-from app.errors import NotFound
+from app.accounts import tokens
+from app.exceptions import NotFound
 from app.extensions import db
 from app.models import ApiToken, User
-from tests.pages.conftest import HTMX, post, soup, text
+from tests.pages.helpers import HTMX, post, soup, text
 
 TOKENS = "/settings/tokens"
 
@@ -109,9 +109,9 @@ def test_revoke_token_only_touches_the_users_own(app, factory):
     with app.app_context():
         bob_token = db.session.scalar(db.select(ApiToken).where(ApiToken.user_id == bob.user_id))
         with pytest.raises(NotFound):
-            accounts.revoke_token(db.session.get(User, alice.user_id), bob_token.id)
+            tokens.revoke_token(db.session.get(User, alice.user_id), bob_token.id)
         with pytest.raises(NotFound):
-            accounts.revoke_token(db.session.get(User, alice.user_id), "junk")
+            tokens.revoke_token(db.session.get(User, alice.user_id), "junk")
         assert bob_token.revoked_at is None
 
 

@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 import phonenumbers
 import pytest
 from phonenumbers import PhoneNumberType
 
-from app.providers.base import LOCAL, TOLL_FREE, ProviderNumberUnavailable, SearchFilters
+from app.phone import LOCAL, TOLL_FREE
+from app.providers.base import ProviderNumberUnavailable, SearchFilters
 from app.providers.sandbox import SandboxProvider
 
 LOCAL_TYPES = {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
@@ -75,7 +78,7 @@ def test_prices_and_features_are_plausible_and_stable():
     assert first == again
     assert float(first.monthly_price) > 0 and first.features
     us = SandboxProvider().search(SearchFilters("US", None, TOLL_FREE, 1))[0]
-    assert (us.monthly_price, us.setup_price) == ("2.00", "1.00")
+    assert (us.monthly_price, us.setup_price) == (Decimal("2.00"), Decimal("1.00"))
 
 
 def test_order_refuses_a_number_it_would_not_offer():

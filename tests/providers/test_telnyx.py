@@ -17,7 +17,7 @@ from app.providers.base import (
     SearchFilters,
 )
 from app.providers.telnyx import TelnyxProvider
-from tests.fake_telnyx import FakeTelnyx, error_body
+from tests.fakes.telnyx import FakeTelnyx, error_body
 
 NUMBER = "+14155550100"
 ORDERS = "/v2/number_orders"

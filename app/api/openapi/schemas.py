@@ -1,13 +1,9 @@
-"""The OpenAPI 3.1 description of every JSON endpoint, served at /api/openapi.json.
-
-Kept true by tests that validate real responses against it, and by schemathesis in CI.
-"""
+"""The OpenAPI document's building blocks and its schemas (the shapes of bodies and answers)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.api import bp
 from app.numbers.validation import MAX_LIMIT
 
 ID = {"type": "string", "maxLength": 64}
@@ -37,7 +33,7 @@ def errors(*statuses: int) -> dict[str, Any]:
     names = {
         400: "Invalid request (fields says which)",
         401: "Missing, unknown or revoked token",
-        403: "Beyond the plan",
+        403: "Beyond the plan, or not allowed for the caller's role",
         404: "Not found, or not in the caller's teams",
         405: "Method not allowed",
         409: "Number unavailable, or an Idempotency-Key still in use",
@@ -51,8 +47,8 @@ def errors(*statuses: int) -> dict[str, Any]:
     always = (400, 401, 405, 413, 429)
     answers = {}
     for status in sorted({*always, *statuses}):
-        schema = "PlanLimitError" if status == 403 else "Error"
-        answers[str(status)] = {"description": names[status], "content": _json(ref(schema))}
+        schema = {"anyOf": [ref("PlanLimitError"), ref("Error")]} if status == 403 else ref("Error")
+        answers[str(status)] = {"description": names[status], "content": _json(schema)}
     return answers
 
 
@@ -117,6 +113,10 @@ SCHEMAS: dict[str, Any] = {
         monthlyPrice=MONEY,
         setupPrice=MONEY,
         features={"type": "array", "items": {"type": "string"}},
+        quotedCurrency={
+            "type": "string",
+            "description": "The currency the provider quoted in; prices are converted to USD",
+        },
     ),
     "SearchResponse": obj(
         ["success", "numbers", "provider", "count"],
@@ -124,6 +124,16 @@ SCHEMAS: dict[str, Any] = {
         numbers={"type": "array", "items": ref("AvailableNumber")},
         provider={"enum": ["telnyx", "sandbox"]},
         count={"type": "integer", "minimum": 0},
+        documentsRequired={
+            "type": "array",
+            "description": "What the provider needs before it sells numbers of this kind",
+            "items": obj(["name"], name={"type": "string"}, description={"type": "string"}),
+        },
+        leftOut=obj(
+            ["count", "reason"],
+            count={"type": "integer", "minimum": 1},
+            reason={"type": "string"},
+        ),
     ),
     "PurchaseRequest": obj(
         ["phoneNumber", "teamId"],
@@ -143,6 +153,7 @@ SCHEMAS: dict[str, Any] = {
             is_trial={"type": "boolean"},
             trial_expires_at=NULLABLE_TIMESTAMP,
             message={"type": "string"},
+            pending_reason={"type": ["string", "null"]},
         ),
         eligibility=ref("Eligibility"),
     ),
@@ -169,6 +180,14 @@ SCHEMAS: dict[str, Any] = {
         status={"enum": ["active", "pending", "expired"]},
         is_trial={"type": "boolean"},
         trial_expires_at=NULLABLE_TIMESTAMP,
+        state={
+            "enum": ["reserving", "pending", "active", "releasing", "expired"],
+            "description": "Where the number stands in its lifecycle (status, in detail)",
+        },
+        pending_reason={
+            "type": ["string", "null"],
+            "description": '"documents" while the provider waits for regulatory documents',
+        },
         assistant_id=NULLABLE_STRING,
         assistant_name=NULLABLE_STRING,
         created_by_email=NULLABLE_STRING,
@@ -244,116 +263,3 @@ SCHEMAS: dict[str, Any] = {
         phone_number_id=ID,
     ),
 }
-
-PATHS: dict[str, Any] = {
-    "/api/phone-numbers/search": {
-        "post": {
-            "operationId": "searchNumbers",
-            "summary": "Available numbers by country, area code and type (buys nothing)",
-            "requestBody": body("SearchRequest"),
-            "responses": {**ok("SearchResponse"), **errors(502, 504)},
-        }
-    },
-    "/api/phone-numbers/purchase": {
-        "post": {
-            "operationId": "purchaseNumber",
-            "summary": "Buy a number for a team, within its plan",
-            "parameters": [IDEMPOTENCY_KEY],
-            "requestBody": body("PurchaseRequest"),
-            "responses": {**ok("PurchaseResponse"), **errors(403, 404, 409, 422, 502, 504)},
-        },
-        "get": {
-            "operationId": "listNumbers",
-            "summary": "The team's numbers, newest first (released numbers left out)",
-            "parameters": [
-                TEAM,
-                {
-                    "name": "limit",
-                    "in": "query",
-                    "required": False,
-                    "description": "Page size (1-500); without it every number is returned",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": 500},
-                },
-                query("cursor", "nextCursor from the previous page", required=False),
-            ],
-            "responses": {**ok("NumberList"), **errors(404)},
-        },
-    },
-    "/api/phone-numbers/{numberId}": {
-        "parameters": [path("numberId")],
-        "patch": {
-            "operationId": "labelNumber",
-            "summary": "Set or clear the number's label",
-            "requestBody": body("NumberUpdate"),
-            "responses": {**ok("NumberResponse"), **errors(404)},
-        },
-        "delete": {
-            "operationId": "releaseNumber",
-            "summary": "Release the number at the provider (safe to retry)",
-            "parameters": [TEAM, IDEMPOTENCY_KEY],
-            "responses": {**ok("ReleaseResponse"), **errors(404, 409, 422, 502, 504)},
-        },
-    },
-    "/api/assistants": {
-        "get": {
-            "operationId": "listAssistants",
-            "parameters": [TEAM],
-            "responses": {**ok("AssistantList"), **errors(404)},
-        },
-        "post": {
-            "operationId": "createAssistant",
-            "requestBody": body("AssistantCreate"),
-            "responses": {**ok("AssistantResponse", "Created", "201"), **errors(404)},
-        },
-    },
-    "/api/assistants/{assistantId}": {
-        "parameters": [path("assistantId")],
-        "patch": {
-            "operationId": "renameAssistant",
-            "requestBody": body("AssistantRename"),
-            "responses": {**ok("AssistantResponse"), **errors(404)},
-        },
-        "delete": {
-            "operationId": "deleteAssistant",
-            "summary": "Delete it; its numbers become unassigned",
-            "responses": {**ok("AssistantDeleted"), **errors(404)},
-        },
-    },
-    "/api/assistants/{assistantId}/phone-numbers": {
-        "parameters": [path("assistantId")],
-        "post": {
-            "operationId": "assignNumbers",
-            "summary": "Assign numbers (all or nothing; a number moves from another assistant)",
-            "requestBody": body("AssignRequest"),
-            "responses": {**ok("AssignResponse"), **errors(404)},
-        },
-    },
-    "/api/assistants/{assistantId}/phone-numbers/{numberId}": {
-        "parameters": [path("assistantId"), path("numberId")],
-        "delete": {
-            "operationId": "unassignNumber",
-            "responses": {**ok("Unassigned"), **errors(404)},
-        },
-    },
-}
-
-DOCUMENT: dict[str, Any] = {
-    "openapi": "3.1.0",
-    "info": {
-        "title": "Phone numbers API",
-        "version": "1.0.0",
-        "description": "Find, buy and manage caller IDs for AI phone assistants.",
-    },
-    "servers": [{"url": "/"}],
-    "security": [{"bearer": []}],
-    "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": SCHEMAS,
-    },
-    "paths": PATHS,
-}
-
-
-@bp.get("/openapi.json")
-def openapi_document():
-    return DOCUMENT

@@ -1,40 +1,18 @@
-"""Template filters: how numbers, times and countdowns read on the pages."""
+"""Jinja filters and globals: how numbers, money, times and countdowns read on the pages."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-import phonenumbers
-
+from app import phone, timefmt
 from app.dashboard import bp
 from app.models import utcnow
 from app.numbers.validation import AREA_CODE_COUNTRIES
 
-
-@bp.app_template_filter("national")
-def national(e164: str) -> str:
-    """+14155550101 → (415) 555-0101; the E.164 form if the number does not parse."""
-    try:
-        number = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
-@bp.app_template_filter("iso")
-def iso(moment: datetime | None) -> str:
-    """ISO 8601 UTC with a Z, as the API writes timestamps."""
-    if moment is None:
-        return ""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@bp.app_template_filter("utc")
-def utc(moment: datetime | None) -> str:
-    """A readable UTC time; the browser replaces it with the viewer's local time."""
-    if moment is None:
-        return ""
-    return moment.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC")
+bp.add_app_template_filter(phone.national, "national")
+bp.add_app_template_filter(phone.digits, "digits")
+bp.add_app_template_filter(lambda moment: timefmt.iso(moment) or "", "iso")
+bp.add_app_template_filter(timefmt.readable, "utc")
 
 
 @bp.app_template_filter("countdown")
@@ -63,16 +41,10 @@ def _span(seconds: int) -> str:
 
 @bp.app_template_filter("money")
 def money(amount) -> str:
-    """USD from a price string or Decimal; a dash when the provider did not say."""
+    """USD from a price string or Decimal; a dash when nobody quoted a price."""
     if amount is None or amount == "":
         return "—"
     return f"${float(amount):,.2f}"
-
-
-@bp.app_template_filter("digits")
-def digits(e164: str) -> str:
-    """A number as an id-safe token: +14155550101 → 14155550101."""
-    return "".join(ch for ch in e164 if ch.isdigit())
 
 
 @bp.app_template_global("has_area_codes")

@@ -1,0 +1,72 @@
+"""Roles and what each may do: the permission matrix, enforced by the services.
+
+| permission        | owner | admin | member |
+|-------------------|-------|-------|--------|
+| view the team     |  yes  |  yes  |  yes   |
+| label numbers     |  yes  |  yes  |  yes   |
+| assign numbers    |  yes  |  yes  |  yes   |
+| buy numbers       |  yes  |  yes  |   -    |
+| release numbers   |  yes  |  yes  |   -    |
+| manage assistants |  yes  |  yes  |   -    |
+| invite / remove   |  yes  |  yes  |   -    |
+| change roles      |  yes  |   -   |   -    |
+| change the plan   |  yes  |   -   |   -    |
+
+Every user manages their own API tokens; a token acts with its user's role in each team.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.exceptions import PermissionDenied
+from app.models import Role, Team, User
+
+
+class Permission(StrEnum):
+    LABEL = "label numbers"
+    ASSIGN = "assign numbers to assistants"
+    BUY = "buy numbers"
+    RELEASE = "release numbers"
+    MANAGE_ASSISTANTS = "create, rename or delete assistants"
+    INVITE = "invite or remove members"
+    MANAGE_ROLES = "change members' roles"
+    CHANGE_PLAN = "change the plan"
+
+
+_EVERYONE = {Permission.LABEL, Permission.ASSIGN}
+_ADMINS = _EVERYONE | {
+    Permission.BUY,
+    Permission.RELEASE,
+    Permission.MANAGE_ASSISTANTS,
+    Permission.INVITE,
+}
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OWNER: frozenset(Permission),
+    Role.ADMIN: frozenset(_ADMINS),
+    Role.MEMBER: frozenset(_EVERYONE),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user acting for one of their teams, with the role they hold in it."""
+
+    user: User
+    team: Team
+    role: Role
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    def require(self, permission: Permission) -> None:
+        if not self.can(permission):
+            who = (
+                "an owner"
+                if permission not in ROLE_PERMISSIONS[Role.ADMIN]
+                else "an owner or admin"
+            )
+            raise PermissionDenied(
+                f"Your role in {self.team.name} ({self.role}) may not {permission}: ask {who}."
+            )

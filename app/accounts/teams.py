@@ -1,0 +1,85 @@
+"""Teams and memberships: creating them, and authorising a user to act for one."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.accounts.roles import Actor
+from app.exceptions import ServiceError, TeamNotFound, ValidationFailed
+from app.extensions import db
+from app.ids import is_id
+from app.models import Membership, Role, Team, User
+from app.plans.catalog import PLAN_KEYS, PLANS
+from app.text import one_line
+
+MAX_TEAM_NAME = 120
+
+
+def memberships_of(user: User) -> list[tuple[Team, Role]]:
+    """Every team the user belongs to, by name, with their role: one query."""
+    rows = db.session.execute(
+        sa.select(Team, Membership.role)
+        .join(Membership)
+        .where(Membership.user_id == user.id)
+        .order_by(Team.name, Team.id)
+    )
+    return [(team, Role(role)) for team, role in rows]
+
+
+def actor_for(
+    user: User, team_id: object, memberships: list[tuple[Team, Role]] | None = None
+) -> Actor:
+    """The user acting for this team; TeamNotFound if they are not in it (never says which).
+
+    `memberships` is the user's teams when the caller already has them (no query then).
+    """
+    if not is_id("team", team_id):
+        raise TeamNotFound()
+    if memberships is None:
+        row = db.session.execute(
+            sa.select(Team, Membership.role)
+            .join(Membership)
+            .where(Team.id == team_id, Membership.user_id == user.id)
+        ).first()
+        memberships = [(row[0], Role(row[1]))] if row else []
+    for team, role in memberships:
+        if team.id == team_id:
+            return Actor(user, team, role)
+    raise TeamNotFound()
+
+
+def clean_team_name(name: object) -> str:
+    cleaned = one_line(name) if isinstance(name, str) else ""
+    if not cleaned:
+        raise ValidationFailed({"team_name": "A team needs a name."})
+    if len(cleaned) > MAX_TEAM_NAME:
+        raise ValidationFailed({"team_name": f"A team name is at most {MAX_TEAM_NAME} characters."})
+    return cleaned
+
+
+def create_team(name: str, plan: str = "free") -> Team:
+    check_plan(plan)
+    team = Team(name=clean_team_name(name), plan=plan)
+    db.session.add(team)
+    db.session.commit()
+    return team
+
+
+def add_member(user: User, team: Team, role: str = Role.MEMBER) -> Membership:
+    if role not in Role.__members__.values():
+        raise ServiceError(f"Role must be one of {', '.join(Role)}.")
+    membership = db.session.merge(Membership(user_id=user.id, team_id=team.id, role=role))
+    db.session.commit()
+    return membership
+
+
+def team_by_id(team_id: str) -> Team:
+    team = db.session.get(Team, team_id) if is_id("team", team_id) else None
+    if team is None:
+        raise TeamNotFound(f"No team with id {team_id}.")
+    return team
+
+
+def check_plan(plan: str) -> None:
+    if plan not in PLANS:
+        raise ServiceError(f"Plan must be one of {', '.join(PLAN_KEYS)}.")

@@ -1,0 +1,112 @@
+"""API tokens: issued per user, only a hash stored, the plain token shown once."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.exceptions import NotFound, ValidationFailed
+from app.extensions import db
+from app.ids import is_id
+from app.models import ApiToken, User, utcnow
+from app.text import one_line
+
+TOKEN_PREFIX = "tt_"
+MAX_TOKEN_NAME = 120
+# last_used_at is written at most this often, so a busy token is not a write per request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    plain: str
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token in an `Authorization: Bearer <token>` header, or None."""
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def clean_token_name(name: object) -> str:
+    cleaned = one_line(name) if isinstance(name, str) else ""
+    if not cleaned:
+        raise ValidationFailed(
+            {"name": "Give the token a name, so you know later where it is used."}
+        )
+    if len(cleaned) > MAX_TOKEN_NAME:
+        raise ValidationFailed({"name": f"A token name is at most {MAX_TOKEN_NAME} characters."})
+    return cleaned
+
+
+def issue_token(user: User, name: str = "", plain: str | None = None) -> IssuedToken:
+    """Make a token for the user; only its hash is stored, `plain` is shown once."""
+    plain = plain or TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        name=one_line(name)[:MAX_TOKEN_NAME],
+        token_hash=hash_token(plain),
+        display_prefix=plain[:10],
+    )
+    db.session.add(token)
+    db.session.commit()
+    return IssuedToken(token, plain)
+
+
+def user_for_token(plain: str) -> User | None:
+    """The user a live token acts for, or None; records when the token was last used."""
+    token = db.session.scalar(
+        sa.select(ApiToken).where(
+            ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if token is None:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        db.session.commit()
+    return token.user
+
+
+def hash_token(plain: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is enough; no salt is needed to look one up.
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+def derived_token(secret_key: str, purpose: str) -> str:
+    """A token that can be shown again without being stored: HMAC of the app's secret."""
+    digest = hmac.new(secret_key.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+    return TOKEN_PREFIX + digest
+
+
+def tokens_for_user(user: User) -> list[ApiToken]:
+    """The user's tokens, newest first, revoked ones included."""
+    query = (
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == user.id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def revoke_token(user: User, token_id: str) -> ApiToken:
+    """Revoke one of the user's own tokens; NotFound for anyone else's. Twice is harmless."""
+    token = None
+    if is_id("tok", token_id):
+        token = db.session.scalar(
+            sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+        )
+    if token is None:
+        raise NotFound("Token not found.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.commit()
+    return token

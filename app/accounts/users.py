@@ -1,0 +1,81 @@
+"""Users: signing up, signing in, and the rules a name, an email and a password follow."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.accounts.teams import add_member, clean_team_name, create_team
+from app.exceptions import ValidationFailed
+from app.extensions import db
+from app.models import Role, User
+from app.plans.catalog import DEFAULT_PLAN
+from app.text import one_line
+
+MAX_NAME = 120
+MAX_EMAIL = 254
+MIN_PASSWORD = 8
+
+
+def password_problem(password: object) -> str | None:
+    """Why this password will not do, in a sentence for the form; None if it will."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        return f"A password needs at least {MIN_PASSWORD} characters."
+    return None
+
+
+def normalise_email(email: object) -> str:
+    return email.strip().lower() if isinstance(email, str) else ""
+
+
+def create_user(email: str, name: str, password: str) -> User:
+    """A new user; ValidationFailed names the field (email, name, password) that is wrong."""
+    errors: dict[str, str] = {}
+    email = normalise_email(email)
+    if "@" not in email or len(email) > MAX_EMAIL:
+        errors["email"] = f"{email!r} is not an email address."
+    name = one_line(name) if isinstance(name, str) else ""
+    if len(name) > MAX_NAME:
+        errors["name"] = f"A name is at most {MAX_NAME} characters."
+    if problem := password_problem(password):
+        errors["password"] = problem
+    if not errors and db.session.scalar(sa.select(User.id).where(User.email == email)):
+        errors["email"] = f"A user with email {email} already exists."
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(email=email, name=name, password_hash=generate_password_hash(password))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def sign_up(email: str, name: str, password: str, team_name: str = "") -> User:
+    """A new user who owns a new team on the Free plan."""
+    if team_name.strip():
+        clean_team_name(team_name)  # refuse a bad team name before the user exists
+    user = create_user(email, name, password)
+    team = create_team(team_name.strip() or f"{user.name or user.email}'s team", DEFAULT_PLAN)
+    add_member(user, team, Role.OWNER)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user with this email and password, or None (never says which was wrong)."""
+    user = user_by_email(email)
+    # Hash even when there is no such user, so the time taken does not tell who has an account.
+    stored = user.password_hash if user else _dummy_hash()
+    if not check_password_hash(stored, password) or user is None:
+        return None
+    return user
+
+
+@cache
+def _dummy_hash() -> str:
+    # Made on first use, not at import: a password hash is deliberately slow.
+    return generate_password_hash("not-a-real-password")

@@ -1,0 +1,118 @@
+"""The OpenAPI 3.1 description of every JSON endpoint: its paths and the whole document.
+
+Kept true by tests that validate real responses against it, and by schemathesis in CI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.api.openapi.schemas import IDEMPOTENCY_KEY, SCHEMAS, TEAM, body, errors, ok, path, query
+
+PATHS: dict[str, Any] = {
+    "/api/phone-numbers/search": {
+        "post": {
+            "operationId": "searchNumbers",
+            "summary": "Available numbers by country, area code and type (buys nothing)",
+            "requestBody": body("SearchRequest"),
+            "responses": {**ok("SearchResponse"), **errors(502, 504)},
+        }
+    },
+    "/api/phone-numbers/purchase": {
+        "post": {
+            "operationId": "purchaseNumber",
+            "summary": "Buy a number for a team, within its plan",
+            "parameters": [IDEMPOTENCY_KEY],
+            "requestBody": body("PurchaseRequest"),
+            "responses": {**ok("PurchaseResponse"), **errors(403, 404, 409, 422, 502, 504)},
+        },
+        "get": {
+            "operationId": "listNumbers",
+            "summary": "The team's numbers, newest first (released numbers left out)",
+            "parameters": [
+                TEAM,
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "required": False,
+                    "description": "Page size (1-500); without it every number is returned",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                },
+                query("cursor", "nextCursor from the previous page", required=False),
+            ],
+            "responses": {**ok("NumberList"), **errors(404)},
+        },
+    },
+    "/api/phone-numbers/{numberId}": {
+        "parameters": [path("numberId")],
+        "patch": {
+            "operationId": "labelNumber",
+            "summary": "Set or clear the number's label",
+            "requestBody": body("NumberUpdate"),
+            "responses": {**ok("NumberResponse"), **errors(403, 404)},
+        },
+        "delete": {
+            "operationId": "releaseNumber",
+            "summary": "Release the number at the provider (safe to retry)",
+            "parameters": [TEAM, IDEMPOTENCY_KEY],
+            "responses": {**ok("ReleaseResponse"), **errors(403, 404, 409, 422, 502, 504)},
+        },
+    },
+    "/api/assistants": {
+        "get": {
+            "operationId": "listAssistants",
+            "parameters": [TEAM],
+            "responses": {**ok("AssistantList"), **errors(404)},
+        },
+        "post": {
+            "operationId": "createAssistant",
+            "requestBody": body("AssistantCreate"),
+            "responses": {**ok("AssistantResponse", "Created", "201"), **errors(403, 404)},
+        },
+    },
+    "/api/assistants/{assistantId}": {
+        "parameters": [path("assistantId")],
+        "patch": {
+            "operationId": "renameAssistant",
+            "requestBody": body("AssistantRename"),
+            "responses": {**ok("AssistantResponse"), **errors(403, 404)},
+        },
+        "delete": {
+            "operationId": "deleteAssistant",
+            "summary": "Delete it; its numbers become unassigned",
+            "responses": {**ok("AssistantDeleted"), **errors(403, 404)},
+        },
+    },
+    "/api/assistants/{assistantId}/phone-numbers": {
+        "parameters": [path("assistantId")],
+        "post": {
+            "operationId": "assignNumbers",
+            "summary": "Assign numbers (all or nothing; a number moves from another assistant)",
+            "requestBody": body("AssignRequest"),
+            "responses": {**ok("AssignResponse"), **errors(403, 404)},
+        },
+    },
+    "/api/assistants/{assistantId}/phone-numbers/{numberId}": {
+        "parameters": [path("assistantId"), path("numberId")],
+        "delete": {
+            "operationId": "unassignNumber",
+            "responses": {**ok("Unassigned"), **errors(403, 404)},
+        },
+    },
+}
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Phone numbers API",
+        "version": "1.0.0",
+        "description": "Find, buy and manage caller IDs for AI phone assistants.",
+    },
+    "servers": [{"url": "/"}],
+    "security": [{"bearer": []}],
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": SCHEMAS,
+    },
+    "paths": PATHS,
+}

@@ -1,0 +1,185 @@
+"""Finding a number and buying it in one click.
+
+The search is a GET form (the query stays in the URL); htmx swaps the results panel. Buy is
+an htmx POST that swaps the offer's cell; without JavaScript it is POST/redirect. Each Buy
+button carries a fresh idempotency key, so a double click or a resent POST buys once and
+answers the first outcome again (app.idempotency, as the API's purchase does).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from app import idempotency
+from app.dashboard import actor, bp, is_htmx, render
+from app.dashboard.error_pages import provider_failure
+from app.dashboard.forms import BuyForm, SearchForm, country_choices, default_country
+from app.exceptions import ProviderFailed, ServiceError, ValidationFailed
+from app.numbers.purchasing import purchase_number
+from app.numbers.searching import search_numbers
+from app.plans.rules import usage
+
+SEARCH_KEYS = ("country", "area_code", "number_type", "limit")
+KEY_SCOPE = "page-buy:"  # keeps the pages' keys apart from an API client's own
+MAX_KEY = 200
+OUTCOMES = {"plan_limit_reached": "limit", "number_unavailable": "taken"}
+
+
+@bp.app_template_global("idempotency_key")
+def new_idempotency_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
+@bp.get("/teams/<team_id>/search")
+@login_required
+def search():
+    team = actor().team
+    form = SearchForm(formdata=request.args or None)
+    form.country.choices = country_choices()
+    if not request.args:
+        form.country.data = default_country()
+    result, error, status = None, None, 200
+    if "country" in request.args:
+        filters = form.search_filters()
+        if filters is None:
+            status = 400
+        else:
+            try:
+                result = search_numbers(filters)
+            except ProviderFailed as failure:
+                error = provider_failure(failure, "The search did not run")
+                status = failure.status
+    return render(
+        "search/page.html",
+        "search/_panel.html",
+        status,
+        team=team,
+        actor=actor(),
+        form=form,
+        result=result,
+        error=error,
+        plan=usage(team),
+        query=request.query_string.decode(),
+    )
+
+
+@bp.get("/teams/<team_id>/search/area-code")
+@login_required
+def area_code_field():
+    """The area-code field for the chosen country: an input for US/CA, nothing otherwise."""
+    return render_template("search/_area_code.html", form=SearchForm(formdata=request.args))
+
+
+@bp.post("/teams/<team_id>/numbers")
+@login_required
+def buy():
+    team = actor().team
+    form = BuyForm()
+    key = (form.idempotency_key.data or "").strip()
+    if not key or len(key) > MAX_KEY or not idempotency.valid_key(key):
+        return _answer(form, _attempt(form))  # an old page without a key
+    request_print = idempotency.fingerprint("buy", form.phone_number.data or "")
+    try:
+        answer, _replayed = idempotency.run_once(
+            team.id,
+            KEY_SCOPE + key,
+            request_print,
+            lambda: idempotency.Answer((outcome := _attempt(form))["status"], outcome),
+        )
+    except ServiceError as error:  # the key is in use (a double click) or was reused
+        return _answer(form, _refusal(error, form.phone_number.data or ""))
+    return _answer(form, answer.body)
+
+
+def _attempt(form: BuyForm) -> dict[str, Any]:
+    """Buy, and say what happened as plain data: the same answer is replayed from it."""
+    phone_number = form.phone_number.data or ""
+    try:
+        order = form.purchase(actor().team.id)
+        number = purchase_number(actor(), order.phone_number).number
+    except ServiceError as error:
+        return _refusal(error, phone_number)
+    ready = number.status == "active"
+    return {
+        "outcome": "purchased",
+        "status": 200,
+        "phone_number": phone_number,
+        "number_id": number.id,
+        "number_status": number.status,
+        "message": f"Bought {phone_number}. "
+        + ("It is ready to take calls." if ready else "The provider is still completing it."),
+    }
+
+
+def _refusal(error: ServiceError, phone_number: str) -> dict[str, Any]:
+    if error.code == "idempotency_key_in_use":  # the same click, still being bought
+        return {
+            "outcome": "busy",
+            "status": error.status,
+            "phone_number": phone_number,
+            "message": f"Still buying {phone_number}; it shows on Numbers in a moment.",
+        }
+    if isinstance(error, ValidationFailed):
+        message = " ".join(error.fields.values()) or error.message
+    elif isinstance(error, ProviderFailed):
+        message = provider_failure(error, "Nothing was bought")
+    else:
+        message = error.message
+    status = 400 if error.code == "idempotency_key_reused" else error.status
+    return {
+        "outcome": _outcome(error),
+        "status": status,
+        "phone_number": phone_number,
+        "message": message,
+    }
+
+
+def _outcome(error: ServiceError) -> str:
+    if isinstance(error, ProviderFailed) and error.outcome_unknown:
+        return "pending"  # the order may exist: it shows on Numbers, nothing to retry
+    return OUTCOMES.get(error.code, "failed")
+
+
+def _answer(form: BuyForm, outcome: dict[str, Any]):
+    """The offer's cell for htmx, or a flash and a redirect, from an outcome (first or replayed)."""
+    team = actor().team
+    search_url = _search_url(team.id, form.search.data)
+    purchased = outcome["outcome"] == "purchased"
+    if not is_htmx():
+        flash(outcome["message"], "success" if purchased else "error")
+        if purchased:
+            numbers_url = url_for("dashboard.numbers", team_id=team.id)
+            return redirect(f"{numbers_url}#number-{outcome['number_id']}")
+        return redirect(search_url, code=303)
+    plan = usage(team)
+    html = render_template(
+        "search/_buy_result.html",
+        outcome=outcome["outcome"],
+        team=team,
+        actor=actor(),
+        query=form.search.data or "",
+        phone_number=outcome["phone_number"],
+        plan=plan,
+        search_url=search_url,
+        number={"id": outcome.get("number_id")},
+        message=outcome["message"],
+    )
+    response = make_response(html, outcome["status"])
+    # A purchase that filled the plan, or a refusal for it, disables the other Buy buttons.
+    reason = plan.refusal if purchased else outcome["outcome"] == "limit" and outcome["message"]
+    if reason:
+        response.headers["HX-Trigger"] = json.dumps({"plan-full": {"reason": reason}})
+    return response
+
+
+def _search_url(team_id: str, query: str | None) -> str:
+    """Back to the search the buyer came from; only the search's own keys survive."""
+    kept = [(k, v) for k, v in parse_qsl(query or "") if k in SEARCH_KEYS]
+    url = url_for("dashboard.search", team_id=team_id)
+    return f"{url}?{urlencode(kept)}" if kept else url

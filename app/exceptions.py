@@ -1,0 +1,108 @@
+"""Domain exceptions: each knows its HTTP status and the contract's error code.
+
+The services raise these; one handler per surface turns them into an answer (the JSON
+envelope for the API, a page or fragment for the dashboard), so no view maps them itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    """A request the rules refuse; subclasses say why."""
+
+    status = 400
+    code = "invalid_request"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationFailed(ServiceError):
+    """One or more fields are wrong; `fields` maps the field's path to a sentence."""
+
+    def __init__(self, fields: dict[str, str], message: str = "The request is not valid."):
+        super().__init__(message)
+        self.fields = fields
+
+
+class Unauthorized(ServiceError):
+    status = 401
+    code = "unauthorized"
+
+
+class PermissionDenied(ServiceError):
+    """The caller is in the team, but their role may not do this."""
+
+    status = 403
+    code = "forbidden"
+
+
+class PlanLimitReached(ServiceError):
+    status = 403
+    code = "plan_limit_reached"
+
+    def __init__(self, message: str, eligibility: dict[str, Any]):
+        super().__init__(message)
+        self.eligibility = eligibility
+
+
+class TeamNotFound(ServiceError):
+    """The team does not exist or the caller is not a member: never say which."""
+
+    status = 404
+    code = "team_not_found"
+
+    def __init__(self, message: str = "Team not found."):
+        super().__init__(message)
+
+
+class NotFound(ServiceError):
+    """An assistant, number or token that does not exist or is not the caller's to see."""
+
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    """The thing changed under the request (deleted meanwhile, say): retrying may work."""
+
+    status = 409
+    code = "conflict"
+
+
+class NumberUnavailable(ServiceError):
+    status = 409
+    code = "number_unavailable"
+
+
+class IdempotencyKeyInUse(ServiceError):
+    status = 409
+    code = "idempotency_key_in_use"
+
+
+class IdempotencyKeyReused(ServiceError):
+    status = 422
+    code = "idempotency_key_reused"
+
+
+class ProviderFailed(ServiceError):
+    """The telephony provider failed or answered nonsense.
+
+    `outcome_unknown` is set when the provider may have acted anyway (an order or a
+    release that it did not confirm): the pages and the API then say it is being checked.
+    """
+
+    status = 502
+    code = "provider_error"
+
+    def __init__(self, message: str, outcome_unknown: bool = False):
+        super().__init__(message)
+        self.outcome_unknown = outcome_unknown
+
+
+class ProviderTimedOut(ProviderFailed):
+    status = 504
+    code = "provider_timeout"

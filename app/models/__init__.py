@@ -1,0 +1,24 @@
+"""The data model: teams and their people, assistants, phone numbers and what happened to them."""
+
+from app.models.accounts import ApiToken, Membership, Team, User
+from app.models.base import HELD, ORDERING, NumberStatus, Role, UTCDateTime, utcnow
+from app.models.numbers import Assistant, PhoneNumber
+from app.models.records import AuditEvent, IdempotencyRecord, WebhookEvent
+
+__all__ = [
+    "HELD",
+    "ORDERING",
+    "ApiToken",
+    "Assistant",
+    "AuditEvent",
+    "IdempotencyRecord",
+    "Membership",
+    "NumberStatus",
+    "PhoneNumber",
+    "Role",
+    "Team",
+    "UTCDateTime",
+    "User",
+    "WebhookEvent",
+    "utcnow",
+]

@@ -1,0 +1,104 @@
+"""Assistants and the phone numbers they answer on."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.ids import new_id
+from app.models.accounts import User
+from app.models.base import HELD, ORDERING, NumberStatus, UTCDateTime, check_in, utcnow
+from app.phone import NUMBER_TYPES
+
+
+class Assistant(db.Model):
+    __tablename__ = "assistants"
+
+    id: Mapped[str] = mapped_column(sa.String(40), primary_key=True, default=lambda: new_id("asst"))
+    team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PhoneNumber(db.Model):
+    __tablename__ = "phone_numbers"
+    __table_args__ = (
+        # A number is held by at most one team at a time; released/expired rows stay as history.
+        sa.Index(
+            "uq_phone_numbers_held_number",
+            "phone_number",
+            unique=True,
+            postgresql_where=sa.text(check_in("status", HELD)),
+            sqlite_where=sa.text(check_in("status", HELD)),
+        ),
+        sa.Index("ix_phone_numbers_team_created", "team_id", "created_at"),
+        sa.CheckConstraint(check_in("status", NumberStatus), name="status"),
+        sa.CheckConstraint(check_in("number_type", NUMBER_TYPES), name="number_type"),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(40), primary_key=True, default=lambda: new_id("pn"))
+    team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"))
+    # Always the canonical E.164 spelling (app.phone), so the unique index means one holder.
+    phone_number: Mapped[str] = mapped_column(sa.String(20))
+    provider: Mapped[str] = mapped_column(sa.String(20))
+    provider_number_id: Mapped[str | None] = mapped_column(sa.String(64))
+    provider_order_id: Mapped[str | None] = mapped_column(sa.String(64))
+    # Sent with the provider order, so an order whose answer was lost can be found again.
+    customer_reference: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    number_type: Mapped[str] = mapped_column(sa.String(20))
+    country_code: Mapped[str] = mapped_column(sa.String(2))
+    status: Mapped[str] = mapped_column(sa.String(20), default=NumberStatus.RESERVING)
+    # Why a number is between states: "documents" (pending), "release" or "expire" (releasing).
+    status_reason: Mapped[str | None] = mapped_column(sa.String(40))
+    is_trial: Mapped[bool] = mapped_column(default=False)
+    trial_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # USD, as the search quoted them; null when nobody quoted a price (never shown as zero).
+    monthly_price: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
+    setup_price: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
+    features: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    connection_id: Mapped[str | None] = mapped_column(sa.String(64))
+    # A nickname the team gives the number ("Support line"); shown beside it everywhere.
+    label: Mapped[str | None] = mapped_column(sa.String(80))
+    assistant_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("assistants.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    assistant: Mapped[Assistant | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    @classmethod
+    def live(cls, now: datetime) -> sa.ColumnElement[bool]:
+        """Held, and not a trial past its expiry: what counts toward the plan and is shown live."""
+        return sa.and_(
+            cls.status.in_(HELD),
+            sa.or_(cls.is_trial.is_(False), cls.trial_expires_at > now),
+        )
+
+    def is_live(self, now: datetime | None = None) -> bool:
+        return self.status in HELD and not self._trial_over(now or utcnow())
+
+    def effective_status(self, now: datetime | None = None) -> str:
+        """The lifecycle state, with a trial past its expiry read as expired before any job runs."""
+        if self.status == NumberStatus.ACTIVE and self._trial_over(now or utcnow()):
+            return NumberStatus.EXPIRED
+        return self.status
+
+    def public_status(self, now: datetime | None = None) -> str:
+        """The contract's status word: pending while ordering, active, or expired."""
+        status = self.effective_status(now)
+        if status in ORDERING:
+            return "pending"
+        return "active" if status == NumberStatus.RELEASING else str(status)
+
+    def _trial_over(self, now: datetime) -> bool:
+        return self.is_trial and self.trial_expires_at is not None and self.trial_expires_at <= now

@@ -1,0 +1,142 @@
+"""Purchasing: reserve the number under the plan's rules, order it, settle what the provider says.
+
+The team row is locked only while checking the plan and inserting the reservation, never
+across the provider call. From the moment the order may exist at the provider, the row is
+kept until the provider says how the order ended (app.numbers.settling).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.roles import Actor, Permission
+from app.exceptions import NumberUnavailable, PlanLimitReached
+from app.extensions import db
+from app.models import HELD, ORDERING, NumberStatus, PhoneNumber, Team, utcnow
+from app.numbers.failures import provider_failure
+from app.numbers.searching import quote_for
+from app.numbers.settling import settle
+from app.phone import number_type, region
+from app.plans.catalog import get_plan
+from app.plans.rules import eligibility, held_count, purchase_refusal
+from app.providers import current_provider
+from app.providers.base import ProviderError
+
+UNCONFIRMED = (
+    "The number is held for your team as pending while we confirm the order with the provider; "
+    "do not buy it again."
+)
+
+
+@dataclass(frozen=True)
+class Purchase:
+    number: PhoneNumber
+    eligibility: dict[str, Any]
+
+
+def purchase_number(actor: Actor, phone_number: str, connection_id: str | None = None) -> Purchase:
+    """Buy a canonical E.164 number for the actor's team, within its plan."""
+    actor.require(Permission.BUY)
+    provider = current_provider()
+    connection_id = connection_id or current_app.config.get("TELNYX_CONNECTION_ID")
+    number = _reserve(actor, phone_number, connection_id, provider.name)
+    reference = number.customer_reference
+    # Touch nothing of `number` until the provider answers: reloading it would open a
+    # transaction and pin a database connection for the whole order.
+    try:
+        result = provider.order(
+            phone_number, connection_id=connection_id, customer_reference=reference
+        )
+    except ProviderError as error:
+        if not error.outcome_unknown:
+            _discard(number)  # nothing was placed: nothing is held
+        raise provider_failure(error, UNCONFIRMED) from error
+    if settle(number, result, record_purchase=True) == "gone":
+        raise NumberUnavailable(
+            f"The provider did not sell {phone_number}"
+            + (f": {result.detail}." if result.detail else ".")
+        )
+    return Purchase(number, eligibility(actor.team, held_count(actor.team.id)))
+
+
+def _reserve(
+    actor: Actor, phone_number: str, connection_id: str | None, provider: str
+) -> PhoneNumber:
+    """Check the plan and hold the number, in one short transaction under the team's lock."""
+    team, now = actor.team, utcnow()
+    quote = quote_for(phone_number)  # before the lock: it may ask the provider
+    _lock_team(team.id)
+    db.session.refresh(team)
+    held = held_count(team.id, now)
+    if refusal := purchase_refusal(team, held):
+        limits = eligibility(team, held)
+        db.session.rollback()
+        raise PlanLimitReached(refusal, limits)
+    holder = db.session.execute(
+        sa.select(PhoneNumber.team_id, PhoneNumber.status).where(
+            PhoneNumber.phone_number == phone_number, PhoneNumber.status.in_(HELD)
+        )
+    ).first()
+    if holder is not None:
+        db.session.rollback()
+        raise NumberUnavailable(_held_message(phone_number, team, *holder))
+
+    plan = get_plan(team.plan)
+    number = PhoneNumber(
+        team_id=team.id,
+        phone_number=phone_number,
+        provider=provider,
+        customer_reference=f"pnr_{uuid.uuid4().hex}",
+        number_type=number_type(phone_number),
+        country_code=region(phone_number),
+        status=NumberStatus.RESERVING,
+        is_trial=plan.trial_length is not None,
+        trial_expires_at=now + plan.trial_length if plan.trial_length else None,
+        monthly_price=quote.monthly_price if quote else None,
+        setup_price=quote.setup_price if quote else None,
+        features=list(quote.features) if quote else [],
+        connection_id=connection_id,
+        created_by_id=actor.user.id,
+        created_at=now,
+    )
+    db.session.add(number)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another team reserved the same number a moment ago (the partial unique index).
+        db.session.rollback()
+        raise NumberUnavailable(f"{phone_number} was just taken on this platform.") from None
+    return number
+
+
+def _held_message(phone_number: str, team: Team, holder_team: str, status: str) -> str:
+    if holder_team != team.id:
+        return f"{phone_number} is already held by another team on this platform."
+    if status in ORDERING:
+        return f"{phone_number} is already being ordered for your team: it shows as pending."
+    return f"{phone_number} is already held by your team."
+
+
+def _lock_team(team_id: str) -> None:
+    # An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so one
+    # statement serialises concurrent purchases for a team on both.
+    db.session.execute(
+        sa.update(Team).where(Team.id == team_id).values(purchase_seq=Team.purchase_seq + 1)
+    )
+
+
+def _discard(number: PhoneNumber) -> None:
+    """Drop a reservation whose order was never placed, so nothing is held that was not bought."""
+    db.session.rollback()
+    db.session.execute(
+        sa.delete(PhoneNumber).where(
+            PhoneNumber.id == number.id, PhoneNumber.status == NumberStatus.RESERVING
+        )
+    )
+    db.session.commit()

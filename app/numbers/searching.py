@@ -1,0 +1,138 @@
+"""Searching: what the provider offers, priced in USD, less what some team here holds.
+
+Prices are USD in every answer. A quote in another currency is converted with the
+configured rate (PRICE_RATES) and one whose currency has no rate, or whose price the
+provider did not give, is left out and counted: an unknown price is never shown as zero.
+What a search quoted is kept for a while, so a purchase stores the price the buyer saw.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import astuple, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import current_app
+
+from app.extensions import cache
+from app.numbers.failures import provider_failure
+from app.numbers.queries import held_numbers
+from app.providers import current_provider
+from app.providers.base import AvailableNumber, ProviderError, Requirement, SearchFilters
+
+log = logging.getLogger(__name__)
+CENT = Decimal("0.01")
+QUOTE_SECONDS = 3600  # how long a quoted price is kept for the purchase that follows
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A number on offer, priced in USD (two decimals), with the quote it came from."""
+
+    phone_number: str
+    monthly_price: str
+    setup_price: str
+    features: tuple[str, ...]
+    quoted_currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    numbers: list[Offer]
+    provider: str
+    requirements: list[Requirement] = field(default_factory=list)
+    left_out: int = 0  # numbers without a usable price
+
+
+def search_numbers(filters: SearchFilters) -> SearchResult:
+    """Available numbers from the provider, priced in USD, less any number held here."""
+    provider = current_provider()
+    offered = _provider_search(provider, filters)
+    if not getattr(provider, "skips_held_numbers", False):
+        # Filtered on every search, cached or not: a number bought here disappears at once.
+        taken = held_numbers([n.phone_number for n in offered])
+        offered = [n for n in offered if n.phone_number not in taken]
+    priced = [offer for offer in map(price_in_usd, offered) if offer is not None]
+    if getattr(provider, "cache_searches", False):
+        _keep_quotes(priced)  # the sandbox prices any number itself: nothing to keep
+    return SearchResult(
+        priced, provider.name, requirements_for(filters), left_out=len(offered) - len(priced)
+    )
+
+
+def price_in_usd(number: AvailableNumber) -> Offer | None:
+    """The offer in USD, or None when its price is unknown or its currency has no rate."""
+    if number.monthly_price is None or number.setup_price is None or not number.currency:
+        return None
+    rate = Decimal(1) if number.currency == "USD" else _rates().get(number.currency)
+    if rate is None:
+        return None
+    return Offer(
+        number.phone_number,
+        _usd(number.monthly_price * rate),
+        _usd(number.setup_price * rate),
+        number.features,
+        number.currency,
+    )
+
+
+def quote_for(phone_number: str) -> Offer | None:
+    """The price a recent search quoted for this number (or the provider's own, if it can say)."""
+    quoted = cache.get(_quote_key(phone_number))
+    if quoted is not None:
+        return quoted
+    try:
+        fresh = current_provider().quote(phone_number)
+    except ProviderError:
+        return None
+    return price_in_usd(fresh) if fresh is not None else None
+
+
+def requirements_for(filters: SearchFilters) -> list[Requirement]:
+    """What the provider needs before it sells such numbers; [] when it cannot say now."""
+    key = f"requirements:{current_provider().name}:{filters.country_code}:{filters.number_type}"
+    if (hit := cache.get(key)) is not None:
+        return hit
+    try:
+        found = current_provider().requirements(filters.country_code, filters.number_type)
+    except ProviderError as error:
+        log.warning("could not read requirements for %s: %s", filters.country_code, error.message)
+        return []
+    cache.set(key, found, timeout=QUOTE_SECONDS)
+    return found
+
+
+def _provider_search(provider, filters: SearchFilters) -> list[AvailableNumber]:
+    """Ask the provider, through a short-lived cache for providers where a search is slow.
+
+    The sandbox is never cached: it refills its answer past numbers held here.
+    """
+    seconds = current_app.config["SEARCH_CACHE_SECONDS"]
+    use_cache = getattr(provider, "cache_searches", False) and seconds > 0
+    key = "search:" + ":".join(map(str, (provider.name, *astuple(filters))))
+    if use_cache and (hit := cache.get(key)) is not None:
+        return hit
+    try:
+        offered = provider.search(filters)
+    except ProviderError as error:
+        raise provider_failure(error) from error
+    if use_cache:
+        cache.set(key, offered, timeout=seconds)
+    return offered
+
+
+def _keep_quotes(offers: list[Offer]) -> None:
+    if offers:
+        cache.set_many({_quote_key(o.phone_number): o for o in offers}, timeout=QUOTE_SECONDS)
+
+
+def _quote_key(phone_number: str) -> str:
+    return f"quote:{current_provider().name}:{phone_number}"
+
+
+def _rates() -> dict[str, Decimal]:
+    return current_app.config["PRICE_RATES"]
+
+
+def _usd(amount: Decimal) -> str:
+    return str(amount.quantize(CENT, rounding=ROUND_HALF_UP))

@@ -1,0 +1,66 @@
+"""Phone numbers as text: one canonical E.164 spelling, and what kind of number it is.
+
+Everything that stores, compares or classifies a number goes through here, so the
+database's uniqueness holds whatever spelling a client or a provider sent.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+LOCAL = "local"
+TOLL_FREE = "toll-free"
+NUMBER_TYPES = (LOCAL, TOLL_FREE)
+
+# ASCII digits only: Python's \d also matches Devanagari, Arabic-Indic and other digits.
+E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+
+
+def canonical(text: object) -> str | None:
+    """The number in E.164 if `text` is a valid number written in E.164, else None."""
+    if not isinstance(text, str) or not E164.fullmatch(text):
+        return None
+    return normalise(text)
+
+
+def normalise(text: object) -> str | None:
+    """Any international spelling ("+1 (415) 555-0199") as E.164, or None if not valid."""
+    if not isinstance(text, str) or not text.isascii() or len(text) > 40:
+        return None
+    try:
+        number = phonenumbers.parse(text)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def number_type(e164: str) -> str:
+    """Toll-free or local: the two types a team can search for."""
+    parsed = phonenumbers.parse(e164)
+    if phonenumbers.number_type(parsed) == PhoneNumberType.TOLL_FREE:
+        return TOLL_FREE
+    return LOCAL
+
+
+def region(e164: str) -> str:
+    """The ISO 3166-1 region a number belongs to ("" when shared, as NANP toll-free is)."""
+    return phonenumbers.region_code_for_number(phonenumbers.parse(e164)) or ""
+
+
+def national(e164: str) -> str:
+    """+14155550101 → (415) 555-0101; the text as given if it does not parse."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def digits(e164: str) -> str:
+    """A number as an id-safe token: +14155550101 → 14155550101."""
+    return "".join(ch for ch in e164 if "0" <= ch <= "9")

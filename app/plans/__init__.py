@@ -1,0 +1,1 @@
+"""Plans: the catalog (prices, limits, trial terms) and the rules that read it."""

@@ -1,0 +1,103 @@
+"""Reading Telnyx's records defensively: every field is optional, none is trusted blindly.
+
+Shapes from Telnyx's v2 OpenAPI spec: available numbers carry `best_effort`,
+`cost_information {upfront_cost, monthly_cost, currency}` as strings and `features [{name}]`;
+number orders and the numbers in them have `status` pending | success | failure and
+`requirements_met`; owned number records have a `status` such as active, purchase-pending,
+purchase-failed, requirement-info-pending or deleted.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from app.phone import digits, normalise
+from app.providers.base import AvailableNumber, OwnedNumber
+
+# Telnyx's owned-number statuses that mean "still on its way to us".
+OWNED_PENDING = frozenset(
+    {
+        "purchase-pending",
+        "provision-pending",
+        "requirement-info-pending",
+        "requirement-info-under-review",
+        "requirement-info-exception",
+    }
+)
+# No real number costs more than this a month; a bigger quote is garbage, not a price.
+MAX_PRICE = Decimal("10000")
+
+
+def text(value: Any) -> str:
+    return value.strip().lower() if isinstance(value, str) else ""
+
+
+def price(value: Any) -> Decimal | None:
+    """A quoted amount, or None when it is missing or not a sane, non-negative price."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount < 0 or amount > MAX_PRICE:
+        return None
+    return amount
+
+
+def available(item: Any) -> AvailableNumber | None:
+    """One search result; None for best-effort matches and records without a valid number."""
+    if not isinstance(item, dict) or item.get("best_effort") in (True, "true"):
+        return None
+    number = normalise(item.get("phone_number"))
+    if number is None:
+        return None
+    cost = item.get("cost_information")
+    cost = cost if isinstance(cost, dict) else {}
+    currency = cost.get("currency")
+    currency = currency.upper() if isinstance(currency, str) and len(currency) == 3 else None
+    names = [f.get("name") for f in item.get("features") or [] if isinstance(f, dict)]
+    return AvailableNumber(
+        number,
+        price(cost.get("monthly_cost")),
+        price(cost.get("upfront_cost")),
+        currency if currency and currency.isalpha() else None,
+        tuple(name for name in names if isinstance(name, str) and name.isprintable()),
+    )
+
+
+def order_state(order: dict[str, Any], phone_number: str) -> tuple[str, bool]:
+    """(pending | success | failure, documents required) for one number of an order."""
+    wanted = digits(phone_number)
+    entries = order.get("phone_numbers")
+    entry = next(
+        (
+            e
+            for e in (entries if isinstance(entries, list) else [])
+            if isinstance(e, dict) and digits(str(e.get("phone_number") or "")) == wanted
+        ),
+        None,
+    )
+    status = text((entry or {}).get("status")) or text(order.get("status"))
+    if status not in ("pending", "success", "failure"):
+        status = "pending"  # an unknown word is not an outcome: ask again later
+    met = (entry or {}).get("requirements_met", order.get("requirements_met"))
+    return status, met is False
+
+
+def owned(record: Any) -> OwnedNumber | None:
+    """An owned-number record; None for deleted ones and records without an id or number."""
+    if not isinstance(record, dict) or not record.get("id"):
+        return None
+    number = normalise(record.get("phone_number"))
+    status = text(record.get("status"))
+    if number is None or status == "deleted":
+        return None
+    if status == "active":
+        state = "active"
+    elif status in OWNED_PENDING:
+        state = "pending"
+    else:
+        state = "gone"  # purchase-failed, ported out, ...: not a number we can use
+    return OwnedNumber(str(record["id"]), number, state)

@@ -1,0 +1,7 @@
+"""Webhooks from outside services: signed, verified, applied once."""
+
+from flask import Blueprint
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+
+from app.webhooks import telnyx  # noqa: E402, F401  (routes)

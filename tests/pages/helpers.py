@@ -1,0 +1,108 @@
+"""Page-test helpers: sign in through the real form, read CSRF tokens, parse HTML."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from app.extensions import db
+from app.models import Assistant, PhoneNumber, utcnow
+from tests.factories import PASSWORD, Factory, Member
+
+HTMX = {"HX-Request": "true"}
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def csrf_token(client, path: str = "/signin") -> str:
+    """The token a real page carries (the hidden input every form has)."""
+    page = soup(client.get(path, follow_redirects=True))
+    return page.select_one("input[name=csrf_token]")["value"]
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def sign_in(self, member: Member | str, password: str = PASSWORD, **extra):
+        email = member if isinstance(member, str) else member.email
+        token = csrf_token(self.client)
+        data = {"email": email, "password": password, "csrf_token": token, **extra}
+        return self.client.post("/signin", data=data)
+
+    def sign_out(self):
+        token = csrf_token(self.client, "/")
+        return self.client.post("/signout", data={"csrf_token": token})
+
+
+def numbers_url(team_id: str) -> str:
+    return f"/teams/{team_id}/numbers"
+
+
+def search_url(team_id: str) -> str:
+    return f"/teams/{team_id}/search"
+
+
+def buy(
+    client,
+    team_id: str,
+    phone_number: str,
+    *,
+    htmx: bool = True,
+    token: str | None = None,
+    key: str | None = None,
+):
+    """Click Buy: a form POST carrying the page's CSRF token (htmx sends the header too)."""
+    token = token if token is not None else csrf_token(client, search_url(team_id))
+    headers = {**HTMX, "X-CSRFToken": token} if htmx else {}
+    data = {"phone_number": phone_number, "search": "country=US&area_code=415", "csrf_token": token}
+    if key is not None:
+        data["idempotency_key"] = key
+    return client.post(numbers_url(team_id), data=data, headers=headers)
+
+
+def post(client, path: str, data: dict | None = None, *, htmx: bool = True, csrf: bool = True):
+    """Submit a form as the page does: its CSRF token, and htmx's headers when htmx sends it."""
+    token = csrf_token(client, "/settings/tokens") if csrf else None
+    headers = ({**HTMX, "X-CSRFToken": token} if token else dict(HTMX)) if htmx else {}
+    body = {**(data or {}), **({"csrf_token": token} if token else {})}
+    return client.post(path, data=body, headers=headers)
+
+
+def text(element) -> str:
+    """An element's text as a person reads it: whitespace collapsed."""
+    return " ".join(element.get_text(" ").split())
+
+
+def add_number(app, team_id, e164, *, user_id=None, assistant=None, **fields) -> str:
+    """A held number written straight to the table, for states a purchase cannot make."""
+    with app.app_context():
+        assistant_id = None
+        if assistant:
+            assistant_row = Assistant(team_id=team_id, name=assistant)
+            db.session.add(assistant_row)
+            db.session.flush()
+            assistant_id = assistant_row.id
+        status = fields.pop("status", "active")
+        number = PhoneNumber(
+            team_id=team_id,
+            phone_number=e164,
+            provider="sandbox",
+            provider_number_id=fields.pop("provider_number_id", f"sandbox-{e164[1:]}"),
+            customer_reference=f"ref-{e164}",
+            number_type="local",
+            country_code="US",
+            status=status,
+            activated_at=utcnow() if status == "active" else None,
+            created_by_id=user_id,
+            assistant_id=assistant_id,
+            **fields,
+        )
+        db.session.add(number)
+        db.session.commit()
+        return number.id
+
+
+def make_assistant(app, member, name="Sales Agent", numbers=()) -> str:
+    return Factory(app).assistant(member, name, numbers)
