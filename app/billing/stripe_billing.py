@@ -53,10 +53,14 @@ def _billing_error(exc: stripe.StripeError) -> BillingError:
         prefix = "Stripe failed"
     else:
         prefix = "Stripe refused the request"
+    # Some error classes (RateLimitError, AuthenticationError) drop code and param: read
+    # them from Stripe's body instead.
+    body = exc.json_body.get("error") if isinstance(exc.json_body, dict) else None
+    fields = body if isinstance(body, dict) else {}
     return BillingError(
         f"{prefix}: {detail}",
-        code=exc.code,
-        param=getattr(exc, "param", None),
+        code=exc.code or fields.get("code"),
+        param=getattr(exc, "param", None) or fields.get("param"),
         http_status=exc.http_status,
     )
 
