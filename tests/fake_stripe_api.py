@@ -77,8 +77,7 @@ class StripeRoutes:
     def complete_checkout(
         self, session_id: str, *, status: str = "active", payment_status: str = "paid"
     ) -> dict[str, Any]:
-        """The customer paid: creates the customer (if new) and the subscription, records
-        customer.subscription.created and checkout.session.completed; returns the session."""
+        """The customer paid: customer (if new), subscription and their events; the session."""
         with self.lock:
             session = self.sessions[session_id]
             assert session["status"] == "open", f"{session_id} is already {session['status']}"
@@ -96,8 +95,7 @@ class StripeRoutes:
             return public(session)
 
     def update_subscription(self, subscription_id: str, **changes: Any) -> dict[str, Any]:
-        """Changes fields as Stripe would on its own (e.g. status="past_due"), records
-        customer.subscription.updated with previous_attributes; returns the subscription."""
+        """Changes fields as Stripe would on its own (status="past_due"), with its event."""
         with self.lock:
             sub = self.subscriptions[subscription_id]
             previous = {key: copy.deepcopy(sub.get(key)) for key in changes}
