@@ -72,6 +72,14 @@ class Config:
     RATELIMIT_API_PURCHASE = os.environ.get("RATELIMIT_API_PURCHASE", "30 per minute")
     RATELIMIT_SIGNIN = os.environ.get("RATELIMIT_SIGNIN", "20 per minute")
     RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per minute")
+    # Billing: "sandbox" changes plans at once; "stripe" sells them through Stripe Checkout.
+    BILLING_PROVIDER = os.environ.get("BILLING_PROVIDER", "sandbox")
+    STRIPE_API_KEY = os.environ.get("STRIPE_API_KEY")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")  # tests point it at a local fake
+    STRIPE_PRICE_STARTER = os.environ.get("STRIPE_PRICE_STARTER")
+    STRIPE_PRICE_GROWTH = os.environ.get("STRIPE_PRICE_GROWTH")
+    STRIPE_PRICE_SCALE = os.environ.get("STRIPE_PRICE_SCALE")
     TESTING = False
 
     @staticmethod
@@ -86,6 +94,7 @@ class TestConfig(Config):
     PHONE_PROVIDER = "sandbox"
     TELNYX_PUBLIC_KEY = None
     PRICE_RATES = ""
+    BILLING_PROVIDER = "sandbox"
     WTF_CSRF_ENABLED = True
 
 

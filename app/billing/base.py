@@ -1,0 +1,114 @@
+"""The one interface every billing provider implements, what it returns, and its errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+# BillingEvent.kind values: the three subscription facts the app acts on.
+CHECKOUT_COMPLETED = "checkout_completed"
+SUBSCRIPTION_UPDATED = "subscription_updated"
+SUBSCRIPTION_DELETED = "subscription_deleted"
+EVENT_KINDS = (CHECKOUT_COMPLETED, SUBSCRIPTION_UPDATED, SUBSCRIPTION_DELETED)
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """The answer to "move this team to that plan": applied already, or go pay first.
+
+    changed_now: the plan is the team's from now on (the sandbox); the caller records it.
+    Otherwise redirect_url is where to send the browser and session_id names the payment
+    session; the plan changes only when the provider's webhook confirms it.
+    """
+
+    plan_key: str
+    changed_now: bool
+    redirect_url: str | None = None
+    session_id: str | None = None
+
+    def __post_init__(self) -> None:
+        # Exactly one of the two shapes, so a caller can never both apply and redirect.
+        redirect = (self.redirect_url, self.session_id)
+        if (self.changed_now and redirect != (None, None)) or (
+            not self.changed_now and not all(redirect)
+        ):
+            raise ValueError("A Checkout either changes the plan now or has a redirect URL.")
+
+    @classmethod
+    def now(cls, plan_key: str) -> Checkout:
+        """The plan changed at once; nothing to pay."""
+        return cls(plan_key, changed_now=True)
+
+    @classmethod
+    def redirect(cls, plan_key: str, url: str, session_id: str) -> Checkout:
+        """The customer must finish paying at url first."""
+        return cls(plan_key, changed_now=False, redirect_url=url, session_id=session_id)
+
+
+@dataclass(frozen=True)
+class BillingEvent:
+    """A verified provider notification, reduced to what the app needs.
+
+    team_id comes from the metadata we attached at checkout (None if the subscription was
+    made elsewhere: then look the team up by customer_id). plan_key is the plan the team
+    should be on now, "free" when the subscription ended, or None when the event says
+    nothing certain (an unpaid checkout, an unknown price). created is the provider's Unix
+    time: events may arrive out of order, so a caller can ignore one older than the last.
+    """
+
+    event_id: str
+    kind: str
+    team_id: str | None
+    plan_key: str | None
+    customer_id: str | None
+    subscription_id: str | None
+    status: str | None
+    created: int = 0
+
+
+class BillingError(Exception):
+    """The billing provider refused or failed; message is fit to show or log."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        param: str | None = None,
+        http_status: int | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.code = code  # the provider's own error code, e.g. "resource_missing"
+        self.param = param  # the request parameter it names, e.g. "customer"
+        self.http_status = http_status
+
+
+class WebhookSignatureError(BillingError):
+    """A webhook whose signature is missing, wrong or too old: answer 400, act on nothing."""
+
+
+class BillingConfigError(RuntimeError):
+    """The configured billing provider cannot be built (unknown name, missing settings)."""
+
+
+class BillingProvider(Protocol):
+    name: str
+    is_sandbox: bool
+
+    def start_checkout(
+        self,
+        team_id: str,
+        plan_key: str,
+        customer_id: str | None,
+        customer_email: str,
+        success_url: str,
+        cancel_url: str,
+    ) -> Checkout:
+        """Begin moving the team to plan_key; raises BillingError."""
+
+    def portal_url(self, customer_id: str, return_url: str) -> str | None:
+        """A one-time link to manage the subscription, or None if there is no portal."""
+
+    def parse_webhook(self, payload: bytes, signature_header: str | None) -> BillingEvent | None:
+        """The verified event, or None for event types the app ignores."""

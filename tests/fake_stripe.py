@@ -1,0 +1,335 @@
+"""A fake Stripe API (v1) over real HTTP on 127.0.0.1, with fault injection, for tests.
+
+with FakeStripe() as fake:
+    growth = fake.add_price()
+    billing = StripeBilling(fake.api_key, "whsec_test", {"growth": growth}, api_base=fake.base_url)
+    checkout = billing.start_checkout("team_1", "growth", None, "a@example.com", ok_url, back_url)
+    session = fake.complete_checkout(checkout.session_id)       # the customer paid
+    payload, header = signed(fake.events_of("checkout.session.completed")[-1], "whsec_test")
+
+Where the shapes come from (wire formats and webhooks: see tests/stripe_wire.py):
+- Objects (checkout.session, customer, subscription, subscription_item, price,
+  billing_portal.session): the stripe-mock fixtures in stripe/openapi `openapi/fixtures3.json`,
+  trimmed to the fields a billing integration reads.
+- Endpoints and parameters: docs.stripe.com/api/checkout/sessions/create,
+  /api/customer_portal/sessions/create, /api/customers/create, /api/subscriptions/update,
+  /api/subscriptions/cancel.
+- Auth: docs.stripe.com/api/authentication: the secret key as Bearer (or Basic user); 401 else.
+- Idempotency: docs.stripe.com/api/idempotent_requests: a POST's first answer is saved per
+  `Idempotency-Key` and replayed with `Idempotent-Replayed: true`; the same key with other
+  parameters is 400 `idempotency_error`; a key whose first request is still running is 409.
+  Injected faults happen "at the front door", before that layer, so they are never saved.
+- Messages quoted from real Stripe answers: "No such price: 'x'", "No such customer: 'x'",
+  "You can't create a portal session in test mode until you save your customer portal
+  settings...", "A canceled subscription can only update its cancellation_details and
+  metadata.", and cancelling a cancelled subscription answers "No such subscription".
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import fnmatch
+import json
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+from requests.structures import CaseInsensitiveDict
+
+from tests.fake_stripe_api import StripeRoutes
+from tests.stripe_wire import decode_form, deliver, error_body, make_event, new_id, sign, signed
+
+__all__ = ["FakeStripe", "Request", "deliver", "error_body", "make_event", "sign", "signed"]
+
+_DEFAULT_FAULTS = {
+    429: error_body(
+        "Request rate limit exceeded. Learn more about rate limits here "
+        "https://stripe.com/docs/rate-limits.",
+        code="rate_limit",
+    ),
+    500: error_body("An unknown error occurred", type="api_error"),
+}
+
+
+class Request(NamedTuple):
+    """One request the fake received; params is the decoded form body (or query)."""
+
+    method: str
+    path: str
+    params: dict[str, Any]
+    headers: CaseInsensitiveDict[str]
+
+
+@dataclass
+class _Fault:
+    method: str
+    path: str
+    status: int | None
+    body: Any
+    headers: dict[str, str]
+    delay: float
+    drop: bool
+    process: bool
+    times: int
+
+
+@dataclass
+class _Saved:
+    """A POST's answer kept under its Idempotency-Key."""
+
+    method: str
+    path: str
+    params: dict[str, Any]
+    status: int
+    body: Any
+    request_id: str
+
+
+class FakeStripe(StripeRoutes):
+    """Stripe's checkout, portal, customer and subscription endpoints on 127.0.0.1."""
+
+    def __init__(self, api_key: str = "sk_test_fake", *, latency: float = 0.0):
+        super().__init__()
+        self.api_key = api_key
+        self.latency = latency  # seconds added to every response
+        self.requests: list[Request] = []
+        self._faults: list[_Fault] = []
+        self._saved: dict[str, _Saved] = {}
+        self._in_flight: set[str] = set()
+        self._stopping = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def start(self) -> FakeStripe:
+        fake = self
+
+        class Handler(_Handler):
+            server_fake = fake
+
+        self._stopping.clear()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True  # keep-alive connections must not block stop()
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # wakes handlers sleeping on a delay
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> FakeStripe:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """Scheme and host, as the library's `base_addresses["api"]` wants (it adds /v1)."""
+        assert self._server is not None, "start() the fake first"
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    # -- test controls ---------------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        path: str,
+        *,
+        status: int | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        delay: float = 0.0,
+        drop: bool = False,
+        times: int = 1,
+        process: bool | None = None,
+    ) -> None:
+        """Misbehaves on the next `times` requests matching method and path (fnmatch, e.g.
+        "/v1/subscriptions/*"; "/v1" is added if missing).
+
+        status/body replace the answer (a 429 or 500 without body gets Stripe's own body,
+        another 4xx/5xx a generic one); headers are added (e.g. {"Stripe-Should-Retry":
+        "false"}); delay sleeps first; drop closes the connection without answering.
+        `process` says whether the request still takes effect: by default only when the
+        fault is just a delay or headers, so a timed-out POST really creates its object.
+        A fault that neither lets the request through nor sets status or body answers 500.
+        """
+        if not path.startswith("/v1"):
+            path = "/v1" + path
+        if process is None:
+            process = status is None and body is None and not drop
+        fault = _Fault(
+            method.upper(), path, status, body, dict(headers or {}), delay, drop, process, times
+        )
+        with self.lock:
+            self._faults.append(fault)
+
+    def requests_to(self, method: str, path: str) -> list[Request]:
+        with self.lock:
+            return [r for r in self.requests if r.method == method.upper() and r.path == path]
+
+    # -- request handling ------------------------------------------------------------
+
+    def _take_fault(self, method: str, path: str) -> _Fault | None:
+        with self.lock:
+            for fault in self._faults:
+                if fault.method == method and fnmatch.fnmatchcase(path, fault.path):
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    def _unauthorized(self, header: str) -> dict[str, Any] | None:
+        """Stripe's 401 body, or None when the secret key is given as Bearer or Basic user."""
+        scheme, _, credential = header.partition(" ")
+        if scheme == "Basic":
+            try:
+                credential = base64.b64decode(credential).decode().partition(":")[0]
+            except ValueError:
+                credential = ""
+        elif scheme != "Bearer":
+            credential = ""
+        if not credential:
+            return error_body(
+                "You did not provide an API key. You need to provide your API key in the "
+                "Authorization header, using Bearer auth (e.g. 'Authorization: Bearer "
+                "YOUR_SECRET_KEY')."
+            )
+        if credential != self.api_key:
+            return error_body(f"Invalid API Key provided: {credential[:8]}****{credential[-4:]}")
+        return None
+
+    def _begin(self, request: Request) -> tuple[int, Any, dict[str, str]] | str | None:
+        """Auth and the idempotency layer: an answer to send now, or the key now in flight."""
+        refusal = self._unauthorized(request.headers.get("Authorization", ""))
+        if refusal is not None:
+            return 401, refusal, {}
+        key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
+        if not key:
+            return None
+        with self.lock:
+            saved = self._saved.get(key)
+            if saved is not None:
+                if (saved.method, saved.path, saved.params) == request[:3]:
+                    replay = {"Idempotent-Replayed": "true", "Idempotency-Key": key}
+                    replay["Original-Request"] = saved.request_id
+                    return saved.status, copy.deepcopy(saved.body), replay
+                message = (
+                    "Keys for idempotent requests can only be used with the same parameters "
+                    f"they were first used with. Try using a key other than '{key}' if you "
+                    "meant to execute a different request."
+                )
+                return 400, error_body(message, type="idempotency_error"), {}
+            if key in self._in_flight:
+                message = (
+                    "There is currently another in-progress request using this Idempotent "
+                    f"Key (that probably means you submitted twice, and the other request is "
+                    f"still going through): {key}. Please try again later."
+                )
+                return 409, error_body(message, type="idempotency_error"), {}
+            self._in_flight.add(key)
+        return key
+
+    def _finish(self, key: str | None, request: Request, answer: tuple[int, Any], rid: str) -> None:
+        """Saves a keyed POST's answer for replays."""
+        if key is None:
+            return
+        with self.lock:
+            self._in_flight.discard(key)
+            self._saved[key] = _Saved(
+                request.method, request.path, request.params, *answer, request_id=rid
+            )
+
+    def _abandon(self, key: str | None) -> None:
+        with self.lock:
+            self._in_flight.discard(key or "")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = 30  # an idle keep-alive connection is closed after this
+    server_fake: FakeStripe
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    do_POST = do_DELETE = do_GET
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep test output clean
+
+    def _serve(self) -> None:
+        fake = self.server_fake
+        url = urlsplit(self.path)
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
+        params = decode_form(raw if self.command == "POST" else url.query)
+        request = Request(self.command, url.path, params, CaseInsensitiveDict(self.headers.items()))
+        request_id = new_id("req", 14)
+        with fake.lock:
+            fake.requests.append(request)
+        fault = fake._take_fault(request.method, request.path)
+        processing = fault is None or fault.process
+        early, key = None, None
+        if processing:
+            begun = fake._begin(request)
+            early, key = (begun, None) if isinstance(begun, tuple) else (None, begun)
+        pause = fake.latency + (fault.delay if fault else 0.0)
+        if pause and fake._stopping.wait(pause):
+            fake._abandon(key)
+            self.close_connection = True
+            return
+        # A fault that neither lets the request through nor names an answer is a bare 500.
+        status, body, headers = 500, _fault_body(500), {}
+        if early is not None:
+            status, body, headers = early
+        elif processing:
+            try:
+                status, body = fake.handle(request.method, request.path, request.params)
+            except Exception:
+                fake._abandon(key)  # a bug in the fake must not leave the key "in progress"
+                raise
+            fake._finish(key, request, (status, body), request_id)
+            if key:
+                headers = {"Idempotency-Key": key}
+        if fault is not None:
+            if fault.drop:
+                self.close_connection = True
+                return
+            if fault.status is not None or fault.body is not None:
+                status = fault.status if fault.status is not None else 200
+                body = fault.body if fault.body is not None else _fault_body(status)
+            headers = {**headers, **fault.headers}
+        self._answer(status, body, {"Request-Id": request_id, **headers})
+
+    def _answer(self, status: int, body: Any, headers: dict[str, str]) -> None:
+        data = body.encode() if isinstance(body, str) else json.dumps(body, indent=2).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Stripe-Version", self.headers.get("Stripe-Version") or "unset")
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _fault_body(status: int) -> Any:
+    if status in _DEFAULT_FAULTS:
+        return _DEFAULT_FAULTS[status]
+    if status >= 500:
+        return error_body("An unknown error occurred", type="api_error")
+    return error_body("The fake was told to refuse this request.") if status >= 400 else {}
