@@ -56,6 +56,20 @@ class Config:
     RATELIMIT_API_PURCHASE = os.environ.get("RATELIMIT_API_PURCHASE", "30 per minute")
     RATELIMIT_SIGNIN = os.environ.get("RATELIMIT_SIGNIN", "20 per minute")
     RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per minute")
+    # Mail: SMTP when MAIL_SERVER is set, else each message goes to MAIL_OUTBOX_DIR and the log.
+    # Kept as text here and checked in app.mail.init_mail, so a typo fails start-up with one line.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = os.environ.get("MAIL_PORT")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL")
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Caller ID desk <no-reply@localhost>"
+    )
+    MAIL_TIMEOUT = os.environ.get("MAIL_TIMEOUT")
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
     TESTING = False
 
     @staticmethod
@@ -69,3 +83,6 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     PHONE_PROVIDER = "sandbox"
     WTF_CSRF_ENABLED = True
+    # Kept in memory (app.extensions["mailman"].outbox): a developer's MAIL_SERVER is never
+    # used by tests, and nothing is written to instance/. The mail tests pick SMTP themselves.
+    MAIL_BACKEND = "locmem"

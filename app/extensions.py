@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask_caching import Cache
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -27,3 +28,4 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 cache = Cache()
+mail = Mail()  # bound by app.mail.init_mail, which checks the MAIL_* settings first
