@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.config import Config, ConfigError, settle_config
 from app.extensions import cache, csrf, db, login_manager, migrate
+from app.mail import init_mail
 from app.ratelimit import limiter
 from app.security import init_security
 from app.static_files import init_static_files
@@ -34,6 +35,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     db.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
+    init_mail(app)
     init_security(app)
     init_static_files(app)
     # Batch mode lets Alembic alter SQLite tables; compare_type keeps autogenerate honest.

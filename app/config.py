@@ -80,6 +80,20 @@ class Config:
     STRIPE_PRICE_STARTER = os.environ.get("STRIPE_PRICE_STARTER")
     STRIPE_PRICE_GROWTH = os.environ.get("STRIPE_PRICE_GROWTH")
     STRIPE_PRICE_SCALE = os.environ.get("STRIPE_PRICE_SCALE")
+    # Mail: SMTP when MAIL_SERVER is set, else each message goes to MAIL_OUTBOX_DIR and the log.
+    # Kept as text here and checked in app.mail.init_mail, so a typo fails start-up with one line.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = os.environ.get("MAIL_PORT")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL")
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Caller ID desk <no-reply@localhost>"
+    )
+    MAIL_TIMEOUT = os.environ.get("MAIL_TIMEOUT")
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
     TESTING = False
 
     @staticmethod
@@ -96,6 +110,9 @@ class TestConfig(Config):
     PRICE_RATES = ""
     BILLING_PROVIDER = "sandbox"
     WTF_CSRF_ENABLED = True
+    # Kept in memory (app.extensions["mailman"].outbox): a developer's MAIL_SERVER is never
+    # used by tests, and nothing is written to instance/. The mail tests pick SMTP themselves.
+    MAIL_BACKEND = "locmem"
 
 
 def settle_config(config: dict[str, Any]) -> None:

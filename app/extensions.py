@@ -5,6 +5,7 @@ import sqlite3
 import sqlalchemy as sa
 from flask_caching import Cache
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -29,6 +30,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 cache = Cache()
+mail = Mail()  # bound by app.mail.init_mail, which checks the MAIL_* settings first
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")

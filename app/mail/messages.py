@@ -1,0 +1,99 @@
+"""One function per email the product sends; plain arguments in, one message out.
+
+Each renders templates/email/<name>.txt and .html, and raises MailError when the message
+could not be sent (already logged); the caller decides whether that stops the request.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.mail.sending import display_number, send, utc_time
+from app.text import one_line
+
+SUBJECT_PART = 40  # names run to 120 characters; a subject should fit a phone's inbox line
+# How each membership role reads after "as" in an invitation.
+_ROLES = {"owner": "an owner", "admin": "an admin", "member": "a member"}
+
+
+def send_invitation(
+    to: str, inviter_name: str, team_name: str, role: str, accept_url: str, expires_at: datetime
+) -> None:
+    """Invite someone to join a team in the given role."""
+    send(
+        to,
+        f"{_short(inviter_name)} invited you to {_short(team_name)}",
+        "invitation",
+        inviter_name=inviter_name,
+        team_name=team_name,
+        role=_ROLES.get(role, f"a {role}"),
+        accept_url=accept_url,
+        expires=utc_time(expires_at),
+    )
+
+
+def send_password_reset(to: str, name: str, reset_url: str, expires_at: datetime) -> None:
+    """A link to choose a new password; it works for an hour."""
+    send(
+        to,
+        "Reset your password",
+        "password_reset",
+        name=name,
+        reset_url=reset_url,
+        expires=utc_time(expires_at),
+    )
+
+
+def send_email_verification(to: str, name: str, verify_url: str) -> None:
+    """A link that proves the address belongs to the person who signed up."""
+    send(to, "Confirm your email address", "email_verification", name=name, verify_url=verify_url)
+
+
+def send_signup_attempt_notice(to: str, name: str, signin_url: str, reset_url: str) -> None:
+    """Someone signed up with an address that already has an account: tell its owner only."""
+    send(
+        to,
+        "Someone tried to sign up with your email",
+        "signup_attempt",
+        name=name,
+        signin_url=signin_url,
+        reset_url=reset_url,
+    )
+
+
+def send_trial_expiring(
+    to: str, name: str, team_name: str, phone_number: str, expires_at: datetime, plans_url: str
+) -> None:
+    """The day before: the team's trial number is about to be released."""
+    number = display_number(phone_number)
+    send(
+        to,
+        f"Your trial number {number} ends tomorrow",
+        "trial_expiring",
+        name=name,
+        team_name=team_name,
+        phone_number=number,
+        expires=utc_time(expires_at),
+        plans_url=plans_url,
+    )
+
+
+def send_trial_expired(
+    to: str, name: str, team_name: str, phone_number: str, plans_url: str
+) -> None:
+    """The trial is over and its number has been released."""
+    number = display_number(phone_number)
+    send(
+        to,
+        f"Your trial number {number} has ended",
+        "trial_expired",
+        name=name,
+        team_name=team_name,
+        phone_number=number,
+        plans_url=plans_url,
+    )
+
+
+def _short(text: str) -> str:
+    text = one_line(text)
+    return text if len(text) <= SUBJECT_PART else text[: SUBJECT_PART - 1].rstrip() + "…"

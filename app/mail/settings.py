@@ -1,0 +1,112 @@
+"""MAIL_* settings checked and normalised once, at start-up, then handed to Flask-Mailman."""
+
+from __future__ import annotations
+
+from email.utils import parseaddr
+from typing import Any
+
+from flask import Flask
+
+from app.extensions import mail
+from app.mail.errors import MailConfigError
+
+OUTBOX_BACKEND = "app.mail.outbox.OutboxEmailBackend"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def init_mail(app: Flask) -> None:
+    """Check the MAIL_* settings, pick the backend, bind Flask-Mailman; MailConfigError if bad."""
+    config = app.config
+    config["MAIL_USE_TLS"] = _flag(config, "MAIL_USE_TLS")
+    config["MAIL_USE_SSL"] = _flag(config, "MAIL_USE_SSL")
+    if config["MAIL_USE_TLS"] and config["MAIL_USE_SSL"]:
+        raise MailConfigError(
+            "MAIL_USE_TLS and MAIL_USE_SSL are both on: set only one "
+            "(MAIL_USE_SSL=1 for port 465, MAIL_USE_TLS=1 for STARTTLS on 587)."
+        )
+    config["MAIL_PORT"] = _port(config)
+    config["MAIL_TIMEOUT"] = _timeout(config)
+    config["MAIL_DEFAULT_SENDER"] = _sender(config)
+    if config.get("MAIL_USERNAME") and not config.get("MAIL_PASSWORD"):
+        # Flask-Mailman would silently skip the login and the server would refuse every message.
+        raise MailConfigError(
+            "MAIL_USERNAME is set but MAIL_PASSWORD is not: set both, or neither for an "
+            "SMTP server that needs no login."
+        )
+    config["MAIL_BACKEND"] = _backend(config)
+    mail.init_app(app)
+
+
+def _flag(config: dict[str, Any], name: str) -> bool:
+    value = config.get(name)
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise MailConfigError(f"{name}={value!r} is not a yes/no value: set it to 1 or 0.")
+
+
+def _port(config: dict[str, Any]) -> int:
+    value = config.get("MAIL_PORT")
+    if value is None or value == "":
+        # The usual port for each kind of connection, so MAIL_USE_SSL=1 alone just works.
+        return 465 if config["MAIL_USE_SSL"] else 587 if config["MAIL_USE_TLS"] else 25
+    try:
+        port = int(str(value).strip())
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise MailConfigError(
+            f"MAIL_PORT={value!r} is not a port number: set it to a whole number from 1 to 65535 "
+            "(usually 25, 465 or 587), or leave it unset."
+        )
+    return port
+
+
+def _timeout(config: dict[str, Any]) -> float:
+    value = config.get("MAIL_TIMEOUT")
+    if value is None or value == "":
+        return 10.0  # smtplib waits forever by default; a request must not hang on a dead server
+    try:
+        seconds = float(str(value).strip())
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 300:
+        raise MailConfigError(
+            f"MAIL_TIMEOUT={value!r} is not a number of seconds: set it to a number from 1 to 300, "
+            "or leave it unset for 10."
+        )
+    return seconds
+
+
+def _sender(config: dict[str, Any]) -> str:
+    value = str(config.get("MAIL_DEFAULT_SENDER") or "").strip()
+    _, address = parseaddr(value)
+    if "@" not in address or "\n" in value or "\r" in value:
+        raise MailConfigError(
+            f"MAIL_DEFAULT_SENDER={value!r} is not an email address: set it like "
+            "'Caller ID desk <no-reply@example.com>'."
+        )
+    return value
+
+
+def _backend(config: dict[str, Any]) -> str:
+    """MAIL_BACKEND as given; else SMTP when MAIL_SERVER is set, else the local outbox folder."""
+    name = config.get("MAIL_BACKEND") or ("smtp" if config.get("MAIL_SERVER") else OUTBOX_BACKEND)
+    try:
+        mail.import_backend(name)
+    except (ImportError, AttributeError):
+        raise MailConfigError(
+            f"MAIL_BACKEND={name!r} cannot be imported: use smtp, locmem, or a dotted path to an "
+            "email backend class, or leave it unset."
+        ) from None
+    if name == "smtp" and not config.get("MAIL_SERVER"):
+        raise MailConfigError(
+            "MAIL_BACKEND is smtp but MAIL_SERVER is not set: set MAIL_SERVER to the SMTP host, "
+            "or leave MAIL_BACKEND unset to write mail to the outbox folder."
+        )
+    return name
