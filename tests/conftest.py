@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.factories import Factory
+from tests.fakes.smtp import SmtpServer
 from tests.support import build_app, teardown_app
 
 
@@ -32,3 +33,10 @@ def runner(app):
 @pytest.fixture
 def factory(app) -> Factory:
     return Factory(app)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd), stopped after the test."""
+    with SmtpServer() as server:
+        yield server

@@ -17,7 +17,7 @@ from app.billing.base import (
     Checkout,
     WebhookSignatureError,
 )
-from app.plans import PLANS
+from app.plans.catalog import PLANS
 
 __all__ = [
     "CHECKOUT_COMPLETED",

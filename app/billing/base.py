@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.config import ConfigError
+
 # BillingEvent.kind values: the three subscription facts the app acts on.
 CHECKOUT_COMPLETED = "checkout_completed"
 SUBSCRIPTION_UPDATED = "subscription_updated"
@@ -88,7 +90,7 @@ class WebhookSignatureError(BillingError):
     """A webhook whose signature is missing, wrong or too old: answer 400, act on nothing."""
 
 
-class BillingConfigError(RuntimeError):
+class BillingConfigError(ConfigError):
     """The configured billing provider cannot be built (unknown name, missing settings)."""
 
 

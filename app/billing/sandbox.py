@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.billing.base import BillingError, BillingEvent, Checkout, WebhookSignatureError
-from app.plans import PLAN_KEYS
+from app.plans.catalog import PLAN_KEYS
 
 
 class SandboxBilling:

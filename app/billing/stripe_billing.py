@@ -17,7 +17,7 @@ from app.billing.base import (
     Checkout,
     WebhookSignatureError,
 )
-from app.plans import DEFAULT_PLAN
+from app.plans.catalog import DEFAULT_PLAN
 
 DEFAULT_TOLERANCE = 300  # seconds; Stripe's own default for webhook timestamps
 _KINDS = {

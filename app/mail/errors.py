@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from app.config import ConfigError
 
-class MailConfigError(RuntimeError):
+
+class MailConfigError(ConfigError):
     """A MAIL_* setting is malformed; the message is one line naming the variable and the fix."""
 
 

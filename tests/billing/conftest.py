@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-import requests
 
 from app.billing.stripe_billing import StripeBilling
-from tests.fake_stripe import FakeStripe
-
-WEBHOOK_SECRET = "whsec_test_secret"
-TEAM = "team_01jtest"
-EMAIL = "owner@example.com"
-SUCCESS_URL = "https://app.example.com/billing/done?session_id={CHECKOUT_SESSION_ID}"
-CANCEL_URL = "https://app.example.com/billing"
-
-MakeBilling = Callable[..., StripeBilling]
+from tests.billing.helpers import WEBHOOK_SECRET, MakeBilling
+from tests.fakes.stripe import FakeStripe
 
 
 @pytest.fixture
@@ -59,16 +51,3 @@ def make_billing(fake: FakeStripe, prices: dict[str, str]) -> Iterator[MakeBilli
 @pytest.fixture
 def billing(make_billing: MakeBilling) -> StripeBilling:
     return make_billing()
-
-
-def stripe_call(
-    fake: FakeStripe,
-    method: str,
-    path: str,
-    data: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
-) -> requests.Response:
-    """A raw request to the fake as any Stripe client sends it: form body, Bearer key."""
-    sent = {"Authorization": f"Bearer {fake.api_key}", **(headers or {})}
-    with requests.Session() as session:
-        return session.request(method, fake.base_url + path, data=data, headers=sent, timeout=5)

@@ -9,8 +9,8 @@ from app.billing import BillingConfigError, build_billing
 from app.billing.sandbox import SandboxBilling
 from app.billing.stripe_billing import StripeBilling
 from app.config import TestConfig
-from tests.billing.conftest import CANCEL_URL, EMAIL, SUCCESS_URL, TEAM
-from tests.fake_stripe import FakeStripe
+from tests.billing.helpers import CANCEL_URL, EMAIL, SUCCESS_URL, TEAM
+from tests.fakes.stripe import FakeStripe
 
 COMPLETE = {
     "BILLING_PROVIDER": "stripe",

@@ -10,9 +10,9 @@ import requests
 import stripe
 
 from app.billing import SUBSCRIPTION_DELETED
-from tests.billing.conftest import WEBHOOK_SECRET, stripe_call
-from tests.fake_stripe import FakeStripe, deliver, make_event, sign
-from tests.stripe_wire import decode_form
+from tests.billing.helpers import WEBHOOK_SECRET, stripe_call
+from tests.fakes.stripe import FakeStripe, deliver, make_event, sign
+from tests.fakes.stripe_wire import decode_form
 
 SESSIONS = "/v1/checkout/sessions"
 

@@ -6,9 +6,9 @@ import pytest
 
 from app.billing import BillingError, Checkout, WebhookSignatureError
 from app.billing.sandbox import SandboxBilling
-from app.plans import PLAN_KEYS
-from tests.billing.conftest import CANCEL_URL, EMAIL, SUCCESS_URL, TEAM, WEBHOOK_SECRET
-from tests.fake_stripe import make_event, signed
+from app.plans.catalog import PLAN_KEYS
+from tests.billing.helpers import CANCEL_URL, EMAIL, SUCCESS_URL, TEAM, WEBHOOK_SECRET
+from tests.fakes.stripe import make_event, signed
 
 
 @pytest.fixture

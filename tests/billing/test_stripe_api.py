@@ -8,8 +8,8 @@ import pytest
 
 from app.billing import BillingError
 from app.billing.stripe_billing import StripeBilling
-from tests.billing.conftest import CANCEL_URL, EMAIL, SUCCESS_URL, TEAM, MakeBilling
-from tests.fake_stripe import FakeStripe
+from tests.billing.helpers import CANCEL_URL, EMAIL, SUCCESS_URL, TEAM, MakeBilling
+from tests.fakes.stripe import FakeStripe
 
 SESSIONS = "/v1/checkout/sessions"
 PORTAL = "/v1/billing_portal/sessions"

@@ -17,8 +17,8 @@ from app.billing import (
     WebhookSignatureError,
 )
 from app.billing.stripe_billing import StripeBilling
-from tests.billing.conftest import CANCEL_URL, EMAIL, SUCCESS_URL, TEAM, WEBHOOK_SECRET, stripe_call
-from tests.fake_stripe import FakeStripe, make_event, sign, signed
+from tests.billing.helpers import CANCEL_URL, EMAIL, SUCCESS_URL, TEAM, WEBHOOK_SECRET, stripe_call
+from tests.fakes.stripe import FakeStripe, make_event, sign, signed
 
 
 @pytest.fixture

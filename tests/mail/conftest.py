@@ -5,18 +5,11 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from app import create_app
-from app.config import TestConfig
-from tests.mail.smtp import smtp_server  # noqa: F401  (the fixture, for this folder)
-
-
-def mail_app(**overrides) -> Flask:
-    """An app with these config overrides; the mail code needs no tables."""
-    return create_app(type("MailConfig", (TestConfig,), overrides))
+from tests.mail.helpers import mail_app
 
 
 @pytest.fixture
-def app(smtp_server) -> Flask:  # noqa: F811
+def app(smtp_server) -> Flask:
     return mail_app(**smtp_server.config)
 
 

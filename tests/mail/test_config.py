@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.mail import MailConfigError
-from tests.mail.conftest import mail_app
+from tests.mail.helpers import mail_app
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ import pytest
 from flask_mailman.backends.base import BaseEmailBackend
 
 from app.mail import MailError, messages
-from tests.mail.conftest import mail_app
-from tests.mail.smtp import HOST, SmtpServer
+from tests.fakes.smtp import HOST, SmtpServer
+from tests.mail.helpers import mail_app
 
 URL = "https://desk.example.com/reset/tok"
 WHEN = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from app.mail import messages
-from tests.mail.smtp import body, links
+from tests.fakes.smtp import body, links
 
 pytestmark = pytest.mark.usefixtures("ctx")
 

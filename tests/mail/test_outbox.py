@@ -13,8 +13,8 @@ import pytest
 from app.extensions import mail
 from app.mail import MailError, messages
 from app.mail.outbox import OutboxEmailBackend, first_link, slug
-from tests.mail.conftest import mail_app
-from tests.mail.smtp import body, links
+from tests.fakes.smtp import body, links
+from tests.mail.helpers import mail_app
 
 URL = "https://desk.example.com/reset/tok_123?a=1&b=2"
 WHEN = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)

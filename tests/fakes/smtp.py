@@ -6,7 +6,7 @@
         message = smtp.messages[-1]
         assert links(message).text == [url]
 
-or take the `smtp_server` fixture (import it into a conftest.py).
+or take the `smtp_server` fixture (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from email.message import EmailMessage
 from html.parser import HTMLParser
 from typing import NamedTuple
 
-import pytest
 from aiosmtpd.controller import Controller
 
 HOST = "127.0.0.1"
@@ -147,10 +146,3 @@ class _Hrefs(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "a":
             self.hrefs.extend(value for name, value in attrs if name == "href" and value)
-
-
-@pytest.fixture
-def smtp_server():
-    """A running SmtpServer, stopped after the test."""
-    with SmtpServer() as server:
-        yield server

@@ -1,6 +1,6 @@
 """The fake Stripe account behind FakeStripe: its objects, endpoints and test helpers.
 
-Shapes and messages are sourced in tests/fake_stripe.py's docstring.
+Shapes and messages are sourced in tests/fakes/stripe.py's docstring.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import threading
 import time
 from typing import Any
 
-from tests import stripe_objects as objects
-from tests.stripe_wire import error_body, make_event, new_id
+from tests.fakes import stripe_objects as objects
+from tests.fakes.stripe_wire import error_body, make_event, new_id
 
 Answer = tuple[int, Any]
 _COLLECTIONS = frozenset(

@@ -7,7 +7,7 @@ with FakeStripe() as fake:
     session = fake.complete_checkout(checkout.session_id)       # the customer paid
     payload, header = signed(fake.events_of("checkout.session.completed")[-1], "whsec_test")
 
-Where the shapes come from (wire formats and webhooks: see tests/stripe_wire.py):
+Where the shapes come from (wire formats and webhooks: see tests/fakes/stripe_wire.py):
 - Objects (checkout.session, customer, subscription, subscription_item, price,
   billing_portal.session): the stripe-mock fixtures in stripe/openapi `openapi/fixtures3.json`,
   trimmed to the fields a billing integration reads.
@@ -39,8 +39,16 @@ from urllib.parse import urlsplit
 
 from requests.structures import CaseInsensitiveDict
 
-from tests.fake_stripe_api import StripeRoutes
-from tests.stripe_wire import decode_form, deliver, error_body, make_event, new_id, sign, signed
+from tests.fakes.stripe_api import StripeRoutes
+from tests.fakes.stripe_wire import (
+    decode_form,
+    deliver,
+    error_body,
+    make_event,
+    new_id,
+    sign,
+    signed,
+)
 
 __all__ = ["FakeStripe", "Request", "deliver", "error_body", "make_event", "sign", "signed"]
 

@@ -1,6 +1,6 @@
 """Stripe objects as the API returns them, trimmed from stripe/openapi's fixtures3.json.
 
-Keys starting with "_" are the fake's bookkeeping, never sent (see fake_stripe_api.public).
+Keys starting with "_" are the fake's bookkeeping, never sent (see tests/fakes/stripe_api.public).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import copy
 import time
 from typing import Any
 
-from tests.stripe_wire import new_id
+from tests.fakes.stripe_wire import new_id
 
 _MONTH = 30 * 24 * 3600
 
