@@ -48,12 +48,14 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     _register_error_handlers(app)
 
     from app import cli
+    from app.billing import build_billing
     from app.numbers.queries import held_from, held_numbers
     from app.providers import build_provider
 
     cli.register(app)
     provider = build_provider(app.config, held_numbers, lambda: held_from("sandbox"))
     app.extensions["phone_provider"] = provider
+    app.extensions["billing"] = build_billing(app.config)
     app.extensions["telnyx_webhook_key"] = _telnyx_key(app.config.get("TELNYX_PUBLIC_KEY"))
     logging.getLogger("app").setLevel(logging.INFO)
     return app

@@ -27,6 +27,14 @@ class Action(StrEnum):
     ASSISTANT_CREATE = "assistant_create"
     ASSISTANT_RENAME = "assistant_rename"
     ASSISTANT_DELETE = "assistant_delete"
+    TEAM_CREATE = "team_create"
+    MEMBER_INVITE = "member_invite"
+    INVITE_REVOKE = "invite_revoke"
+    MEMBER_JOIN = "member_join"
+    MEMBER_REMOVE = "member_remove"
+    MEMBER_LEAVE = "member_leave"
+    ROLE_CHANGE = "role_change"
+    OWNERSHIP_TRANSFER = "ownership_transfer"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from app.exceptions import ServiceError
 from app.models import Role
 from app.numbers.reconciling import reconcile
 from app.numbers.settling import sync
+from app.numbers.trial_notices import notify_trials
 from app.numbers.trials import expire_trials
 from app.plans.catalog import PLAN_KEYS, get_plan
 from app.subscriptions import change_plan
@@ -97,21 +98,40 @@ def sync_numbers(grace: int) -> None:
     click.echo(f"{settled} of {total} pending numbers settled")
 
 
+def _moment(now_text: str | None) -> datetime | None:
+    """--now as an aware time (UTC when no zone is given), or None for the real now."""
+    if not now_text:
+        return None
+    try:
+        now = datetime.fromisoformat(now_text.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.ClickException(f"--now must be an ISO 8601 time, not {now_text!r}.") from None
+    return now if now.tzinfo else now.replace(tzinfo=UTC)
+
+
 @numbers_cli.command("expire-trials")
 @click.option("--now", "now_text", help="Pretend it is this ISO 8601 time (default: now, UTC).")
 def expire_trials_command(now_text: str | None) -> None:
     """Release every trial past its expiry; prints how many. Safe to run from cron on many hosts."""
-    now = None
-    if now_text:
-        try:
-            now = datetime.fromisoformat(now_text.replace("Z", "+00:00"))
-        except ValueError:
-            raise click.ClickException(
-                f"--now must be an ISO 8601 time, not {now_text!r}."
-            ) from None
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=UTC)
-    click.echo(f"{expire_trials(now)} expired trial numbers released")
+    click.echo(f"{expire_trials(_moment(now_text))} expired trial numbers released")
+
+
+@numbers_cli.command("notify-trials")
+@click.option("--now", "now_text", help="Pretend it is this ISO 8601 time (default: now, UTC).")
+def notify_trials_command(now_text: str | None) -> None:
+    """Email team owners a day before a trial number ends, and when it has; each notice once.
+
+    Safe to run from cron as often as you like, on several hosts at once.
+    """
+    run = notify_trials(_moment(now_text))
+    click.echo(
+        f"{run.expiring + run.expired} trial notices sent ({run.expiring} ending soon, "
+        f"{run.expired} ended)"
+    )
+    if run.failed:
+        raise click.ClickException(
+            f"{run.failed} notices could not be sent (see the log); the next run tries again."
+        )
 
 
 @numbers_cli.command("reconcile")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
@@ -94,6 +96,11 @@ class Config:
     )
     MAIL_TIMEOUT = os.environ.get("MAIL_TIMEOUT")
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+    # Where people reach the site: every emailed link starts with it (never with the request's
+    # Host header, which a stranger can set when asking for a password reset).
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # A signed-in session (and "keep me signed in") lasts at most this long.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     TESTING = False
 
     @staticmethod
@@ -131,6 +138,7 @@ def settle_config(config: dict[str, Any]) -> None:
         raise ConfigError(
             f"PREFERRED_URL_SCHEME={config.get('PREFERRED_URL_SCHEME')!r} must be http or https."
         )
+    config["BASE_URL"] = _base_url(config.get("BASE_URL"))
 
 
 def _number(config: dict[str, Any], name: str, kind: type, example: str):
@@ -178,3 +186,14 @@ def _rate_limit(name: str, value: object) -> None:
         raise ConfigError(
             f"{name}={value!r} is not a rate limit: write it like {name}='30 per minute'."
         ) from None
+
+
+def _base_url(raw: object) -> str:
+    text = str(raw or "").strip().rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            f"BASE_URL={raw!r} is not the site's address: write it like "
+            "BASE_URL=https://numbers.example.com (emailed links start with it)."
+        )
+    return text

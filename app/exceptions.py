@@ -106,3 +106,10 @@ class ProviderFailed(ServiceError):
 class ProviderTimedOut(ProviderFailed):
     status = 504
     code = "provider_timeout"
+
+
+class BillingFailed(ServiceError):
+    """The billing provider (Stripe) refused or failed; nothing about the plan changed."""
+
+    status = 502
+    code = "billing_error"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app import audit
 from app.accounts.roles import Actor
 from app.exceptions import ServiceError, TeamNotFound, ValidationFailed
 from app.extensions import db
@@ -63,6 +64,21 @@ def create_team(name: str, plan: str = "free") -> Team:
     db.session.add(team)
     db.session.commit()
     return team
+
+
+def found_team(user: User, name: str) -> Team:
+    """A new Free team owned by the user, with its first History line."""
+    team = create_team(name)
+    db.session.add(Membership(user_id=user.id, team_id=team.id, role=Role.OWNER))
+    audit.record(team.id, user.id, audit.Action.TEAM_CREATE, subject_id=team.id, subject=team.name)
+    db.session.commit()
+    return team
+
+
+def lock_team(team_id: str) -> None:
+    """Serialise changes to a team's people (the last owner must stay): an UPDATE takes the
+    row lock on PostgreSQL and the write lock on SQLite, held until the commit."""
+    db.session.execute(sa.update(Team).where(Team.id == team_id).values(name=Team.name))
 
 
 def add_member(user: User, team: Team, role: str = Role.MEMBER) -> Membership:

@@ -7,11 +7,10 @@ from functools import cache
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts.teams import add_member, clean_team_name, create_team
+from app.accounts.teams import clean_team_name, found_team
 from app.exceptions import ValidationFailed
 from app.extensions import db
-from app.models import Role, User
-from app.plans.catalog import DEFAULT_PLAN
+from app.models import User
 from app.text import one_line
 
 MAX_NAME = 120
@@ -30,22 +29,45 @@ def normalise_email(email: object) -> str:
     return email.strip().lower() if isinstance(email, str) else ""
 
 
-def create_user(email: str, name: str, password: str) -> User:
-    """A new user; ValidationFailed names the field (email, name, password) that is wrong."""
+def clean_new_user(email: object, name: object, password: object) -> tuple[str, str]:
+    """The normalised email and name for a new account; ValidationFailed names each bad field.
+
+    Says nothing about whether the address already has an account: sign-up must not tell.
+    """
     errors: dict[str, str] = {}
-    email = normalise_email(email)
-    if "@" not in email or len(email) > MAX_EMAIL:
-        errors["email"] = f"{email!r} is not an email address."
+    try:
+        email = clean_email(email)
+    except ValidationFailed as error:
+        errors.update(error.fields)
     name = one_line(name) if isinstance(name, str) else ""
     if len(name) > MAX_NAME:
         errors["name"] = f"A name is at most {MAX_NAME} characters."
     if problem := password_problem(password):
         errors["password"] = problem
-    if not errors and db.session.scalar(sa.select(User.id).where(User.email == email)):
-        errors["email"] = f"A user with email {email} already exists."
     if errors:
         raise ValidationFailed(errors)
-    user = User(email=email, name=name, password_hash=generate_password_hash(password))
+    return str(email), name
+
+
+def clean_email(email: object) -> str:
+    """The address, normalised; ValidationFailed({"email": ...}) if it is not one."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) > MAX_EMAIL:
+        raise ValidationFailed({"email": f"{email!r} is not an email address."})
+    return email
+
+
+def create_user(email: str, name: str, password: str) -> User:
+    """A new user; ValidationFailed names the field (email, name, password) that is wrong."""
+    email, name = clean_new_user(email, name, password)
+    if user_by_email(email) is not None:
+        raise ValidationFailed({"email": f"A user with email {email} already exists."})
+    return insert_user(email, name, generate_password_hash(password))
+
+
+def insert_user(email: str, name: str, password_hash: str) -> User:
+    """Store a user whose email, name and password were checked already."""
+    user = User(email=email, name=name, password_hash=password_hash)
     db.session.add(user)
     db.session.commit()
     return user
@@ -60,9 +82,28 @@ def sign_up(email: str, name: str, password: str, team_name: str = "") -> User:
     if team_name.strip():
         clean_team_name(team_name)  # refuse a bad team name before the user exists
     user = create_user(email, name, password)
-    team = create_team(team_name.strip() or f"{user.name or user.email}'s team", DEFAULT_PLAN)
-    add_member(user, team, Role.OWNER)
+    found_team(user, default_team_name(user, team_name))
     return user
+
+
+def default_team_name(user: User, team_name: str = "") -> str:
+    return team_name.strip() or f"{user.name or user.email}'s team"
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def check_password(user: User, password: object) -> bool:
+    return isinstance(password, str) and check_password_hash(user.password_hash, password)
+
+
+def set_password(user: User, password: object) -> None:
+    """A new password; ValidationFailed({"password": ...}) if it will not do. Commits."""
+    if problem := password_problem(password):
+        raise ValidationFailed({"password": problem})
+    user.password_hash = generate_password_hash(password)
+    db.session.commit()
 
 
 def authenticate(email: str, password: str) -> User | None:

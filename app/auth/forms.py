@@ -34,3 +34,41 @@ class SignInForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired("An email is required.")])
     password = PasswordField("Password", validators=[DataRequired("A password is required.")])
     remember = BooleanField("Keep me signed in on this device")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email", validators=[DataRequired("An email is required."), Length(max=MAX_EMAIL)]
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """Choosing a new password: from a reset link, or on the account page with the current one."""
+
+    current_password = PasswordField(
+        "Current password", render_kw={"autocomplete": "current-password"}
+    )
+    password = PasswordField(
+        "New password",
+        validators=[_password_rule],
+        render_kw={"minlength": MIN_PASSWORD, "autocomplete": "new-password"},
+    )
+
+
+class InvitedSignUpForm(FlaskForm):
+    """An invited person makes their account: the address is the invitation's."""
+
+    name = StringField(
+        "Your name", validators=[DataRequired("Tell us your name."), Length(max=MAX_NAME)]
+    )
+    password = PasswordField(
+        "Choose a password",
+        validators=[_password_rule],
+        render_kw={"minlength": MIN_PASSWORD, "autocomplete": "new-password"},
+    )
+
+
+class InvitedSignInForm(FlaskForm):
+    """An invited person with an account signs in to join: the address is the invitation's."""
+
+    password = PasswordField("Password", validators=[DataRequired("A password is required.")])

@@ -1,40 +1,59 @@
-"""Sign up, sign in, sign out."""
+"""Sign up (confirmed by email), sign in, sign out."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
-from app.accounts.users import authenticate, sign_up
-from app.auth import bp
+from app.accounts.signups import confirm_sign_up, request_sign_up
+from app.accounts.users import authenticate
+from app.auth import begin_session, bp, end_this_session
 from app.auth.forms import SignInForm, SignUpForm
 from app.exceptions import ValidationFailed
+from app.links import LinkInvalid
+from app.mail import MailError
 from app.plans.catalog import FREE
 from app.ratelimit import signin_limit, signup_limit
+
+MAIL_DOWN = "We could not send the email just now. Try again in a few minutes."
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 @signup_limit
 def signup():
+    """The same answer for a new address and one with an account: check your inbox."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = SignUpForm()
     if form.validate_on_submit():
         try:
-            user = sign_up(
+            email = request_sign_up(
                 form.email.data, form.name.data, form.password.data, form.team_name.data or ""
             )
         except ValidationFailed as error:
             for name, message in error.fields.items():
                 getattr(form, name, form.email).errors.append(message)
+        except MailError:
+            form.email.errors.append(MAIL_DOWN)
         else:
-            session.clear()  # a fresh session on sign-in: nothing planted before it survives
-            login_user(user)
-            flash(f"Welcome! Your team is on the {FREE.name} plan: {FREE.trial_terms}.", "success")
-            return redirect(url_for("dashboard.index"))
+            return render_template("auth/check_email.html", email=email)
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """GET shows a button, POST makes the account: mail scanners that open links change nothing."""
+    if request.method == "GET":
+        return render_template("auth/confirm.html", token=token)
+    try:
+        user = confirm_sign_up(token)
+    except LinkInvalid as invalid:
+        return render_template("auth/link_invalid.html", message=invalid.message), 400
+    begin_session(user)
+    flash(f"Welcome! Your team is on the {FREE.name} plan: {FREE.trial_terms}.", "success")
+    return redirect(url_for("dashboard.index"))
 
 
 @bp.route("/signin", methods=["GET", "POST"])
@@ -48,8 +67,7 @@ def signin():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            session.clear()  # a fresh session on sign-in: nothing planted before it survives
-            login_user(user, remember=form.remember.data)
+            begin_session(user, remember=bool(form.remember.data))
             return redirect(next_url or url_for("dashboard.index"))
         error = "That email and password do not match an account."
     status = 400 if (form.errors or error) else 200
@@ -59,7 +77,7 @@ def signin():
 @bp.post("/signout")
 @login_required
 def signout():
-    logout_user()
+    end_this_session()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.signin"))
 

@@ -32,12 +32,20 @@ __all__ = [
     "Checkout",
     "WebhookSignatureError",
     "build_billing",
+    "current_billing",
 ]
 
 # Paid plan key -> the setting holding its Stripe price id: STRIPE_PRICE_STARTER, ...
 PRICE_SETTINGS = {
     plan.key: f"STRIPE_PRICE_{plan.key.upper()}" for plan in PLANS.values() if plan.has_subscription
 }
+
+
+def current_billing() -> BillingProvider:
+    """The app's billing provider, built once at start-up."""
+    from flask import current_app
+
+    return current_app.extensions["billing"]
 
 
 def _setting(config: Mapping[str, Any], name: str) -> str:

@@ -81,10 +81,13 @@ def refused(error: ServiceError):
 
 
 from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
+    account,
     assistants,
     formatting,
     history,
     numbers,
+    plans,
     search,
+    team,
     tokens,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from app import phone, timefmt
 from app.dashboard import bp
@@ -51,3 +52,10 @@ def money(amount) -> str:
 def has_area_codes(country: str | None) -> bool:
     """Whether the search form shows an area-code field for this country."""
     return (country or "").upper() in AREA_CODE_COUNTRIES
+
+
+@bp.app_template_filter("plan_price")
+def plan_price(amount) -> str:
+    """A plan's monthly price as people write it: "$29", or "$9.50" when it has cents."""
+    value = Decimal(str(amount))
+    return f"${value:,.0f}" if value == value.to_integral_value() else f"${value:,.2f}"

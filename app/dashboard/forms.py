@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField
+from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.widgets import NumberInput
 
 try:
@@ -20,7 +20,9 @@ import phonenumbers
 from flask import request
 from phonenumbers.geocoder import _region_display_name
 
+from app.accounts.teams import MAX_TEAM_NAME
 from app.accounts.tokens import MAX_TOKEN_NAME
+from app.accounts.users import MAX_EMAIL
 from app.assistants.service import MAX_NAME as MAX_ASSISTANT_NAME
 from app.exceptions import ValidationFailed
 from app.numbers.managing import MAX_LABEL
@@ -104,6 +106,21 @@ class TokenForm(FlaskForm):
     """A token's name; the service judges it, in the API's words."""
 
     name = StringField("Token name", render_kw={"maxlength": MAX_TOKEN_NAME, "autocomplete": "off"})
+
+
+class InviteForm(FlaskForm):
+    """Invite an address; the role choice shows only to those who may grant it."""
+
+    email = EmailField("Email", render_kw={"maxlength": MAX_EMAIL, "autocomplete": "off"})
+    role = SelectField(
+        "Role", choices=[SelectChoice("member", "Member"), SelectChoice("admin", "Admin")]
+    )
+
+
+class TeamForm(FlaskForm):
+    """A new team's name."""
+
+    name = StringField("Team name", render_kw={"maxlength": MAX_TEAM_NAME, "autocomplete": "off"})
 
 
 def _as_int(raw: str | None):

@@ -68,6 +68,8 @@ def describe(event: AuditEvent) -> Line:
     if action == "missing":
         return Line(event, who, f"{number} is no longer on the provider account")
     if action == "plan_change":
+        if event.actor is None and after.get("via"):
+            who = after["via"].capitalize()  # "Stripe": the provider's webhook changed it
         return Line(event, who, "Changed the plan", before.get("plan"), after.get("plan"))
     if action == "release":
         return Line(event, who, f"Released {number}")
@@ -83,7 +85,33 @@ def describe(event: AuditEvent) -> Line:
         count = before.get("phone_numbers") or 0
         freed = f"; {count} number{'' if count == 1 else 's'} became unassigned" if count else ""
         return Line(event, who, f"Deleted assistant {before.get('name', event.subject)}{freed}")
+    if line := _people(event, who, before, after):
+        return line
     return Line(event, who, f"{action.replace('_', ' ').capitalize()} {event.subject}".strip())
+
+
+def _people(event: AuditEvent, who: str, before: dict, after: dict) -> Line | None:
+    """The team's own changes: made, invited, joined, left, roles."""
+    action, person = event.action, event.subject
+    if action == "team_create":
+        return Line(event, who, f"Created the team {event.subject}")
+    if action == "member_invite":
+        return Line(event, who, f"Invited {person} as {after.get('role')}")
+    if action == "invite_revoke":
+        return Line(event, who, f"Withdrew the invitation to {person}")
+    if action == "member_join":
+        return Line(event, who, f"Joined the team as {after.get('role')}")
+    if action == "member_remove":
+        return Line(event, who, f"Removed {person} from the team")
+    if action == "member_leave":
+        return Line(event, who, "Left the team")
+    if action == "role_change":
+        return Line(
+            event, who, f"Changed the role of {person}", before.get("role"), after.get("role")
+        )
+    if action == "ownership_transfer":
+        return Line(event, who, f"Handed the team over to {person}; now an admin")
+    return None
 
 
 def _page_number() -> int:

@@ -1,9 +1,10 @@
 """The data model: teams and their people, assistants, phone numbers and what happened to them."""
 
+from app.models.access import Invitation, LoginSession, PendingSignup
 from app.models.accounts import ApiToken, Membership, Team, User
 from app.models.base import HELD, ORDERING, NumberStatus, Role, UTCDateTime, utcnow
 from app.models.numbers import Assistant, PhoneNumber
-from app.models.records import AuditEvent, IdempotencyRecord, WebhookEvent
+from app.models.records import AuditEvent, IdempotencyRecord, SentNotice, WebhookEvent
 
 __all__ = [
     "HELD",
@@ -12,10 +13,14 @@ __all__ = [
     "Assistant",
     "AuditEvent",
     "IdempotencyRecord",
+    "Invitation",
+    "LoginSession",
     "Membership",
     "NumberStatus",
+    "PendingSignup",
     "PhoneNumber",
     "Role",
+    "SentNotice",
     "Team",
     "UTCDateTime",
     "User",

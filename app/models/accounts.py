@@ -26,6 +26,12 @@ class Team(db.Model):
     # Bumped under the purchase lock; the UPDATE itself is what serialises purchases.
     purchase_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The billing provider's customer and live subscription (Stripe); null in the sandbox.
+    billing_customer_id: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
+    billing_subscription_id: Mapped[str | None] = mapped_column(sa.String(100))
+    # When the provider made the last billing event applied: an older one arriving late is
+    # ignored, so a delayed "updated" never undoes a newer "deleted".
+    billing_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="team", cascade="all, delete-orphan"
@@ -44,6 +50,16 @@ class User(UserMixin, db.Model):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    # The signed-in session this object was loaded for (app.accounts.sessions); not a column.
+    session_token = None
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and remember cookies: the session's token,
+        never the user id, so a cookie stops working when its session is ended."""
+        if not self.session_token:
+            raise RuntimeError("Sign users in through app.accounts.sessions.open_session.")
+        return self.session_token
 
 
 class Membership(db.Model):

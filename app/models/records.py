@@ -62,3 +62,20 @@ class WebhookEvent(db.Model):
     event_id: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
     event_type: Mapped[str] = mapped_column(sa.String(80))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SentNotice(db.Model):
+    """An email notice that went out (a trial ending, say): a job that runs again skips it.
+
+    The row is written before the message is sent, so two runs at once cannot both send; a
+    send that fails removes it again, and the next run tries once more.
+    """
+
+    __tablename__ = "sent_notices"
+
+    kind: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    subject_id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    user_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

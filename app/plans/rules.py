@@ -41,6 +41,8 @@ def eligibility(team: Team, held: int) -> dict[str, Any]:
 def purchase_refusal(team: Team, held: int) -> str | None:
     """Why the team may not buy another number right now, or None if it may."""
     plan = get_plan(team.plan)
+    if held > plan.max_numbers:  # over the plan (a downgrade): say what to release first
+        return limit_message(plan, held)
     if plan.trial_length and team.trial_used_at is not None:
         return TRIAL_USED_MESSAGE
     if held >= plan.max_numbers:
@@ -79,14 +81,19 @@ class PlanUsage:
         return self.plan.trial_days is not None
 
     @property
+    def over_limit(self) -> bool:
+        """More than the plan allows: a downgrade, or a subscription that ended."""
+        return self.count > self.plan.max_numbers
+
+    @property
     def headline(self) -> str:
-        if self.is_trial_plan:
+        if self.is_trial_plan and not self.over_limit:
             return f"Trial: {self.plan.numbers_phrase} for {self.plan.trial_days} days"
         return f"{self.count} of {self.plan.max_numbers} numbers · {self.plan.name}"
 
     @property
     def detail(self) -> str:
-        if self.is_trial_plan:
+        if self.is_trial_plan and not self.over_limit:
             if self.count:
                 return "Your trial number is live."
             return "Trial used." if self.refusal else "Pick a number to start your trial."

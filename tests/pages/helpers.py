@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from bs4 import BeautifulSoup
 
 from app.extensions import db
@@ -9,6 +12,7 @@ from app.models import Assistant, PhoneNumber, utcnow
 from tests.factories import PASSWORD, Factory, Member
 
 HTMX = {"HX-Request": "true"}
+BASE_URL = "http://127.0.0.1:5000"  # TestConfig's: emailed links start with it
 
 
 def soup(response) -> BeautifulSoup:
@@ -106,3 +110,37 @@ def add_number(app, team_id, e164, *, user_id=None, assistant=None, **fields) ->
 
 def make_assistant(app, member, name="Sales Agent", numbers=()) -> str:
     return Factory(app).assistant(member, name, numbers)
+
+
+def mailbox(app) -> list:
+    """The messages the app sent (the tests' in-memory mail backend), oldest first."""
+    return list(getattr(app.extensions["mailman"], "outbox", None) or [])
+
+
+def mail_to(app, address: str) -> list:
+    return [message for message in mailbox(app) if address in message.to]
+
+
+def link_in(message) -> str:
+    """The first link in a message's text, as a path the test client can open."""
+    found = re.search(r"https?://\S+", message.body)
+    assert found, message.body
+    url = urlsplit(found.group(0))
+    assert f"{url.scheme}://{url.netloc}" == BASE_URL, url  # built on BASE_URL, not the request
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
+def form_post(client, path: str, data: dict | None = None, *, page: str | None = None):
+    """Submit a page's form with the CSRF token read from `page` (default: the same path)."""
+    token = csrf_token(client, page or path)
+    return client.post(path, data={**(data or {}), "csrf_token": token})
+
+
+def later(monkeypatch, seconds: int) -> None:
+    """Signed links are checked as if `seconds` had passed (itsdangerous reads this clock)."""
+    import time
+
+    import itsdangerous
+
+    now = int(time.time()) + seconds
+    monkeypatch.setattr(itsdangerous.TimestampSigner, "get_timestamp", lambda _self: now)

@@ -1,0 +1,73 @@
+"""Getting back into an account, and changing its password: every way ends all its sessions.
+
+A reset link names the user and a stamp of their current password hash, signed and valid
+for an hour: using it changes the hash, so the same link (and any older one) stops working.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import suppress
+from datetime import timedelta
+
+from app import links
+from app.accounts.sessions import end_all_sessions
+from app.accounts.users import check_password, set_password, user_by_email
+from app.exceptions import ValidationFailed
+from app.extensions import db
+from app.ids import is_id
+from app.mail import MailError
+from app.mail.messages import send_password_reset
+from app.models import User, utcnow
+
+log = logging.getLogger(__name__)
+RESET_PURPOSE = "password-reset"
+RESET_LIFETIME = timedelta(hours=1)
+USED_OR_OLD = "This reset link has expired or was already used. Ask for a new one below."
+
+
+def request_reset(email: str) -> None:
+    """Email a reset link if the address has an account; say nothing either way.
+
+    A failed send is logged, not shown: the page must answer the same for every address.
+    """
+    user = user_by_email(email)
+    if user is None:
+        return
+    token = links.sign(RESET_PURPOSE, {"u": user.id, "p": links.stamp(user.password_hash)})
+    # A failed send is logged by the mail module; the answer stays the same.
+    with suppress(MailError):
+        send_password_reset(
+            user.email,
+            user.name,
+            links.external_url("auth.reset_password", token=token),
+            utcnow() + RESET_LIFETIME,
+        )
+
+
+def user_for_reset(token: str) -> User:
+    """The user a live reset link is for; LinkInvalid if it is forged, old or used."""
+    payload = links.unsign(RESET_PURPOSE, token, int(RESET_LIFETIME.total_seconds()), USED_OR_OLD)
+    user_id = payload.get("u")
+    user = db.session.get(User, user_id) if is_id("usr", user_id) else None
+    if user is None or payload.get("p") != links.stamp(user.password_hash):
+        raise links.LinkInvalid(USED_OR_OLD)
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password from a reset link and sign the account out everywhere."""
+    user = user_for_reset(token)
+    set_password(user, password)
+    end_all_sessions(user)
+    log.info("password reset for %s; all sessions ended", user.id)
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """From the account page: the current password first; then every session ends (the
+    caller opens a fresh one for the browser that asked)."""
+    if not check_password(user, current):
+        raise ValidationFailed({"current_password": "That is not your current password."})
+    set_password(user, new)
+    end_all_sessions(user)

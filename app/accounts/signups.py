@@ -1,0 +1,105 @@
+"""Signing up by email: the account exists once its owner follows the emailed link.
+
+The sign-up form answers the same whether or not the address has an account (no one learns
+who is a customer): a new address gets a confirmation link, an address with an account gets
+a note that someone tried, with links to sign in or reset the password.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app import links
+from app.accounts.teams import clean_team_name, found_team
+from app.accounts.users import (
+    clean_new_user,
+    default_team_name,
+    hash_password,
+    insert_user,
+    user_by_email,
+)
+from app.extensions import db
+from app.ids import is_id
+from app.mail.messages import send_email_verification, send_signup_attempt_notice
+from app.models import PendingSignup, User, utcnow
+
+CONFIRM_PURPOSE = "confirm-email"
+CONFIRM_LIFETIME = timedelta(days=2)
+EXPIRED = "This confirmation link has expired. Sign up again to get a new one."
+USED = (
+    "This confirmation link was already used, or a newer sign-up replaced it. "
+    "Sign in, or use the newest email."
+)
+
+
+def request_sign_up(email: str, name: str, password: str, team_name: str = "") -> str:
+    """Check the form, then email the address; returns the normalised address.
+
+    ValidationFailed for a malformed field; MailError if the email could not be sent (both
+    kinds of address send one, so a failure says nothing about which this was).
+    """
+    email, name = clean_new_user(email, name, password)
+    if team_name.strip():
+        team_name = clean_team_name(team_name)
+    password_hash = hash_password(password)  # on both paths, so both take as long
+    user = user_by_email(email)
+    if user is not None:
+        send_signup_attempt_notice(
+            user.email,
+            user.name,
+            links.external_url("auth.signin"),
+            links.external_url("auth.forgot_password"),
+        )
+        return email
+    pending = _save_pending(email, name, password_hash, team_name)
+    token = links.sign(CONFIRM_PURPOSE, {"s": pending.id, "p": links.stamp(password_hash)})
+    send_email_verification(email, name, links.external_url("auth.confirm_email", token=token))
+    return email
+
+
+def _save_pending(email: str, name: str, password_hash: str, team_name: str) -> PendingSignup:
+    # The latest sign-up wins; its new password hash voids any link sent before.
+    for _attempt in range(2):
+        pending = db.session.scalar(sa.select(PendingSignup).where(PendingSignup.email == email))
+        if pending is None:
+            pending = PendingSignup(email=email)
+            db.session.add(pending)
+        pending.name, pending.password_hash, pending.team_name = name, password_hash, team_name
+        pending.created_at = utcnow()
+        try:
+            db.session.commit()
+            return pending
+        except IntegrityError:  # the same address signed up twice at once: update theirs
+            db.session.rollback()
+    raise RuntimeError(f"could not save the sign-up for {email}")
+
+
+def confirm_sign_up(token: str) -> User:
+    """Make the account and its Free team from a confirmation link; LinkInvalid if it is not
+    live. Works once: the pending sign-up is gone afterwards."""
+    payload = links.unsign(CONFIRM_PURPOSE, token, int(CONFIRM_LIFETIME.total_seconds()), EXPIRED)
+    pending_id = payload.get("s")
+    pending = db.session.get(PendingSignup, pending_id) if is_id("sgn", pending_id) else None
+    if pending is None or payload.get("p") != links.stamp(pending.password_hash):
+        raise links.LinkInvalid(USED)
+    if user_by_email(pending.email) is not None:  # made meanwhile (an invitation, say)
+        db.session.delete(pending)
+        db.session.commit()
+        raise links.LinkInvalid("This address already has an account: sign in.")
+    email, name, password_hash, team_name = (
+        pending.email,
+        pending.name,
+        pending.password_hash,
+        pending.team_name,
+    )
+    db.session.delete(pending)
+    try:
+        user = insert_user(email, name, password_hash)  # commits the delete with it
+    except IntegrityError:  # the same link clicked twice at once: the other click won
+        db.session.rollback()
+        raise links.LinkInvalid(USED) from None
+    found_team(user, default_team_name(user, team_name))
+    return user
