@@ -14,7 +14,7 @@ from app.config import Config, ConfigError, settle_config
 from app.extensions import cache, csrf, db, login_manager, migrate
 from app.mail import init_mail
 from app.ratelimit import limiter
-from app.security import init_security
+from app.security import allow_form_targets, init_security
 from app.static_files import init_static_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +55,8 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     cli.register(app)
     provider = build_provider(app.config, held_numbers, lambda: held_from("sandbox"))
     app.extensions["phone_provider"] = provider
-    app.extensions["billing"] = build_billing(app.config)
+    app.extensions["billing"] = billing = build_billing(app.config)
+    allow_form_targets(app, billing.redirect_origins)
     app.extensions["telnyx_webhook_key"] = _telnyx_key(app.config.get("TELNYX_PUBLIC_KEY"))
     logging.getLogger("app").setLevel(logging.INFO)
     return app

@@ -4,27 +4,38 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-# Only our own scripts and styles; htmx is vendored, so nothing else is needed.
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
+
+def content_security_policy(form_targets: tuple[str, ...] = ()) -> str:
+    """Only our own scripts and styles; htmx is vendored, so nothing else is needed. Forms post
+    to us, and may be redirected on only to `form_targets` (Stripe's Checkout, say)."""
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            " ".join(("form-action 'self'", *form_targets)),
+            "frame-ancestors 'none'",
+        )
     )
-)
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+def allow_form_targets(app: Flask, origins: tuple[str, ...]) -> None:
+    """Let a form's answer redirect the browser to these origins (CSP form-action covers
+    redirects too: without this, Chromium stops the way to a payment page)."""
+    app.extensions["csp"] = content_security_policy(origins)
 
 
 def init_security(app: Flask) -> None:
@@ -37,8 +48,11 @@ def init_security(app: Flask) -> None:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
+    app.extensions["csp"] = CONTENT_SECURITY_POLICY
+
     @app.after_request
     def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", app.extensions["csp"])
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         if https:

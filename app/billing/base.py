@@ -97,6 +97,8 @@ class BillingConfigError(ConfigError):
 class BillingProvider(Protocol):
     name: str
     is_sandbox: bool
+    # Where start_checkout and portal_url send the browser (allowed by the pages' CSP).
+    redirect_origins: tuple[str, ...]
 
     def start_checkout(
         self,

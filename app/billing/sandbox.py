@@ -11,6 +11,7 @@ class SandboxBilling:
 
     name = "sandbox"
     is_sandbox = True
+    redirect_origins: tuple[str, ...] = ()
 
     def start_checkout(
         self,

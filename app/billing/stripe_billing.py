@@ -70,6 +70,8 @@ class StripeBilling:
 
     name = "stripe"
     is_sandbox = False
+    # Stripe's hosted Checkout and Customer Portal pages.
+    redirect_origins = ("https://checkout.stripe.com", "https://billing.stripe.com")
 
     def __init__(
         self,

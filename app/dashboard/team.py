@@ -31,12 +31,13 @@ def invite():
         sent = invitations.invite(actor(), form.email.data or "", form.role.data or Role.MEMBER)
     except ValidationFailed as error:
         for name, message in error.fields.items():
-            getattr(form, name, form.email).errors.append(message)
+            field = getattr(form, name, form.email)
+            field.errors = [*field.errors, message]
         return _panel(form, 400)
     except ServiceError as error:
         if error.status == 403:
             raise
-        form.email.errors.append(error.message)
+        form.email.errors = [*form.email.errors, error.message]
         return _panel(form, 400)
     return _done(f"Invited {sent.email} as {sent.role}. The link works for 7 days.")
 

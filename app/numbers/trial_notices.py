@@ -95,7 +95,7 @@ def _due(kind: str, condition) -> list[tuple[PhoneNumber, Team, User]]:
         )
         .order_by(PhoneNumber.trial_expires_at, PhoneNumber.id, User.id)
     )
-    return list(rows.tuples())
+    return [(number, team, user) for number, team, user in rows]
 
 
 def _claim(kind: str, number_id: str, user_id: str) -> bool:

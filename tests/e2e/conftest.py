@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.live import chromium, live_server
 from tests.factories import Factory
+from tests.fakes.smtp import SmtpServer
 
 # Assertions wait as long as actions do: a busy 2-core CI machine can take a while to answer
 # an htmx request, and a slow answer is not a wrong one.
@@ -14,8 +15,15 @@ expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with live_server(tmp_path_factory.mktemp("live")) as live:
+def mailbox():
+    """The SMTP server the live app sends to; tests read the emails it received."""
+    with SmtpServer() as smtp:
+        yield smtp
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, mailbox):
+    with live_server(tmp_path_factory.mktemp("live"), **mailbox.config) as live:
         yield live
 
 

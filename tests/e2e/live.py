@@ -33,14 +33,19 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    """The app on a fresh database, served by werkzeug on an ephemeral port in a thread."""
-    app = build_app(tmp_path)
+def live_server(tmp_path: Path, **overrides) -> Iterator[LiveServer]:
+    """The app on a fresh database, served by werkzeug on an ephemeral port in a thread.
+
+    `overrides` are config values (an SMTP server's, say); emailed links point at the server.
+    """
+    app = build_app(tmp_path, **overrides)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = url
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+        yield LiveServer(app, url)
     finally:
         server.shutdown()
         thread.join(timeout=10)

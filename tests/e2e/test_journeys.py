@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import emailed_link, sign_in
 
 
 def search_415(page: Page) -> None:
@@ -25,7 +25,7 @@ def buy_cell(page: Page, row: int):
     return page.locator("#offers tbody tr").nth(row).locator("td.offer-action")
 
 
-def test_sign_up_search_buy_see_the_trial_then_be_refused(server, page: Page, context):
+def test_sign_up_search_buy_see_the_trial_then_be_refused(server, mailbox, page: Page, context):
     base = server.url
     page.goto(f"{base}/")
     page.get_by_role("link", name="Create a team").click()
@@ -34,6 +34,9 @@ def test_sign_up_search_buy_see_the_trial_then_be_refused(server, page: Page, co
     page.get_by_label("Password").fill("compilers rock")
     page.get_by_label("Team name").fill("Navy Labs")
     page.get_by_role("button", name="Create team").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.goto(emailed_link(mailbox, "grace@example.com", "Confirm your email address"))
+    page.get_by_role("button", name="Confirm and open my team").click()
     expect(page.locator("#plan-headline")).to_have_text("Trial: 1 number for 5 days")
     expect(page.locator("#numbers-empty")).to_be_visible()
 

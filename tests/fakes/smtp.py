@@ -90,6 +90,11 @@ class SmtpServer:
         self.stop()
 
     @property
+    def refuse(self) -> set[str]:
+        """Recipient addresses answered 550 (lower case); change it while the server runs."""
+        return self._handler.refuse
+
+    @property
     def port(self) -> int:
         return self._controller.port
 

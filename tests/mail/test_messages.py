@@ -36,7 +36,7 @@ CASES = {
         lambda: messages.send_email_verification(TO, "Ada", URL),
         "Confirm your email address",
         [URL],
-        ["Hi Ada,", "confirm"],
+        ["Hi Ada,", "Confirm that this is your email address"],
     ),
     "signup_attempt": (
         lambda: messages.send_signup_attempt_notice(TO, "Ada", URL, URL + "&reset=1"),

@@ -21,7 +21,9 @@ def ask(client, email: str):
 
 def sign_in_works(client, email: str, password: str) -> bool:
     token = csrf_token(client)
-    response = client.post("/signin", data={"email": email, "password": password, "csrf_token": token})
+    response = client.post(
+        "/signin", data={"email": email, "password": password, "csrf_token": token}
+    )
     return response.status_code == 302
 
 

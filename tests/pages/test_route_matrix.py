@@ -6,13 +6,27 @@ import re
 from tests.helpers import bought_id, new_assistant, sandbox_number
 from tests.pages.helpers import soup
 
-PUBLIC = {"auth.signin", "auth.signup", "static", "dashboard.index"}
+# Open to everyone: signing in, signing up, and what an emailed link opens.
+PUBLIC = {
+    "auth.signin",
+    "auth.signup",
+    "auth.confirm_email",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "auth.invitation",
+    "auth.invitation_signin",
+    "auth.invitation_signup",
+    "static",
+    "dashboard.index",
+}
 
 
-def page_routes(app):
+def page_routes(app, public: bool = False):
     for rule in app.url_map.iter_rules():
         # The API and the webhooks are machine surfaces, with their own matrices.
-        if rule.rule.startswith(("/api", "/webhooks")) or rule.endpoint in PUBLIC:
+        if rule.rule.startswith(("/api", "/webhooks")) or rule.endpoint == "static":
+            continue
+        if rule.endpoint in PUBLIC and not public:
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield method, rule
@@ -24,6 +38,8 @@ def fill(rule, team_id, number_id, assistant_id, token_id="tok_" + "0" * 26):
         "number_id": number_id,
         "assistant_id": assistant_id,
         "token_id": token_id,
+        "user_id": "usr_" + "0" * 26,
+        "invitation_id": "inv_" + "0" * 26,
     }
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: values.get(m.group(1), "x"), rule.rule)
 
@@ -68,7 +84,7 @@ def test_posts_without_csrf_are_refused(app, client, factory, auth):
     number = bought_id(client, owner, sandbox_number("415", 0))
     assistant = new_assistant(client, owner)
     auth.sign_in(owner)
-    for method, rule in page_routes(app):
+    for method, rule in page_routes(app, public=True):
         if method != "POST":
             continue
         url = fill(rule, owner.team_id, number, assistant)

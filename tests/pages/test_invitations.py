@@ -1,0 +1,200 @@
+"""Invitations: sent by owners and admins, the emailed link joins once, until it expires."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.extensions import db
+from app.models import Invitation, Membership, User
+from tests.factories import PASSWORD
+from tests.pages.helpers import (
+    HTMX,
+    csrf_token,
+    form_post,
+    later,
+    link_in,
+    mail_to,
+    soup,
+    text,
+)
+
+NEW = "grace@example.com"
+
+
+def invite(client, team_id: str, email: str = NEW, role: str = "member", htmx: bool = True):
+    token = csrf_token(client, f"/teams/{team_id}/settings")
+    headers = {**HTMX, "X-CSRFToken": token} if htmx else {}
+    return client.post(
+        f"/teams/{team_id}/invitations",
+        data={"email": email, "role": role, "csrf_token": token},
+        headers=headers,
+    )
+
+
+def role_of(app, team_id: str, email: str) -> str | None:
+    with app.app_context():
+        return db.session.scalar(
+            db.select(Membership.role)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.team_id == team_id, User.email == email)
+        )
+
+
+@pytest.fixture
+def owner(factory, auth):
+    someone = factory.member("growth")
+    auth.sign_in(someone)
+    return someone
+
+
+def test_an_invitation_is_emailed_and_listed(app, client, owner):
+    response = invite(client, owner.team_id, "  Grace@Example.com ", "admin")
+    assert response.status_code == 200
+    assert "Invited grace@example.com as admin" in soup(response).select_one("#team-notice").text
+    row = soup(response).select_one("#invitations-table tr[data-email='grace@example.com']")
+    assert "Admin" in text(row)
+    [message] = mail_to(app, NEW)
+    assert message.subject == "User 1 invited you to Team 1"
+    assert "as an admin" in message.body
+    assert link_in(message).startswith("/invitations/")
+
+
+def test_an_invited_person_without_an_account_signs_up_through_the_link_and_joins(
+    app, client, owner, factory
+):
+    factory.number(owner, "+14155550123")
+    invite(client, owner.team_id)
+    link = link_in(mail_to(app, NEW)[-1])
+    visitor = app.test_client()
+    page = soup(visitor.get(link))
+    assert page.select_one("#invitation-signup")
+    assert "invited grace@example.com as member" in text(page.select_one("#invitation"))
+
+    response = form_post(
+        visitor, f"{link}/signup", {"name": "Grace", "password": "cobol rules!"}, page=link
+    )
+    assert response.status_code == 302
+    assert response.location == f"/teams/{owner.team_id}/numbers"
+    numbers = soup(visitor.get(response.location))
+    assert numbers.select_one("#numbers-table tr[data-number='+14155550123']")
+    assert role_of(app, owner.team_id, NEW) == "member"
+    with app.app_context():  # joined the team; no team of their own was made
+        user = db.session.scalar(db.select(User).where(User.email == NEW))
+        assert len(user.memberships) == 1
+    history = soup(client.get(f"/teams/{owner.team_id}/history"))
+    lines = [text(row) for row in history.select("#history-table tbody tr")]
+    assert any("Grace" in line and "Joined the team as member" in line for line in lines)
+    assert any(f"Invited {NEW} as member" in line for line in lines)
+
+
+def test_someone_with_an_account_joins_on_sign_in(app, client, owner, factory):
+    existing = factory.member("free")
+    invite(client, owner.team_id, existing.email)
+    link = link_in(mail_to(app, existing.email)[-1])
+    visitor = app.test_client()
+    assert soup(visitor.get(link)).select_one("#invitation-signin")
+
+    wrong = form_post(visitor, f"{link}/signin", {"password": "not it"}, page=link)
+    assert wrong.status_code == 400
+    assert role_of(app, owner.team_id, existing.email) is None
+    response = form_post(visitor, f"{link}/signin", {"password": PASSWORD}, page=link)
+    assert response.location == f"/teams/{owner.team_id}/numbers"
+    assert role_of(app, owner.team_id, existing.email) == "member"
+
+
+def test_a_signed_in_invitee_joins_with_one_click(app, client, owner, factory, auth):
+    existing = factory.member("free")
+    invite(client, owner.team_id, existing.email)
+    link = link_in(mail_to(app, existing.email)[-1])
+    visitor = app.test_client()
+    token = csrf_token(visitor)
+    visitor.post(
+        "/signin", data={"email": existing.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert soup(visitor.get(link)).select_one("#accept-form")
+    assert form_post(visitor, f"{link}/accept", page=link).status_code == 302
+    assert role_of(app, owner.team_id, existing.email) == "member"
+
+
+def test_the_link_works_once(app, client, owner):
+    invite(client, owner.team_id)
+    link = link_in(mail_to(app, NEW)[-1])
+    visitor = app.test_client()
+    form_post(visitor, f"{link}/signup", {"name": "Grace", "password": "cobol rules!"}, page=link)
+    again = app.test_client().get(link)
+    assert again.status_code == 400
+    assert "already used" in soup(again).select_one("#link-problem").get_text()
+
+
+def test_the_invitation_is_for_its_address_only(app, client, owner, factory):
+    invite(client, owner.team_id)
+    link = link_in(mail_to(app, NEW)[-1])
+    intruder = factory.member("free")
+    visitor = app.test_client()
+    token = csrf_token(visitor)
+    visitor.post(
+        "/signin", data={"email": intruder.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert soup(visitor.get(link)).select_one("#wrong-account")
+    refused = form_post(visitor, f"{link}/accept", page=link)
+    assert refused.status_code == 400
+    assert role_of(app, owner.team_id, intruder.email) is None
+
+
+def test_an_expired_or_withdrawn_invitation_does_not_work(app, client, owner, monkeypatch):
+    invite(client, owner.team_id)
+    link = link_in(mail_to(app, NEW)[-1])
+    with app.app_context():  # the row's expiry is what the service checks first
+        invitation = db.session.scalar(db.select(Invitation))
+        invitation.expires_at -= timedelta(days=8)
+        db.session.commit()
+    assert "expired" in soup(app.test_client().get(link)).select_one("#link-problem").text
+
+    invite(client, owner.team_id, "ada@example.com")
+    second = link_in(mail_to(app, "ada@example.com")[-1])
+    with app.app_context():
+        pending = db.session.scalar(
+            db.select(Invitation).where(Invitation.email == "ada@example.com")
+        )
+    token = csrf_token(client, f"/teams/{owner.team_id}/settings")
+    client.post(
+        f"/teams/{owner.team_id}/invitations/{pending.id}/revoke", data={"csrf_token": token}
+    )
+    gone = app.test_client().get(second)
+    assert gone.status_code == 400 and "withdrawn" in soup(gone).select_one("#link-problem").text
+    later(monkeypatch, seconds=8 * 24 * 3600)  # and the signature itself expires too
+    assert app.test_client().get(second).status_code == 400
+
+
+def test_a_newer_invitation_replaces_the_older_link(app, client, owner):
+    invite(client, owner.team_id)
+    first = link_in(mail_to(app, NEW)[-1])
+    invite(client, owner.team_id)
+    second = link_in(mail_to(app, NEW)[-1])
+    assert app.test_client().get(first).status_code == 400
+    assert app.test_client().get(second).status_code == 200
+
+
+def test_inviting_someone_already_in_the_team_says_so(client, owner, factory):
+    colleague = factory.member(team_id=owner.team_id, role="member")
+    response = invite(client, owner.team_id, colleague.email)
+    assert response.status_code == 400
+    assert "already in" in soup(response).select_one("#email-error").get_text()
+
+
+def test_an_admin_invites_members_but_not_admins(app, client, factory, auth, owner):
+    admin = factory.member(team_id=owner.team_id, role="admin")
+    auth.sign_out()
+    auth.sign_in(admin)
+    page = soup(client.get(f"/teams/{owner.team_id}/settings"))
+    assert page.select_one("#invite-form input[name=role]")["value"] == "member"
+    assert invite(client, owner.team_id, "ada@example.com", "admin").status_code == 403
+    assert invite(client, owner.team_id, "ada@example.com", "member").status_code == 200
+
+
+def test_a_bad_address_is_a_form_error(client, owner):
+    response = invite(client, owner.team_id, "not-an-address")
+    assert response.status_code == 400
+    assert soup(response).select_one("#email-error")
