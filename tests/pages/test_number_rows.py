@@ -61,6 +61,10 @@ def test_picking_an_assistant_swaps_the_row(app, client, growth):
     assert fragment.find("html") is None
     row = fragment.select_one(f"tr#number-{number_id}")
     assert row.select_one("option[selected]")["value"] == sales
+    # The swapped row is the row as it now stands, its release warning included.
+    assert text(row.select_one(".confirm-question")) == (
+        "Release (415) 555-0101? Sales Agent will stop answering on it."
+    )
     assert text(fragment.select_one("#live-status[hx-swap-oob]")) == (
         "Sales Agent now answers on (415) 555-0101."
     )
@@ -69,6 +73,7 @@ def test_picking_an_assistant_swaps_the_row(app, client, growth):
     response = post(client, row_url(growth.team_id, number_id, "assistant"), {"assistant_id": ""})
     row = soup(response).select_one(f"tr#number-{number_id}")
     assert row.select_one("option[selected]")["value"] == ""
+    assert text(row.select_one(".confirm-question")).endswith("No assistant answers on it.")
     assert stored(app, number_id).assistant_id is None
 
 
