@@ -43,62 +43,69 @@ def _database_url() -> str:
     return url
 
 
+def environment_settings() -> dict[str, Any]:
+    """Every setting read from the environment as it is now (as text; checked later)."""
+    cache_redis = os.environ.get("CACHE_REDIS_URL")
+    return {
+        "SQLALCHEMY_DATABASE_URI": _database_url(),
+        "PHONE_PROVIDER": os.environ.get("PHONE_PROVIDER", "sandbox"),
+        "TELNYX_API_KEY": os.environ.get("TELNYX_API_KEY"),
+        "TELNYX_API_BASE": os.environ.get("TELNYX_API_BASE", "https://api.telnyx.com/v2"),
+        "TELNYX_CONNECTION_ID": os.environ.get("TELNYX_CONNECTION_ID"),
+        # Seconds a purchase waits for Telnyx to settle an order before answering "pending".
+        "TELNYX_ORDER_WAIT": os.environ.get("TELNYX_ORDER_WAIT", "3"),
+        # The account's webhook public key (base64), from the Telnyx portal.
+        "TELNYX_PUBLIC_KEY": os.environ.get("TELNYX_PUBLIC_KEY"),
+        # USD per unit of another currency ("EUR=1.08,GBP=1.27"); quotes in others are left out.
+        "PRICE_RATES": os.environ.get("PRICE_RATES", ""),
+        # "https" behind a TLS-terminating proxy: Secure cookies, HSTS, X-Forwarded-* trusted.
+        "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
+        # Telnyx searches are cached per filter set this many seconds (0 turns it off);
+        # in process memory by default, in Redis when CACHE_REDIS_URL is set.
+        "SEARCH_CACHE_SECONDS": os.environ.get("SEARCH_CACHE_SECONDS", "30"),
+        "CACHE_REDIS_URL": cache_redis,
+        "CACHE_TYPE": "RedisCache" if cache_redis else "SimpleCache",
+        "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pn:"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_API_SEARCH": os.environ.get("RATELIMIT_API_SEARCH", "120 per minute"),
+        "RATELIMIT_API_PURCHASE": os.environ.get("RATELIMIT_API_PURCHASE", "30 per minute"),
+        "RATELIMIT_SIGNIN": os.environ.get("RATELIMIT_SIGNIN", "20 per minute"),
+        "RATELIMIT_SIGNUP": os.environ.get("RATELIMIT_SIGNUP", "10 per minute"),
+        # Billing: "sandbox" changes plans at once; "stripe" sells them through Stripe Checkout.
+        "BILLING_PROVIDER": os.environ.get("BILLING_PROVIDER", "sandbox"),
+        "STRIPE_API_KEY": os.environ.get("STRIPE_API_KEY"),
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET"),
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE"),  # tests point it at a local fake
+        "STRIPE_PRICE_STARTER": os.environ.get("STRIPE_PRICE_STARTER"),
+        "STRIPE_PRICE_GROWTH": os.environ.get("STRIPE_PRICE_GROWTH"),
+        "STRIPE_PRICE_SCALE": os.environ.get("STRIPE_PRICE_SCALE"),
+        # Mail: SMTP when MAIL_SERVER is set, else each message goes to MAIL_OUTBOX_DIR and the
+        # log. Checked in app.mail.init_mail, so a typo fails start-up with one line.
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
+        "MAIL_PORT": os.environ.get("MAIL_PORT"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL"),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Caller ID desk <no-reply@localhost>"
+        ),
+        "MAIL_TIMEOUT": os.environ.get("MAIL_TIMEOUT"),
+        "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox")),
+        # Where people reach the site: every emailed link starts with it (never with the
+        # request's Host header, which a stranger can set when asking for a password reset).
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+    }
+
+
 class Config:
     SECRET_KEY = None  # filled lazily in create_app so tests never touch instance/
-    SQLALCHEMY_DATABASE_URI = _database_url()
-    PHONE_PROVIDER = os.environ.get("PHONE_PROVIDER", "sandbox")
-    TELNYX_API_KEY = os.environ.get("TELNYX_API_KEY")
-    TELNYX_API_BASE = os.environ.get("TELNYX_API_BASE", "https://api.telnyx.com/v2")
-    TELNYX_CONNECTION_ID = os.environ.get("TELNYX_CONNECTION_ID")
-    # Seconds a purchase waits for Telnyx to settle an order before answering "pending".
-    TELNYX_ORDER_WAIT = os.environ.get("TELNYX_ORDER_WAIT", "3")
-    # The account's webhook public key (base64), from the Telnyx portal.
-    TELNYX_PUBLIC_KEY = os.environ.get("TELNYX_PUBLIC_KEY")
-    # USD per unit of another currency ("EUR=1.08,GBP=1.27"); quotes in others are left out.
-    PRICE_RATES = os.environ.get("PRICE_RATES", "")
     MAX_CONTENT_LENGTH = 64 * 1024
-    # "https" behind a TLS-terminating proxy: Secure cookies, HSTS, X-Forwarded-* trusted.
-    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # Telnyx searches are cached per filter set this many seconds (0 turns it off);
-    # in process memory by default, in Redis when CACHE_REDIS_URL is set.
-    SEARCH_CACHE_SECONDS = os.environ.get("SEARCH_CACHE_SECONDS", "30")
-    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
-    CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
-    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "pn:")
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_API_SEARCH = os.environ.get("RATELIMIT_API_SEARCH", "120 per minute")
-    RATELIMIT_API_PURCHASE = os.environ.get("RATELIMIT_API_PURCHASE", "30 per minute")
-    RATELIMIT_SIGNIN = os.environ.get("RATELIMIT_SIGNIN", "20 per minute")
-    RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per minute")
-    # Billing: "sandbox" changes plans at once; "stripe" sells them through Stripe Checkout.
-    BILLING_PROVIDER = os.environ.get("BILLING_PROVIDER", "sandbox")
-    STRIPE_API_KEY = os.environ.get("STRIPE_API_KEY")
-    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
-    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")  # tests point it at a local fake
-    STRIPE_PRICE_STARTER = os.environ.get("STRIPE_PRICE_STARTER")
-    STRIPE_PRICE_GROWTH = os.environ.get("STRIPE_PRICE_GROWTH")
-    STRIPE_PRICE_SCALE = os.environ.get("STRIPE_PRICE_SCALE")
-    # Mail: SMTP when MAIL_SERVER is set, else each message goes to MAIL_OUTBOX_DIR and the log.
-    # Kept as text here and checked in app.mail.init_mail, so a typo fails start-up with one line.
-    MAIL_BACKEND = os.environ.get("MAIL_BACKEND")
-    MAIL_SERVER = os.environ.get("MAIL_SERVER")
-    MAIL_PORT = os.environ.get("MAIL_PORT")
-    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
-    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS")
-    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL")
-    MAIL_DEFAULT_SENDER = os.environ.get(
-        "MAIL_DEFAULT_SENDER", "Caller ID desk <no-reply@localhost>"
-    )
-    MAIL_TIMEOUT = os.environ.get("MAIL_TIMEOUT")
-    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
-    # Where people reach the site: every emailed link starts with it (never with the request's
-    # Host header, which a stranger can set when asking for a password reset).
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     # A signed-in session (and "keep me signed in") lasts at most this long.
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     TESTING = False
@@ -106,6 +113,15 @@ class Config:
     @staticmethod
     def secret_key() -> str:
         return _secret_key()
+
+    @classmethod
+    def from_environment(cls) -> type[Config]:
+        """This configuration with the environment read again now (after a .env is loaded)."""
+        return type(cls.__name__, (cls,), environment_settings())
+
+
+for _name, _value in environment_settings().items():
+    setattr(Config, _name, _value)
 
 
 class TestConfig(Config):
@@ -120,6 +136,7 @@ class TestConfig(Config):
     # Kept in memory (app.extensions["mailman"].outbox): a developer's MAIL_SERVER is never
     # used by tests, and nothing is written to instance/. The mail tests pick SMTP themselves.
     MAIL_BACKEND = "locmem"
+    BASE_URL = "http://127.0.0.1:5000"
 
 
 def settle_config(config: dict[str, Any]) -> None:
