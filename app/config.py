@@ -108,6 +108,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # A signed-in session (and "keep me signed in") lasts at most this long.
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # werkzeug's method for new password hashes: scrypt, deliberately slow and memory-hard.
+    PASSWORD_HASH_METHOD = "scrypt"
     TESTING = False
 
     @staticmethod
@@ -137,6 +139,9 @@ class TestConfig(Config):
     # used by tests, and nothing is written to instance/. The mail tests pick SMTP themselves.
     MAIL_BACKEND = "locmem"
     BASE_URL = "http://127.0.0.1:5000"
+    # Half a second of scrypt per user made or signed in would be most of the suite's time;
+    # the tests check who may sign in, not how hard a hash is to crack.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 def settle_config(config: dict[str, Any]) -> None:

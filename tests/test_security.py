@@ -110,3 +110,18 @@ def test_signing_in_starts_a_fresh_session(client, factory):
     with client.session_transaction() as after:
         assert "planted_by_attacker" not in after
         assert after.get("_user_id")
+
+
+def test_outside_the_tests_passwords_are_hashed_with_scrypt(tmp_path):
+    from app.accounts import users
+    from app.config import Config
+    from tests.support import build_app, teardown_app
+
+    app = build_app(tmp_path, PASSWORD_HASH_METHOD=Config.PASSWORD_HASH_METHOD)
+    try:
+        with app.app_context():
+            user = users.create_user("ada@example.com", "Ada", "analytical engine")
+            assert user.password_hash.startswith("scrypt:")
+            assert users.authenticate("ada@example.com", "analytical engine") is not None
+    finally:
+        teardown_app(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.teams import clean_team_name, found_team
@@ -62,7 +63,7 @@ def create_user(email: str, name: str, password: str) -> User:
     email, name = clean_new_user(email, name, password)
     if user_by_email(email) is not None:
         raise ValidationFailed({"email": f"A user with email {email} already exists."})
-    return insert_user(email, name, generate_password_hash(password))
+    return insert_user(email, name, hash_password(password))
 
 
 def insert_user(email: str, name: str, password_hash: str) -> User:
@@ -91,7 +92,7 @@ def default_team_name(user: User, team_name: str = "") -> str:
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)
+    return generate_password_hash(password, method=_hash_method())
 
 
 def check_password(user: User, password: object) -> bool:
@@ -102,7 +103,7 @@ def set_password(user: User, password: object) -> None:
     """A new password; ValidationFailed({"password": ...}) if it will not do. Commits."""
     if problem := password_problem(password):
         raise ValidationFailed({"password": problem})
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     db.session.commit()
 
 
@@ -110,13 +111,17 @@ def authenticate(email: str, password: str) -> User | None:
     """The user with this email and password, or None (never says which was wrong)."""
     user = user_by_email(email)
     # Hash even when there is no such user, so the time taken does not tell who has an account.
-    stored = user.password_hash if user else _dummy_hash()
+    stored = user.password_hash if user else _dummy_hash(_hash_method())
     if not check_password_hash(stored, password) or user is None:
         return None
     return user
 
 
 @cache
-def _dummy_hash() -> str:
+def _dummy_hash(method: str) -> str:
     # Made on first use, not at import: a password hash is deliberately slow.
-    return generate_password_hash("not-a-real-password")
+    return generate_password_hash("not-a-real-password", method=method)
+
+
+def _hash_method() -> str:
+    return current_app.config.get("PASSWORD_HASH_METHOD") or "scrypt"
