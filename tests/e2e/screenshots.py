@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from app.accounts import teams, tokens, users
+from app.accounts import invitations, teams, tokens, users
 from app.assistants import service as assistants
 from app.extensions import db
 from app.models import User
@@ -57,11 +57,19 @@ def seed(app) -> dict[str, str]:
         tokens.revoke_token(alice, laptop.token.id)
         ci = tokens.issue_token(alice, "CI pipeline")
         tokens.user_for_token(ci.plain)  # used once: "Last used" has a time
+        carol = users.create_user("carol@example.com", "Carol Diaz", PASSWORD)
+        teams.add_member(carol, growth, "member")
+        invitations.invite(as_alice, "dev@example.com", "member")
+        invited = invitations.invite(as_alice, "ops.lead@example.com", "admin")
         free = teams.create_team("Lovelace Labs", "free")
         ada = users.create_user("ada@example.com", "Ada Lovelace", PASSWORD)
         teams.add_member(ada, free, "owner")
         teams.add_member(db.session.get(User, alice.id), free, "member")
-        return {"growth": growth.id, "free": free.id}
+        return {
+            "growth": growth.id,
+            "free": free.id,
+            "invitation": invitations.invitation_token(invited),
+        }
 
 
 def shoot(page, name: str) -> None:
@@ -113,6 +121,10 @@ def main() -> int:
         shoot(page, "purchased")
         page.goto(f"{base}/teams/{teams['growth']}/history")
         shoot(page, "history")
+        page.goto(f"{base}/teams/{teams['growth']}/settings")
+        shoot(page, "team")
+        page.goto(f"{base}/account")
+        shoot(page, "account")
 
         free = browser.new_context(viewport=DESKTOP, **options)
         first, stale = free.new_page(), free.new_page()
@@ -127,6 +139,14 @@ def main() -> int:
         shoot(stale, "limit-refused")
         first.goto(f"{base}/teams/{teams['free']}/numbers")
         shoot(first, "trial")
+        first.goto(f"{base}/teams/{teams['free']}/plans")
+        shoot(first, "plans")
+
+        stranger = browser.new_context(viewport=DESKTOP, **options).new_page()
+        stranger.goto(f"{base}/invitations/{teams['invitation']}")
+        shoot(stranger, "invitation")
+        stranger.goto(f"{base}/forgot-password")
+        shoot(stranger, "forgot-password")
 
         mobile = browser.new_context(viewport=MOBILE, is_mobile=True, **options)
         phone = mobile.new_page()
@@ -137,6 +157,10 @@ def main() -> int:
         shoot(phone, "mobile-assistants")
         phone.goto(search)
         shoot(phone, "mobile-search")
+        phone.goto(f"{base}/teams/{teams['growth']}/plans")
+        shoot(phone, "mobile-plans")
+        phone.goto(f"{base}/teams/{teams['growth']}/settings")
+        shoot(phone, "mobile-team")
     return 0
 
 

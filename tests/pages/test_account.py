@@ -17,8 +17,10 @@ def test_the_account_page_shows_who_you_are_and_its_forms(client, member):
     assert page.select_one("#account-email").get_text(strip=True) == member.email
     assert page.select_one("#password-form input[name=current_password]")
     assert page.select_one("#signout-everywhere-form button")
-    header = page.select_one(".header-end a[href='/account']")
-    assert header["aria-current"] == "page"
+    menu = page.select_one("#account-menu")
+    assert menu.select_one("a[href='/account']")["aria-current"] == "page"
+    assert menu.select_one("a[href='/settings/tokens']")
+    assert menu.select_one("form[action='/signout'] button")
 
 
 def test_a_wrong_current_password_changes_nothing(app, client, member):
