@@ -111,7 +111,7 @@ def rows(app):
 
 
 def sync(app) -> str:
-    return app.test_cli_runner().invoke(args=["numbers", "sync", "--grace", "0"]).output.strip()
+    return app.test_cli_runner().invoke(args=["numbers", "sync", "--grace", "0"]).stdout.strip()
 
 
 def test_an_order_still_pending_at_the_crash_is_kept_then_completed(app, fake):
