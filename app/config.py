@@ -87,6 +87,8 @@ class TestConfig(Config):
     TELNYX_PUBLIC_KEY = None
     PRICE_RATES = ""
     WTF_CSRF_ENABLED = True
+    # Users are made by the hundred in tests: a cheap hash there, scrypt everywhere else.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 def settle_config(config: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from flask_login import login_required
 
 from app import idempotency
+from app.accounts.roles import Permission
 from app.dashboard import actor, bp, is_htmx, render
 from app.dashboard.error_pages import provider_failure
 from app.dashboard.forms import BuyForm, SearchForm, country_choices, default_country
@@ -80,6 +81,7 @@ def area_code_field():
 @login_required
 def buy():
     team = actor().team
+    actor().require(Permission.BUY)  # a 403 page, before any key is claimed
     form = BuyForm()
     key = (form.idempotency_key.data or "").strip()
     if not key or len(key) > MAX_KEY or not idempotency.valid_key(key):

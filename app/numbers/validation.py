@@ -97,7 +97,7 @@ def parse_purchase(body: dict[str, Any]) -> PurchaseRequest:
         or not connection_id.isprintable()
     ):
         errors["connectionId"] = (
-            f"Connection id must be a string of at most {_MAX_ID_LENGTH} characters."
+            f"Connection id must be a string of at most {_MAX_ID_LENGTH} printable characters."
         )
 
     if errors:
