@@ -1,13 +1,12 @@
-"""A server killed mid-purchase leaves a pending row that `numbers sync` settles from Telnyx."""
+"""A gunicorn worker killed (SIGKILL) mid-order leaves a reservation that `numbers sync`
+settles from Telnyx's own state: never an order lost, never a number held that was not sold."""
 
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -17,25 +16,12 @@ from app.extensions import db
 from app.models import PhoneNumber
 from tests.factories import Factory
 from tests.fakes.telnyx import FakeTelnyx
-from tests.support import build_app, teardown_app
+from tests.invariants import assert_accounts_agree
+from tests.support import build_app, free_port, listening, teardown_app, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = "+14155550177"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(condition, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
+ORDERS = "/v2/number_orders"
 
 
 @pytest.fixture
@@ -48,17 +34,15 @@ def fake():
 @pytest.fixture
 def app(tmp_path, fake):
     app = build_app(
-        tmp_path,
-        PHONE_PROVIDER="telnyx",
-        TELNYX_API_KEY="crash-key",
-        TELNYX_API_BASE=fake.base_url,
+        tmp_path, PHONE_PROVIDER="telnyx", TELNYX_API_KEY="crash-key", TELNYX_API_BASE=fake.base_url
     )
     yield app
     teardown_app(app)
 
 
-def kill_mid_purchase(app, fake, member):
-    """Start a real server, buy, and SIGKILL it while Telnyx is still answering the order."""
+@contextlib.contextmanager
+def gunicorn(app, fake):
+    """gunicorn (one sync worker) on the test database, talking to the fake."""
     port = free_port()
     env = {
         **os.environ,
@@ -68,38 +52,53 @@ def kill_mid_purchase(app, fake, member):
         "TELNYX_API_KEY": "crash-key",
         "TELNYX_API_BASE": fake.base_url,
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(port)],
+    gunicorn_bin = Path(sys.executable).parent / "gunicorn"
+    master = subprocess.Popen(
+        [str(gunicorn_bin), "--bind", f"127.0.0.1:{port}", "--workers", "1", "wsgi:app"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_until(lambda: _listening(port))
-        body = {"phoneNumber": NUMBER, "teamId": member.team_id}
-        buyer = threading.Thread(
-            target=_post_quietly,
-            args=(f"http://127.0.0.1:{port}/api/phone-numbers/purchase", body, member.headers),
-        )
-        buyer.start()
-        wait_until(lambda: fake.requests_to("POST", "/v2/number_orders"))
-        server.send_signal(signal.SIGKILL)
-        server.wait(10)
-        buyer.join(10)
+        wait_until(lambda: listening(port), timeout=30)
+        yield master, port
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait(10)
+        master.terminate()
+        try:
+            master.wait(10)
+        except subprocess.TimeoutExpired:
+            master.kill()
+            master.wait(10)
 
 
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+def worker_of(master: subprocess.Popen) -> int:
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    assert len(children) == 1, children
+    return int(children[0])
+
+
+def kill_worker_mid_order(master, port, fake, member) -> None:
+    worker = worker_of(master)
+    body = {"phoneNumber": NUMBER, "teamId": member.team_id}
+    buyer = threading.Thread(
+        target=_post_quietly,
+        args=(f"http://127.0.0.1:{port}/api/phone-numbers/purchase", body, member.headers),
+    )
+    buyer.start()
+    wait_until(lambda: fake.requests_to("POST", ORDERS))
+    os.kill(worker, signal.SIGKILL)
+    buyer.join(15)
+    wait_until(lambda: _respawned(master, worker))  # the master replaces the worker
+
+
+def _respawned(master, dead: int) -> bool:
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    return bool(children) and str(dead) not in children
 
 
 def _post_quietly(url, body, headers):
-    with contextlib.suppress(requests.RequestException):  # the server dies under us: the point
+    with contextlib.suppress(requests.RequestException):  # the worker dies under us: the point
         requests.post(url, json=body, headers=headers, timeout=15)
 
 
@@ -111,29 +110,46 @@ def rows(app):
         ]
 
 
-def test_an_order_placed_before_the_crash_becomes_active(app, fake):
+def sync(app) -> str:
+    return app.test_cli_runner().invoke(args=["numbers", "sync", "--grace", "0"]).output.strip()
+
+
+def test_an_order_still_pending_at_the_crash_is_kept_then_completed(app, fake):
     member = Factory(app).member("growth")
-    fake.fail("POST", "/v2/number_orders", delay=2.0, process=True)  # placed, answered late
-    kill_mid_purchase(app, fake, member)
-    assert rows(app) == [("pending", None, None)]  # reserved before the provider was called
-    wait_until(lambda: fake.owned)  # Telnyx completed the order after we died
-    result = app.test_cli_runner().invoke(args=["numbers", "sync", "--grace", "0"])
-    assert result.stdout.strip() == "1 of 1 pending numbers settled"
+    fake.hold_orders = True  # Telnyx is still completing the order when the worker dies
+    fake.fail("POST", ORDERS, delay=3.0, process=True)  # placed at once, answered late
+    with gunicorn(app, fake) as (master, port):
+        kill_worker_mid_order(master, port, fake, member)
+        assert rows(app) == [("reserving", None, None)]  # reserved before Telnyx was called
+        assert sync(app) == "1 of 1 pending numbers settled"
+        (order_id,) = fake.orders
+        assert rows(app) == [("pending", order_id, None)]  # found by reference, not deleted
+        assert_accounts_agree(app, fake)
+        listed = requests.get(
+            f"http://127.0.0.1:{port}/api/phone-numbers/purchase",
+            params={"teamId": member.team_id},
+            headers=member.headers,
+            timeout=10,
+        ).json()
+        assert [n["status"] for n in listed["numbers"]] == ["pending"]  # the team sees it
+    fake.complete_order(order_id)
+    assert sync(app) == "1 of 1 pending numbers settled"
     (owned_id,) = fake.owned
-    assert rows(app) == [("active", None, owned_id)]
+    assert rows(app) == [("active", order_id, owned_id)]
+    assert_accounts_agree(app, fake)
 
 
-def test_an_order_never_placed_is_removed(app, fake):
+def test_an_order_never_placed_is_removed_once_the_grace_has_passed(app, fake):
     member = Factory(app).member("growth")
-    fake.fail("POST", "/v2/number_orders", delay=2.0, process=False)
-    kill_mid_purchase(app, fake, member)
-    assert rows(app) == [("pending", None, None)]
+    fake.fail("POST", ORDERS, delay=3.0, process=False)
+    with gunicorn(app, fake) as (master, port):
+        kill_worker_mid_order(master, port, fake, member)
+    assert rows(app) == [("reserving", None, None)]
     runner = app.test_cli_runner()
     # Within the grace period the row may be a purchase in flight: left alone.
     assert (
-        runner.invoke(args=["numbers", "sync"]).stdout.strip() == "0 of 0 pending numbers settled"
+        runner.invoke(args=["numbers", "sync"]).output.strip() == "0 of 0 pending numbers settled"
     )
-    assert runner.invoke(args=["numbers", "sync", "--grace", "0"]).stdout.strip() == (
-        "1 of 1 pending numbers settled"
-    )
+    assert sync(app) == "1 of 1 pending numbers settled"
     assert rows(app) == [] and fake.owned == {}
+    assert_accounts_agree(app, fake)

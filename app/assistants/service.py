@@ -219,11 +219,11 @@ def _assign(actor: Actor, number: PhoneNumber, assistant: Assistant) -> None:
         before={"assistant_id": number.assistant_id, "assistant_name": was.name if was else None},
         after={"assistant_id": assistant.id, "assistant_name": assistant.name},
     )
-    number.assistant_id = assistant.id
+    number.assistant = assistant  # the relationship, so the row shows it without a reload
 
 
 def _unassign(actor: Actor, number: PhoneNumber, assistant: Assistant) -> None:
-    number.assistant_id = None
+    number.assistant = None
     audit.record(
         number.team_id,
         actor.user.id,

@@ -73,11 +73,6 @@ def _reserve(
     quote = quote_for(phone_number)  # before the lock: it may ask the provider
     _lock_team(team.id)
     db.session.refresh(team)
-    held = held_count(team.id, now)
-    if refusal := purchase_refusal(team, held):
-        limits = eligibility(team, held)
-        db.session.rollback()
-        raise PlanLimitReached(refusal, limits)
     holder = db.session.execute(
         sa.select(PhoneNumber.team_id, PhoneNumber.status).where(
             PhoneNumber.phone_number == phone_number, PhoneNumber.status.in_(HELD)
@@ -86,6 +81,11 @@ def _reserve(
     if holder is not None:
         db.session.rollback()
         raise NumberUnavailable(_held_message(phone_number, team, *holder))
+    held = held_count(team.id, now)
+    if refusal := purchase_refusal(team, held):
+        limits = eligibility(team, held)
+        db.session.rollback()
+        raise PlanLimitReached(refusal, limits)
 
     plan = get_plan(team.plan)
     number = PhoneNumber(

@@ -8,6 +8,7 @@ Elsewhere it varies the last digits of phonenumbers' own example number.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
@@ -67,6 +68,7 @@ def _nanp_prefixes(country: str, filters: SearchFilters) -> list[tuple[str, int]
     return [(f"{area}55501", 2) for area in areas]
 
 
+@lru_cache(maxsize=1024)
 def _example_prefixes(country: str, number_type: str) -> list[tuple[str, int]]:
     example = phonenumbers.example_number_for_type(country, _EXAMPLE_TYPE[number_type])
     if example is None:
@@ -100,11 +102,35 @@ def _candidates(filters: SearchFilters) -> Iterator[str]:
                 yield e164
 
 
+class _CandidateList:
+    """A filter set's candidates, worked out as far as searches have needed, once per process.
+
+    The candidates never change for a filter set; computing all of them up front costs a
+    quarter of a second per country, so they are extended only as far as a search reads.
+    """
+
+    def __init__(self, filters: SearchFilters):
+        self._source = islice(_candidates(filters), _MAX_CANDIDATES)
+        self._found: list[str] = []
+        self._lock = threading.Lock()
+
+    def __iter__(self) -> Iterator[str]:
+        index = 0
+        while True:
+            with self._lock:
+                while index >= len(self._found):
+                    following = next(self._source, None)
+                    if following is None:
+                        return
+                    self._found.append(following)
+                value = self._found[index]
+            yield value
+            index += 1
+
+
 @lru_cache(maxsize=1024)
-def _candidate_list(country: str, area_code: str | None, number_type: str) -> tuple[str, ...]:
-    """The candidates never change for a filter set: work them out once per process."""
-    filters = SearchFilters(country, area_code, number_type)
-    return tuple(islice(_candidates(filters), _MAX_CANDIDATES))
+def _candidate_list(country: str, area_code: str | None, number_type: str) -> _CandidateList:
+    return _CandidateList(SearchFilters(country, area_code, number_type))
 
 
 def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:

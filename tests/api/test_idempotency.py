@@ -90,3 +90,29 @@ def test_bad_keys_and_foreign_teams(client, factory):
         404,
         "team_not_found",
     )
+
+
+def test_a_key_whose_request_died_becomes_retryable_after_its_lease(app, client, factory):
+    from app.idempotency import LEASE, fingerprint
+
+    member = factory.member("growth")
+    number = sandbox_number("415", 3)
+    body = {"phoneNumber": number, "teamId": member.team_id}
+    request_print = fingerprint("POST", PURCHASE, [], body)
+    with app.app_context():  # the first request claimed the key, then its process died
+        db.session.add(
+            IdempotencyRecord(
+                team_id=member.team_id, key="died", fingerprint=request_print, created_at=utcnow()
+            )
+        )
+        db.session.commit()
+    assert_error(purchase(client, member, number, "died"), 409, "idempotency_key_in_use")
+    with app.app_context():  # ... and the lease ran out
+        record = db.session.scalar(db.select(IdempotencyRecord))
+        record.created_at = utcnow() - LEASE - timedelta(seconds=1)
+        db.session.commit()
+    retried = purchase(client, member, number, "died")
+    assert retried.status_code == 200 and "Idempotent-Replayed" not in retried.headers
+    again = purchase(client, member, number, "died")
+    assert again.headers["Idempotent-Replayed"] == "true"  # the retry's answer is the key's now
+    assert held(app) == 1

@@ -61,6 +61,10 @@ def test_picking_an_assistant_swaps_the_row(app, client, growth):
     assert fragment.find("html") is None
     row = fragment.select_one(f"tr#number-{number_id}")
     assert row.select_one("option[selected]")["value"] == sales
+    # The swapped row is the row as it now stands, its release warning included.
+    assert text(row.select_one(".confirm-question")) == (
+        "Release (415) 555-0101? Sales Agent will stop answering on it."
+    )
     assert text(fragment.select_one("#live-status[hx-swap-oob]")) == (
         "Sales Agent now answers on (415) 555-0101."
     )
@@ -69,6 +73,7 @@ def test_picking_an_assistant_swaps_the_row(app, client, growth):
     response = post(client, row_url(growth.team_id, number_id, "assistant"), {"assistant_id": ""})
     row = soup(response).select_one(f"tr#number-{number_id}")
     assert row.select_one("option[selected]")["value"] == ""
+    assert text(row.select_one(".confirm-question")).endswith("No assistant answers on it.")
     assert stored(app, number_id).assistant_id is None
 
 
@@ -269,3 +274,23 @@ def test_the_vary_header_is_on_row_answers(app, client, growth):
     number_id = add_number(app, growth.team_id, "+14155550101")
     response = client.get(row_url(growth.team_id, number_id, "label/edit"), headers=HTMX)
     assert "HX-Request" in response.headers["Vary"]
+
+
+def test_saving_a_label_reads_three_times(app, client, member):
+    from tests.factories import counting, selects
+    from tests.pages.helpers import csrf_token
+
+    number_id = add_number(app, member.team_id, "+14155550101", user_id=member.user_id)
+    url = f"{numbers_url(member.team_id)}/{number_id}/label"
+    post(client, url, {"label": "Warm-up"})
+    token = csrf_token(client, numbers_url(member.team_id))
+    with counting(app) as statements:
+        response = client.post(
+            url,
+            data={"label": "Front desk", "csrf_token": token},
+            headers={**HTMX, "X-CSRFToken": token},
+        )
+    assert response.status_code == 200
+    # The user, the team (with the role), the number; then the write and its history line.
+    reads = selects(statements)
+    assert len(reads) <= 3, reads

@@ -46,3 +46,15 @@ def test_page_queries_do_not_grow_with_the_team(app, client, factory, auth):
         counts.append(len(statements))
         auth.sign_out()
     assert counts[0] == counts[1], counts
+
+
+def test_the_numbers_page_runs_five_queries(app, client, factory, auth):
+    member = factory.member("scale")
+    seed(app, member, 60)
+    auth.sign_in(member)
+    client.get(numbers_url(member.team_id))  # warm up
+    with counting(app) as statements:
+        assert client.get(numbers_url(member.team_id)).status_code == 200
+    # The user, their teams (authorisation and the header at once), one page of numbers,
+    # the assistant picker's choices, and the plan banner's count.
+    assert len(statements) <= 5, statements

@@ -87,3 +87,34 @@ def test_order_refuses_a_number_it_would_not_offer():
         provider.order("+14155552671", connection_id=None, customer_reference="r1")
     result = provider.order("+14155550150", connection_id=None, customer_reference="r2")
     assert (result.status, result.provider_number_id) == ("active", "sandbox-14155550150")
+
+
+def test_regulated_countries_need_documents_and_their_orders_wait_then_lapse():
+    clock = [1_000_000.0]
+    provider = SandboxProvider(clock=lambda: clock[0])
+    (offer,) = provider.search(SearchFilters("DE", None, LOCAL, 1))
+    assert [r.name for r in provider.requirements("DE", LOCAL)] == [
+        "Proof of address",
+        "Identity document",
+    ]
+    assert provider.requirements("US", LOCAL) == provider.requirements("DE", TOLL_FREE) == []
+
+    placed = provider.order(offer.phone_number, connection_id=None, customer_reference="r")
+    assert (placed.status, placed.documents_required) == ("pending", True)
+    clock[0] += 60
+    assert provider.check_order(placed.order_id, offer.phone_number).status == "pending"
+    clock[0] += 15 * 60
+    lapsed = provider.check_order(placed.order_id, offer.phone_number)
+    assert lapsed.status == "failed" and "documents" in lapsed.detail
+
+
+def test_the_sandbox_account_is_what_the_platform_holds():
+    provider = SandboxProvider(owned=lambda: [("sandbox-14155550100", "+14155550100")])
+    (owned,) = provider.owned_numbers()
+    assert (owned.id, owned.phone_number, owned.status) == (
+        "sandbox-14155550100",
+        "+14155550100",
+        "active",
+    )
+    assert provider.quote("+14155550100").monthly_price == Decimal("1.00")
+    assert provider.quote("+14155552671") is None  # not a number the sandbox offers

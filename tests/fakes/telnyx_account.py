@@ -1,0 +1,404 @@
+"""The fake Telnyx account's state and endpoints (see tests/fakes/telnyx.py for the sources)."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import phonenumbers
+
+_TITLES = {
+    400: ("10015", "Bad request"),
+    401: ("10009", "Authentication failed"),
+    403: ("10010", "Authorization failed"),
+    404: ("10005", "Resource not found"),
+    409: ("10015", "Conflict"),
+    422: ("10015", "Unprocessable entity"),
+    429: ("10011", "Too many requests"),
+}
+NUMBER_TYPES = ("local", "toll_free", "mobile", "national", "shared_cost")
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 20, 250
+RATE_LIMIT, RATE_WINDOW = 200, 60
+# Requirement types Telnyx lists for regulated orders (GET /requirements), by country and type.
+PROOF_OF_ADDRESS = {
+    "name": "Proof of address",
+    "description": "A utility bill from the number's area, under 3 months old.",
+    "type": "document",
+}
+REGULATED = {("DE", "local"): [PROOF_OF_ADDRESS], ("FR", "local"): [PROOF_OF_ADDRESS]}
+
+
+def error_body(
+    status: int,
+    title: str | None = None,
+    detail: str | None = None,
+    *,
+    pointer: str | None = None,
+    parameter: str | None = None,
+) -> dict:
+    """A Telnyx error body: {"errors": [{"code", "title", "detail", "source"?}]}."""
+    code, default_title = _TITLES.get(status, ("10007", "Unexpected error"))
+    title = title or default_title
+    error: dict[str, Any] = {"code": code, "title": title, "detail": detail or f"{title}."}
+    if pointer or parameter:
+        error["source"] = {"pointer": pointer} if pointer else {"parameter": parameter}
+    return {"errors": [error]}
+
+
+def public(value: Any) -> Any:
+    """A copy without the fake's bookkeeping keys (those starting with "_")."""
+    if isinstance(value, dict):
+        return {k: public(v) for k, v in value.items() if not k.startswith("_")}
+    if isinstance(value, list):
+        return [public(v) for v in value]
+    return value
+
+
+def now_text() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def digits(text: str) -> str:
+    return "".join(ch for ch in text if "0" <= ch <= "9")
+
+
+class Account:
+    """A Telnyx account: numbers on offer, orders, owned numbers, and how they change."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.available: list[dict[str, Any]] = []
+        self.orders: dict[str, dict[str, Any]] = {}
+        self.owned: dict[str, dict[str, Any]] = {}
+        # The account's SIP connections and messaging profiles: orders naming others are 422.
+        self.connections = {"conn-1", "conn-default", "conn-body"}
+        self.messaging_profiles: set[str] = set()
+        self.regulated = dict(REGULATED)
+        self.hold_orders = False  # orders stay pending until complete_order()
+        self.failed_orders_leave_records = True  # a failed order's number reads purchase-failed
+        self._outcomes: dict[str, list[str]] = {}
+        self._ids = itertools.count(1293384261075731499)
+        self._window: tuple[int, int] = (0, 0)  # (window start, requests in it)
+
+    # -- state helpers -----------------------------------------------------------------
+
+    def add_available(
+        self,
+        phone_number: str,
+        monthly: str | None = "1.00",
+        upfront: str | None = "1.00",
+        features: Iterable[str] = ("voice", "sms"),
+        best_effort: bool = False,
+        *,
+        number_type: str | None = None,
+        country_code: str | None = None,
+        currency: str | None = "USD",
+        quickship: bool = True,
+    ) -> dict[str, Any]:
+        """Offers a number; country, area code and type come from phonenumbers unless given."""
+        parsed = phonenumbers.parse(phone_number)
+        if number_type is None:
+            toll_free = phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.TOLL_FREE
+            number_type = "toll_free" if toll_free else "local"
+        national = phonenumbers.national_significant_number(parsed)
+        ndc_length = phonenumbers.length_of_national_destination_code(parsed) or 3
+        country = country_code or phonenumbers.region_code_for_number(parsed) or "US"
+        cost = {"upfront_cost": upfront, "monthly_cost": monthly, "currency": currency}
+        item = {
+            "record_type": "available_phone_number",
+            "phone_number": phone_number,
+            "phone_number_type": number_type,
+            "national_destination_code": national[:ndc_length],
+            "best_effort": best_effort,
+            "quickship": quickship,
+            "reservable": False,
+            "vanity_format": None,
+            "region_information": [{"region_type": "country_code", "region_name": country}],
+            "cost_information": {k: v for k, v in cost.items() if v is not None},
+            "features": [{"name": name} for name in features],
+        }
+        with self.lock:
+            self.available.append(item)
+        return item
+
+    def add_owned(self, phone_number: str, **fields: Any) -> str:
+        """Puts a number on the account directly; returns its id."""
+        with self.lock:
+            record = self._own(phone_number, connection_id=None, customer_reference=None)
+            record.update(fields)
+            return record["id"]
+
+    def order_outcome(self, phone_number: str, statuses: Sequence[str]) -> None:
+        """The next order of this number answers statuses[0]; each GET of it moves on one."""
+        with self.lock:
+            self._outcomes[phone_number] = list(statuses)
+
+    def complete_order(self, order_id: str, status: str = "success") -> None:
+        """Settles (or re-opens) an order now, as Telnyx would in the background."""
+        with self.lock:
+            order = self.orders[order_id]
+            for entry in order["phone_numbers"]:
+                entry["status"], entry["_next"] = status, []
+            self._apply(order)
+
+    set_order_status = complete_order
+
+    def rate_limit_headers(self) -> dict[str, str]:
+        with self.lock:
+            now = int(time.time())
+            start, count = self._window
+            if now - start >= RATE_WINDOW:
+                start, count = now, 0
+            self._window = (start, count + 1)
+        return {
+            "x-ratelimit-limit": str(RATE_LIMIT),
+            "x-ratelimit-remaining": str(max(0, RATE_LIMIT - count - 1)),
+            "x-ratelimit-reset": str(start + RATE_WINDOW - now),
+        }
+
+    def order_event(self, order: dict[str, Any]) -> dict[str, Any]:
+        """A number_order.complete webhook event for this order."""
+        return {
+            "data": {
+                "event_type": "number_order.complete",
+                "id": str(uuid.uuid4()),
+                "occurred_at": now_text(),
+                "record_type": "event",
+                "payload": public(order),
+            },
+            "meta": {"attempt": 1},
+        }
+
+    def order_completed(self, order: dict[str, Any]) -> None:
+        """Hook: the server delivers the webhook."""
+
+    # -- the API -----------------------------------------------------------------------
+
+    def handle(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
+        parts = path.strip("/").split("/")  # ["v2", resource, id?]
+        if parts[0] != "v2" or len(parts) > 3:
+            return 404, error_body(404)
+        route = (method, parts[1] if len(parts) > 1 else "", "{id}" if len(parts) == 3 else "")
+        with self.lock:
+            if route == ("GET", "available_phone_numbers", ""):
+                return self._search(query)
+            if route == ("GET", "requirements", ""):
+                return 200, self._requirements(query)
+            if route == ("POST", "number_orders", ""):
+                return self._create_order(body)
+            if route == ("GET", "number_orders", ""):
+                ref = query.get("filter[customer_reference]")
+                found = [
+                    o for o in self.orders.values() if ref is None or o["customer_reference"] == ref
+                ]
+                return self._page([_listed(o) for o in found], query)
+            if route == ("GET", "number_orders", "{id}") and parts[2] in self.orders:
+                return 200, {"data": self._advance(self.orders[parts[2]])}
+            if route == ("GET", "phone_numbers", ""):
+                return self._page(self._owned_matching(query), query)
+            if route == ("GET", "phone_numbers", "{id}") and parts[2] in self.owned:
+                return 200, {"data": self.owned[parts[2]]}
+            if route == ("DELETE", "phone_numbers", "{id}") and parts[2] in self.owned:
+                return self._delete(self.owned[parts[2]])
+        return 404, error_body(404)
+
+    def _search(self, query: dict[str, str]) -> tuple[int, Any]:
+        kind = query.get("filter[phone_number_type]")
+        if kind is not None and kind not in NUMBER_TYPES:
+            detail = f"phone_number_type must be one of {', '.join(NUMBER_TYPES)}."
+            return 400, error_body(400, detail=detail, parameter="filter[phone_number_type]")
+        taken = {r["phone_number"] for r in self.owned.values() if r["status"] != "deleted"}
+        wanted = {
+            "country_code": query.get("filter[country_code]"),
+            "national_destination_code": query.get("filter[national_destination_code]"),
+            "phone_number_type": kind,
+        }
+        quickship = query.get("filter[quickship]") == "true"
+        found = [
+            item
+            for item in self.available
+            if item["phone_number"] not in taken
+            and all(value is None or _field(item, key) == value for key, value in wanted.items())
+            and (not quickship or item["quickship"])
+        ]
+        limit = query.get("filter[limit]")
+        if limit is not None and limit.isdigit():
+            found = found[: int(limit)]
+        best = sum(1 for item in found if item.get("best_effort"))
+        return 200, {
+            "data": found,
+            "meta": {"total_results": len(found), "best_effort_results": best},
+        }
+
+    def _requirements(self, query: dict[str, str]) -> dict[str, Any]:
+        key = (query.get("filter[country_code]"), query.get("filter[phone_number_type]"))
+        types = self.regulated.get(key, [])
+        data = []
+        if types:
+            data.append(
+                {
+                    "record_type": "requirement",
+                    "id": str(uuid.uuid5(uuid.NAMESPACE_URL, repr(key))),
+                    "country_code": key[0],
+                    "phone_number_type": key[1],
+                    "action": "ordering",
+                    "requirements_types": types,
+                }
+            )
+        return {"data": data, "meta": {"total_results": len(data)}}
+
+    def _create_order(self, body: Any) -> tuple[int, Any]:
+        entries = body.get("phone_numbers") if isinstance(body, dict) else None
+        if not entries or not all(isinstance(e, dict) and e.get("phone_number") for e in entries):
+            return 400, error_body(400, "Missing parameter", "phone_numbers is required.")
+        connection = body.get("connection_id")
+        if connection is not None and connection not in self.connections:
+            detail = f"Connection {connection} does not exist on this account."
+            return 422, error_body(422, "Invalid value", detail, pointer="/connection_id")
+        profile = body.get("messaging_profile_id")
+        if profile is not None and profile not in self.messaging_profiles:
+            detail = f"Messaging profile {profile} does not exist on this account."
+            return 422, error_body(422, "Invalid value", detail, pointer="/messaging_profile_id")
+        taken = {r["phone_number"] for r in self.owned.values() if r["status"] != "deleted"}
+        offered = {i["phone_number"]: i for i in self.available if i["phone_number"] not in taken}
+        for index, entry in enumerate(entries):
+            if entry["phone_number"] not in offered:
+                detail = f"{entry['phone_number']} is not available for ordering."
+                pointer = f"/phone_numbers/{index}/phone_number"
+                return 422, error_body(422, "Number not available", detail, pointer=pointer)
+        order = {
+            "id": str(uuid.uuid4()),
+            "record_type": "number_order",
+            "status": "pending",
+            "customer_reference": body.get("customer_reference"),
+            "connection_id": connection,
+            "messaging_profile_id": profile,
+            "phone_numbers_count": len(entries),
+            "requirements_met": True,
+            "created_at": now_text(),
+            "updated_at": now_text(),
+            "phone_numbers": [],
+        }
+        for entry in entries:
+            item = offered[entry["phone_number"]]
+            self.available.remove(item)
+            regulated = (_field(item, "country_code"), item["phone_number_type"]) in self.regulated
+            statuses = self._outcomes.pop(entry["phone_number"], None) or (
+                ["pending"] if self.hold_orders or regulated else ["pending", "success"]
+            )
+            order["phone_numbers"].append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "record_type": "number_order_phone_number",
+                    "phone_number": entry["phone_number"],
+                    "status": statuses[0],
+                    "requirements_met": not regulated,
+                    "regulatory_requirements": [],
+                    "_next": statuses[1:],
+                    "_type": item["phone_number_type"],
+                }
+            )
+        order["requirements_met"] = all(e["requirements_met"] for e in order["phone_numbers"])
+        self.orders[order["id"]] = order
+        self._apply(order)
+        return 200, {"data": order}
+
+    def _advance(self, order: dict[str, Any]) -> dict[str, Any]:
+        for entry in order["phone_numbers"]:
+            if entry["_next"]:
+                entry["status"] = entry["_next"].pop(0)
+        self._apply(order)
+        return order
+
+    def _apply(self, order: dict[str, Any]) -> None:
+        """Derives the order's status from its numbers; a number's outcome shows on the account."""
+        before = order["status"]
+        for entry in order["phone_numbers"]:
+            if entry["status"] in ("success", "failure") and not entry.get("_applied"):
+                entry["_applied"] = True
+                if entry["status"] == "success" or self.failed_orders_leave_records:
+                    record = self._own(
+                        entry["phone_number"], order["connection_id"], order["customer_reference"]
+                    )
+                    record["phone_number_type"] = entry["_type"]
+                    if entry["status"] == "failure":
+                        record["status"] = "purchase-failed"
+        statuses = [entry["status"] for entry in order["phone_numbers"]]
+        if "pending" in statuses:
+            order["status"] = "pending"
+        else:
+            order["status"] = "failure" if "failure" in statuses else "success"
+        order["updated_at"] = now_text()
+        if before == "pending" and order["status"] != "pending":
+            self.order_completed(order)
+
+    def _own(
+        self, phone_number: str, connection_id: str | None, customer_reference: str | None
+    ) -> dict[str, Any]:
+        record_id = str(next(self._ids))
+        self.owned[record_id] = {
+            "id": record_id,
+            "record_type": "phone_number",
+            "phone_number": phone_number,
+            "status": "active",
+            "phone_number_type": "local",
+            "connection_id": connection_id,
+            "customer_reference": customer_reference,
+            "tags": [],
+            "purchased_at": now_text(),
+            "deletion_lock_enabled": False,
+        }
+        return self.owned[record_id]
+
+    def _delete(self, record: dict[str, Any]) -> tuple[int, Any]:
+        if record.get("deletion_lock_enabled"):
+            detail = "Deletion lock is enabled for this number; disable it before deleting."
+            return 403, error_body(403, detail=detail)
+        record["status"] = "deleted"
+        return 200, {"data": record}
+
+    def _owned_matching(self, query: dict[str, str]) -> list[dict[str, Any]]:
+        records = list(self.owned.values())
+        if (wanted := query.get("filter[phone_number]")) is not None:
+            if not wanted.isdigit():  # the spec: non-digit characters match nothing
+                return []
+            records = [r for r in records if wanted in digits(r["phone_number"])]  # a partial match
+        if (status := query.get("filter[status]")) is not None:
+            records = [r for r in records if r["status"] == status]
+        return records
+
+    def _page(self, records: list[dict[str, Any]], query: dict[str, str]) -> tuple[int, Any]:
+        try:
+            number = int(query.get("page[number]", "1"))
+            size = int(query.get("page[size]", str(DEFAULT_PAGE_SIZE)))
+        except ValueError:
+            number = size = 0
+        if number < 1 or not 1 <= size <= MAX_PAGE_SIZE:
+            detail = f"page[size] must be 1 to {MAX_PAGE_SIZE} and page[number] at least 1."
+            return 400, error_body(400, detail=detail, parameter="page")
+        total_pages = max(1, -(-len(records) // size))
+        meta = {
+            "page_number": number,
+            "page_size": size,
+            "total_pages": total_pages,
+            "total_results": len(records),
+        }
+        return 200, {"data": records[(number - 1) * size : number * size], "meta": meta}
+
+
+def _listed(order: dict[str, Any]) -> dict[str, Any]:
+    """An order as the list shows it: its numbers named, not their statuses."""
+    entries = [{"id": e["id"], "phone_number": e["phone_number"]} for e in order["phone_numbers"]]
+    return {**order, "phone_numbers": entries}
+
+
+def _field(item: dict[str, Any], key: str) -> Any:
+    if key == "country_code":
+        regions = item.get("region_information") or []
+        return next((r["region_name"] for r in regions if r["region_type"] == "country_code"), None)
+    return item.get(key)
