@@ -115,7 +115,11 @@ def delete_assistant(actor: Actor, assistant: Assistant) -> int:
         subject=assistant.name,
         before={"name": assistant.name, "phone_numbers": len(numbers)},
     )
-    db.session.delete(assistant)
+    # A statement, not session.delete: its row count says whether another request was first.
+    deleted = db.session.execute(sa.delete(Assistant).where(Assistant.id == assistant.id))
+    if deleted.rowcount != 1:
+        db.session.rollback()
+        raise NotFound(GONE)
     _commit_or_gone()
     return len(numbers)
 
