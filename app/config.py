@@ -64,10 +64,15 @@ class Config:
     # Telnyx searches are cached per filter set this many seconds (0 turns it off);
     # in process memory by default, in Redis when CACHE_REDIS_URL is set.
     SEARCH_CACHE_SECONDS = os.environ.get("SEARCH_CACHE_SECONDS", "30")
+    # One Redis for everything several workers must share: the search cache and the rate
+    # limits. CACHE_REDIS_URL and RATELIMIT_STORAGE_URI, when set, still win for their part.
+    REDIS_URL = os.environ.get("REDIS_URL")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
-    CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
+    CACHE_TYPE = None  # settled: RedisCache with a Redis URL, else SimpleCache
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "pn:")
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
+    # How many proxies in front may be believed about X-Forwarded-For/-Proto/-Host (0: none).
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
     RATELIMIT_API_SEARCH = os.environ.get("RATELIMIT_API_SEARCH", "120 per minute")
     RATELIMIT_API_PURCHASE = os.environ.get("RATELIMIT_API_PURCHASE", "30 per minute")
     RATELIMIT_SIGNIN = os.environ.get("RATELIMIT_SIGNIN", "20 per minute")
@@ -96,6 +101,8 @@ def settle_config(config: dict[str, Any]) -> None:
     config["TELNYX_ORDER_WAIT"] = _number(config, "TELNYX_ORDER_WAIT", float, "3")
     config["SEARCH_CACHE_SECONDS"] = _number(config, "SEARCH_CACHE_SECONDS", int, "30")
     config["PRICE_RATES"] = _rates(config.get("PRICE_RATES"))
+    config["TRUSTED_PROXIES"] = _number(config, "TRUSTED_PROXIES", int, "1")
+    _shared_storage(config)
     for name in (
         "RATELIMIT_API_SEARCH",
         "RATELIMIT_API_PURCHASE",
@@ -107,6 +114,16 @@ def settle_config(config: dict[str, Any]) -> None:
         raise ConfigError(
             f"PREFERRED_URL_SCHEME={config.get('PREFERRED_URL_SCHEME')!r} must be http or https."
         )
+
+
+def _shared_storage(config: dict[str, Any]) -> None:
+    """REDIS_URL fills in the cache's and the limiter's storage unless they are set apart."""
+    redis = config.get("REDIS_URL") or None
+    config["CACHE_REDIS_URL"] = config.get("CACHE_REDIS_URL") or redis
+    if config["CACHE_REDIS_URL"]:
+        config["CACHE_TYPE"] = "RedisCache"
+    config["CACHE_TYPE"] = config.get("CACHE_TYPE") or "SimpleCache"
+    config["RATELIMIT_STORAGE_URI"] = config.get("RATELIMIT_STORAGE_URI") or redis or "memory://"
 
 
 def _number(config: dict[str, Any], name: str, kind: type, example: str):

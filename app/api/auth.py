@@ -25,7 +25,8 @@ def token_required(view: F) -> F:
         token = bearer_token(request.headers.get("Authorization"))
         if token is None:
             raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
-        user = user_for_token(token)
+        # The rate limiter may have looked the token up already (app.ratelimit).
+        user = g.token_user if "token_user" in g else user_for_token(token)
         if user is None:
             raise Unauthorized("The API token is not valid or has been revoked.")
         g.api_user = user

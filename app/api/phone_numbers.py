@@ -17,7 +17,7 @@ from app.numbers.queries import team_number
 from app.numbers.searching import Offer, search_numbers
 from app.numbers.validation import parse_purchase, parse_search_filters
 from app.plans.rules import eligibility, held_count
-from app.ratelimit import api_purchase_limit, api_search_limit
+from app.ratelimit import api_search_limit, purchase_limit
 from app.timefmt import iso
 
 MAX_PAGE = 500
@@ -64,7 +64,7 @@ def offer_json(offer: Offer) -> dict:
 
 
 @bp.post("/phone-numbers/purchase")
-@api_purchase_limit
+@purchase_limit
 @token_required
 def purchase():
     order = parse_purchase(json_body())

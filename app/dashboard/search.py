@@ -25,6 +25,7 @@ from app.exceptions import ProviderFailed, ServiceError, ValidationFailed
 from app.numbers.purchasing import purchase_number
 from app.numbers.searching import search_numbers
 from app.plans.rules import usage
+from app.ratelimit import purchase_limit
 
 SEARCH_KEYS = ("country", "area_code", "number_type", "limit")
 KEY_SCOPE = "page-buy:"  # keeps the pages' keys apart from an API client's own
@@ -78,6 +79,7 @@ def area_code_field():
 
 
 @bp.post("/teams/<team_id>/numbers")
+@purchase_limit
 @login_required
 def buy():
     team = actor().team
