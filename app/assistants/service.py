@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
 from app.accounts.roles import Actor, Permission
-from app.exceptions import NotFound, ValidationFailed
+from app.exceptions import NameTaken, NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
 from app.models import Assistant, Membership, NumberStatus, PhoneNumber, Role, Team, User
@@ -185,7 +185,7 @@ def _unique_name(team: Team, name: object, renaming: Assistant | None = None) ->
         )
     )
     if clash is not None:
-        raise ValidationFailed({"name": f"This team already has an assistant called {clash}."})
+        raise NameTaken({"name": f"This team already has an assistant called {clash}."})
     return cleaned
 
 
