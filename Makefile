@@ -1,15 +1,16 @@
 # The two front doors: `make run` serves the app on the embedded defaults, `make test` passes every test.
 PYTHON ?= python3
 VENV ?= .venv
+PORT ?= 5000
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
 .PHONY: run test install install-test browser lint format screenshots bench clean
 
-run: $(VENV)/.installed ## Set up everything and serve on http://127.0.0.1:5000 (SQLite + sandbox)
+run: $(VENV)/.installed ## Set up everything and serve on http://127.0.0.1:$(PORT) (SQLite + sandbox)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed-test browser ## Set up and run the whole suite (TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/python -m pytest

@@ -1,13 +1,11 @@
 """gunicorn reads this file from the project folder by itself (`gunicorn wsgi:app`)."""
 
-from pathlib import Path
-
 
 def on_starting(server):
     """Warn before any worker starts when the workers would each keep their own counts."""
-    from dotenv import load_dotenv
+    from dotenv import find_dotenv, load_dotenv
 
-    load_dotenv(Path(__file__).with_name(".env"))  # as wsgi.py does, so both see the same
+    load_dotenv(find_dotenv(usecwd=True))  # as the app does, so both read the same settings
     from app.config import ConfigError
     from app.shared_state import settings_from_environment, workers_warning
 

@@ -61,16 +61,18 @@ def create_app(config_class: type[Config] = Config) -> Flask:
 
 def create_app_or_exit() -> Flask:
     """For gunicorn and the flask command: a bad setting or an unreachable database is one
-    line on stderr and exit status 1, not a traceback."""
-    from dotenv import load_dotenv
+    line on stderr and exit status 3, not a traceback (3 is gunicorn's "worker failed to
+    boot": it stops, rather than restarting workers that can never start)."""
+    from dotenv import find_dotenv, load_dotenv
 
-    load_dotenv(ROOT / ".env")  # gunicorn does not read .env by itself
+    # gunicorn does not read .env by itself; like `flask`, look from where it was started.
+    load_dotenv(find_dotenv(usecwd=True))
     try:
-        app = create_app()
+        app = create_app(Config.from_environment())
         _check_database(app)
     except ConfigError as error:
         print(f"Cannot start: {error}", file=sys.stderr)
-        raise SystemExit(1) from None
+        raise SystemExit(3) from None
     return app
 
 

@@ -41,47 +41,61 @@ def _database_url() -> str:
     return url
 
 
+def environment_settings() -> dict[str, Any]:
+    """Every setting read from the environment as it is now (as text; checked later)."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": _database_url(),
+        "PHONE_PROVIDER": os.environ.get("PHONE_PROVIDER", "sandbox"),
+        "TELNYX_API_KEY": os.environ.get("TELNYX_API_KEY"),
+        "TELNYX_API_BASE": os.environ.get("TELNYX_API_BASE", "https://api.telnyx.com/v2"),
+        "TELNYX_CONNECTION_ID": os.environ.get("TELNYX_CONNECTION_ID"),
+        # Seconds a purchase waits for Telnyx to settle an order before answering "pending".
+        "TELNYX_ORDER_WAIT": os.environ.get("TELNYX_ORDER_WAIT", "3"),
+        # The account's webhook public key (base64), from the Telnyx portal.
+        "TELNYX_PUBLIC_KEY": os.environ.get("TELNYX_PUBLIC_KEY"),
+        # USD per unit of another currency ("EUR=1.08,GBP=1.27"); quotes in others are left out.
+        "PRICE_RATES": os.environ.get("PRICE_RATES", ""),
+        # "https" behind TLS: Secure cookies and HSTS.
+        "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
+        # How many proxies in front may be believed about X-Forwarded-For/-Proto/-Host (0: none).
+        "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "0"),
+        # Telnyx searches are cached per filter set this many seconds (0 turns it off).
+        "SEARCH_CACHE_SECONDS": os.environ.get("SEARCH_CACHE_SECONDS", "30"),
+        # One Redis for everything several workers must share: the search cache and the rate
+        # limits. CACHE_REDIS_URL and RATELIMIT_STORAGE_URI, when set, still win for their part.
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL"),
+        "CACHE_TYPE": None,  # settled: RedisCache with a Redis URL, else SimpleCache
+        "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pn:"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI"),
+        "RATELIMIT_API_SEARCH": os.environ.get("RATELIMIT_API_SEARCH", "120 per minute"),
+        "RATELIMIT_API_PURCHASE": os.environ.get("RATELIMIT_API_PURCHASE", "30 per minute"),
+        "RATELIMIT_SIGNIN": os.environ.get("RATELIMIT_SIGNIN", "20 per minute"),
+        "RATELIMIT_SIGNUP": os.environ.get("RATELIMIT_SIGNUP", "10 per minute"),
+    }
+
+
 class Config:
     SECRET_KEY = None  # filled lazily in create_app so tests never touch instance/
-    SQLALCHEMY_DATABASE_URI = _database_url()
-    PHONE_PROVIDER = os.environ.get("PHONE_PROVIDER", "sandbox")
-    TELNYX_API_KEY = os.environ.get("TELNYX_API_KEY")
-    TELNYX_API_BASE = os.environ.get("TELNYX_API_BASE", "https://api.telnyx.com/v2")
-    TELNYX_CONNECTION_ID = os.environ.get("TELNYX_CONNECTION_ID")
-    # Seconds a purchase waits for Telnyx to settle an order before answering "pending".
-    TELNYX_ORDER_WAIT = os.environ.get("TELNYX_ORDER_WAIT", "3")
-    # The account's webhook public key (base64), from the Telnyx portal.
-    TELNYX_PUBLIC_KEY = os.environ.get("TELNYX_PUBLIC_KEY")
-    # USD per unit of another currency ("EUR=1.08,GBP=1.27"); quotes in others are left out.
-    PRICE_RATES = os.environ.get("PRICE_RATES", "")
     MAX_CONTENT_LENGTH = 64 * 1024
-    # "https" behind a TLS-terminating proxy: Secure cookies, HSTS, X-Forwarded-* trusted.
-    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # Telnyx searches are cached per filter set this many seconds (0 turns it off);
-    # in process memory by default, in Redis when CACHE_REDIS_URL is set.
-    SEARCH_CACHE_SECONDS = os.environ.get("SEARCH_CACHE_SECONDS", "30")
-    # One Redis for everything several workers must share: the search cache and the rate
-    # limits. CACHE_REDIS_URL and RATELIMIT_STORAGE_URI, when set, still win for their part.
-    REDIS_URL = os.environ.get("REDIS_URL")
-    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
-    CACHE_TYPE = None  # settled: RedisCache with a Redis URL, else SimpleCache
-    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "pn:")
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
-    # How many proxies in front may be believed about X-Forwarded-For/-Proto/-Host (0: none).
-    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
-    RATELIMIT_API_SEARCH = os.environ.get("RATELIMIT_API_SEARCH", "120 per minute")
-    RATELIMIT_API_PURCHASE = os.environ.get("RATELIMIT_API_PURCHASE", "30 per minute")
-    RATELIMIT_SIGNIN = os.environ.get("RATELIMIT_SIGNIN", "20 per minute")
-    RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per minute")
     TESTING = False
 
     @staticmethod
     def secret_key() -> str:
         return _secret_key()
+
+    @classmethod
+    def from_environment(cls) -> type[Config]:
+        """This configuration with the environment read again now (after a .env is loaded)."""
+        return type(cls.__name__, (cls,), environment_settings())
+
+
+for _name, _value in environment_settings().items():
+    setattr(Config, _name, _value)
 
 
 class TestConfig(Config):

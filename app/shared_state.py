@@ -41,6 +41,7 @@ def settings_from_environment() -> dict[str, Any]:
     """The app's settings as the workers will settle them (without building the app)."""
     from app.config import Config, settle_config
 
-    config = {name: getattr(Config, name) for name in dir(Config) if name.isupper()}
+    settings = Config.from_environment()
+    config = {name: getattr(settings, name) for name in dir(settings) if name.isupper()}
     settle_config(config)
     return config

@@ -41,7 +41,8 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from tests.fakes.telnyx_account import Account, error_body, public
+from tests.fakes.telnyx_account import Account
+from tests.fakes.telnyx_shapes import error_body, public
 
 __all__ = ["FakeTelnyx", "Request", "error_body"]
 

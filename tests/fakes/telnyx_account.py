@@ -6,21 +6,14 @@ import itertools
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable
 from typing import Any
 
 import phonenumbers
 
-_TITLES = {
-    400: ("10015", "Bad request"),
-    401: ("10009", "Authentication failed"),
-    403: ("10010", "Authorization failed"),
-    404: ("10005", "Resource not found"),
-    409: ("10015", "Conflict"),
-    422: ("10015", "Unprocessable entity"),
-    429: ("10011", "Too many requests"),
-}
+from tests.fakes.telnyx_orders import Orders
+from tests.fakes.telnyx_shapes import digits, error_body, field, now_text
+
 NUMBER_TYPES = ("local", "toll_free", "mobile", "national", "shared_cost")
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 20, 250
 RATE_LIMIT, RATE_WINDOW = 200, 60
@@ -33,41 +26,7 @@ PROOF_OF_ADDRESS = {
 REGULATED = {("DE", "local"): [PROOF_OF_ADDRESS], ("FR", "local"): [PROOF_OF_ADDRESS]}
 
 
-def error_body(
-    status: int,
-    title: str | None = None,
-    detail: str | None = None,
-    *,
-    pointer: str | None = None,
-    parameter: str | None = None,
-) -> dict:
-    """A Telnyx error body: {"errors": [{"code", "title", "detail", "source"?}]}."""
-    code, default_title = _TITLES.get(status, ("10007", "Unexpected error"))
-    title = title or default_title
-    error: dict[str, Any] = {"code": code, "title": title, "detail": detail or f"{title}."}
-    if pointer or parameter:
-        error["source"] = {"pointer": pointer} if pointer else {"parameter": parameter}
-    return {"errors": [error]}
-
-
-def public(value: Any) -> Any:
-    """A copy without the fake's bookkeeping keys (those starting with "_")."""
-    if isinstance(value, dict):
-        return {k: public(v) for k, v in value.items() if not k.startswith("_")}
-    if isinstance(value, list):
-        return [public(v) for v in value]
-    return value
-
-
-def now_text() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def digits(text: str) -> str:
-    return "".join(ch for ch in text if "0" <= ch <= "9")
-
-
-class Account:
+class Account(Orders):
     """A Telnyx account: numbers on offer, orders, owned numbers, and how they change."""
 
     def __init__(self) -> None:
@@ -133,21 +92,6 @@ class Account:
             record.update(fields)
             return record["id"]
 
-    def order_outcome(self, phone_number: str, statuses: Sequence[str]) -> None:
-        """The next order of this number answers statuses[0]; each GET of it moves on one."""
-        with self.lock:
-            self._outcomes[phone_number] = list(statuses)
-
-    def complete_order(self, order_id: str, status: str = "success") -> None:
-        """Settles (or re-opens) an order now, as Telnyx would in the background."""
-        with self.lock:
-            order = self.orders[order_id]
-            for entry in order["phone_numbers"]:
-                entry["status"], entry["_next"] = status, []
-            self._apply(order)
-
-    set_order_status = complete_order
-
     def rate_limit_headers(self) -> dict[str, str]:
         with self.lock:
             now = int(time.time())
@@ -160,22 +104,6 @@ class Account:
             "x-ratelimit-remaining": str(max(0, RATE_LIMIT - count - 1)),
             "x-ratelimit-reset": str(start + RATE_WINDOW - now),
         }
-
-    def order_event(self, order: dict[str, Any]) -> dict[str, Any]:
-        """A number_order.complete webhook event for this order."""
-        return {
-            "data": {
-                "event_type": "number_order.complete",
-                "id": str(uuid.uuid4()),
-                "occurred_at": now_text(),
-                "record_type": "event",
-                "payload": public(order),
-            },
-            "meta": {"attempt": 1},
-        }
-
-    def order_completed(self, order: dict[str, Any]) -> None:
-        """Hook: the server delivers the webhook."""
 
     # -- the API -----------------------------------------------------------------------
 
@@ -223,7 +151,7 @@ class Account:
             item
             for item in self.available
             if item["phone_number"] not in taken
-            and all(value is None or _field(item, key) == value for key, value in wanted.items())
+            and all(value is None or field(item, key) == value for key, value in wanted.items())
             and (not quickship or item["quickship"])
         ]
         limit = query.get("filter[limit]")
@@ -251,91 +179,6 @@ class Account:
                 }
             )
         return {"data": data, "meta": {"total_results": len(data)}}
-
-    def _create_order(self, body: Any) -> tuple[int, Any]:
-        entries = body.get("phone_numbers") if isinstance(body, dict) else None
-        if not entries or not all(isinstance(e, dict) and e.get("phone_number") for e in entries):
-            return 400, error_body(400, "Missing parameter", "phone_numbers is required.")
-        connection = body.get("connection_id")
-        if connection is not None and connection not in self.connections:
-            detail = f"Connection {connection} does not exist on this account."
-            return 422, error_body(422, "Invalid value", detail, pointer="/connection_id")
-        profile = body.get("messaging_profile_id")
-        if profile is not None and profile not in self.messaging_profiles:
-            detail = f"Messaging profile {profile} does not exist on this account."
-            return 422, error_body(422, "Invalid value", detail, pointer="/messaging_profile_id")
-        taken = {r["phone_number"] for r in self.owned.values() if r["status"] != "deleted"}
-        offered = {i["phone_number"]: i for i in self.available if i["phone_number"] not in taken}
-        for index, entry in enumerate(entries):
-            if entry["phone_number"] not in offered:
-                detail = f"{entry['phone_number']} is not available for ordering."
-                pointer = f"/phone_numbers/{index}/phone_number"
-                return 422, error_body(422, "Number not available", detail, pointer=pointer)
-        order = {
-            "id": str(uuid.uuid4()),
-            "record_type": "number_order",
-            "status": "pending",
-            "customer_reference": body.get("customer_reference"),
-            "connection_id": connection,
-            "messaging_profile_id": profile,
-            "phone_numbers_count": len(entries),
-            "requirements_met": True,
-            "created_at": now_text(),
-            "updated_at": now_text(),
-            "phone_numbers": [],
-        }
-        for entry in entries:
-            item = offered[entry["phone_number"]]
-            self.available.remove(item)
-            regulated = (_field(item, "country_code"), item["phone_number_type"]) in self.regulated
-            statuses = self._outcomes.pop(entry["phone_number"], None) or (
-                ["pending"] if self.hold_orders or regulated else ["pending", "success"]
-            )
-            order["phone_numbers"].append(
-                {
-                    "id": str(uuid.uuid4()),
-                    "record_type": "number_order_phone_number",
-                    "phone_number": entry["phone_number"],
-                    "status": statuses[0],
-                    "requirements_met": not regulated,
-                    "regulatory_requirements": [],
-                    "_next": statuses[1:],
-                    "_type": item["phone_number_type"],
-                }
-            )
-        order["requirements_met"] = all(e["requirements_met"] for e in order["phone_numbers"])
-        self.orders[order["id"]] = order
-        self._apply(order)
-        return 200, {"data": order}
-
-    def _advance(self, order: dict[str, Any]) -> dict[str, Any]:
-        for entry in order["phone_numbers"]:
-            if entry["_next"]:
-                entry["status"] = entry["_next"].pop(0)
-        self._apply(order)
-        return order
-
-    def _apply(self, order: dict[str, Any]) -> None:
-        """Derives the order's status from its numbers; a number's outcome shows on the account."""
-        before = order["status"]
-        for entry in order["phone_numbers"]:
-            if entry["status"] in ("success", "failure") and not entry.get("_applied"):
-                entry["_applied"] = True
-                if entry["status"] == "success" or self.failed_orders_leave_records:
-                    record = self._own(
-                        entry["phone_number"], order["connection_id"], order["customer_reference"]
-                    )
-                    record["phone_number_type"] = entry["_type"]
-                    if entry["status"] == "failure":
-                        record["status"] = "purchase-failed"
-        statuses = [entry["status"] for entry in order["phone_numbers"]]
-        if "pending" in statuses:
-            order["status"] = "pending"
-        else:
-            order["status"] = "failure" if "failure" in statuses else "success"
-        order["updated_at"] = now_text()
-        if before == "pending" and order["status"] != "pending":
-            self.order_completed(order)
 
     def _own(
         self, phone_number: str, connection_id: str | None, customer_reference: str | None
@@ -395,10 +238,3 @@ def _listed(order: dict[str, Any]) -> dict[str, Any]:
     """An order as the list shows it: its numbers named, not their statuses."""
     entries = [{"id": e["id"], "phone_number": e["phone_number"]} for e in order["phone_numbers"]]
     return {**order, "phone_numbers": entries}
-
-
-def _field(item: dict[str, Any], key: str) -> Any:
-    if key == "country_code":
-        regions = item.get("region_information") or []
-        return next((r["region_name"] for r in regions if r["region_type"] == "country_code"), None)
-    return item.get(key)

@@ -6,9 +6,7 @@ import pytest
 
 from tests.fakes.telnyx import FakeTelnyx
 from tests.support import build_app, teardown_app
-
-NUMBER = "+14155550123"
-OTHER = "+14155550124"
+from tests.telnyx import NUMBER, OTHER
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from tests.fakes.telnyx import error_body
 from tests.helpers import assert_error, buy, listed, search
 from tests.invariants import assert_accounts_agree
 from tests.support import wait_until
-from tests.telnyx.conftest import NUMBER, OTHER
+from tests.telnyx import NUMBER, OTHER
 
 ORDERS = "/v2/number_orders"
 

@@ -7,7 +7,7 @@ from app.models import AuditEvent, PhoneNumber
 from app.numbers.reconciling import reconcile
 from tests.helpers import buy
 from tests.invariants import assert_accounts_agree
-from tests.telnyx.conftest import NUMBER, OTHER
+from tests.telnyx import NUMBER, OTHER
 
 
 def run(app, *flags):

@@ -4,7 +4,7 @@ from app.extensions import db
 from app.models import PhoneNumber
 from tests.helpers import assert_error, buy, listed
 from tests.invariants import assert_accounts_agree
-from tests.telnyx.conftest import NUMBER
+from tests.telnyx import NUMBER
 
 NUMBERS = "/v2/phone_numbers/*"
 

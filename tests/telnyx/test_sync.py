@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import PhoneNumber, utcnow
 from tests.helpers import buy
 from tests.invariants import assert_accounts_agree
-from tests.telnyx.conftest import NUMBER
+from tests.telnyx import NUMBER
 
 
 def reserve(app, factory, **fields) -> str:

@@ -9,7 +9,7 @@ from app.models import PhoneNumber
 from tests.helpers import buy
 from tests.invariants import assert_accounts_agree
 from tests.support import wait_until
-from tests.telnyx.conftest import NUMBER
+from tests.telnyx import NUMBER
 
 HOOK = "/webhooks/telnyx"
 

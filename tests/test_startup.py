@@ -1,0 +1,106 @@
+"""Start-up: a setting that cannot work, or a database out of reach, is one clear line on
+stderr naming the variable and the fix (no traceback), for the flask command and gunicorn."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import free_port, listening, wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def run_flask(tmp_path, **env) -> subprocess.CompletedProcess:
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/start.db",
+        "SECRET_KEY": "s",
+        **env,
+    }
+    environment.pop("FLASK_APP", None)
+    return subprocess.run(
+        [str(BIN / "flask"), "--app", "wsgi", "teams", "--help"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({"SEARCH_CACHE_SECONDS": "abc"}, "SEARCH_CACHE_SECONDS"),
+        ({"TELNYX_ORDER_WAIT": "3s"}, "TELNYX_ORDER_WAIT"),
+        ({"RATELIMIT_API_SEARCH": "lots"}, "RATELIMIT_API_SEARCH"),
+        ({"PRICE_RATES": "EUR=cheap"}, "PRICE_RATES"),
+        ({"PHONE_PROVIDER": "telnyx", "TELNYX_API_KEY": ""}, "TELNYX_API_KEY"),
+        ({"PHONE_PROVIDER": "twilio"}, "PHONE_PROVIDER"),
+        ({"TELNYX_PUBLIC_KEY": "not-a-key"}, "TELNYX_PUBLIC_KEY"),
+        (
+            {"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"},
+            "DATABASE_URL",
+        ),
+    ],
+)
+def test_a_bad_setting_is_one_line_that_names_it(tmp_path, env, names):
+    result = run_flask(tmp_path, **env)
+    assert result.returncode == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Cannot start: ") and names in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_good_settings_start(tmp_path):
+    result = run_flask(tmp_path, PRICE_RATES="EUR=1.08, GBP=1.27", SEARCH_CACHE_SECONDS="0")
+    assert result.returncode == 0, result.stderr
+    assert "create" in result.stdout
+
+
+def test_gunicorn_reads_dotenv_and_refuses_a_bad_value_in_one_line(tmp_path):
+    """gunicorn does not read .env itself; the app does, for it as for `flask`."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("app", "migrations", "templates", "static", "wsgi.py"):
+        (project / name).symlink_to(ROOT / name)
+    (project / ".env").write_text("TELNYX_ORDER_WAIT=3s\n")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/g.db", "SECRET_KEY": "s"}
+    env.pop("TELNYX_ORDER_WAIT", None)
+    port = free_port()
+    result = subprocess.run(
+        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0  # gunicorn stops instead of restarting workers forever
+    ours = [line for line in result.stderr.splitlines() if line.startswith("Cannot start:")]
+    assert ours and "TELNYX_ORDER_WAIT='3s'" in ours[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_make_run_serves_on_the_port_asked_for(tmp_path):
+    """`make run PORT=...` (the README's front door) serves on that port."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/run.db", "SECRET_KEY": "s"}
+    server = subprocess.Popen(
+        ["make", "--no-print-directory", "run", f"PORT={port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_until(lambda: listening(port), timeout=60)
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(20)
