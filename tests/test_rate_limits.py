@@ -212,6 +212,7 @@ def gunicorn_log(tmp_path, workers: int, **env: str) -> str:
     finally:
         server.terminate()
         server.wait(10)
+        server.stderr.close()
     return "".join(lines)
 
 
