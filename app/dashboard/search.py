@@ -171,7 +171,7 @@ def _answer(form: BuyForm, outcome: dict[str, Any]):
         phone_number=outcome["phone_number"],
         plan=plan,
         search_url=search_url,
-        number={"id": outcome.get("number_id")},
+        number={"id": outcome.get("number_id"), "status": outcome.get("number_status")},
         message=outcome["message"],
     )
     response = make_response(html, outcome["status"])

@@ -23,6 +23,7 @@ from app.providers.base import (
     AvailableNumber,
     OrderResult,
     OwnedNumber,
+    ProviderError,
     ProviderNumberUnavailable,
     Requirement,
     SearchFilters,
@@ -247,11 +248,13 @@ class SandboxProvider:
 
     def check_order(self, order_id: str, phone_number: str) -> OrderResult:
         parts = order_id.split("-")
-        if len(parts) == 3 and parts[1].isdigit():
+        if len(parts) == 3 and parts[0] == "sbx" and parts[1].isdigit():
             if self._clock() - int(parts[1]) > DOCUMENTS_DEADLINE:
                 return OrderResult("failed", order_id, detail=_CANCELLED)
             return OrderResult("pending", order_id, documents_required=True)
-        return OrderResult("active", order_id, _owned_id(phone_number))
+        if len(parts) == 2 and parts[0] == "sbx":
+            return OrderResult("active", order_id, _owned_id(phone_number))
+        raise ProviderError(f"The sandbox has no order {order_id}.")
 
     def find_order(self, customer_reference: str, phone_number: str) -> OrderResult | None:
         return None  # sandbox orders answer at once, so a lost answer means none was placed

@@ -5,7 +5,7 @@ import pytest
 from phonenumbers import PhoneNumberType
 
 from app.phone import LOCAL, TOLL_FREE
-from app.providers.base import ProviderNumberUnavailable, SearchFilters
+from app.providers.base import ProviderError, ProviderNumberUnavailable, SearchFilters
 from app.providers.sandbox import SandboxProvider
 
 LOCAL_TYPES = {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
@@ -106,6 +106,8 @@ def test_regulated_countries_need_documents_and_their_orders_wait_then_lapse():
     clock[0] += 15 * 60
     lapsed = provider.check_order(placed.order_id, offer.phone_number)
     assert lapsed.status == "failed" and "documents" in lapsed.detail
+    with pytest.raises(ProviderError, match="no order"):
+        provider.check_order("order-from-elsewhere", offer.phone_number)
 
 
 def test_the_sandbox_account_is_what_the_platform_holds():
