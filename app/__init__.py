@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.config import Config, ConfigError, settle_config
 from app.extensions import cache, csrf, db, login_manager, migrate
+from app.json_provider import BoundedJSONProvider
 from app.mail import init_mail
 from app.ratelimit import limiter
 from app.security import allow_form_targets, init_security
@@ -25,6 +26,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config_class)
     settle_config(app.config)
+    app.json = BoundedJSONProvider(app)
     app.json.sort_keys = False  # keep the contract's field order: "success" first
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_class.secret_key()

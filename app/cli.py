@@ -81,7 +81,10 @@ def create_token(email: str, label: str) -> None:
     user = users.user_by_email(email)
     if user is None:
         raise click.ClickException(f"No user with email {email}.")
-    click.echo(tokens.issue_token(user, label).plain)
+    try:
+        click.echo(tokens.issue_token(user, label).plain)
+    except ServiceError as error:
+        raise _fail(error) from None
 
 
 @numbers_cli.command("sync")

@@ -45,7 +45,6 @@ def _database_url() -> str:
 
 def environment_settings() -> dict[str, Any]:
     """Every setting read from the environment as it is now (as text; checked later)."""
-    cache_redis = os.environ.get("CACHE_REDIS_URL")
     return {
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "PHONE_PROVIDER": os.environ.get("PHONE_PROVIDER", "sandbox"),
@@ -58,15 +57,19 @@ def environment_settings() -> dict[str, Any]:
         "TELNYX_PUBLIC_KEY": os.environ.get("TELNYX_PUBLIC_KEY"),
         # USD per unit of another currency ("EUR=1.08,GBP=1.27"); quotes in others are left out.
         "PRICE_RATES": os.environ.get("PRICE_RATES", ""),
-        # "https" behind a TLS-terminating proxy: Secure cookies, HSTS, X-Forwarded-* trusted.
+        # "https" behind TLS: Secure cookies and HSTS.
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
-        # Telnyx searches are cached per filter set this many seconds (0 turns it off);
-        # in process memory by default, in Redis when CACHE_REDIS_URL is set.
+        # How many proxies in front may be believed about X-Forwarded-For/-Proto/-Host (0: none).
+        "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "0"),
+        # Telnyx searches are cached per filter set this many seconds (0 turns it off).
         "SEARCH_CACHE_SECONDS": os.environ.get("SEARCH_CACHE_SECONDS", "30"),
-        "CACHE_REDIS_URL": cache_redis,
-        "CACHE_TYPE": "RedisCache" if cache_redis else "SimpleCache",
+        # One Redis for everything several workers must share: the search cache and the rate
+        # limits. CACHE_REDIS_URL and RATELIMIT_STORAGE_URI, when set, still win for their part.
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL"),
+        "CACHE_TYPE": None,  # settled: RedisCache with a Redis URL, else SimpleCache
         "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pn:"),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI"),
         "RATELIMIT_API_SEARCH": os.environ.get("RATELIMIT_API_SEARCH", "120 per minute"),
         "RATELIMIT_API_PURCHASE": os.environ.get("RATELIMIT_API_PURCHASE", "30 per minute"),
         "RATELIMIT_SIGNIN": os.environ.get("RATELIMIT_SIGNIN", "20 per minute"),
@@ -139,8 +142,7 @@ class TestConfig(Config):
     # used by tests, and nothing is written to instance/. The mail tests pick SMTP themselves.
     MAIL_BACKEND = "locmem"
     BASE_URL = "http://127.0.0.1:5000"
-    # Half a second of scrypt per user made or signed in would be most of the suite's time;
-    # the tests check who may sign in, not how hard a hash is to crack.
+    # Users are made by the hundred in tests: a cheap hash there, scrypt everywhere else.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
@@ -149,6 +151,8 @@ def settle_config(config: dict[str, Any]) -> None:
     config["TELNYX_ORDER_WAIT"] = _number(config, "TELNYX_ORDER_WAIT", float, "3")
     config["SEARCH_CACHE_SECONDS"] = _number(config, "SEARCH_CACHE_SECONDS", int, "30")
     config["PRICE_RATES"] = _rates(config.get("PRICE_RATES"))
+    config["TRUSTED_PROXIES"] = _number(config, "TRUSTED_PROXIES", int, "1")
+    _shared_storage(config)
     for name in (
         "RATELIMIT_API_SEARCH",
         "RATELIMIT_API_PURCHASE",
@@ -161,6 +165,16 @@ def settle_config(config: dict[str, Any]) -> None:
             f"PREFERRED_URL_SCHEME={config.get('PREFERRED_URL_SCHEME')!r} must be http or https."
         )
     config["BASE_URL"] = _base_url(config.get("BASE_URL"))
+
+
+def _shared_storage(config: dict[str, Any]) -> None:
+    """REDIS_URL fills in the cache's and the limiter's storage unless they are set apart."""
+    redis = config.get("REDIS_URL") or None
+    config["CACHE_REDIS_URL"] = config.get("CACHE_REDIS_URL") or redis
+    if config["CACHE_REDIS_URL"]:
+        config["CACHE_TYPE"] = "RedisCache"
+    config["CACHE_TYPE"] = config.get("CACHE_TYPE") or "SimpleCache"
+    config["RATELIMIT_STORAGE_URI"] = config.get("RATELIMIT_STORAGE_URI") or redis or "memory://"
 
 
 def _number(config: dict[str, Any], name: str, kind: type, example: str):

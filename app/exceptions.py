@@ -28,6 +28,13 @@ class ValidationFailed(ServiceError):
         self.fields = fields
 
 
+class NameTaken(ValidationFailed):
+    """A name the team already uses: the request is fine, the team's state says no."""
+
+    status = 409
+    code = "conflict"
+
+
 class Unauthorized(ServiceError):
     status = 401
     code = "unauthorized"

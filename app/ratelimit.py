@@ -1,27 +1,42 @@
-"""Rate limits: per API token on the API (search and purchase apart), per IP on sign-in/up.
+"""Rate limits: per user wherever a user is known (any of their API tokens, or their session),
+else per client address; sign-in and sign-up per address.
 
-Storage is in memory by default and Redis when RATELIMIT_STORAGE_URI says so, so that
-several gunicorn workers or hosts share one count.
+Counts live where RATELIMIT_STORAGE_URI (or REDIS_URL) says: in process memory by default,
+which is right for one process only. Several gunicorn workers or hosts must share Redis, or
+each keeps its own count; gunicorn.conf.py warns at start-up when they would not.
+The client address is the socket's peer unless TRUSTED_PROXIES says how many proxies in front
+may be believed about X-Forwarded-For (app.security).
 """
 
 from __future__ import annotations
 
-import hashlib
-
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
-from app.accounts.tokens import bearer_token
+from app.accounts.tokens import bearer_token, user_for_token
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
 
-def token_key() -> str:
-    """The bearer token (hashed: the key is stored), else the client's address."""
-    if token := bearer_token(request.headers.get("Authorization")):
-        return "token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+def caller_key() -> str:
+    """The user behind the request: a token's user (all their tokens share one count), the
+    signed-in user, else the client's address."""
+    if (user_id := request_user_id()) is not None:
+        return "user:" + user_id
     return "ip:" + get_remote_address()
+
+
+def request_user_id() -> str | None:
+    token = bearer_token(request.headers.get("Authorization"))
+    if token is not None:
+        if "token_user" not in g:  # looked up once: token_required reuses it
+            g.token_user = user_for_token(token)
+        return g.token_user.id if g.token_user is not None else None
+    if current_user.is_authenticated:
+        return current_user.id
+    return None
 
 
 def configured(name: str):
@@ -29,7 +44,10 @@ def configured(name: str):
     return lambda: current_app.config[name]
 
 
-api_search_limit = limiter.limit(configured("RATELIMIT_API_SEARCH"), key_func=token_key)
-api_purchase_limit = limiter.limit(configured("RATELIMIT_API_PURCHASE"), key_func=token_key)
+api_search_limit = limiter.limit(configured("RATELIMIT_API_SEARCH"), key_func=caller_key)
+# One purchase budget per user, shared by the API and the pages' Buy button.
+purchase_limit = limiter.shared_limit(
+    configured("RATELIMIT_API_PURCHASE"), scope="purchase", key_func=caller_key
+)
 signin_limit = limiter.limit(configured("RATELIMIT_SIGNIN"), methods=["POST"])
 signup_limit = limiter.limit(configured("RATELIMIT_SIGNUP"), methods=["POST"])

@@ -41,12 +41,23 @@ def allow_form_targets(app: Flask, origins: tuple[str, ...]) -> None:
 def init_security(app: Flask) -> None:
     # HttpOnly and SameSite=Lax come from Config; Secure only makes sense behind HTTPS.
     https = app.config.get("PREFERRED_URL_SCHEME") == "https"
-    if https:  # behind HTTPS (a proxy that sets X-Forwarded-Proto): cookies never go over http
+    if https:  # cookies never go over http
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    # X-Forwarded-* are believed only from the proxies the deploy says are there: a client
+    # talking to the app directly could write any address into them (and dodge the limits).
+    if proxies := app.config.get("TRUSTED_PROXIES", 0):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
+    elif https:
+        app.logger.warning(
+            "PREFERRED_URL_SCHEME=https with TRUSTED_PROXIES=0: X-Forwarded-For is ignored, so "
+            "behind a proxy every client shares the proxy's address (and its rate limits). "
+            "Set TRUSTED_PROXIES to the number of proxies in front of the app."
+        )
 
     app.extensions["csp"] = CONTENT_SECURITY_POLICY
 

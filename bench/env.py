@@ -88,7 +88,7 @@ def server_env(database: Database, **extra: str) -> dict[str, str]:
         "PYTHONPATH": str(ROOT),
         **{name: NO_LIMIT for name in RATE_LIMITS},
     }
-    for name in ("CACHE_REDIS_URL", "RATELIMIT_STORAGE_URI", "PREFERRED_URL_SCHEME"):
+    for name in ("REDIS_URL", "CACHE_REDIS_URL", "RATELIMIT_STORAGE_URI", "PREFERRED_URL_SCHEME"):
         env.pop(name, None)
     env.update(extra)
     return env
@@ -111,6 +111,7 @@ def bench_config(database: Database, **overrides: object) -> type[Config]:
         "SECRET_KEY": SECRET_KEY,
         "PHONE_PROVIDER": "sandbox",
         "CACHE_TYPE": "SimpleCache",
+        "REDIS_URL": None,
         "CACHE_REDIS_URL": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         **{name: NO_LIMIT for name in RATE_LIMITS},

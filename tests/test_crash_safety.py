@@ -72,10 +72,14 @@ def gunicorn(app, fake):
             master.wait(10)
 
 
+def children_of(master: subprocess.Popen) -> list[str]:
+    return Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+
+
 def worker_of(master: subprocess.Popen) -> int:
-    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-    assert len(children) == 1, children
-    return int(children[0])
+    # The master listens before it has forked its worker: wait for the worker to exist.
+    wait_until(lambda: len(children_of(master)) == 1, timeout=30)
+    return int(children_of(master)[0])
 
 
 def kill_worker_mid_order(master, port, fake, member) -> None:
@@ -93,7 +97,7 @@ def kill_worker_mid_order(master, port, fake, member) -> None:
 
 
 def _respawned(master, dead: int) -> bool:
-    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    children = children_of(master)
     return bool(children) and str(dead) not in children
 
 
@@ -111,7 +115,7 @@ def rows(app):
 
 
 def sync(app) -> str:
-    return app.test_cli_runner().invoke(args=["numbers", "sync", "--grace", "0"]).output.strip()
+    return app.test_cli_runner().invoke(args=["numbers", "sync", "--grace", "0"]).stdout.strip()
 
 
 def test_an_order_still_pending_at_the_crash_is_kept_then_completed(app, fake):
@@ -148,7 +152,7 @@ def test_an_order_never_placed_is_removed_once_the_grace_has_passed(app, fake):
     runner = app.test_cli_runner()
     # Within the grace period the row may be a purchase in flight: left alone.
     assert (
-        runner.invoke(args=["numbers", "sync"]).output.strip() == "0 of 0 pending numbers settled"
+        runner.invoke(args=["numbers", "sync"]).stdout.strip() == "0 of 0 pending numbers settled"
     )
     assert sync(app) == "1 of 1 pending numbers settled"
     assert rows(app) == [] and fake.owned == {}

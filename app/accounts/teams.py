@@ -50,7 +50,7 @@ def actor_for(
 
 
 def clean_team_name(name: object) -> str:
-    cleaned = one_line(name) if isinstance(name, str) else ""
+    cleaned = one_line(name, "team_name") if isinstance(name, str) else ""
     if not cleaned:
         raise ValidationFailed({"team_name": "A team needs a name."})
     if len(cleaned) > MAX_TEAM_NAME:

@@ -18,6 +18,9 @@ from app.text import one_line
 
 TOKEN_PREFIX = "tt_"
 MAX_TOKEN_NAME = 120
+# Live (unrevoked) tokens one person may hold: enough for every service they run, and a
+# bound on what a stolen session can mint.
+MAX_LIVE_TOKENS = 20
 # last_used_at is written at most this often, so a busy token is not a write per request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -36,7 +39,7 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 def clean_token_name(name: object) -> str:
-    cleaned = one_line(name) if isinstance(name, str) else ""
+    cleaned = one_line(name, "name") if isinstance(name, str) else ""
     if not cleaned:
         raise ValidationFailed(
             {"name": "Give the token a name, so you know later where it is used."}
@@ -48,10 +51,21 @@ def clean_token_name(name: object) -> str:
 
 def issue_token(user: User, name: str = "", plain: str | None = None) -> IssuedToken:
     """Make a token for the user; only its hash is stored, `plain` is shown once."""
+    name = one_line(name, "name")[:MAX_TOKEN_NAME]
+    live = db.session.scalar(
+        sa.select(sa.func.count()).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    )
+    if live >= MAX_LIVE_TOKENS:
+        raise ValidationFailed(
+            {
+                "name": f"You have {live} live API tokens, the most one person may hold: "
+                "revoke one you no longer use, then make a new one."
+            }
+        )
     plain = plain or TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,
-        name=one_line(name)[:MAX_TOKEN_NAME],
+        name=name,
         token_hash=hash_token(plain),
         display_prefix=plain[:10],
     )

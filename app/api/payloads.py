@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 
 from app.exceptions import ValidationFailed
+from app.json_provider import TooDeep
 from app.models import PhoneNumber
 from app.timefmt import iso
 
@@ -20,7 +21,13 @@ DOCUMENTS = (
 
 
 def json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True) if request.is_json else None
+    """The request's JSON object; ValidationFailed (400) for anything else, however malformed."""
+    try:
+        body = current_app.json.loads(request.get_data(cache=True)) if request.is_json else None
+    except TooDeep as error:
+        raise ValidationFailed({}, str(error)) from None
+    except ValueError:  # not JSON, or not UTF-8
+        body = None
     if not isinstance(body, dict):
         raise ValidationFailed(
             {}, "The body must be a JSON object sent with Content-Type: application/json."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
+from app.accounts.roles import Permission
 from app.api import bp
 from app.api.auth import api_actor, token_required
 from app.api.idempotency import once
@@ -16,7 +17,7 @@ from app.numbers.queries import team_number
 from app.numbers.searching import Offer, search_numbers
 from app.numbers.validation import parse_purchase, parse_search_filters
 from app.plans.rules import eligibility, held_count
-from app.ratelimit import api_purchase_limit, api_search_limit
+from app.ratelimit import api_search_limit, purchase_limit
 from app.timefmt import iso
 
 MAX_PAGE = 500
@@ -63,11 +64,11 @@ def offer_json(offer: Offer) -> dict:
 
 
 @bp.post("/phone-numbers/purchase")
-@api_purchase_limit
+@purchase_limit
 @token_required
 def purchase():
     order = parse_purchase(json_body())
-    actor = api_actor(order.team_id)
+    actor = api_actor(order.team_id, Permission.BUY)
 
     def buy():
         bought = purchase_number(actor, order.phone_number, order.connection_id)
@@ -108,7 +109,7 @@ def update_number(number_id: str):
 @bp.delete("/phone-numbers/<id(pn):number_id>")
 @token_required
 def release(number_id: str):
-    actor = api_actor(request.args.get("teamId"))
+    actor = api_actor(request.args.get("teamId"), Permission.RELEASE)
 
     def give_back():
         number = release_number(actor, number_id)

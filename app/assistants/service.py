@@ -6,10 +6,11 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
 from app.accounts.roles import Actor, Permission
-from app.exceptions import NotFound, ValidationFailed
+from app.exceptions import NameTaken, NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
 from app.models import Assistant, Membership, NumberStatus, PhoneNumber, Role, Team, User
@@ -80,6 +81,7 @@ def create_assistant(actor: Actor, name: object) -> Assistant:
 
 def rename_assistant(actor: Actor, assistant: Assistant, name: object) -> Assistant:
     actor.require(Permission.MANAGE_ASSISTANTS)
+    _hold(assistant, exclusive=True)
     new_name = _unique_name(actor.team, name, assistant)
     if new_name != assistant.name:
         audit.record(
@@ -92,13 +94,14 @@ def rename_assistant(actor: Actor, assistant: Assistant, name: object) -> Assist
             after={"name": new_name},
         )
         assistant.name = new_name
-        db.session.commit()
+        _commit_or_gone()
     return assistant
 
 
 def delete_assistant(actor: Actor, assistant: Assistant) -> int:
     """Delete it; its numbers become unassigned, never lost. Returns how many it answered on."""
     actor.require(Permission.MANAGE_ASSISTANTS)
+    _hold(assistant, exclusive=True)
     numbers = db.session.scalars(
         sa.select(PhoneNumber).where(PhoneNumber.assistant_id == assistant.id)
     ).all()
@@ -112,8 +115,12 @@ def delete_assistant(actor: Actor, assistant: Assistant) -> int:
         subject=assistant.name,
         before={"name": assistant.name, "phone_numbers": len(numbers)},
     )
-    db.session.delete(assistant)
-    db.session.commit()
+    # A statement, not session.delete: its row count says whether another request was first.
+    deleted = db.session.execute(sa.delete(Assistant).where(Assistant.id == assistant.id))
+    if deleted.rowcount != 1:
+        db.session.rollback()
+        raise NotFound(GONE)
+    _commit_or_gone()
     return len(numbers)
 
 
@@ -123,6 +130,7 @@ def assign_numbers(actor: Actor, assistant: Assistant, phone_number_ids: Sequenc
     ids = list(dict.fromkeys(phone_number_ids))  # keep order, drop repeats
     if bad := next((i for i in ids if not is_id("pn", i)), None):
         raise NotFound(f"Phone number not found: {bad[:40]}.")
+    _hold(assistant, exclusive=False)
     numbers = db.session.scalars(
         sa.select(PhoneNumber).where(
             PhoneNumber.id.in_(ids),
@@ -150,6 +158,7 @@ def assign_number(actor: Actor, number: PhoneNumber, assistant: Assistant | None
 
 def unassign_number(actor: Actor, assistant: Assistant, phone_number_id: str) -> None:
     actor.require(Permission.ASSIGN)
+    _hold(assistant, exclusive=False)
     number = team_number(assistant.team_id, phone_number_id)
     if number.assistant_id == assistant.id:  # already unassigned: a retry succeeds quietly
         _unassign(actor, number, assistant)
@@ -157,7 +166,7 @@ def unassign_number(actor: Actor, assistant: Assistant, phone_number_id: str) ->
 
 
 def clean_name(name: object) -> str:
-    cleaned = one_line(name) if isinstance(name, str) else ""
+    cleaned = one_line(name, "name") if isinstance(name, str) else ""
     if not cleaned:
         raise ValidationFailed({"name": "Name is required."})
     if len(cleaned) > MAX_NAME:
@@ -176,15 +185,29 @@ def _unique_name(team: Team, name: object, renaming: Assistant | None = None) ->
         )
     )
     if clash is not None:
-        raise ValidationFailed({"name": f"This team already has an assistant called {clash}."})
+        raise NameTaken({"name": f"This team already has an assistant called {clash}."})
     return cleaned
 
 
+def _hold(assistant: Assistant, *, exclusive: bool) -> None:
+    """Lock the assistant's row before its numbers' rows, in every writer: a delete and an
+    assignment then queue one behind the other instead of deadlocking. NotFound if it is gone.
+
+    PostgreSQL takes the row lock (shared for assignments, exclusive to rename or delete);
+    SQLite has no row locks, and its single writer serialises the same way.
+    """
+    lock = sa.select(Assistant.id).where(Assistant.id == assistant.id)
+    if db.session.scalar(lock.with_for_update(read=not exclusive)) is None:
+        db.session.rollback()
+        raise NotFound(GONE)
+
+
 def _commit_or_gone() -> None:
-    # The assistant can be deleted while numbers are being assigned to it: that is a 404.
+    # On SQLite the assistant can still go between our read and our write: the foreign key
+    # (an assignment) or a DELETE/UPDATE matching no row (a rename or second delete) says so.
     try:
         db.session.commit()
-    except IntegrityError:
+    except (IntegrityError, StaleDataError):
         db.session.rollback()
         raise NotFound(GONE) from None
 

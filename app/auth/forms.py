@@ -10,8 +10,9 @@ from app.accounts.teams import MAX_TEAM_NAME
 from app.accounts.users import MAX_EMAIL, MAX_NAME, MIN_PASSWORD, password_problem
 
 
-def _password_rule(_form, field) -> None:
-    if problem := password_problem(field.data):
+def _password_rule(form, field) -> None:
+    email, name = form.email.data or "", form.name.data or ""
+    if problem := password_problem(field.data, email=email, name=name):
         raise ValidationError(problem)
 
 

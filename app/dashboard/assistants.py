@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import login_required
 
+from app.accounts.roles import Permission
 from app.assistants import service
 from app.dashboard import actor, bp, is_htmx, render
 from app.dashboard.forms import AssistantForm
@@ -49,6 +50,7 @@ def assistant_row(assistant_id: str):
 @bp.get(ASSISTANT + "/edit")
 @login_required
 def edit_assistant(assistant_id: str):
+    actor().require(Permission.MANAGE_ASSISTANTS)  # the form would only be refused
     assistant = service.team_assistant(actor().team, assistant_id)
     return _edit(assistant, AssistantForm(data={"name": assistant.name}))
 

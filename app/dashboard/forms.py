@@ -124,14 +124,16 @@ class TeamForm(FlaskForm):
 
 
 def _as_int(raw: str | None):
-    """A whole number stays a number; anything else is passed on to fail validation."""
+    """A whole number in ASCII digits stays a number; anything else fails validation as sent.
+
+    int() reads "٣" (Arabic-Indic) and "３" (fullwidth) as 3: the contract's digits are ASCII.
+    """
     raw = (raw or "").strip()
     if raw == "":
         return None
-    try:
+    if raw.isascii() and raw.lstrip("-").isdigit() and len(raw) < 10:
         return int(raw)
-    except ValueError:
-        return raw
+    return raw
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from app.accounts.roles import Permission
 from app.assistants import service as assistants
 from app.dashboard import actor, bp, is_htmx, render, user_memberships
 from app.dashboard.error_pages import provider_failure
@@ -86,12 +87,13 @@ def number_label(number_id: str):
     number = team_number(actor().team.id, number_id)
     if not is_htmx():
         return _back_to(number)
-    return render_template("numbers/_label.html", team=actor().team, number=number)
+    return render_template("numbers/_label.html", team=actor().team, actor=actor(), number=number)
 
 
 @bp.get(NUMBER + "/label/edit")
 @login_required
 def edit_label(number_id: str):
+    actor().require(Permission.LABEL)  # the form would only be refused
     number = team_number(actor().team.id, number_id)
     form = LabelForm(data={"label": number.label or ""})
     return _label_form(number, form)
@@ -111,7 +113,7 @@ def save_label(number_id: str):
         pretty = national(number.phone_number)
         flash(f"Label saved for {pretty}." if number.label else f"Label removed from {pretty}.")
         return _back_to(number)
-    return render_template("numbers/_label.html", team=actor().team, number=number)
+    return render_template("numbers/_label.html", team=actor().team, actor=actor(), number=number)
 
 
 @bp.post(NUMBER + "/release")

@@ -17,6 +17,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from flask_login import login_required
 
 from app import idempotency
+from app.accounts.roles import Permission
 from app.dashboard import actor, bp, is_htmx, render
 from app.dashboard.error_pages import provider_failure
 from app.dashboard.forms import BuyForm, SearchForm, country_choices, default_country
@@ -24,6 +25,7 @@ from app.exceptions import ProviderFailed, ServiceError, ValidationFailed
 from app.numbers.purchasing import purchase_number
 from app.numbers.searching import search_numbers
 from app.plans.rules import usage
+from app.ratelimit import purchase_limit
 
 SEARCH_KEYS = ("country", "area_code", "number_type", "limit")
 KEY_SCOPE = "page-buy:"  # keeps the pages' keys apart from an API client's own
@@ -77,9 +79,11 @@ def area_code_field():
 
 
 @bp.post("/teams/<team_id>/numbers")
+@purchase_limit
 @login_required
 def buy():
     team = actor().team
+    actor().require(Permission.BUY)  # a 403 page, before any key is claimed
     form = BuyForm()
     key = (form.idempotency_key.data or "").strip()
     if not key or len(key) > MAX_KEY or not idempotency.valid_key(key):

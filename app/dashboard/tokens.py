@@ -22,11 +22,10 @@ def tokens():
 def create_token():
     form = TokenForm()
     try:
-        name = service.clean_token_name(form.name.data)
+        issued = service.issue_token(current_user, service.clean_token_name(form.name.data))
     except ValidationFailed as error:
         form.name.errors = list(error.fields.values())
         return _panel(form, 400)
-    issued = service.issue_token(current_user, name)
     # Rendered, not redirected: the plain token exists only in this answer, never in a cookie.
     response = _panel(TokenForm(formdata=None), created=issued)
     response.headers["Cache-Control"] = "no-store"

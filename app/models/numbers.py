@@ -6,13 +6,13 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
 from app.ids import new_id
 from app.models.accounts import User
 from app.models.base import HELD, ORDERING, NumberStatus, UTCDateTime, check_in, utcnow
-from app.phone import NUMBER_TYPES
+from app.phone import NUMBER_TYPES, canonical
 
 
 class Assistant(db.Model):
@@ -75,6 +75,14 @@ class PhoneNumber(db.Model):
 
     assistant: Mapped[Assistant | None] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+    @validates("phone_number")
+    def _one_spelling(self, _key: str, value: str) -> str:
+        # The services canonicalise first; this catches any path that forgets, since a second
+        # spelling of a number would slip past the unique index as a second holder.
+        if canonical(value) != value:
+            raise ValueError(f"{value!r} is not a number in canonical E.164")
+        return value
 
     @classmethod
     def live(cls, now: datetime) -> sa.ColumnElement[bool]:

@@ -27,7 +27,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         created, number_id = decoded  # a list of exactly two, or it was not ours
         moment = datetime.fromisoformat(created)
-        if moment.tzinfo is None or not is_id("pn", number_id):
+        # Exactly as encode_cursor wrote it: fromisoformat alone is lenient about separators.
+        if moment.tzinfo is None or moment.isoformat() != created or not is_id("pn", number_id):
             raise ValueError
     except (ValueError, TypeError, UnicodeDecodeError, binascii.Error, RecursionError):
         raise ValidationFailed({"cursor": "Cursor is not one this API gave out."}) from None

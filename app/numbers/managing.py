@@ -72,7 +72,7 @@ def clean_label(label: object) -> str | None:
         return None
     if not isinstance(label, str):
         raise ValidationFailed({"label": "Label must be a string."})
-    label = one_line(label)
+    label = one_line(label, "label")
     if len(label) > MAX_LABEL:
         raise ValidationFailed({"label": f"Label must be at most {MAX_LABEL} characters."})
     return label or None

@@ -59,6 +59,8 @@ def parse_search_filters(filters: Any) -> SearchFilters:
         errors["filters.numberType"] = 'Number type must be "local" or "toll-free".'
 
     limit = filters.get("limit")
+    if isinstance(limit, float) and limit.is_integer():
+        limit = int(limit)  # 48.0 is the integer 48 in JSON (and in JSON Schema)
     if limit is None:
         limit = DEFAULT_LIMIT
     # bool is an int in Python; `true` is not a limit.
@@ -97,7 +99,7 @@ def parse_purchase(body: dict[str, Any]) -> PurchaseRequest:
         or not connection_id.isprintable()
     ):
         errors["connectionId"] = (
-            f"Connection id must be a string of at most {_MAX_ID_LENGTH} characters."
+            f"Connection id must be a string of at most {_MAX_ID_LENGTH} printable characters."
         )
 
     if errors:

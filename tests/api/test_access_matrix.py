@@ -9,13 +9,6 @@ from app.extensions import db
 from app.models import Assistant, PhoneNumber
 from tests.helpers import assert_error, bought_id, new_assistant, sandbox_number
 
-HOSTILE = [
-    "Robert'); DROP TABLE phone_numbers;--",
-    "<script>alert(1)</script>",
-    "名前 — ☎️ Ünïcødé",
-    "line\nbreak\ttab\x00nul\x1bescape",
-]
-
 
 def api_routes(app):
     for rule in app.url_map.iter_rules():
@@ -51,7 +44,14 @@ def call(client, method, url, member=None, team_id=None, **kwargs):
     query = {"teamId": team_id} if team_id else {}
     some_number = "pn_" + "0" * 26  # well-formed, so validation passes and ownership decides
     body = kwargs.pop(
-        "json", {"teamId": team_id, "name": "x", "label": "x", "phoneNumberIds": [some_number]}
+        "json",
+        {
+            "teamId": team_id,
+            "name": "x",
+            "label": "x",
+            "phoneNumberIds": [some_number],
+            "phoneNumber": sandbox_number("415", 50),
+        },
     )
     return client.open(url, method=method, headers=headers, query_string=query, json=body, **kwargs)
 
@@ -66,12 +66,11 @@ def test_other_teams_things_are_404_and_untouched(app, client, world):
     mine, theirs = world["mine"], world["theirs"]
     for method, rule in api_routes(app):
         if "<" not in rule:
-            response = call(client, method, rule, mine, team_id=theirs.team_id)
             if method == "POST" and rule.endswith("/search"):
                 continue  # search is not about a team
-            assert response.status_code in (400, 404), (method, rule, response.status_code)
-            if response.status_code == 404:
-                assert response.get_json()["error"]["code"] == "team_not_found"
+            # The body is valid for every route, so only the team decides the answer.
+            response = call(client, method, rule, mine, team_id=theirs.team_id)
+            assert_error(response, 404, "team_not_found")
             continue
         url = fill(rule, assistant=world["their_assistant"], number=world["their_number"])
         response = call(client, method, url, mine, team_id=mine.team_id)
@@ -105,23 +104,3 @@ def test_oversized_and_non_json_bodies(app, client, world):
             url, method=method, headers=mine.headers, data="name=x", content_type="text/plain"
         )
         assert_error(text, 400, "invalid_request")
-
-
-@pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_text_is_stored_inertly(app, client, world, text):
-    mine = world["mine"]
-    renamed = client.patch(
-        f"/api/assistants/{world['my_assistant']}", json={"name": text}, headers=mine.headers
-    )
-    labelled = client.patch(
-        f"/api/phone-numbers/{world['my_number']}",
-        json={"teamId": mine.team_id, "label": text},
-        headers=mine.headers,
-    )
-    expected = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
-    assert renamed.status_code == labelled.status_code == 200
-    assert renamed.get_json()["assistant"]["name"] == expected
-    assert labelled.get_json()["phoneNumber"]["label"] == expected
-    with app.app_context():  # the tables are all still there, and hold the text as given
-        assert db.session.get(Assistant, world["my_assistant"]).name == expected
-        assert db.session.scalar(db.select(db.func.count()).select_from(PhoneNumber)) == 2

@@ -149,3 +149,13 @@ def test_assignments_are_in_the_history(app, client, factory):
         assert events[2].after == {"assistant_id": assistant, "assistant_name": "Sales"}
         assert events[3].before == {"assistant_id": assistant, "assistant_name": "Sales"}
         assert {e.actor_id for e in events} == {member.user_id}
+
+
+def test_a_name_the_team_already_uses_is_a_conflict_whatever_its_case(client, factory):
+    member = factory.member("growth")
+    new_assistant(client, member, "Sales")
+    response = client.post(
+        "/api/assistants", json={"teamId": member.team_id, "name": "SALES"}, headers=member.headers
+    )
+    body = assert_error(response, 409, "conflict")
+    assert body["error"]["fields"]["name"] == "This team already has an assistant called Sales."

@@ -2,9 +2,10 @@
 someone else's member it is 404; a POST without a CSRF token is refused."""
 
 import re
+from urllib.parse import quote, urlsplit
 
 from tests.helpers import bought_id, new_assistant, sandbox_number
-from tests.pages.helpers import soup
+from tests.pages.helpers import csrf_token, soup
 
 # Open to everyone: signing in, signing up, and what an emailed link opens.
 PUBLIC = {
@@ -33,6 +34,7 @@ def page_routes(app, public: bool = False):
 
 
 def fill(rule, team_id, number_id, assistant_id, token_id="tok_" + "0" * 26):
+    """The rule's URL with these ids (the token id is well-formed but nobody's)."""
     values = {
         "team_id": team_id,
         "number_id": number_id,
@@ -48,14 +50,61 @@ def test_signed_out_every_page_sends_you_to_sign_in(app, client, factory):
     owner = factory.member("growth")
     number = bought_id(client, owner, sandbox_number("415", 0))
     assistant = new_assistant(client, owner)
+    anonymous_token = csrf_token(client)  # a signed-out visitor's own, valid token
     for method, rule in page_routes(app):
         url = fill(rule, owner.team_id, number, assistant)
-        response = client.open(url, method=method)
+        data = {"csrf_token": anonymous_token} if method == "POST" else None
+        response = client.open(url, method=method, data=data)
+        assert response.status_code == 302, (method, url, response.status_code)
+        assert urlsplit(response.headers["Location"]).path == "/signin", (method, url)
+
+
+def test_signed_out_posts_without_a_token_are_refused_before_anything(app, client, factory):
+    owner = factory.member("growth")
+    number = bought_id(client, owner, sandbox_number("415", 0))
+    assistant = new_assistant(client, owner)
+    for method, rule in page_routes(app):
         if method == "POST":
-            assert response.status_code in (302, 400), (method, url, response.status_code)
-        else:
-            assert response.status_code == 302, (method, url)
-            assert "/signin" in response.headers["Location"]
+            response = client.post(fill(rule, owner.team_id, number, assistant))
+            assert response.status_code == 400, (rule.rule, response.status_code)
+
+
+HOSTILE_PARTS = ["\u096a\u0967\u096b", "\u00b2", "a\x00b", "\u200b", "\u202eevil", "%ED%A0%80"]
+
+
+def test_hostile_ids_in_every_page_url_are_404(app, client, factory, auth):
+    owner = factory.member("growth")
+    number = bought_id(client, owner, sandbox_number("415", 0))
+    assistant = new_assistant(client, owner)
+    auth.sign_in(owner)
+    token = csrf_token(client, "/settings/tokens")
+    checked = 0
+    for method, rule in page_routes(app):
+        for part in rule.arguments:
+            for hostile in HOSTILE_PARTS:
+                value = hostile if hostile.startswith("%") else quote(hostile, safe="")
+                ids = {"team_id": owner.team_id, "number_id": number, "assistant_id": assistant}
+                url = fill(rule, **{**ids, part: "HOSTILE"}).replace("HOSTILE", value)
+                response = client.open(url, method=method, data={"csrf_token": token})
+                assert response.status_code == 404, (method, url, response.status_code)
+                checked += 1
+    assert checked >= 100
+
+
+def test_hostile_paging_parameters_start_from_the_first_page(client, factory, auth):
+    owner = factory.member("growth")
+    bought_id(client, owner, sandbox_number("415", 0))
+    auth.sign_in(owner)
+    numbers, history = f"/teams/{owner.team_id}/numbers", f"/teams/{owner.team_id}/history"
+    for hostile in [*HOSTILE_PARTS, "\u00b9\u00b2", "\uff12", "-1", "99999999999"]:
+        value = hostile if hostile.startswith("%") else quote(hostile, safe="")
+        response = client.get(f"{history}?page={value}")
+        assert response.status_code == 200, hostile
+        assert soup(response).select_one("#history")["data-page"] == "1", hostile
+        if not hostile.startswith("-") and not hostile[0].isdigit():
+            response = client.get(f"{numbers}?cursor={value}")
+            assert response.status_code == 302, hostile
+            assert response.headers["Location"] == numbers, hostile
 
 
 def test_another_teams_pages_are_404(app, client, factory, auth):

@@ -42,6 +42,6 @@ def sync(app):
     def run() -> str:
         result = app.test_cli_runner().invoke(args=["numbers", "sync", "--grace", "0"])
         assert result.exit_code == 0, result.output
-        return result.output.strip().splitlines()[-1]
+        return result.stdout.strip().splitlines()[-1]
 
     return run

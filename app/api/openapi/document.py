@@ -7,7 +7,52 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.api.openapi.schemas import IDEMPOTENCY_KEY, SCHEMAS, TEAM, body, errors, ok, path, query
+from app.api.openapi.schemas import (
+    ASSISTANT_ID,
+    CURSOR,
+    IDEMPOTENCY_KEY,
+    NUMBER_ID,
+    SCHEMAS,
+    TEAM,
+    body,
+    errors,
+    ok,
+    path,
+)
+
+# OpenAPI links: the ids an answer gives to the operations that take them, so a client (and
+# schemathesis's stateful phase) can follow purchase -> label/assign/release and
+# create -> rename/assign/unassign/delete.
+NUMBER_LINKS = {
+    "LabelIt": {
+        "operationId": "labelNumber",
+        "parameters": {"path.numberId": "$response.body#/phoneNumber/id"},
+    },
+    "ReleaseIt": {
+        "operationId": "releaseNumber",
+        "parameters": {
+            "path.numberId": "$response.body#/phoneNumber/id",
+            "query.teamId": "$request.body#/teamId",
+        },
+    },
+}
+ASSISTANT_LINKS = {
+    name: {
+        "operationId": operation,
+        "parameters": {"path.assistantId": "$response.body#/assistant/id"},
+    }
+    for name, operation in (
+        ("RenameIt", "renameAssistant"),
+        ("AssignToIt", "assignNumbers"),
+        ("DeleteIt", "deleteAssistant"),
+    )
+}
+
+
+def linked(responses: dict[str, Any], status: str, links: dict[str, Any]) -> dict[str, Any]:
+    responses[status] = {**responses[status], "links": links}
+    return responses
+
 
 PATHS: dict[str, Any] = {
     "/api/phone-numbers/search": {
@@ -24,7 +69,11 @@ PATHS: dict[str, Any] = {
             "summary": "Buy a number for a team, within its plan",
             "parameters": [IDEMPOTENCY_KEY],
             "requestBody": body("PurchaseRequest"),
-            "responses": {**ok("PurchaseResponse"), **errors(403, 404, 409, 422, 502, 504)},
+            "responses": linked(
+                {**ok("PurchaseResponse"), **errors(403, 404, 409, 422, 502, 504)},
+                "200",
+                NUMBER_LINKS,
+            ),
         },
         "get": {
             "operationId": "listNumbers",
@@ -38,13 +87,13 @@ PATHS: dict[str, Any] = {
                     "description": "Page size (1-500); without it every number is returned",
                     "schema": {"type": "integer", "minimum": 1, "maximum": 500},
                 },
-                query("cursor", "nextCursor from the previous page", required=False),
+                CURSOR,
             ],
             "responses": {**ok("NumberList"), **errors(404)},
         },
     },
     "/api/phone-numbers/{numberId}": {
-        "parameters": [path("numberId")],
+        "parameters": [path("numberId", NUMBER_ID)],
         "patch": {
             "operationId": "labelNumber",
             "summary": "Set or clear the number's label",
@@ -67,15 +116,19 @@ PATHS: dict[str, Any] = {
         "post": {
             "operationId": "createAssistant",
             "requestBody": body("AssistantCreate"),
-            "responses": {**ok("AssistantResponse", "Created", "201"), **errors(403, 404)},
+            "responses": linked(
+                {**ok("AssistantResponse", "Created", "201"), **errors(403, 404, 409)},
+                "201",
+                ASSISTANT_LINKS,
+            ),
         },
     },
     "/api/assistants/{assistantId}": {
-        "parameters": [path("assistantId")],
+        "parameters": [path("assistantId", ASSISTANT_ID)],
         "patch": {
             "operationId": "renameAssistant",
             "requestBody": body("AssistantRename"),
-            "responses": {**ok("AssistantResponse"), **errors(403, 404)},
+            "responses": {**ok("AssistantResponse"), **errors(403, 404, 409)},
         },
         "delete": {
             "operationId": "deleteAssistant",
@@ -84,7 +137,7 @@ PATHS: dict[str, Any] = {
         },
     },
     "/api/assistants/{assistantId}/phone-numbers": {
-        "parameters": [path("assistantId")],
+        "parameters": [path("assistantId", ASSISTANT_ID)],
         "post": {
             "operationId": "assignNumbers",
             "summary": "Assign numbers (all or nothing; a number moves from another assistant)",
@@ -93,7 +146,7 @@ PATHS: dict[str, Any] = {
         },
     },
     "/api/assistants/{assistantId}/phone-numbers/{numberId}": {
-        "parameters": [path("assistantId"), path("numberId")],
+        "parameters": [path("assistantId", ASSISTANT_ID), path("numberId", NUMBER_ID)],
         "delete": {
             "operationId": "unassignNumber",
             "responses": {**ok("Unassigned"), **errors(403, 404)},

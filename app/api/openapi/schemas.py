@@ -4,13 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.numbers.validation import MAX_LIMIT
+import phonenumbers
+
+from app.assistants.service import MAX_NAME
+from app.numbers.managing import MAX_LABEL
+from app.numbers.validation import AREA_CODE_COUNTRIES, MAX_LIMIT
 
 ID = {"type": "string", "maxLength": 64}
+
+
+def id_of(prefix: str) -> dict[str, str]:
+    """An id this API makes (app.ids): the prefix and 26 lower-case Crockford characters."""
+    return {"type": "string", "pattern": f"^{prefix}_[0-9a-z]{{26}}$"}
+
+
+TEAM_ID, NUMBER_ID, ASSISTANT_ID = id_of("team"), id_of("pn"), id_of("asst")
+# Visible text: at least one ASCII letter or digit, and no NUL (the server refuses it, and
+# strips invisible characters; a name of those alone is empty). [0-9], never \d: \d also
+# matches Devanagari and other digits.
+NAME = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_NAME,
+    "pattern": "^[^\\u0000]*[A-Za-z0-9][^\\u0000]*$",
+}
+E164 = {
+    "type": "string",
+    "format": "phone-e164",
+    "pattern": r"^\+[1-9][0-9]{1,14}$",
+    "description": "E.164, and a valid number per the phonenumbers library",
+}
 NULLABLE_STRING = {"type": ["string", "null"]}
-TIMESTAMP = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"}
+TIMESTAMP = {
+    "type": "string",
+    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
+}
 NULLABLE_TIMESTAMP = {"type": ["string", "null"], "pattern": TIMESTAMP["pattern"]}
-MONEY = {"type": "string", "pattern": r"^\d+\.\d\d$"}
+MONEY = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$"}
 
 
 def ref(name: str) -> dict[str, str]:
@@ -36,7 +66,7 @@ def errors(*statuses: int) -> dict[str, Any]:
         403: "Beyond the plan, or not allowed for the caller's role",
         404: "Not found, or not in the caller's teams",
         405: "Method not allowed",
-        409: "Number unavailable, or an Idempotency-Key still in use",
+        409: "Number unavailable, a name already used, or an Idempotency-Key still in use",
         413: "Body too large",
         415: "Unsupported media type",
         422: "Idempotency-Key reused with another request",
@@ -66,8 +96,8 @@ def query(name: str, description: str, required: bool = True) -> dict[str, Any]:
     }
 
 
-def path(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+def path(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
 IDEMPOTENCY_KEY = {
@@ -75,9 +105,13 @@ IDEMPOTENCY_KEY = {
     "in": "header",
     "required": False,
     "description": "Same key and body within 24 h: the first answer again, nothing bought twice.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
 }
-TEAM = query("teamId", "A team the caller belongs to")
+TEAM = {**query("teamId", "A team the caller belongs to"), "schema": TEAM_ID}
+CURSOR = {
+    **query("cursor", "nextCursor from the previous page", required=False),
+    "schema": {"type": "string", "format": "page-cursor", "pattern": "^[A-Za-z0-9_-]{1,200}$"},
+}
 
 SCHEMAS: dict[str, Any] = {
     "Error": obj(
@@ -99,17 +133,29 @@ SCHEMAS: dict[str, Any] = {
     ),
     "SearchRequest": obj(
         ["filters"],
-        filters=obj(
-            ["countryCode"],
-            countryCode={"type": "string", "description": "ISO 3166-1 alpha-2"},
-            areaCode={"type": "string", "pattern": r"^\d{3}$", "description": "US and CA only"},
-            numberType={"enum": ["local", "toll-free"], "default": "local"},
-            limit={"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20},
-        ),
+        filters={
+            **obj(
+                ["countryCode"],
+                countryCode={
+                    "enum": sorted(phonenumbers.SUPPORTED_REGIONS),
+                    "description": "ISO 3166-1 alpha-2 (any case), a region phonenumbers knows",
+                },
+                areaCode={
+                    "type": "string",
+                    "pattern": "^[0-9]{3}$",
+                    "description": "Three ASCII digits; US and CA only",
+                },
+                numberType={"enum": ["local", "toll-free"], "default": "local"},
+                limit={"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20},
+            ),
+            # An area code only with a country that has them.
+            "if": {"not": {"properties": {"countryCode": {"enum": list(AREA_CODE_COUNTRIES)}}}},
+            "then": {"not": {"required": ["areaCode"]}},
+        },
     ),
     "AvailableNumber": obj(
         ["phoneNumber", "monthlyPrice", "setupPrice", "features"],
-        phoneNumber={"type": "string", "pattern": r"^\+[1-9]\d{1,14}$"},
+        phoneNumber={"type": "string", "pattern": r"^\+[1-9][0-9]{1,14}$"},
         monthlyPrice=MONEY,
         setupPrice=MONEY,
         features={"type": "array", "items": {"type": "string"}},
@@ -137,9 +183,9 @@ SCHEMAS: dict[str, Any] = {
     ),
     "PurchaseRequest": obj(
         ["phoneNumber", "teamId"],
-        phoneNumber={"type": "string", "description": "E.164"},
-        teamId={"type": "string"},
-        connectionId={"type": "string"},
+        phoneNumber=E164,
+        teamId=TEAM_ID,
+        connectionId={"type": "string", "pattern": "^[ -~]{0,64}$"},
     ),
     "PurchaseResponse": obj(
         ["success", "phoneNumber", "eligibility"],
@@ -202,7 +248,11 @@ SCHEMAS: dict[str, Any] = {
         count={"type": "integer", "minimum": 0},
         nextCursor={"type": ["string", "null"], "description": "Only when a limit was given"},
     ),
-    "NumberUpdate": obj(["teamId", "label"], teamId={"type": "string"}, label=NULLABLE_STRING),
+    "NumberUpdate": obj(
+        ["teamId", "label"],
+        teamId=TEAM_ID,
+        label={"type": ["string", "null"], "maxLength": MAX_LABEL, "pattern": "^[^\\u0000]*$"},
+    ),
     "NumberResponse": obj(
         ["success", "phoneNumber"], success={"const": True}, phoneNumber=ref("NumberRow")
     ),
@@ -233,8 +283,8 @@ SCHEMAS: dict[str, Any] = {
         assistants={"type": "array", "items": ref("Assistant")},
         count={"type": "integer", "minimum": 0},
     ),
-    "AssistantCreate": obj(["teamId", "name"], teamId={"type": "string"}, name={"type": "string"}),
-    "AssistantRename": obj(["name"], name={"type": "string"}),
+    "AssistantCreate": obj(["teamId", "name"], teamId=TEAM_ID, name=NAME),
+    "AssistantRename": obj(["name"], name=NAME),
     "AssistantResponse": obj(
         ["success", "assistant"], success={"const": True}, assistant=ref("Assistant")
     ),
@@ -247,7 +297,7 @@ SCHEMAS: dict[str, Any] = {
             "type": "array",
             "minItems": 1,
             "maxItems": 100,
-            "items": {"type": "string"},
+            "items": NUMBER_ID,
         },
     ),
     "AssignResponse": obj(

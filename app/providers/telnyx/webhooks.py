@@ -51,7 +51,7 @@ def verify(
         raise WebhookRejected("The delivery is too old (or from the future).")
     try:
         event = json.loads(raw_body)
-    except ValueError:
+    except (ValueError, RecursionError):  # a signed body nested too deep is still refused
         raise WebhookRejected("The body is not JSON.") from None
     data = event.get("data") if isinstance(event, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):

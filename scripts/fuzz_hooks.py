@@ -1,0 +1,41 @@
+"""Teaches schemathesis the two formats the OpenAPI document names but JSON Schema cannot
+express: a phone number valid per phonenumbers, and a page cursor this API could have made.
+Loaded by scripts/fuzz-api (SCHEMATHESIS_HOOKS=fuzz_hooks)."""
+
+import base64
+import json
+from datetime import UTC, datetime
+
+import phonenumbers
+import schemathesis
+from hypothesis import strategies as st
+
+from app.ids import _CROCKFORD
+
+
+def _valid_numbers() -> list[str]:
+    # The sandbox's own US offers (555-01XX), and an example number of every region.
+    numbers = [f"+1{area}55501{i:02d}" for area in ("415", "212", "303") for i in range(100)]
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        example = phonenumbers.example_number(region)
+        if example is not None:
+            numbers.append(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164))
+    return numbers
+
+
+def _cursor(moment: datetime, suffix: str) -> str:
+    raw = json.dumps([moment.isoformat(), "pn_" + suffix]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+schemathesis.openapi.format("phone-e164", st.sampled_from(_valid_numbers()))
+schemathesis.openapi.format(
+    "page-cursor",
+    st.builds(
+        _cursor,
+        st.datetimes(
+            min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)
+        ),
+        st.text(alphabet=_CROCKFORD, min_size=26, max_size=26),
+    ),
+)

@@ -1,0 +1,82 @@
+"""The role matrix (app.accounts.roles) on every API operation, for every role.
+
+Driven by the matrix itself and by the OpenAPI document: each operation names the permission
+it needs (None: any member of the team), each role gets 2xx where the matrix allows and
+`403 forbidden` where it does not, and a refused request changes nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app.accounts.roles import ROLE_PERMISSIONS, Permission
+from app.extensions import db
+from app.models import Assistant, IdempotencyRecord, PhoneNumber, Role
+from tests.api_calls import World, operations
+
+OPERATION_PERMISSIONS: dict[str, Permission | None] = {
+    "searchNumbers": None,
+    "listNumbers": None,
+    "listAssistants": None,
+    "purchaseNumber": Permission.BUY,
+    "releaseNumber": Permission.RELEASE,
+    "labelNumber": Permission.LABEL,
+    "assignNumbers": Permission.ASSIGN,
+    "unassignNumber": Permission.ASSIGN,
+    "createAssistant": Permission.MANAGE_ASSISTANTS,
+    "renameAssistant": Permission.MANAGE_ASSISTANTS,
+    "deleteAssistant": Permission.MANAGE_ASSISTANTS,
+}
+
+
+@pytest.fixture
+def world(app, client):
+    return World(app, client)
+
+
+def snapshot(app):
+    with app.app_context():
+        return (
+            sorted(
+                db.session.execute(
+                    sa.select(
+                        PhoneNumber.id,
+                        PhoneNumber.status,
+                        PhoneNumber.label,
+                        PhoneNumber.assistant_id,
+                    )
+                ).all()
+            ),
+            sorted(db.session.execute(sa.select(Assistant.id, Assistant.name)).all()),
+            db.session.scalar(sa.select(sa.func.count()).select_from(IdempotencyRecord)),
+        )
+
+
+def test_every_operation_names_the_permission_it_needs():
+    assert {op.operation_id for op in operations()} == set(OPERATION_PERMISSIONS)
+
+
+@pytest.mark.parametrize("operation", operations(), ids=lambda op: op.operation_id)
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_each_role_gets_what_the_matrix_gives_it(app, client, world, operation, role):
+    needed = OPERATION_PERMISSIONS[operation.operation_id]
+    caller = {Role.OWNER: world.owner, Role.ADMIN: world.admin, Role.MEMBER: world.member}[role]
+    call = world.baseline(operation)
+    before = snapshot(app)
+    response = client.open(
+        call.url(),
+        method=call.method,
+        json=call.body,
+        headers={**caller.headers, "Idempotency-Key": f"role-{role}"},
+    )
+    body = response.get_json()
+    if needed is None or needed in ROLE_PERMISSIONS[role]:
+        assert response.status_code == operation.success, body
+        assert body["success"] is True
+        return
+    assert response.status_code == 403, body
+    assert body["error"]["code"] == "forbidden"
+    message = body["error"]["message"]
+    assert f"({role})" in message and str(needed) in message and "ask an owner" in message
+    assert snapshot(app) == before  # nothing changed, and no Idempotency-Key was claimed

@@ -1,0 +1,223 @@
+"""Every API operation as a request that succeeds, and the fields each one reads.
+
+The operations and their fields are read from the OpenAPI document, and the document is
+checked to cover every route (tests/api/test_openapi.py), so a new endpoint or field reaches
+the matrices that use this module by default: they fail until it has a baseline here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from app.api.openapi import DOCUMENT
+from tests.factories import Factory, Member
+from tests.helpers import sandbox_number
+
+
+@dataclass
+class Call:
+    """One request: the operation's method and path template, and what fills it."""
+
+    method: str
+    template: str
+    path: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    body: dict[str, Any] | None = None
+
+    def url(self) -> str:
+        def value(match: re.Match) -> str:
+            return quote_part(self.path[match.group(1)])
+
+        url = re.sub(r"\{(\w+)\}", value, self.template)
+        if self.query:
+            url += "?" + "&".join(f"{k}={quote_part(v)}" for k, v in self.query.items())
+        return url
+
+    def send(self, client, member: Member):
+        return client.open(self.url(), method=self.method, json=self.body, headers=member.headers)
+
+
+def quote_part(text: str) -> str:
+    """Percent-encode for a URL; a lone surrogate as the (invalid) UTF-8 bytes a client sends."""
+    return "".join(
+        "%ED%"
+        + format(0xA0 | (ord(ch) - 0xD800) >> 6, "X")
+        + "%"
+        + format(0x80 | ord(ch) & 0x3F, "X")
+        if "\ud800" <= ch <= "\udfff"
+        else quote(ch, safe="")
+        for ch in text
+    )
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    template: str
+    success: int
+
+
+@dataclass(frozen=True)
+class Field:
+    """A value the operation reads: where it sits and its dotted name ("filters.areaCode")."""
+
+    location: str  # path | query | body
+    name: str
+    item: bool = False  # the value is one item of a list (phoneNumberIds)
+
+
+def operations() -> list[Operation]:
+    found = []
+    for template, item in DOCUMENT["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            success = next(int(s) for s in operation["responses"] if s.startswith("2"))
+            found.append(Operation(operation["operationId"], method.upper(), template, success))
+    return found
+
+
+def fields(operation: Operation) -> list[Field]:
+    item = DOCUMENT["paths"][operation.template]
+    spec = item[operation.method.lower()]
+    found = [
+        Field(p["in"], p["name"])
+        for p in [*item.get("parameters", []), *spec.get("parameters", [])]
+        if p["in"] in ("path", "query")
+    ]
+    if "requestBody" in spec:
+        schema = spec["requestBody"]["content"]["application/json"]["schema"]
+        found += _body_fields(_resolve(schema), "")
+    return found
+
+
+def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in schema:
+        return DOCUMENT["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _body_fields(schema: dict[str, Any], prefix: str) -> list[Field]:
+    found = []
+    for name, sub in schema.get("properties", {}).items():
+        sub = _resolve(sub)
+        if sub.get("type") == "object":
+            found += _body_fields(sub, f"{prefix}{name}.")
+        else:
+            found.append(Field("body", prefix + name, item=sub.get("type") == "array"))
+    return found
+
+
+def replace(call: Call, target: Field, value: Any) -> Call:
+    """The call with one field's value replaced (the item of a list field, if it is one)."""
+    if target.location == "path":
+        call.path[target.name] = value
+    elif target.location == "query":
+        call.query[target.name] = value
+    else:
+        *parents, last = target.name.split(".")
+        holder = call.body
+        for parent in parents:
+            holder = holder[parent]
+        holder[last] = [value] if target.item else value
+    return call
+
+
+class World:
+    """A Scale team with an owner, an admin and a member, and fresh things to act on."""
+
+    def __init__(self, app, client):
+        self.app, self.client = app, client
+        factory = Factory(app)
+        self.owner = factory.member("scale")
+        self.admin = factory.member(team_id=self.owner.team_id, role="admin")
+        self.member = factory.member(team_id=self.owner.team_id, role="member")
+        self.factory = factory
+        self._numbers = itertools.count()
+        self._names = itertools.count()
+
+    @property
+    def team_id(self) -> str:
+        return self.owner.team_id
+
+    def fresh_number(self) -> str:
+        """A number the team holds (written straight to the table: no rate limit to spend)."""
+        return self.factory.number(self.owner, self.spare_number())
+
+    def spare_number(self, index: int | None = None) -> str:
+        """A sandbox number nobody holds yet."""
+        index = next(self._numbers) if index is None else index
+        return sandbox_number(f"{202 + index // 100}", index % 100)
+
+    def fresh_assistant(self) -> str:
+        return self.factory.assistant(self.owner, self.fresh_name())
+
+    def fresh_name(self) -> str:
+        return f"Agent {next(self._names)}"
+
+    def cursor(self) -> str:
+        self.fresh_number()
+        self.fresh_number()
+        response = self.client.get(
+            "/api/phone-numbers/purchase",
+            query_string={"teamId": self.team_id, "limit": "1"},
+            headers=self.owner.headers,
+        )
+        return response.get_json()["nextCursor"]
+
+    def baseline(self, operation: Operation) -> Call:
+        """A request for the operation that succeeds for the owner; one per operation."""
+        team = self.team_id
+        call = Call(operation.method, operation.template)
+        match operation.operation_id:
+            case "searchNumbers":
+                call.body = {
+                    "filters": {
+                        "countryCode": "US",
+                        "areaCode": "415",
+                        "numberType": "local",
+                        "limit": 5,
+                    }
+                }
+            case "purchaseNumber":
+                call.body = {
+                    "phoneNumber": self.spare_number(),
+                    "teamId": team,
+                    "connectionId": "conn-1",
+                }
+            case "listNumbers":
+                call.query = {"teamId": team, "limit": "5", "cursor": self.cursor()}
+            case "labelNumber":
+                call.path = {"numberId": self.fresh_number()}
+                call.body = {"teamId": team, "label": "Front desk"}
+            case "releaseNumber":
+                call.path = {"numberId": self.fresh_number()}
+                call.query = {"teamId": team}
+            case "listAssistants":
+                call.query = {"teamId": team}
+            case "createAssistant":
+                call.body = {"teamId": team, "name": self.fresh_name()}
+            case "renameAssistant":
+                call.path = {"assistantId": self.fresh_assistant()}
+                call.body = {"name": self.fresh_name()}
+            case "deleteAssistant":
+                call.path = {"assistantId": self.fresh_assistant()}
+            case "assignNumbers":
+                call.path = {"assistantId": self.fresh_assistant()}
+                call.body = {"phoneNumberIds": [self.fresh_number()]}
+            case "unassignNumber":
+                number = self.fresh_number()
+                call.path = {"assistantId": self.fresh_assistant(), "numberId": number}
+                self.client.post(
+                    f"/api/assistants/{call.path['assistantId']}/phone-numbers",
+                    json={"phoneNumberIds": [number]},
+                    headers=self.owner.headers,
+                )
+            case unknown:
+                raise AssertionError(f"tests/api_calls.py: add a baseline request for {unknown}")
+        return call

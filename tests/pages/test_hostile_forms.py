@@ -1,0 +1,185 @@
+"""Every field of every form the pages render, against hostile input: Unicode and superscript
+digits, invalid UTF-8 (a lone surrogate's bytes), NUL bytes, invisible and direction-override
+characters. Each answer is the one right answer for that field, never a 5xx.
+
+Forms are read from the rendered pages, and every page route that takes a form must be
+reached by one of them: a new form or field fails here until its answers are written down.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from app.extensions import db
+from app.models import Assistant
+from tests.api_calls import quote_part
+from tests.factories import PASSWORD
+from tests.helpers import sandbox_number
+from tests.pages.helpers import HTMX, Auth, soup
+
+HOSTILE = {
+    "devanagari digits": "\u096a\u0967\u096b",
+    "fullwidth digits": "\uff14\uff11\uff15",
+    "superscript two": "\u00b2",
+    "lone surrogate": "\ud800",  # sent as the bytes ED A0 80, which are not UTF-8
+    "nul byte": "a\x00b",
+    "zero-width only": "\u200b\u200d\ufeff",
+    "bidi override": "\u202eevil\u202c",
+}
+INVISIBLE = {"zero-width only"}
+
+# What each field owes hostile input: "ok" (the action happens), "refused" (a 400 with the
+# message on the form), "missing" (404). A callable decides per input.
+NAMES = {
+    "name": lambda kind: "refused" if kind in {"nul byte", *INVISIBLE} else "ok",
+    "team_name": lambda kind: "refused" if kind in {"nul byte", *INVISIBLE} else "ok",
+    "label": lambda kind: "refused" if kind == "nul byte" else "ok",
+    "email": "refused",
+    # Too short, all but one: werkzeug keeps undecodable form text as sent ("%ED%A0%80").
+    "password": lambda kind: "ok" if kind == "lone surrogate" else "refused",
+    "phone_number": "refused",
+    "country": "refused",
+    "area_code": "refused",
+    "number_type": "refused",
+    "limit": "refused",
+    "assistant_id": "missing",
+    "search": "ok",  # only where to go back to; unknown keys are dropped
+    "idempotency_key": "ok",  # an unusable key buys without one, once
+    "remember": "ok",
+    "csrf_token": "expired",  # the form's token: the error page says the form expired
+}
+# The pages that render every form, as the owner of a team with a number and an assistant.
+PAGES = [
+    "/teams/{team}/numbers",
+    "/teams/{team}/numbers/{number}/label/edit",
+    "/teams/{team}/search?country=US&area_code=415&limit=1",
+    "/teams/{team}/assistants",
+    "/teams/{team}/assistants/{assistant}/edit",
+    "/settings/tokens",
+]
+SIGNED_OUT_PAGES = ["/signup", "/signin"]
+
+
+def forms(client, pages, **ids):
+    """(method, action, {field: value}) for each form on the pages, its own values filled in."""
+    found = {}
+    for page in pages:
+        html = soup(client.get(page.format(**ids)))
+        for form in html.select("form"):
+            if form.get("method", "get").lower() == "get" and form.get("action"):
+                continue  # links dressed as forms (none today) would be GET routes
+            fields = {}
+            for element in form.select("input[name], select[name]"):
+                if element.name == "select":
+                    chosen = element.select_one("option[selected]") or element.select_one("option")
+                    fields[element["name"]] = chosen["value"] if chosen else ""
+                elif element.get("type") != "checkbox" or element.has_attr("checked"):
+                    fields[element["name"]] = element.get("value", "")
+            action = urlsplit(form.get("action") or page.format(**ids)).path
+            found.setdefault((form.get("method", "get").upper(), action), fields)
+    return found
+
+
+def send(client, method, action, fields, htmx=True):
+    body = "&".join(f"{quote_part(k)}={quote_part(v)}" for k, v in fields.items())
+    headers = {**HTMX, "X-CSRFToken": fields.get("csrf_token", "")} if htmx else {}
+    if method == "GET":
+        return client.get(f"{action}?{body}", headers=headers)
+    return client.post(
+        action, data=body, content_type="application/x-www-form-urlencoded", headers=headers
+    )
+
+
+def judge(response, answer: str, htmx: bool) -> str | None:
+    status = response.status_code
+    if answer == "missing":
+        return None if status == 404 else f"{status}, want 404"
+    if answer == "ok":
+        return None if status in ((200,) if htmx else (302,)) else f"{status}, want success"
+    if status != 400:
+        return f"{status}, want 400"
+    page = soup(response)
+    if answer == "expired":
+        heading = page.select_one("h1, [role=alert]")
+        return None if heading and "did not work" in heading.get_text() else "no expiry page"
+    shown = page.select(".field-error, [role=alert], .form-error, .flash-error")
+    return None if shown else "400 without a message on the form"
+
+
+def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
+    owner = factory.member("scale")
+    number = factory.number(owner, sandbox_number("415", 90))
+    assistant = factory.assistant(owner, "Ava", [number])
+    Auth(client).sign_in(owner)
+    found = forms(client, PAGES, team=owner.team_id, number=number, assistant=assistant)
+    wrong, buys = [], iter(range(100))
+    for (method, action), fields in found.items():
+        for field in fields:
+            for kind, text in HOSTILE.items():
+                answer = NAMES.get(field)
+                assert answer is not None, f"say what {field} owes hostile input ({action})"
+                answer = answer(kind) if callable(answer) else answer
+                sent = dict(fields, **{field: text})
+                if "phone_number" in sent and field != "phone_number":
+                    sent["phone_number"] = sandbox_number("212", next(buys))
+                if "idempotency_key" in sent and field != "idempotency_key":
+                    sent["idempotency_key"] = f"key-{next(buys)}"  # one key per click
+                if field == "name" and answer == "ok" and "/assistants" in action:
+                    rename_away(app, text)  # names are unique in a team
+                if field == "csrf_token" and method == "GET":
+                    continue  # the search changes nothing: it has no token
+                response = send(client, method, action, sent)
+                if problem := judge(response, answer, htmx=True):
+                    wrong.append(f"{method} {action} {field} <- {kind}: {problem}")
+    assert not wrong, "\n".join(wrong)
+    reached = {(method, endpoint(app, action, method)) for method, action in found}
+    posts = {
+        ("POST", rule.endpoint)
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and rule.endpoint.startswith("dashboard.")
+    }
+    assert posts <= reached, posts - reached  # every dashboard POST route has a form here
+
+
+def test_sign_up_and_sign_in_fields_answer_hostile_input(app, factory):
+    owner = factory.member("free")
+    app.config.update(RATELIMIT_SIGNUP="1000 per minute", RATELIMIT_SIGNIN="1000 per minute")
+    wrong = []
+    for page in SIGNED_OUT_PAGES:
+        client = app.test_client()
+        ((method, action), fields), *_ = forms(client, [page]).items()
+        for field in fields:
+            for kind, text in HOSTILE.items():
+                client = app.test_client()
+                ((_, _), fresh), *_ = forms(client, [page]).items()
+                sent = dict(
+                    fresh,
+                    name="Ann",
+                    email=f"{field}-{kind.replace(' ', '-')}@example.org",
+                    password=PASSWORD,
+                    team_name="Acme",
+                )
+                if action == "/signin":
+                    sent = dict(fresh, email=owner.email, password=PASSWORD)
+                sent[field] = text
+                answer = NAMES[field]
+                answer = answer(kind) if callable(answer) else answer
+                if action == "/signin" and field in ("email", "password"):
+                    answer = "refused"  # not the account's: "do not match", on the form
+                response = send(client, method, action, sent, htmx=False)
+                if problem := judge(response, answer, htmx=False):
+                    wrong.append(f"{action} {field} <- {kind}: {problem}")
+    assert not wrong, "\n".join(wrong)
+
+
+def rename_away(app, text: str) -> None:
+    with app.app_context():
+        for assistant in db.session.scalars(db.select(Assistant)):
+            if assistant.name.lower() == text.lower() or "\u202e" in text:
+                assistant.name = f"Old {assistant.id[-6:]}"
+        db.session.commit()
+
+
+def endpoint(app, path: str, method: str) -> str:
+    adapter = app.url_map.bind("localhost")
+    return adapter.match(path, method=method)[0]

@@ -1,0 +1,185 @@
+"""The role matrix on every page route, for every role: what a role may not do is not shown,
+and a hand-made request for it is a 403 page that changes nothing.
+
+Routes are read from the app and the cells from `ROLE_PERMISSIONS`: a new page route fails
+here until it names the permission it needs.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app.accounts.roles import ROLE_PERMISSIONS, Permission
+from app.extensions import db
+from app.models import Assistant, PhoneNumber, Role
+from tests.factories import Factory
+from tests.helpers import sandbox_number
+from tests.pages.helpers import Auth, csrf_token, soup, text
+
+ROUTE_PERMISSIONS: dict[str, Permission | None] = {
+    "dashboard.numbers": None,
+    "dashboard.search": None,
+    "dashboard.area_code_field": None,
+    "dashboard.history": None,
+    "dashboard.assistants": None,
+    "dashboard.assistant_row": None,
+    "dashboard.number_label": None,
+    "dashboard.tokens": None,  # every user manages their own tokens
+    "dashboard.create_token": None,
+    "dashboard.revoke_token": None,
+    "dashboard.buy": Permission.BUY,
+    "dashboard.release_number": Permission.RELEASE,
+    "dashboard.edit_label": Permission.LABEL,
+    "dashboard.save_label": Permission.LABEL,
+    "dashboard.assign_number": Permission.ASSIGN,
+    "dashboard.create_assistant": Permission.MANAGE_ASSISTANTS,
+    "dashboard.edit_assistant": Permission.MANAGE_ASSISTANTS,
+    "dashboard.rename_assistant": Permission.MANAGE_ASSISTANTS,
+    "dashboard.delete_assistant": Permission.MANAGE_ASSISTANTS,
+}
+PUBLIC = {"auth.signin", "auth.signup", "auth.signout", "static", "dashboard.index"}
+# Where each permission's control shows, and how to find it there.
+CONTROLS: dict[Permission, tuple[str, str]] = {
+    Permission.BUY: ("search?country=US&area_code=415&limit=3", "td.offer-action form.buy-form"),
+    Permission.RELEASE: ("numbers", "details[data-role=release] form"),
+    Permission.LABEL: ("numbers", "a[data-role=edit-label]"),
+    Permission.ASSIGN: ("numbers", "select[data-role=assistant-picker]"),
+    Permission.MANAGE_ASSISTANTS: ("assistants", "#assistant-create, a[href$='/edit']"),
+}
+
+
+class Team:
+    """A Scale team with one user per role, each signed in on a client of their own."""
+
+    def __init__(self, app):
+        factory = Factory(app)
+        self.app = app
+        owner = factory.member("scale")
+        self.team_id = owner.team_id
+        self.members = {
+            Role.OWNER: owner,
+            Role.ADMIN: factory.member(team_id=owner.team_id, role="admin"),
+            Role.MEMBER: factory.member(team_id=owner.team_id, role="member"),
+        }
+        self.factory = factory
+        self.count = 0
+
+    def client(self, role: Role):
+        client = self.app.test_client()
+        assert Auth(client).sign_in(self.members[role]).status_code == 302
+        return client
+
+    def number(self) -> str:
+        self.count += 1
+        return self.factory.number(self.members[Role.OWNER], sandbox_number("303", self.count))
+
+    def assistant(self) -> str:
+        self.count += 1
+        return self.factory.assistant(self.members[Role.OWNER], f"Agent {self.count}")
+
+    def request(self, endpoint: str) -> tuple[str, str, dict]:
+        """(method, url, form) that succeeds for the owner: one per page route."""
+        team = f"/teams/{self.team_id}"
+        match endpoint:
+            case "dashboard.numbers" | "dashboard.history" | "dashboard.assistants":
+                return "GET", f"{team}/{endpoint.split('.')[1]}", {}
+            case "dashboard.search":
+                return "GET", f"{team}/search?country=US&area_code=415", {}
+            case "dashboard.area_code_field":
+                return "GET", f"{team}/search/area-code?country=US", {}
+            case "dashboard.assistant_row":
+                return "GET", f"{team}/assistants/{self.assistant()}", {}
+            case "dashboard.edit_assistant":
+                return "GET", f"{team}/assistants/{self.assistant()}/edit", {}
+            case "dashboard.number_label":
+                return "GET", f"{team}/numbers/{self.number()}/label", {}
+            case "dashboard.edit_label":
+                return "GET", f"{team}/numbers/{self.number()}/label/edit", {}
+            case "dashboard.tokens":
+                return "GET", "/settings/tokens", {}
+            case "dashboard.create_token":
+                return "POST", "/settings/tokens", {"name": "CI"}
+            case "dashboard.revoke_token":
+                return "POST", "/settings/tokens/{token}/revoke", {}
+            case "dashboard.buy":
+                self.count += 1
+                return (
+                    "POST",
+                    f"{team}/numbers",
+                    {"phone_number": sandbox_number("212", self.count)},
+                )
+            case "dashboard.release_number":
+                return "POST", f"{team}/numbers/{self.number()}/release", {}
+            case "dashboard.save_label":
+                return "POST", f"{team}/numbers/{self.number()}/label", {"label": "Desk"}
+            case "dashboard.assign_number":
+                url = f"{team}/numbers/{self.number()}/assistant"
+                return "POST", url, {"assistant_id": self.assistant()}
+            case "dashboard.create_assistant":
+                self.count += 1
+                return "POST", f"{team}/assistants", {"name": f"New {self.count}"}
+            case "dashboard.rename_assistant":
+                return "POST", f"{team}/assistants/{self.assistant()}", {"name": "Renamed"}
+            case "dashboard.delete_assistant":
+                return "POST", f"{team}/assistants/{self.assistant()}/delete", {}
+        raise AssertionError(f"say how to call {endpoint} in tests/pages/test_role_matrix.py")
+
+
+def page_endpoints(app) -> set[str]:
+    return {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.split(".")[0] != "api"} - {
+        "webhooks.telnyx",
+        *PUBLIC,
+    }
+
+
+def state(app):
+    with app.app_context():
+        numbers = db.session.execute(
+            sa.select(
+                PhoneNumber.id, PhoneNumber.status, PhoneNumber.label, PhoneNumber.assistant_id
+            )
+        )
+        assistants = db.session.execute(sa.select(Assistant.id, Assistant.name))
+        return sorted(numbers.all()), sorted(assistants.all())
+
+
+def test_every_page_route_names_the_permission_it_needs(app):
+    assert page_endpoints(app) == set(ROUTE_PERMISSIONS)
+    # Every permission a page route needs has a control the pages hide from roles without it.
+    assert {p for p in ROUTE_PERMISSIONS.values() if p} == set(CONTROLS)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_each_role_may_do_on_the_pages_what_the_matrix_gives_it(app, role):
+    team = Team(app)
+    client = team.client(role)
+    for endpoint, needed in ROUTE_PERMISSIONS.items():
+        method, url, form = team.request(endpoint)
+        if "{token}" in url:
+            client.post("/settings/tokens", data={"name": "x", "csrf_token": csrf_token(client)})
+            row = soup(client.get("/settings/tokens")).select_one("details[data-role=revoke] form")
+            url = row["action"]
+        before = state(app)
+        data = {**form, "csrf_token": csrf_token(client, "/settings/tokens")}
+        response = client.open(url, method=method, data=data if method == "POST" else None)
+        allowed = needed is None or needed in ROLE_PERMISSIONS[role]
+        if allowed:
+            assert response.status_code in (200, 302, 303), (endpoint, response.status_code)
+            continue
+        assert response.status_code == 403, (endpoint, response.status_code)
+        page = soup(response)
+        assert text(page.select_one("h1")) == "Not allowed"
+        assert f"({role}) may not {needed}" in text(page.select_one("main"))
+        assert state(app) == before, endpoint
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_pages_show_each_role_only_the_controls_it_may_use(app, role):
+    team = Team(app)
+    team.number()
+    team.assistant()
+    client = team.client(role)
+    for permission, (page, selector) in CONTROLS.items():
+        shown = soup(client.get(f"/teams/{team.team_id}/{page}")).select(selector)
+        assert bool(shown) == (permission in ROLE_PERMISSIONS[role]), (permission, role)
