@@ -77,14 +77,20 @@ def _save_pending(email: str, name: str, password_hash: str, team_name: str) -> 
     raise RuntimeError(f"could not save the sign-up for {email}")
 
 
-def confirm_sign_up(token: str) -> User:
-    """Make the account and its Free team from a confirmation link; LinkInvalid if it is not
-    live. Works once: the pending sign-up is gone afterwards."""
+def pending_sign_up(token: str) -> PendingSignup:
+    """The sign-up a live confirmation link is for; LinkInvalid if it is not live."""
     payload = links.unsign(CONFIRM_PURPOSE, token, int(CONFIRM_LIFETIME.total_seconds()), EXPIRED)
     pending_id = payload.get("s")
     pending = db.session.get(PendingSignup, pending_id) if is_id("sgn", pending_id) else None
     if pending is None or payload.get("p") != links.stamp(pending.password_hash):
         raise links.LinkInvalid(USED)
+    return pending
+
+
+def confirm_sign_up(token: str) -> User:
+    """Make the account and its Free team from a confirmation link; LinkInvalid if it is not
+    live. Works once: the pending sign-up is gone afterwards."""
+    pending = pending_sign_up(token)
     if user_by_email(pending.email) is not None:  # made meanwhile (an invitation, say)
         db.session.delete(pending)
         db.session.commit()

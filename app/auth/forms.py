@@ -11,7 +11,10 @@ from app.accounts.users import MAX_EMAIL, MAX_NAME, MIN_PASSWORD, password_probl
 
 
 def _password_rule(form, field) -> None:
-    email, name = form.email.data or "", form.name.data or ""
+    # Forms without these fields (a new password) leave the check to the service, which knows.
+    email = getattr(form, "email", None)
+    name = getattr(form, "name", None)
+    email, name = (email.data if email else "") or "", (name.data if name else "") or ""
     if problem := password_problem(field.data, email=email, name=name):
         raise ValidationError(problem)
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.accounts.signups import confirm_sign_up, request_sign_up
+from app.accounts.signups import confirm_sign_up, pending_sign_up, request_sign_up
 from app.accounts.users import authenticate
 from app.auth import begin_session, bp, end_this_session
 from app.auth.forms import SignInForm, SignUpForm
@@ -45,9 +45,10 @@ def signup():
 @bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
 def confirm_email(token: str):
     """GET shows a button, POST makes the account: mail scanners that open links change nothing."""
-    if request.method == "GET":
-        return render_template("auth/confirm.html", token=token)
     try:
+        if request.method == "GET":
+            pending = pending_sign_up(token)
+            return render_template("auth/confirm.html", token=token, email=pending.email)
         user = confirm_sign_up(token)
     except LinkInvalid as invalid:
         return render_template("auth/link_invalid.html", message=invalid.message), 400

@@ -108,7 +108,10 @@ def new_team():
             form.name.errors = list(error.fields.values())
         else:
             flash(f"Created {team.name}. It starts on the Free plan.", "success")
-            return redirect(url_for("dashboard.numbers", team_id=team.id), code=303)
+            target = url_for("dashboard.numbers", team_id=team.id)
+            if is_htmx():  # a whole new page, not a fragment
+                return make_response("", 200, {"HX-Redirect": target})
+            return redirect(target, code=303)
     return render_template("team/new.html", form=form), 400 if form.errors else 200
 
 

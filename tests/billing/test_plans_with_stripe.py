@@ -240,3 +240,13 @@ def test_the_pages_let_a_form_redirect_to_stripe_only_when_stripe_sells_the_plan
         assert "form-action 'self';" in policy
     finally:
         teardown_app(sandbox)
+
+
+@pytest.mark.parametrize("token", ["", "\u096a\u0967\u096b", "a\x00b", "\u202eevil"])
+def test_the_billing_portal_button_needs_the_forms_own_token(app, client, fake, owner, token):
+    checkout(client, fake, owner)
+    page = soup(client.get(f"/teams/{owner.team_id}/plans"))
+    assert page.select_one("#manage-billing")
+    response = client.post(f"/teams/{owner.team_id}/billing", data={"csrf_token": token})
+    assert response.status_code == 400
+    assert fake.requests_to("POST", "/v1/billing_portal/sessions") == []

@@ -10,10 +10,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from app.accounts import invitations
 from app.accounts.roles import ROLE_PERMISSIONS, Permission
 from app.extensions import db
 from app.models import Assistant, PhoneNumber, Role
-from tests.factories import Factory
+from tests.factories import PASSWORD, Factory, actor_of
 from tests.helpers import sandbox_number
 from tests.pages.helpers import Auth, csrf_token, soup, text
 
@@ -37,8 +38,37 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.edit_assistant": Permission.MANAGE_ASSISTANTS,
     "dashboard.rename_assistant": Permission.MANAGE_ASSISTANTS,
     "dashboard.delete_assistant": Permission.MANAGE_ASSISTANTS,
+    "dashboard.plans": None,
+    "dashboard.choose": Permission.CHANGE_PLAN,
+    "dashboard.billing": Permission.CHANGE_PLAN,
+    "dashboard.team_settings": None,
+    "dashboard.invite": Permission.INVITE,
+    "dashboard.revoke_invitation": Permission.INVITE,
+    "dashboard.remove_member": Permission.INVITE,  # a member; admins and owners need MANAGE_ROLES
+    "dashboard.change_role": Permission.MANAGE_ROLES,
+    "dashboard.new_team": None,
+    "dashboard.account": None,
+    "dashboard.change_password": None,
+    # Last, in this order: each changes who the client is in the team, or signs it out.
+    "dashboard.transfer_ownership": Permission.MANAGE_ROLES,
+    "dashboard.leave_team": None,  # anyone leaves (the last owner is refused, not forbidden)
+    "dashboard.sign_out_everywhere": None,
 }
-PUBLIC = {"auth.signin", "auth.signup", "auth.signout", "static", "dashboard.index"}
+PUBLIC = {
+    "auth.signin",
+    "auth.signup",
+    "auth.signout",
+    "auth.confirm_email",
+    "auth.forgot_password",
+    "auth.reset_password",
+    # An invitation is for its address, whatever role it brings: not a team permission.
+    "auth.invitation",
+    "auth.invitation_signin",
+    "auth.invitation_signup",
+    "auth.accept_invitation",
+    "static",
+    "dashboard.index",
+}
 # Where each permission's control shows, and how to find it there.
 CONTROLS: dict[Permission, tuple[str, str]] = {
     Permission.BUY: ("search?country=US&area_code=415&limit=3", "td.offer-action form.buy-form"),
@@ -46,6 +76,9 @@ CONTROLS: dict[Permission, tuple[str, str]] = {
     Permission.LABEL: ("numbers", "a[data-role=edit-label]"),
     Permission.ASSIGN: ("numbers", "select[data-role=assistant-picker]"),
     Permission.MANAGE_ASSISTANTS: ("assistants", "#assistant-create, a[href$='/edit']"),
+    Permission.CHANGE_PLAN: ("plans", "#plans [data-role=choose]"),
+    Permission.INVITE: ("settings", "#invite-form"),
+    Permission.MANAGE_ROLES: ("settings", "select[data-role=role-select]"),
 }
 
 
@@ -64,11 +97,23 @@ class Team:
         }
         self.factory = factory
         self.count = 0
+        self.password = PASSWORD
 
     def client(self, role: Role):
         client = self.app.test_client()
         assert Auth(client).sign_in(self.members[role]).status_code == 302
         return client
+
+    def colleague(self) -> str:
+        """A new member of the team: someone for roles, removal and handing over to."""
+        self.count += 1
+        return self.factory.member(team_id=self.team_id, role="member").user_id
+
+    def invitation(self) -> str:
+        self.count += 1
+        with self.app.app_context():
+            owner = actor_of(self.members[Role.OWNER])
+            return invitations.invite(owner, f"invited{self.count}@example.com").id
 
     def number(self) -> str:
         self.count += 1
@@ -123,12 +168,44 @@ class Team:
                 return "POST", f"{team}/assistants/{self.assistant()}", {"name": "Renamed"}
             case "dashboard.delete_assistant":
                 return "POST", f"{team}/assistants/{self.assistant()}/delete", {}
+            case "dashboard.plans" | "dashboard.team_settings":
+                return "GET", f"{team}/{endpoint.split('.')[1].removeprefix('team_')}", {}
+            case "dashboard.choose":
+                return "POST", f"{team}/plans", {"plan": "growth"}
+            case "dashboard.billing":
+                return "POST", f"{team}/billing", {}
+            case "dashboard.invite":
+                self.count += 1
+                return "POST", f"{team}/invitations", {"email": f"new{self.count}@example.com"}
+            case "dashboard.revoke_invitation":
+                return "POST", f"{team}/invitations/{self.invitation()}/revoke", {}
+            case "dashboard.remove_member":
+                return "POST", f"{team}/members/{self.colleague()}/remove", {}
+            case "dashboard.change_role":
+                return "POST", f"{team}/members/{self.colleague()}/role", {"role": "admin"}
+            case "dashboard.transfer_ownership":
+                return "POST", f"{team}/members/{self.colleague()}/transfer", {}
+            case "dashboard.leave_team":
+                return "POST", f"{team}/leave", {}
+            case "dashboard.new_team":
+                return "POST", "/teams/new", {"name": "Side project"}
+            case "dashboard.account":
+                return "GET", "/account", {}
+            case "dashboard.change_password":
+                self.count += 1
+                new = f"a fresh password {self.count}"
+                form = {"current_password": self.password, "password": new}
+                self.password = new
+                return "POST", "/account/password", form
+            case "dashboard.sign_out_everywhere":
+                return "POST", "/account/sign-out-everywhere", {}
         raise AssertionError(f"say how to call {endpoint} in tests/pages/test_role_matrix.py")
 
 
 def page_endpoints(app) -> set[str]:
     return {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.split(".")[0] != "api"} - {
         "webhooks.telnyx",
+        "webhooks.stripe",
         *PUBLIC,
     }
 

@@ -33,8 +33,9 @@ def page_routes(app, public: bool = False):
             yield method, rule
 
 
-def fill(rule, team_id, number_id, assistant_id, token_id="tok_" + "0" * 26):
-    """The rule's URL with these ids (the token id is well-formed but nobody's)."""
+def fill(rule, team_id, number_id, assistant_id, token_id="tok_" + "0" * 26, **more):
+    """The rule's URL with these ids (the token, user and invitation ids are well-formed but
+    nobody's)."""
     values = {
         "team_id": team_id,
         "number_id": number_id,
@@ -42,6 +43,7 @@ def fill(rule, team_id, number_id, assistant_id, token_id="tok_" + "0" * 26):
         "token_id": token_id,
         "user_id": "usr_" + "0" * 26,
         "invitation_id": "inv_" + "0" * 26,
+        **more,
     }
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: values.get(m.group(1), "x"), rule.rule)
 
@@ -80,7 +82,9 @@ def test_hostile_ids_in_every_page_url_are_404(app, client, factory, auth):
     token = csrf_token(client, "/settings/tokens")
     checked = 0
     for method, rule in page_routes(app):
-        for part in rule.arguments:
+        # A signed link's token is not an id: a bad one is the 400 page "this link does not
+        # work" (tests/pages/test_links_hostile.py).
+        for part in rule.arguments - {"token"}:
             for hostile in HOSTILE_PARTS:
                 value = hostile if hostile.startswith("%") else quote(hostile, safe="")
                 ids = {"team_id": owner.team_id, "number_id": number, "assistant_id": assistant}

@@ -79,7 +79,8 @@ def test_signing_up_again_replaces_the_first_link(app, client):
     sign_up(client, password="second password", team_name="Second")
     second = link_in(mail_to(app, "ada@example.com")[-1])
 
-    assert form_post(client, first).status_code == 400
+    assert client.get(first).status_code == 400  # replaced: the page says so
+    assert form_post(client, first, page="/signup").status_code == 400
     assert form_post(client, second).status_code == 302
     with app.app_context():
         assert db.session.scalar(db.select(Team.name)) == "Second"
