@@ -151,7 +151,7 @@ def test_the_same_key_with_other_params_is_an_idempotency_error(fake, prices):
 
 def test_a_key_still_in_flight_is_a_409(fake, prices):
     form, key = session_form(prices["growth"]), {"Idempotency-Key": "k-3"}
-    fake.fail("POST", SESSIONS, delay=0.5)
+    fake.fail("POST", SESSIONS, delay=2.0)  # room for the second request on a busy machine
     slow = threading.Thread(target=stripe_call, args=(fake, "POST", SESSIONS, form, key))
     slow.start()
     try:

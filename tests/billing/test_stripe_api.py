@@ -156,9 +156,10 @@ def test_one_500_is_retried_with_the_same_idempotency_key(make_billing, fake):
 
 def test_a_timed_out_checkout_retried_gets_the_first_session_not_a_second(make_billing, fake):
     # The first POST is slower than the read timeout but still creates its session; the
-    # library's retry (>= 0.5 s later, same key) must get that session replayed.
-    billing = make_billing(max_network_retries=1, read_timeout=0.1)
-    fake.fail("POST", SESSIONS, delay=0.3)
+    # library's retry (>= 0.5 s after the timeout, same key) must get that session replayed.
+    # A whole second to answer the retry: a busy machine is slow, not wrong.
+    billing = make_billing(max_network_retries=1, read_timeout=1.0)
+    fake.fail("POST", SESSIONS, delay=1.25)
 
     result = checkout(billing)
 

@@ -198,3 +198,23 @@ def test_a_bad_address_is_a_form_error(client, owner):
     response = invite(client, owner.team_id, "not-an-address")
     assert response.status_code == 400
     assert soup(response).select_one("#email-error")
+
+
+def test_an_invitation_that_could_not_be_emailed_is_not_kept(tmp_path):
+    from tests.factories import Factory
+    from tests.pages.helpers import Auth
+    from tests.support import build_app, free_port, teardown_app
+
+    app = build_app(tmp_path, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
+    try:
+        owner = Factory(app).member("growth")
+        client = app.test_client()
+        Auth(client).sign_in(owner)
+        response = invite(client, owner.team_id)
+        assert response.status_code == 400
+        error = soup(response).select_one("#email-error").get_text()
+        assert "could not be reached" in error and "Nothing was saved" in error
+        with app.app_context():
+            assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 0
+    finally:
+        teardown_app(app)
