@@ -163,6 +163,9 @@ def test_one_redis_url_shares_the_cache_and_the_limits_between_workers(tmp_path)
         limited = second.test_client().post(SEARCH, json=BODY, headers=member.headers)
         assert_error(limited, 429, "rate_limited")
     finally:
+        with second.app_context():  # its connections too, or one is left open at exit
+            db.session.remove()
+            db.engine.dispose()
         teardown_app(first)
 
 
