@@ -21,8 +21,8 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
-from app.models import HELD_STATUSES, PhoneNumber, Team
-from app.plans import get_plan
+from app.models import HELD, PhoneNumber, Team
+from app.plans.catalog import get_plan
 from bench.env import Database, bench_config, prepare_database, server_env
 from bench.purchases import Answer, Plan, percentile, run_clients
 from bench.seed import Account, add_member, create_account, sandbox_numbers
@@ -81,7 +81,7 @@ def check(app, teams: list[Account], answers: list[Answer], purchases: int):
             problems.append(f"{answer.phone_number}: {answer.status} {answer.body}")
     with app.app_context():
         rows = db.session.scalars(
-            sa.select(PhoneNumber).where(PhoneNumber.status.in_(HELD_STATUSES))
+            sa.select(PhoneNumber).where(PhoneNumber.status.in_(HELD))
         ).all()
         plans = {t.team_id: db.session.get(Team, t.team_id).plan for t in teams}
     held = Counter(row.team_id for row in rows)

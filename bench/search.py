@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import redis
-from app.numbers.service import search_numbers
 
 from app import create_app
+from app.numbers.searching import search_numbers
 from app.providers.base import SearchFilters
 from app.providers.sandbox import SandboxProvider
 from bench.env import Database, bench_config
@@ -23,7 +23,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 
 @dataclass(frozen=True)
 class SandboxTimes:
-    service_ms: float  # app.numbers.service.search_numbers: provider plus "held here" lookups
+    service_ms: float  # app.numbers.searching.search_numbers: provider plus "held here" lookups
     provider_ms: float  # SandboxProvider.search alone, nothing held
     results: int
 

@@ -11,7 +11,7 @@ import phonenumbers
 import sqlalchemy as sa
 from flask import Flask
 
-from app import accounts
+from app.accounts import teams, tokens, users
 from app.extensions import db
 from app.ids import new_id
 from app.models import Assistant, PhoneNumber, utcnow
@@ -40,10 +40,10 @@ class Account:
 def create_account(app: Flask, name: str, plan: str, email: str) -> Account:
     """A team on `plan`, an owner who can sign in with PASSWORD, and a token."""
     with app.app_context():
-        team = accounts.create_team(name, plan)
-        user = accounts.create_user(email, name, PASSWORD)
-        accounts.add_member(user, team, "owner")
-        token = accounts.issue_token(user, "bench").plain
+        team = teams.create_team(name, plan)
+        user = users.create_user(email, name, PASSWORD)
+        teams.add_member(user, team, "owner")
+        token = tokens.issue_token(user, "bench").plain
         return Account(team.id, user.id, user.email, token)
 
 
@@ -52,20 +52,20 @@ def add_team(app: Flask, owner: Account, name: str, plan: str) -> Account:
     with app.app_context():
         from app.models import User
 
-        team = accounts.create_team(name, plan)
-        accounts.add_member(db.session.get(User, owner.user_id), team, "owner")
+        team = teams.create_team(name, plan)
+        teams.add_member(db.session.get(User, owner.user_id), team, "owner")
         return Account(team.id, owner.user_id, owner.email, owner.token)
 
 
-def add_member(app: Flask, team_id: str, email: str) -> Account:
-    """Another user (with a token) in an existing team."""
+def add_member(app: Flask, team_id: str, email: str, role: str = "admin") -> Account:
+    """Another user (with a token) in an existing team; admins may buy, members may not."""
     with app.app_context():
         from app.models import Team
 
         team = db.session.get(Team, team_id)
-        user = accounts.create_user(email, email.split("@")[0], PASSWORD)
-        accounts.add_member(user, team, "member")
-        return Account(team_id, user.id, user.email, accounts.issue_token(user, "bench").plain)
+        user = users.create_user(email, email.split("@")[0], PASSWORD)
+        teams.add_member(user, team, role)
+        return Account(team_id, user.id, user.email, tokens.issue_token(user, "bench").plain)
 
 
 def add_numbers(app: Flask, account: Account, count: int, offset: int = 0) -> None:
