@@ -80,9 +80,7 @@ def check(app, teams: list[Account], answers: list[Answer], purchases: int):
         if EXPECTED.get(answer.status) != code:
             problems.append(f"{answer.phone_number}: {answer.status} {answer.body}")
     with app.app_context():
-        rows = db.session.scalars(
-            sa.select(PhoneNumber).where(PhoneNumber.status.in_(HELD))
-        ).all()
+        rows = db.session.scalars(sa.select(PhoneNumber).where(PhoneNumber.status.in_(HELD))).all()
         plans = {t.team_id: db.session.get(Team, t.team_id).plan for t in teams}
     held = Counter(row.team_id for row in rows)
     for team_id, count in held.items():
