@@ -9,6 +9,7 @@ import phonenumbers
 from app.assistants.service import MAX_NAME
 from app.numbers.managing import MAX_LABEL
 from app.numbers.validation import AREA_CODE_COUNTRIES, MAX_LIMIT
+from app.text import visible_class
 
 ID = {"type": "string", "maxLength": 64}
 
@@ -19,14 +20,14 @@ def id_of(prefix: str) -> dict[str, str]:
 
 
 TEAM_ID, NUMBER_ID, ASSISTANT_ID = id_of("team"), id_of("pn"), id_of("asst")
-# Visible text: at least one ASCII letter or digit, and no NUL (the server refuses it, and
-# strips invisible characters; a name of those alone is empty). [0-9], never \d: \d also
-# matches Devanagari and other digits.
+# Visible text, in any script: at least one letter, digit, punctuation mark or symbol (the
+# server strips invisible characters, so a name of those alone is empty), and no NUL (the
+# server refuses it). The class is built from the same rule the server cleans names with.
 NAME = {
     "type": "string",
     "minLength": 1,
     "maxLength": MAX_NAME,
-    "pattern": "^[^\\u0000]*[A-Za-z0-9][^\\u0000]*$",
+    "pattern": f"^[^\\u0000]*{visible_class()}[^\\u0000]*$",
 }
 E164 = {
     "type": "string",
@@ -141,16 +142,22 @@ SCHEMAS: dict[str, Any] = {
                     "description": "ISO 3166-1 alpha-2 (any case), a region phonenumbers knows",
                 },
                 areaCode={
-                    "type": "string",
-                    "pattern": "^[0-9]{3}$",
-                    "description": "Three ASCII digits; US and CA only",
+                    "type": ["string", "null"],
+                    "pattern": "^([0-9]{3})?$",
+                    "description": "Three ASCII digits; US and CA only (null or empty: any)",
                 },
-                numberType={"enum": ["local", "toll-free"], "default": "local"},
-                limit={"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20},
+                numberType={"enum": ["local", "toll-free", "", None], "default": "local"},
+                limit={
+                    "type": ["integer", "null"],
+                    "minimum": 1,
+                    "maximum": MAX_LIMIT,
+                    "default": 20,
+                },
             ),
-            # An area code only with a country that has them.
+            # An area code only with a country that has them. Null or empty is "not given",
+            # as for every optional filter (a form's empty field arrives as "").
             "if": {"not": {"properties": {"countryCode": {"enum": list(AREA_CODE_COUNTRIES)}}}},
-            "then": {"not": {"required": ["areaCode"]}},
+            "then": {"properties": {"areaCode": {"enum": ["", None]}}},
         },
     ),
     "AvailableNumber": obj(
