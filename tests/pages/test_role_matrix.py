@@ -57,36 +57,40 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
 # The one right answer to a role allowed to act: 200 for a page (or a fragment), 302 after a
 # form that goes back where it came from, 303 after one that shows another page; a row's
 # fragment asked for without htmx redirects to its page.
-SUCCESS = {endpoint: 200 for endpoint in ROUTE_PERMISSIONS} | {
-    endpoint: 302
-    for endpoint in (
-        "dashboard.assistant_row",
-        "dashboard.number_label",
-        "dashboard.assign_number",
-        "dashboard.buy",
-        "dashboard.change_password",
-        "dashboard.create_assistant",
-        "dashboard.delete_assistant",
-        "dashboard.release_number",
-        "dashboard.rename_assistant",
-        "dashboard.revoke_token",
-        "dashboard.save_label",
-        "dashboard.sign_out_everywhere",
-    )
-} | {
-    endpoint: 303
-    for endpoint in (
-        "dashboard.billing",
-        "dashboard.change_role",
-        "dashboard.choose",
-        "dashboard.invite",
-        "dashboard.leave_team",
-        "dashboard.new_team",
-        "dashboard.remove_member",
-        "dashboard.revoke_invitation",
-        "dashboard.transfer_ownership",
-    )
-}
+SUCCESS = (
+    {endpoint: 200 for endpoint in ROUTE_PERMISSIONS}
+    | {
+        endpoint: 302
+        for endpoint in (
+            "dashboard.assistant_row",
+            "dashboard.number_label",
+            "dashboard.assign_number",
+            "dashboard.buy",
+            "dashboard.change_password",
+            "dashboard.create_assistant",
+            "dashboard.delete_assistant",
+            "dashboard.release_number",
+            "dashboard.rename_assistant",
+            "dashboard.revoke_token",
+            "dashboard.save_label",
+            "dashboard.sign_out_everywhere",
+        )
+    }
+    | {
+        endpoint: 303
+        for endpoint in (
+            "dashboard.billing",
+            "dashboard.change_role",
+            "dashboard.choose",
+            "dashboard.invite",
+            "dashboard.leave_team",
+            "dashboard.new_team",
+            "dashboard.remove_member",
+            "dashboard.revoke_invitation",
+            "dashboard.transfer_ownership",
+        )
+    }
+)
 PUBLIC = {
     "auth.signin",
     "auth.signup",
