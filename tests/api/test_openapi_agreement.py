@@ -1,7 +1,10 @@
 """The OpenAPI document and the server agree on what a request may hold: what the document
 calls valid, the server accepts, and what it calls invalid, the server refuses (schemathesis's
 positive and negative phases check the same, from random input; these are the cases it found).
+And its links, which the stateful fuzzing follows, lead somewhere real.
 """
+
+import re
 
 import jsonschema
 import pytest
@@ -116,3 +119,23 @@ def test_an_idempotency_key_is_visible_ascii_in_both(client, factory, key, accep
     else:
         body = assert_error(response, 400, "invalid_request")
         assert "Idempotency-Key" in body["error"]["fields"]
+
+
+def test_every_link_leads_to_an_operation_and_fills_its_path():
+    operations = {
+        op["operationId"]: (path, op)
+        for path, item in DOCUMENT["paths"].items()
+        for method, op in item.items()
+        if method != "parameters"
+    }
+    links = [
+        (name, link)
+        for _path, op in operations.values()
+        for answer in op["responses"].values()
+        for name, link in answer.get("links", {}).items()
+    ]
+    assert len(links) == 6
+    for name, link in links:
+        path, _op = operations[link["operationId"]]
+        needed = {f"path.{part}" for part in re.findall(r"\{(\w+)\}", path)}
+        assert needed <= set(link["parameters"]), name
