@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
 from app.accounts.roles import Actor, Permission
+from app.accounts.teams import bump_version
 from app.exceptions import NameTaken, NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
@@ -75,6 +76,7 @@ def create_assistant(actor: Actor, name: object) -> Assistant:
         subject_id=assistant.id,
         subject=assistant.name,
     )
+    bump_version(actor.team.id)
     db.session.commit()
     return assistant
 
@@ -94,6 +96,7 @@ def rename_assistant(actor: Actor, assistant: Assistant, name: object) -> Assist
             after={"name": new_name},
         )
         assistant.name = new_name
+        bump_version(assistant.team_id)
         _commit_or_gone()
     return assistant
 
@@ -120,6 +123,7 @@ def delete_assistant(actor: Actor, assistant: Assistant) -> int:
     if deleted.rowcount != 1:
         db.session.rollback()
         raise NotFound(GONE)
+    bump_version(assistant.team_id)
     _commit_or_gone()
     return len(numbers)
 
@@ -142,9 +146,11 @@ def assign_numbers(actor: Actor, assistant: Assistant, phone_number_ids: Sequenc
     if missing := [i for i in ids if i not in found]:
         # All-or-nothing: one unknown, foreign or released id and nothing changes.
         raise NotFound(f"Phone number not found: {missing[0]}.")
-    for number in numbers:
-        if number.assistant_id != assistant.id:
-            _assign(actor, number, assistant)
+    moved = [n for n in numbers if n.assistant_id != assistant.id]
+    for number in moved:
+        _assign(actor, number, assistant)
+    if moved:
+        bump_version(assistant.team_id)
     _commit_or_gone()
 
 
@@ -162,6 +168,7 @@ def unassign_number(actor: Actor, assistant: Assistant, phone_number_id: str) ->
     number = team_number(assistant.team_id, phone_number_id)
     if number.assistant_id == assistant.id:  # already unassigned: a retry succeeds quietly
         _unassign(actor, number, assistant)
+        bump_version(assistant.team_id)
         _commit_or_gone()
 
 

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.roles import Actor, Permission
+from app.accounts.teams import bump_version
 from app.exceptions import NumberUnavailable, PlanLimitReached
 from app.extensions import db
 from app.models import HELD, ORDERING, NumberStatus, PhoneNumber, Team, utcnow
@@ -125,18 +126,23 @@ def _held_message(phone_number: str, team: Team, holder_team: str, status: str) 
 
 def _lock_team(team_id: str) -> None:
     # An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so one
-    # statement serialises concurrent purchases for a team on both.
+    # statement serialises concurrent purchases for a team on both. It moves the team's
+    # version too: the reservation it commits with is a new number in the list.
     db.session.execute(
-        sa.update(Team).where(Team.id == team_id).values(purchase_seq=Team.purchase_seq + 1)
+        sa.update(Team)
+        .where(Team.id == team_id)
+        .values(purchase_seq=Team.purchase_seq + 1, version=Team.version + 1)
     )
 
 
 def _discard(number: PhoneNumber) -> None:
     """Drop a reservation whose order was never placed, so nothing is held that was not bought."""
     db.session.rollback()
-    db.session.execute(
+    deleted = db.session.execute(
         sa.delete(PhoneNumber).where(
             PhoneNumber.id == number.id, PhoneNumber.status == NumberStatus.RESERVING
         )
     )
+    if deleted.rowcount == 1:
+        bump_version(number.team_id)
     db.session.commit()

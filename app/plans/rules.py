@@ -109,6 +109,7 @@ class PlanUsage:
         return f"The {self.upgrade.name} plan allows {self.upgrade.numbers_phrase}."
 
 
-def usage(team: Team, now: datetime | None = None) -> PlanUsage:
-    held = held_count(team.id, now)
+def usage(team: Team, now: datetime | None = None, held: int | None = None) -> PlanUsage:
+    """The banner; `held` is the team's held_count when the caller has just counted it."""
+    held = held_count(team.id, now) if held is None else held
     return PlanUsage(get_plan(team.plan), held, purchase_refusal(team, held))
