@@ -25,7 +25,7 @@ from app.numbers.searching import quote_for
 from app.numbers.settling import settle
 from app.phone import number_type, region
 from app.plans.catalog import get_plan
-from app.plans.rules import eligibility, held_count, purchase_refusal
+from app.plans.rules import eligibility, held_count, held_count_query, purchase_refusal
 from app.providers import current_provider
 from app.providers.base import ProviderError
 
@@ -72,17 +72,21 @@ def _reserve(
     """Check the plan and hold the number, in one short transaction under the team's lock."""
     team, now = actor.team, utcnow()
     quote = quote_for(phone_number)  # before the lock: it may ask the provider
-    _lock_team(team.id)
-    db.session.refresh(team)
-    holder = db.session.execute(
-        sa.select(PhoneNumber.team_id, PhoneNumber.status).where(
-            PhoneNumber.phone_number == phone_number, PhoneNumber.status.in_(HELD)
+    _lock_team(team)
+    # Who holds the number, and how many the team holds: one round trip under the lock.
+    holder = sa.select(PhoneNumber.team_id, PhoneNumber.status).where(
+        PhoneNumber.phone_number == phone_number, PhoneNumber.status.in_(HELD)
+    )
+    held, holder_team, holder_status = db.session.execute(
+        sa.select(
+            held_count_query(team.id, now).scalar_subquery(),
+            holder.with_only_columns(PhoneNumber.team_id).scalar_subquery(),
+            holder.with_only_columns(PhoneNumber.status).scalar_subquery(),
         )
-    ).first()
-    if holder is not None:
+    ).one()
+    if holder_team is not None:
         db.session.rollback()
-        raise NumberUnavailable(_held_message(phone_number, team, *holder))
-    held = held_count(team.id, now)
+        raise NumberUnavailable(_held_message(phone_number, team, holder_team, holder_status))
     if refusal := purchase_refusal(team, held):
         limits = eligibility(team, held)
         db.session.rollback()
@@ -124,15 +128,20 @@ def _held_message(phone_number: str, team: Team, holder_team: str, status: str) 
     return f"{phone_number} is already held by your team."
 
 
-def _lock_team(team_id: str) -> None:
-    # An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so one
-    # statement serialises concurrent purchases for a team on both. It moves the team's
-    # version too: the reservation it commits with is a new number in the list.
+def _lock_team(team: Team) -> None:
+    """Lock the team's row and read it afresh (its plan and trial), in one statement.
+
+    An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so one
+    statement serialises concurrent purchases for a team on both. It moves the team's
+    version too: the reservation it commits with is a new number in the list.
+    """
     db.session.execute(
         sa.update(Team)
-        .where(Team.id == team_id)
+        .where(Team.id == team.id)
         .values(purchase_seq=Team.purchase_seq + 1, version=Team.version + 1)
-    )
+        .returning(Team)
+        .execution_options(populate_existing=True, synchronize_session=False)
+    ).scalars().all()
 
 
 def _discard(number: PhoneNumber) -> None:

@@ -21,10 +21,12 @@ TRIAL_USED_MESSAGE = "This team has used its free trial number. Subscribe to a p
 
 def held_count(team_id: str, now: datetime | None = None) -> int:
     """The team's numbers that count toward its plan (live ones, pending orders included)."""
-    query = sa.select(sa.func.count()).where(
-        PhoneNumber.team_id == team_id, PhoneNumber.live(now or utcnow())
-    )
-    return db.session.scalar(query) or 0
+    return db.session.scalar(held_count_query(team_id, now or utcnow())) or 0
+
+
+def held_count_query(team_id: str, now: datetime) -> sa.Select:
+    """held_count as a statement, for a caller that asks it along with something else."""
+    return sa.select(sa.func.count()).where(PhoneNumber.team_id == team_id, PhoneNumber.live(now))
 
 
 def eligibility(team: Team, held: int) -> dict[str, Any]:
