@@ -19,13 +19,14 @@ from app.accounts.roles import Actor, Permission
 from app.accounts.teams import bump_version
 from app.exceptions import NumberUnavailable, PlanLimitReached
 from app.extensions import db
-from app.models import HELD, ORDERING, NumberStatus, PhoneNumber, Team, utcnow
+from app.models import ORDERING, NumberStatus, PhoneNumber, Team, utcnow
 from app.numbers.failures import provider_failure
+from app.numbers.queries import purchase_check
 from app.numbers.searching import quote_for
 from app.numbers.settling import settle
 from app.phone import number_type, region
 from app.plans.catalog import get_plan
-from app.plans.rules import eligibility, held_count, held_count_query, purchase_refusal
+from app.plans.rules import eligibility, held_count, purchase_refusal
 from app.providers import current_provider
 from app.providers.base import ProviderError
 
@@ -73,17 +74,7 @@ def _reserve(
     team, now = actor.team, utcnow()
     quote = quote_for(phone_number)  # before the lock: it may ask the provider
     _lock_team(team)
-    # Who holds the number, and how many the team holds: one round trip under the lock.
-    holder = sa.select(PhoneNumber.team_id, PhoneNumber.status).where(
-        PhoneNumber.phone_number == phone_number, PhoneNumber.status.in_(HELD)
-    )
-    held, holder_team, holder_status = db.session.execute(
-        sa.select(
-            held_count_query(team.id, now).scalar_subquery(),
-            holder.with_only_columns(PhoneNumber.team_id).scalar_subquery(),
-            holder.with_only_columns(PhoneNumber.status).scalar_subquery(),
-        )
-    ).one()
+    held, holder_team, holder_status = purchase_check(team.id, phone_number, now)
     if holder_team is not None:
         db.session.rollback()
         raise NumberUnavailable(_held_message(phone_number, team, holder_team, holder_status))

@@ -13,6 +13,7 @@ from app.exceptions import NotFound
 from app.extensions import db
 from app.ids import is_id
 from app.models import HELD, Assistant, NumberStatus, PhoneNumber, User
+from app.plans.rules import held_count_query
 
 
 def held_numbers(candidates: Sequence[str]) -> set[str]:
@@ -23,6 +24,24 @@ def held_numbers(candidates: Sequence[str]) -> set[str]:
         PhoneNumber.phone_number.in_(candidates), PhoneNumber.status.in_(HELD)
     )
     return set(db.session.scalars(query))
+
+
+def purchase_check(
+    team_id: str, phone_number: str, now: datetime
+) -> tuple[int, str | None, str | None]:
+    """(how many numbers the team holds toward its plan, the team holding `phone_number` and
+    in which state, or None): what a purchase checks under the team's lock, in one round trip."""
+    holder = sa.select(PhoneNumber.team_id).where(
+        PhoneNumber.phone_number == phone_number, PhoneNumber.status.in_(HELD)
+    )
+    held, holder_team, holder_status = db.session.execute(
+        sa.select(
+            held_count_query(team_id, now).scalar_subquery(),
+            holder.scalar_subquery(),
+            holder.with_only_columns(PhoneNumber.status).scalar_subquery(),
+        )
+    ).one()
+    return held, holder_team, holder_status
 
 
 def held_from(provider: str) -> list[tuple[str, str]]:
