@@ -12,6 +12,7 @@ from app.accounts.roles import Actor, Permission
 from app.accounts.teams import actor_for
 from app.accounts.tokens import TokenHolder, bearer_token, holder_for_token
 from app.exceptions import Unauthorized, ValidationFailed
+from app.extensions import db
 from app.models import User
 
 F = TypeVar("F", bound=Callable)
@@ -39,8 +40,21 @@ def token_holder() -> TokenHolder | None:
     it costs no second round trip."""
     if "token_holder" not in g:
         token = bearer_token(request.headers.get("Authorization"))
+        if token and request.method == "GET" and not db.session().in_transaction():
+            reads_alone()
         g.token_holder = holder_for_token(token, _named_team()) if token else None
     return g.token_holder
+
+
+def reads_alone() -> None:
+    """Run this request's statements without a transaction until something commits.
+
+    A GET reads, one statement at a time: a transaction around them adds BEGIN and ROLLBACK,
+    two round trips more than the one query a cached list needs. The first commit (a token's
+    last-used time, or app.numbers.managing settling an order) hands the connection back, and
+    reset to the pool's own isolation level: writes after it have their transactions again.
+    """
+    db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def _named_team() -> object:

@@ -72,6 +72,9 @@ def list_number_rows(
     pending = [r.id for r in rows if r.status == NumberStatus.PENDING and r.provider_order_id]
     if pending:
         # Rare (an order still completing): settle a few through the entities, read again.
+        # The read so far may have run without a transaction (app.api.auth.reads_alone):
+        # ending it here gives each settlement its own transaction, as everywhere.
+        db.session.commit()
         numbers = db.session.scalars(
             sa.select(PhoneNumber).where(PhoneNumber.id.in_(pending[:SETTLE_ON_LIST]))
         )
