@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.extensions import db
-from bench.seed import PASSWORD, Account, add_numbers, create_account
+from tests.factories import PASSWORD, Member, add_numbers, create_account
 
 HTMX = (("HX-Request", "true"),)
 _CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
@@ -27,7 +27,7 @@ class Probe:
     key: str  # also the bare endpoint's name for the same bytes
     label: str
     rows: int
-    account: Account
+    account: Member
     path: str
     method: str = "GET"
     signed_in: bool = False  # a page: a session cookie instead of the bearer token
@@ -54,7 +54,7 @@ def csrf_token(html: str) -> str:
     return value.group(1)
 
 
-def sign_in(client: FlaskClient, account: Account) -> FlaskClient:
+def sign_in(client: FlaskClient, account: Member) -> FlaskClient:
     """Sign in through the real form, as a browser does."""
     token = csrf_token(client.get("/signin").get_data(as_text=True))
     answer = client.post(
@@ -99,7 +99,7 @@ def queries_per_request(app: Flask, client: FlaskClient, probe: Probe) -> int:
     return len(statements)
 
 
-def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Account]:
+def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Member]:
     """Seed one Scale team per size; the probes that read them, and the smallest team."""
     teams = {}
     for index, size in enumerate(sizes):

@@ -18,7 +18,7 @@ from bench import figures, load, report, scale, search
 from bench.env import Database, bench_config, prepare_database, server_env
 from bench.probes import build_probes, queries_per_request, sign_in
 from bench.purchases import Plan, lock_overlap, postgres_active_ms, purchase_queries, run_clients
-from bench.seed import add_team, create_account, sandbox_areas, sandbox_numbers
+from bench.seed import sandbox_areas, sandbox_numbers
 from bench.server import Layout, gunicorn, tail
 from bench.web import (
     buy_row_bytes,
@@ -28,6 +28,7 @@ from bench.web import (
     results_part,
     row_update_bytes,
 )
+from tests.factories import add_team, create_account
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 

@@ -37,7 +37,7 @@ from app.numbers.queries import (
 )
 from app.plans.rules import held_count
 from bench.env import Database, bench_config, prepare_database
-from bench.seed import Account, create_account
+from tests.factories import Member, create_account
 
 SCALE_FILE = Path(__file__).resolve().parent / "SCALE.md"
 TEAMS, PER_TEAM = 100_000, 10
@@ -113,7 +113,7 @@ def run(workdir: Path, progress: Callable[[str], None] = print) -> Scale:
     return scale
 
 
-def _reads(app: Flask, probe: Account) -> list[Read]:
+def _reads(app: Flask, probe: Member) -> list[Read]:
     """What every list, search and purchase asks the database, as the app asks it."""
     team = probe.team_id
     # Twenty candidates as a search offers them: two are held (by other teams), the rest free.
@@ -170,7 +170,7 @@ def _explain(app: Flask, read: Read) -> str:
     return "\n".join(row[0] for row in rows)
 
 
-def _grow(database: Database, probe: Account, start: int, end: int, deadline: float, progress):
+def _grow(database: Database, probe: Member, start: int, end: int, deadline: float, progress):
     """COPY teams start..end in batches until the deadline; the last team index seeded."""
     batch = 10_000
     done = start - 1
@@ -186,7 +186,7 @@ def _grow(database: Database, probe: Account, start: int, end: int, deadline: fl
     return done
 
 
-def _copy(database: Database, probe: Account, teams: range) -> None:
+def _copy(database: Database, probe: Member, teams: range) -> None:
     """Teams (each with an owner, an assistant and ten numbers) by COPY, one transaction."""
     engine = database.engine()
     raw = engine.raw_connection()
@@ -206,7 +206,7 @@ def _copy(database: Database, probe: Account, teams: range) -> None:
         engine.dispose()
 
 
-def _tables(probe: Account, teams: range, now: datetime):
+def _tables(probe: Member, teams: range, now: datetime):
     stamp = now.isoformat()
     others = [t for t in teams if t != 0]  # team 0 is the probe, made through the services
     yield (
@@ -238,7 +238,7 @@ def _tables(probe: Account, teams: range, now: datetime):
     )
 
 
-def _numbers(probe: Account, teams: range, now: datetime) -> Iterator[str]:
+def _numbers(probe: Member, teams: range, now: datetime) -> Iterator[str]:
     later = (now + timedelta(days=3)).isoformat()
     for t in teams:
         team, user, assistant = _team(probe, t), _id("usr", t), _id("asst", t)
@@ -288,7 +288,7 @@ def _chunks(lines: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
         yield buffer.getvalue().encode()
 
 
-def _team(probe: Account, index: int) -> str:
+def _team(probe: Member, index: int) -> str:
     return probe.team_id if index == 0 else _id("team", index)
 
 
