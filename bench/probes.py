@@ -33,6 +33,7 @@ class Probe:
     signed_in: bool = False  # a page: a session cookie instead of the bearer token
     headers: tuple[tuple[str, str], ...] = ()
     body: dict | None = field(default=None, hash=False)
+    status: int = 200  # what a right answer is (304: the client has it already)
 
     def encoded_body(self) -> bytes:
         return json.dumps(self.body).encode() if self.body is not None else b""
@@ -114,6 +115,9 @@ def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Membe
     def numbers(size: int) -> str:
         return f"/teams/{teams[size].team_id}/numbers"
 
+    # A client that already has the middle list revalidates it: its ETag as If-None-Match.
+    answer = app.test_client().get(listing(middle), headers=teams[middle].bearer)
+    revalidate = (("If-None-Match", answer.headers["ETag"]),)
     search = f"/teams/{small.team_id}/search?country=US&area_code=415&number_type=local&limit=20"
     body = {"filters": {"countryCode": "US", "areaCode": "415", "limit": 20}}
     page = {"signed_in": True}
@@ -122,6 +126,15 @@ def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Membe
         *(
             Probe(f"list-{n}", "GET /api/phone-numbers/purchase", n, teams[n], listing(n))
             for n in sizes
+        ),
+        Probe(
+            "list-revalidated",
+            "GET /api/phone-numbers/purchase (If-None-Match: 304)",
+            middle,
+            teams[middle],
+            listing(middle),
+            headers=revalidate,
+            status=304,
         ),
         Probe(
             "list-paged",

@@ -50,10 +50,11 @@ def capture(base_url: str, probe: Probe, cookie: str | None, bare_dir: Path) -> 
             allow_redirects=False,
             timeout=60,
         )
-    if answer.status_code != 200:
+    if answer.status_code != probe.status:
         raise RuntimeError(f"{probe.label} answered {answer.status_code}: {answer.text[:300]}")
     (bare_dir / f"{probe.key}.body").write_bytes(answer.content)
-    (bare_dir / f"{probe.key}.type").write_text(answer.headers["Content-Type"])
+    kind = answer.headers.get("Content-Type", "application/json")  # a 304 has none
+    (bare_dir / f"{probe.key}.type").write_text(kind)
     return len(answer.content), time.perf_counter() - began
 
 

@@ -96,8 +96,7 @@ def rename_assistant(actor: Actor, assistant: Assistant, name: object) -> Assist
             after={"name": new_name},
         )
         assistant.name = new_name
-        bump_version(assistant.team_id)
-        _commit_or_gone()
+        _commit_or_gone(assistant.team_id)
     return assistant
 
 
@@ -123,8 +122,7 @@ def delete_assistant(actor: Actor, assistant: Assistant) -> int:
     if deleted.rowcount != 1:
         db.session.rollback()
         raise NotFound(GONE)
-    bump_version(assistant.team_id)
-    _commit_or_gone()
+    _commit_or_gone(assistant.team_id)
     return len(numbers)
 
 
@@ -149,9 +147,7 @@ def assign_numbers(actor: Actor, assistant: Assistant, phone_number_ids: Sequenc
     moved = [n for n in numbers if n.assistant_id != assistant.id]
     for number in moved:
         _assign(actor, number, assistant)
-    if moved:
-        bump_version(assistant.team_id)
-    _commit_or_gone()
+    _commit_or_gone(assistant.team_id if moved else None)
 
 
 def assign_number(actor: Actor, number: PhoneNumber, assistant: Assistant | None) -> None:
@@ -168,8 +164,7 @@ def unassign_number(actor: Actor, assistant: Assistant, phone_number_id: str) ->
     number = team_number(assistant.team_id, phone_number_id)
     if number.assistant_id == assistant.id:  # already unassigned: a retry succeeds quietly
         _unassign(actor, number, assistant)
-        bump_version(assistant.team_id)
-        _commit_or_gone()
+        _commit_or_gone(assistant.team_id)
 
 
 def clean_name(name: object) -> str:
@@ -209,10 +204,16 @@ def _hold(assistant: Assistant, *, exclusive: bool) -> None:
         raise NotFound(GONE)
 
 
-def _commit_or_gone() -> None:
-    # On SQLite the assistant can still go between our read and our write: the foreign key
-    # (an assignment) or a DELETE/UPDATE matching no row (a rename or second delete) says so.
+def _commit_or_gone(changed_team: str | None = None) -> None:
+    """Commit (moving `changed_team`'s version with it); NotFound if the assistant went.
+
+    On SQLite the assistant can still go between our read and our write: the foreign key
+    (an assignment) or a DELETE/UPDATE matching no row (a rename or second delete) says so,
+    at the flush, which the version's UPDATE may be the one to set off.
+    """
     try:
+        if changed_team is not None:
+            bump_version(changed_team)
         db.session.commit()
     except (IntegrityError, StaleDataError):
         db.session.rollback()
