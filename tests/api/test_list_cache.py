@@ -12,11 +12,12 @@ import pytest
 
 from app.extensions import cache, db
 from app.models import PhoneNumber
+from tests import workers
 from tests.factories import Factory, counting, seed
 from tests.helpers import PURCHASE, assert_error, buy, listed, sandbox_number
 from tests.support import build_app, teardown_app
 
-REDIS = "redis://127.0.0.1:6379/11"
+REDIS = workers.redis_url(15)  # shared with other tests: every key here has its own prefix
 
 
 def get(client, member, **query):
