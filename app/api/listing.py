@@ -66,7 +66,7 @@ def respond(answer: ListAnswer):
     response.set_etag(answer.etag)
     # Only for the caller (it answers a bearer token), and checked each time before reuse.
     response.headers["Cache-Control"] = "private, no-cache"
-    if request.if_none_match.contains(answer.etag):
+    if request.if_none_match.contains_weak(answer.etag):
         response.status_code = 304
     else:
         response.set_data(answer.body)

@@ -121,3 +121,13 @@ def test_redis_keeps_one_body_for_every_host(redis_apps):
     buy(two, member, sandbox_number("415", 1))
     fresh = get(one, member, headers={"If-None-Match": etag})
     assert fresh.status_code == 200 and fresh.get_json()["count"] == 2
+
+
+def test_if_none_match_compares_as_http_says(client, factory):
+    """Weak comparison (a proxy may weaken the tag), several tags, `*`; anything else is 200."""
+    member = factory.member("growth")
+    etag = get(client, member).headers["ETag"]
+    for header in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        assert get(client, member, headers={"If-None-Match": header}).status_code == 304, header
+    for header in ('"other"', "garbage", ""):
+        assert get(client, member, headers={"If-None-Match": header}).status_code == 200, header
