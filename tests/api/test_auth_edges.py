@@ -25,7 +25,7 @@ def test_an_unexpected_exception_in_an_api_route_answers_the_json_envelope(
     def broken(*args, **kwargs):
         raise RuntimeError("kaboom: internal detail")
 
-    monkeypatch.setattr("app.api.phone_numbers.list_numbers_page", broken)
+    monkeypatch.setattr("app.api.phone_numbers.list_answer", broken)
     response = listed(client, member)
     assert response.mimetype == "application/json"
     body = assert_error(response, 500, "internal_error")
