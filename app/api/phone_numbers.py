@@ -11,6 +11,7 @@ from app.api.idempotency import once
 from app.api.payloads import json_body, number_row, purchased
 from app.exceptions import ValidationFailed
 from app.models import utcnow
+from app.numbers.listing import parse_filters
 from app.numbers.managing import list_numbers_page, release_number, set_label
 from app.numbers.purchasing import purchase_number
 from app.numbers.queries import team_number
@@ -86,7 +87,8 @@ def purchase():
 def list_numbers():
     actor = api_actor(request.args.get("teamId"))
     limit = _page_limit(request.args.get("limit"))
-    page = list_numbers_page(actor.team, limit, request.args.get("cursor"))
+    filters = parse_filters(request.args)  # all optional: none given lists every number
+    page = list_numbers_page(actor.team, limit, request.args.get("cursor"), filters)
     now = utcnow()
     rows = [number_row(n, now) for n in page.numbers]
     body = {"success": True, "numbers": rows, "count": len(rows)}

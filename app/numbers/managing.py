@@ -10,9 +10,11 @@ from app import audit
 from app.accounts.roles import Actor, Permission
 from app.exceptions import NumberUnavailable, ValidationFailed
 from app.extensions import db
-from app.models import ORDERING, NumberStatus, PhoneNumber, Team
+from app.models import ORDERING, NumberStatus, PhoneNumber, Team, utcnow
+from app.numbers import listing
 from app.numbers.cursor import decode_cursor, encode_cursor
 from app.numbers.failures import provider_failure
+from app.numbers.listing import NumberFilters, filter_clauses
 from app.numbers.queries import team_number, team_numbers
 from app.numbers.settling import finish_release, settle_from_provider, start_release
 from app.providers.base import ProviderError
@@ -21,6 +23,7 @@ from app.text import one_line
 MAX_LABEL = 80
 # Pending orders settled while listing, at most, so a list never waits on many provider calls.
 SETTLE_ON_LIST = 5
+EVERY_NUMBER = NumberFilters()
 UNCONFIRMED_RELEASE = (
     "It shows as releasing until the provider confirms; releasing it again is safe."
 )
@@ -33,14 +36,24 @@ class NumberPage:
 
 
 def list_numbers_page(
-    team: Team, limit: int | None = None, cursor: str | None = None
+    team: Team,
+    limit: int | None = None,
+    cursor: str | None = None,
+    filters: NumberFilters = EVERY_NUMBER,
 ) -> NumberPage:
     """One page of the team's numbers (all of them without a limit), and the next page's cursor."""
-    after = decode_cursor(cursor) if cursor else None
-    numbers = team_numbers(team.id, limit + 1 if limit else None, after)
+    where = filter_clauses(team.id, filters, utcnow())
+    if cursor:
+        where.append(listing.after(filters.sort, decode_cursor(cursor, filters.sort)))
+    numbers = team_numbers(
+        team.id, limit + 1 if limit else None, where=where, order=listing.order_by(filters.sort)
+    )
     more = limit is not None and len(numbers) > limit
     numbers = numbers[:limit] if more else numbers
-    next_cursor = encode_cursor(numbers[-1]) if more else None
+    next_cursor = None
+    if more:
+        last = numbers[-1]
+        next_cursor = encode_cursor(filters.sort, listing.sort_value(filters.sort, last), last.id)
     pending = [n for n in numbers if n.status == NumberStatus.PENDING and n.provider_order_id]
     gone = {n.id for n in pending[:SETTLE_ON_LIST] if settle_from_provider(n) == "gone"}
     return NumberPage([n for n in numbers if n.id not in gone], next_cursor)

@@ -37,12 +37,18 @@ def held_from(provider: str) -> list[tuple[str, str]]:
 
 
 def team_numbers(
-    team_id: str, limit: int | None = None, after: tuple[datetime, str] | None = None
+    team_id: str,
+    limit: int | None = None,
+    after: tuple[datetime, str] | None = None,
+    *,
+    where: Sequence[sa.ColumnElement[bool]] = (),
+    order: Sequence[sa.ColumnElement] | None = None,
 ) -> list[PhoneNumber]:
     """The team's numbers (released ones left out), newest first, with assistant and buyer.
 
     `after` is the (created_at, id) of the last row of the previous page: keyset paging
-    costs the same on page 1 and page 500.
+    costs the same on page 1 and page 500. `where` and `order` come from app.numbers.listing
+    (a filtered or re-sorted list passes its own position inside `where`).
     """
     query = (
         sa.select(PhoneNumber)
@@ -50,7 +56,8 @@ def team_numbers(
         .outerjoin(PhoneNumber.created_by)
         .options(contains_eager(PhoneNumber.assistant), contains_eager(PhoneNumber.created_by))
         .where(PhoneNumber.team_id == team_id, PhoneNumber.status != NumberStatus.RELEASED)
-        .order_by(PhoneNumber.created_at.desc(), PhoneNumber.id.desc())
+        .where(*where)
+        .order_by(*(order or (PhoneNumber.created_at.desc(), PhoneNumber.id.desc())))
     )
     if after is not None:
         query = query.where(sa.tuple_(PhoneNumber.created_at, PhoneNumber.id) < after)

@@ -18,7 +18,44 @@ from app.api.openapi.schemas import (
     errors,
     ok,
     path,
+    query,
 )
+from app.numbers.listing import SORT_CHOICES, STATUSES, UNASSIGNED
+from app.phone import NUMBER_TYPES
+
+# The list's optional narrowing (app.numbers.listing); with none of them the answer is whole.
+LIST_FILTERS = [
+    {
+        **query("q", "Digits inside the number, or text in its label or assistant's name"),
+        "required": False,
+        "schema": {"type": "string", "maxLength": 80, "pattern": "^[^\\x00]*$"},
+    },
+    {
+        **query("status", "Only numbers in this state (expired includes trials past their end)"),
+        "required": False,
+        "schema": {"enum": list(STATUSES)},
+    },
+    {
+        **query("assistantId", "Only numbers this assistant answers on; none: unassigned ones"),
+        "required": False,
+        "schema": {"anyOf": [ASSISTANT_ID, {"const": UNASSIGNED}]},
+    },
+    {
+        **query("numberType", "Only numbers of this type"),
+        "required": False,
+        "schema": {"enum": list(NUMBER_TYPES)},
+    },
+    {
+        **query("countryCode", "Only numbers of this country (ISO 3166-1 alpha-2)"),
+        "required": False,
+        "schema": {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+    },
+    {
+        **query("sort", "created or number; a leading - for descending (default -created)"),
+        "required": False,
+        "schema": {"enum": list(SORT_CHOICES)},
+    },
+]
 
 # OpenAPI links: the ids an answer gives to the operations that take them, so a client (and
 # schemathesis's stateful phase) can follow purchase -> label/assign/release and
@@ -88,8 +125,9 @@ PATHS: dict[str, Any] = {
                     "schema": {"type": "integer", "minimum": 1, "maximum": 500},
                 },
                 CURSOR,
+                *LIST_FILTERS,
             ],
-            "responses": {**ok("NumberList"), **errors(404)},
+            "responses": {**ok("NumberList"), **errors(400, 404)},
         },
     },
     "/api/phone-numbers/{numberId}": {
