@@ -165,6 +165,29 @@ def unassign_number(actor: Actor, assistant: Assistant, phone_number_id: str) ->
         _commit_or_gone()
 
 
+def unassign_numbers(actor: Actor, phone_number_ids: Sequence[str]) -> int:
+    """No assistant answers on any of these numbers, or nothing changes. Returns how many did."""
+    actor.require(Permission.ASSIGN)
+    ids = list(dict.fromkeys(phone_number_ids))
+    numbers = db.session.scalars(
+        sa.select(PhoneNumber).where(
+            PhoneNumber.id.in_(ids),
+            PhoneNumber.team_id == actor.team.id,
+            PhoneNumber.status != NumberStatus.RELEASED,
+        )
+    ).all()
+    if missing := [i for i in ids if i not in {n.id for n in numbers}]:
+        raise NotFound(f"Phone number not found: {missing[0]}.")
+    answered = [n for n in numbers if n.assistant is not None]
+    # Assistants before numbers, in one order, as every writer locks them.
+    for assistant in sorted({n.assistant for n in answered}, key=lambda a: a.id):
+        _hold(assistant, exclusive=False)
+    for number in answered:
+        _unassign(actor, number, number.assistant)
+    _commit_or_gone()
+    return len(answered)
+
+
 def clean_name(name: object) -> str:
     cleaned = one_line(name, "name") if isinstance(name, str) else ""
     if not cleaned:
