@@ -16,7 +16,9 @@ from app.dashboard.error_pages import provider_failure
 from app.dashboard.forms import LabelForm
 from app.exceptions import NumberUnavailable, ProviderFailed, ValidationFailed
 from app.models import PhoneNumber, utcnow
-from app.numbers.managing import list_numbers_page, set_label
+from app.numbers.costs import monthly_costs
+from app.numbers.listing import NumberFilters, parse_filters
+from app.numbers.managing import count_numbers, list_numbers_page, set_label
 from app.numbers.managing import release_number as give_back
 from app.numbers.queries import team_number, team_numbers
 from app.phone import national
@@ -43,22 +45,38 @@ def index():
 @login_required
 def numbers():
     team = actor().team
+    filters, errors = page_filters()
     try:
-        page = list_numbers_page(team, NUMBERS_PER_PAGE, request.args.get("cursor"))
-    except ValidationFailed:  # a stale or hand-edited cursor: start from the newest
-        return redirect(url_for("dashboard.numbers", team_id=team.id))
+        page = list_numbers_page(team, NUMBERS_PER_PAGE, request.args.get("cursor"), filters)
+    except ValidationFailed:  # a stale or hand-edited cursor: start from the top of the list
+        return redirect(url_for("dashboard.numbers", team_id=team.id, **filters.params()))
+    now = utcnow()
     return render(
         "numbers/page.html",
         "numbers/_table.html",
+        400 if errors else 200,
         team=team,
         actor=actor(),
         numbers=page.numbers,
         next_cursor=page.next_cursor,
         paged=bool(request.args.get("cursor")),
+        filters=filters,
+        filter_errors=errors,
+        matched=count_numbers(team.id, filters, now) if filters.narrowed else None,
         assistants=_assistant_choices(),
-        now=utcnow(),
+        costs=monthly_costs(team.id, now),
+        now=now,
         plan=usage(team),
     )
+
+
+def page_filters(values=None) -> tuple[NumberFilters, dict[str, str]]:
+    """The list's filters (from the query string unless given); bad ones are named, and the
+    list is shown unfiltered."""
+    try:
+        return parse_filters(request.args if values is None else values), {}
+    except ValidationFailed as error:
+        return NumberFilters(), error.fields
 
 
 @bp.post(NUMBER + "/assistant")
@@ -77,7 +95,34 @@ def assign_number(number_id: str):
     if not is_htmx():
         flash(message, "success")
         return _back_to(number)
-    return _row_update(number, notice=message)
+    return _row_update(number, notice=message, saved="assistant")
+
+
+@bp.get(NUMBER + "/assistant")
+@login_required
+def number_assistant(number_id: str):
+    """The row's assistant as shown (what Cancel brings back)."""
+    number = team_number(actor().team.id, number_id)
+    if not is_htmx():
+        return _back_to(number)
+    return render_template(
+        "numbers/_assistant.html", team=actor().team, actor=actor(), number=number, now=utcnow()
+    )
+
+
+@bp.get(NUMBER + "/assistant/edit")
+@login_required
+def pick_assistant(number_id: str):
+    """The picker for one row, loaded when asked: the option list is not repeated per row."""
+    actor().require(Permission.ASSIGN)
+    number = team_number(actor().team.id, number_id)
+    return render(
+        "numbers/assistant_page.html",
+        "numbers/_assistant_form.html",
+        team=actor().team,
+        number=number,
+        assistants=_assistant_choices(),
+    )
 
 
 @bp.get(NUMBER + "/label")
@@ -113,7 +158,9 @@ def save_label(number_id: str):
         pretty = national(number.phone_number)
         flash(f"Label saved for {pretty}." if number.label else f"Label removed from {pretty}.")
         return _back_to(number)
-    return render_template("numbers/_label.html", team=actor().team, actor=actor(), number=number)
+    return render_template(
+        "numbers/_label.html", team=actor().team, actor=actor(), number=number, saved="label"
+    )
 
 
 @bp.post(NUMBER + "/release")
@@ -143,6 +190,8 @@ def release_number(number_id: str):
             actor=actor(),
             numbers=[],
             table=True,
+            filters=NumberFilters(),
+            filter_errors={},
             plan=usage(team),
             notice=message,
         )
@@ -185,7 +234,6 @@ def _row_update(number: PhoneNumber | None, status: int = 200, **extra):
         team=actor().team,
         actor=actor(),
         number=number,
-        assistants=_assistant_choices(),
         now=utcnow(),
         **extra,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -57,6 +58,16 @@ def list_numbers_page(
     pending = [n for n in numbers if n.status == NumberStatus.PENDING and n.provider_order_id]
     gone = {n.id for n in pending[:SETTLE_ON_LIST] if settle_from_provider(n) == "gone"}
     return NumberPage([n for n in numbers if n.id not in gone], next_cursor)
+
+
+def count_numbers(team_id: str, filters: NumberFilters, now: datetime) -> int:
+    """How many of the team's numbers these filters keep (released ones never)."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(PhoneNumber)
+        .where(PhoneNumber.team_id == team_id, PhoneNumber.status != NumberStatus.RELEASED)
+        .where(*filter_clauses(team_id, filters, now))
+    )
 
 
 def set_label(actor: Actor, number: PhoneNumber, label: object) -> PhoneNumber:

@@ -44,6 +44,8 @@ NAMES = {
     "number_type": "refused",
     "limit": "refused",
     "assistant_id": "missing",
+    "ids": "missing",  # a selection of numbers: one that is not the team's is not found
+    "action": "refused",
     "search": "ok",  # only where to go back to; unknown keys are dropped
     "idempotency_key": "ok",  # an unusable key buys without one, once
     "remember": "ok",
@@ -59,6 +61,8 @@ ONLY_HERE = {("/account/password", "password"): "refused"}
 PAGES = [
     "/teams/{team}/numbers",
     "/teams/{team}/numbers/{number}/label/edit",
+    "/teams/{team}/numbers/{number}/assistant/edit",
+    "/teams/{team}/numbers/selection?action=unassign&ids={number}",
     "/teams/{team}/search?country=US&area_code=415&limit=1",
     "/teams/{team}/assistants",
     "/teams/{team}/assistants/{assistant}/edit",

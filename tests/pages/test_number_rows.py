@@ -27,30 +27,48 @@ def growth(factory, auth):
     return owner
 
 
-def test_each_row_has_a_labelled_picker_of_the_teams_assistants(app, client, growth):
+def test_each_row_loads_its_picker_only_when_asked(app, client, growth):
     number_id = add_number(app, growth.team_id, "+14155550101")
+    other_id = add_number(app, growth.team_id, "+14155550102")
     sales = make_assistant(app, growth, "Sales Agent", [number_id])
     make_assistant(app, growth, "Billing")
     page = soup(client.get(numbers_url(growth.team_id)))
+    # The option list is not repeated per row: the table holds no picker at all.
+    assert page.select("#numbers-table select[data-role=assistant-picker]") == []
     row = page.select_one(f"tr#number-{number_id}")
-    picker = row.select_one("select[data-role=assistant-picker]")
+    assert text(row.select_one("[data-role=assistant-name]")) == "Sales Agent"
+    change = row.select_one("a[data-role=change-assistant]")
+    assert text(change) == "Change the assistant answering on (415) 555-0101"
+    edit_url = row_url(growth.team_id, number_id, "assistant/edit")
+    assert change["href"] == change["hx-get"] == edit_url
+    assert change["hx-target"] == f"#assistant-{number_id}"
+    other = page.select_one(f"tr#number-{other_id} a[data-role=change-assistant]")
+    assert text(other).startswith("Assign")
+
+    form = soup(client.get(edit_url, headers=HTMX)).select_one(f"form#assistant-{number_id}")
+    picker = form.select_one("select[data-role=assistant-picker]")
     options = [(o["value"], o.get_text(strip=True)) for o in picker.select("option")]
     assert options[0] == ("", "Unassigned")
     assert [name for _, name in options[1:]] == ["Billing", "Sales Agent"]
     assert picker.select_one("option[selected]")["value"] == sales
-    label = row.select_one(f"label[for={picker['id']}]")
+    assert picker.has_attr("autofocus")
+    label = form.select_one(f"label[for={picker['id']}]")
     assert text(label) == "Assistant answering on (415) 555-0101"
-    form = picker.find_parent("form")
     assert form["hx-post"] == form["action"] == row_url(growth.team_id, number_id, "assistant")
-    assert (form["hx-trigger"], form["hx-target"], form["hx-swap"]) == (
-        "change",
-        "closest tr",
-        "outerHTML",
-    )
-    assert form.select_one("button.no-js-only[type=submit]")  # without JS: a Save button
+    # Saved on Save (or Enter) only: browsing the options with arrow keys saves nothing.
+    assert "hx-trigger" not in form.attrs
+    assert (form["hx-target"], form["hx-swap"]) == ("closest tr", "outerHTML")
+    assert text(form.select_one("button[type=submit]")) == "Save"
+    cancel = form.select_one("a[hx-get]")
+    restored = soup(client.get(cancel["hx-get"], headers=HTMX))
+    assert text(restored.select_one("[data-role=assistant-name]")) == "Sales Agent"
+
+    # Without JavaScript the same picker is a page of its own.
+    whole = soup(client.get(edit_url))
+    assert whole.find("html") and whole.select_one("form select[data-role=assistant-picker]")
 
 
-def test_picking_an_assistant_swaps_the_row(app, client, growth):
+def test_picking_an_assistant_swaps_the_row_and_says_saved(app, client, growth):
     number_id = add_number(app, growth.team_id, "+14155550101")
     sales = make_assistant(app, growth, "Sales Agent")
     response = post(
@@ -60,7 +78,9 @@ def test_picking_an_assistant_swaps_the_row(app, client, growth):
     fragment = soup(response)
     assert fragment.find("html") is None
     row = fragment.select_one(f"tr#number-{number_id}")
-    assert row.select_one("option[selected]")["value"] == sales
+    assert text(row.select_one("[data-role=assistant-name]")) == "Sales Agent"
+    assert text(row.select_one("[data-role=saved]")) == "Saved"  # visible, not only announced
+    assert row.select_one("[data-role=change-assistant]").has_attr("autofocus")  # focus stays
     # The swapped row is the row as it now stands, its release warning included.
     assert text(row.select_one(".confirm-question")) == (
         "Release (415) 555-0101? Sales Agent will stop answering on it."
@@ -72,7 +92,7 @@ def test_picking_an_assistant_swaps_the_row(app, client, growth):
 
     response = post(client, row_url(growth.team_id, number_id, "assistant"), {"assistant_id": ""})
     row = soup(response).select_one(f"tr#number-{number_id}")
-    assert row.select_one("option[selected]")["value"] == ""
+    assert text(row.select_one("[data-role=assistant-name]")) == "Unassigned"
     assert text(row.select_one(".confirm-question")).endswith("No assistant answers on it.")
     assert stored(app, number_id).assistant_id is None
 
@@ -126,6 +146,8 @@ def test_label_edits_in_place(app, client, growth):
     slot = soup(response).select_one(f"#label-{number_id}")
     assert slot.select_one("[data-role=label]").get_text() == "Support line"
     assert text(slot.select_one("a")) == "Edit label for (415) 555-0101"
+    assert slot.select_one("a").has_attr("autofocus")  # focus returns to the row, not <body>
+    assert text(slot.select_one("[data-role=saved]")) == "Saved"
     assert stored(app, number_id).label == "Support line"
     cancel = soup(client.get(row_url(growth.team_id, number_id, "label"), headers=HTMX))
     assert cancel.select_one("[data-role=label]").get_text() == "Support line"

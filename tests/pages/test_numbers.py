@@ -7,7 +7,8 @@ import pytest
 from app.accounts import teams as accounts
 from app.extensions import db
 from app.models import PhoneNumber, Team, User, utcnow
-from tests.pages.helpers import HTMX, add_number, buy, numbers_url, search_url, soup
+from app.timefmt import iso
+from tests.pages.helpers import HTMX, add_number, buy, numbers_url, search_url, soup, text
 
 
 def test_a_bought_trial_shows_in_the_table(client, member):
@@ -23,7 +24,7 @@ def test_a_bought_trial_shows_in_the_table(client, member):
     assert row.select_one("[data-role=trial-countdown]").get_text(strip=True) == (
         "expires in 5 days"
     )
-    picked = row.select_one("td[data-label=Assistant] select option[selected]")
+    picked = row.select_one("td[data-label=Assistant] [data-role=assistant-name]")
     assert picked.get_text(strip=True) == "Unassigned"
     assert row.select_one("td[data-label='Purchased by']").get_text(strip=True) == "User 1"
     moment = row.select_one("time[data-local]")
@@ -52,11 +53,19 @@ def test_statuses_countdowns_and_assistants(app, client, member):
     assert trial.select_one("[data-role=trial-countdown]").get_text(strip=True) == (
         "expires in 3 days 4 h"
     )
-    picked = trial.select_one("td[data-label=Assistant] select option[selected]")
+    # The countdown says when, too: the date and time it ends (in UTC without JavaScript).
+    ends = trial.select_one("[data-role=trial-end] time")
+    assert ends["datetime"] == iso(now + timedelta(days=3, hours=3, minutes=30))
+    assert text(trial.select_one("[data-role=trial-end]")).startswith("Ends ")
+    picked = trial.select_one("td[data-label=Assistant] [data-role=assistant-name]")
     assert picked.get_text(strip=True) == "Sales Agent"
+    assert trial.select_one("[data-role=change-assistant]")
     expired = rows["+14155550103"]
     assert expired.select_one("[data-status]")["data-status"] == "expired"
     assert "expired 2 days" in expired.select_one("[data-role=trial-countdown]").get_text()
+    assert text(expired.select_one("[data-role=trial-end]")).startswith("Ended ")
+    # An expired trial takes no calls: nothing to assign or label on it.
+    assert expired.select_one("[data-role=change-assistant], [data-role=edit-label]") is None
 
 
 def test_banner_counts_a_paid_plan(app, client, factory, auth):
