@@ -114,6 +114,9 @@ def judge(response, answer: str, htmx: bool) -> str | None:
     if status != 400:
         return f"{status}, want 400"
     page = soup(response)
+    if answer == "expired" and htmx:  # the page reloads through sign-in, with a fresh token
+        sent_to = response.headers.get("HX-Redirect", "")
+        return None if sent_to.startswith("/signin?next=") else "no HX-Redirect to sign in"
     if answer == "expired":
         heading = page.select_one("h1, [role=alert]")
         return None if heading and "did not work" in heading.get_text() else "no expiry page"
