@@ -193,12 +193,12 @@ def release_number(number_id: str):
             filters=NumberFilters(),
             filter_errors={},
             plan=usage(team),
-            notice=message,
+            released=message,
         )
         response = make_response(html)
         response.headers.update({"HX-Retarget": "#numbers-table", "HX-Reswap": "outerHTML"})
         return response
-    return _row_update(None, plan=usage(team), notice=message)
+    return _row_update(None, plan=usage(team), released=message)
 
 
 def _release_failure(number: PhoneNumber, error: NumberUnavailable | ProviderFailed) -> str:

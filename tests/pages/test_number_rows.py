@@ -210,7 +210,11 @@ def test_release_removes_the_row_and_updates_the_banner(app, client, growth):
     assert fragment.select_one("tr") is None  # the row is swapped for nothing
     banner = fragment.select_one("#plan-banner[hx-swap-oob=true]")
     assert text(banner.select_one("#plan-headline")) == "1 of 10 numbers · Growth"
-    assert text(fragment.select_one("#live-status")) == "Released (415) 555-0102."
+    # Said where it is seen, not only to screen readers: the row is gone, this stays.
+    notice = fragment.select_one("#numbers-notice[hx-swap-oob=true]")
+    assert "visually-hidden" not in notice.get("class", [])
+    assert text(notice.select_one("[data-role=released]")) == "Released (415) 555-0102."
+    assert soup(client.get(numbers_url(growth.team_id))).select_one("#numbers-notice")
     assert stored(app, gone).status == "released"
     rows = soup(client.get(numbers_url(growth.team_id))).select("#numbers-table tbody tr")
     assert [r["id"] for r in rows] == [f"number-{keep}"]
@@ -224,6 +228,9 @@ def test_releasing_the_last_number_shows_the_empty_state(app, client, growth):
     fragment = soup(response)
     assert fragment.select_one("section#numbers-table #numbers-empty")
     assert text(fragment.select_one("#plan-headline")) == "0 of 10 numbers · Growth"
+    assert text(fragment.select_one("#numbers-notice [data-role=released]")) == (
+        "Released (415) 555-0101."
+    )
 
 
 def test_a_provider_failure_keeps_the_number_and_says_so(app, client, growth, monkeypatch):

@@ -142,3 +142,23 @@ def test_buying_for_another_team_is_not_found(app, client, factory, member):
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(PhoneNumber)) == 0
         assert db.session.get(Team, stranger.team_id).trial_used_at is None
+
+
+def test_a_live_trial_fills_the_free_plan_without_a_warning(client, member):
+    assert buy(client, member.team_id, "+14155550100").status_code == 200
+    banner = soup(client.get(numbers_url(member.team_id))).select_one("#plan-banner")
+    # Not the "full" warning look: nothing ran out; the meter counts numbers, and says so.
+    assert "is-full" not in banner["class"]
+    meter = banner.select_one("progress#plan-meter")
+    assert (meter["value"], meter["max"]) == ("1", "1")
+    assert text(banner.select_one(f"#{meter['aria-labelledby']}")) == "1 of 1 number in use"
+
+
+def test_a_full_paid_plan_still_warns(app, client, factory, auth):
+    starter = factory.member("starter")
+    auth.sign_in(starter)
+    for index in range(3):
+        add_number(app, starter.team_id, f"+1415555010{index}")
+    banner = soup(client.get(numbers_url(starter.team_id))).select_one("#plan-banner")
+    assert "is-full" in banner["class"]
+    assert text(banner.select_one("#plan-meter-label")) == "3 of 3 numbers in use"
