@@ -14,6 +14,7 @@ from app.exceptions import NameTaken, NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
 from app.models import Assistant, Membership, NumberStatus, PhoneNumber, Role, Team, User
+from app.models.numbers import name_key
 from app.numbers.queries import team_number
 from app.text import one_line
 
@@ -67,7 +68,7 @@ def create_assistant(actor: Actor, name: object) -> Assistant:
     actor.require(Permission.MANAGE_ASSISTANTS)
     assistant = Assistant(team_id=actor.team.id, name=_unique_name(actor.team, name))
     db.session.add(assistant)
-    db.session.flush()
+    _flush_name(assistant.name)
     audit.record(
         actor.team.id,
         actor.user.id,
@@ -94,6 +95,7 @@ def rename_assistant(actor: Actor, assistant: Assistant, name: object) -> Assist
             after={"name": new_name},
         )
         assistant.name = new_name
+        _flush_name(new_name)
         _commit_or_gone()
     return assistant
 
@@ -203,13 +205,25 @@ def _unique_name(team: Team, name: object, renaming: Assistant | None = None) ->
     clash = db.session.scalar(
         sa.select(Assistant.name).where(
             Assistant.team_id == team.id,
-            sa.func.lower(Assistant.name) == cleaned.lower(),
+            Assistant.name_key == name_key(cleaned),
             Assistant.id != (renaming.id if renaming else ""),
         )
     )
     if clash is not None:
         raise NameTaken({"name": f"This team already has an assistant called {clash}."})
     return cleaned
+
+
+def _flush_name(name: str) -> None:
+    """Write the name now: a request that raced past the check meets the unique key here."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise NameTaken({"name": f"This team already has an assistant called {name}."}) from None
+    except StaleDataError:  # renaming one that a delete took first
+        db.session.rollback()
+        raise NotFound(GONE) from None
 
 
 def _hold(assistant: Assistant, *, exclusive: bool) -> None:
