@@ -51,7 +51,7 @@ def numbers():
     except ValidationFailed:  # a stale or hand-edited cursor: start from the top of the list
         return redirect(url_for("dashboard.numbers", team_id=team.id, **filters.params()))
     now = utcnow()
-    return render(
+    html, status = render(
         "numbers/page.html",
         "numbers/_table.html",
         400 if errors else 200,
@@ -64,10 +64,17 @@ def numbers():
         filter_errors=errors,
         matched=count_numbers(team.id, filters, now) if filters.narrowed else None,
         assistants=_assistant_choices(),
-        costs=monthly_costs(team.id, now),
+        costs=None if is_htmx() else monthly_costs(team.id, now),  # the page shows them
         now=now,
         plan=usage(team),
     )
+    response = make_response(html, status)
+    if is_htmx() and not errors:
+        # The form sends every field, empty ones too: the address bar gets the short spelling.
+        cursor = {"cursor": request.args["cursor"]} if request.args.get("cursor") else {}
+        short = url_for("dashboard.numbers", team_id=team.id, **filters.params(), **cursor)
+        response.headers["HX-Push-Url"] = short
+    return response
 
 
 def page_filters(values=None) -> tuple[NumberFilters, dict[str, str]]:

@@ -1,0 +1,56 @@
+"""End to end in Chromium: a team with 60 numbers filters its list to one, then releases two
+in bulk through one confirmation that lists them."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import sign_in
+from tests.factories import seed
+
+
+def test_filter_sixty_numbers_to_one_then_release_two_in_bulk(server, people, page: Page):
+    owner = people.member("scale")
+    seed(server.app, owner, 60, area="303")  # every other one answered by Ava
+    sign_in(page, server.url, owner.email)
+    rows = page.locator("#numbers-table tbody tr")
+    expect(rows).to_have_count(50)  # one page of rows
+    expect(page.locator("#numbers-older")).to_be_visible()
+    page.evaluate("window.__sameDocument = true")
+
+    # Typing narrows the table in place (the table alone is refreshed) and the URL follows.
+    page.get_by_label("Search").fill("555-0042")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-number", "+13035550042")
+    expect(page.locator("#numbers-count")).to_have_text("1 number matches the filters")
+    assert page.url.endswith("/numbers?q=555-0042")  # the URL says it, without empty fields
+    assert page.evaluate("window.__sameDocument") is True
+
+    # Filters combine: Ava's numbers, sorted by number.
+    page.get_by_label("Search").fill("")
+    page.get_by_label("Assistant", exact=True).select_option(label="Ava")
+    expect(rows).to_have_count(30)
+    page.get_by_role("link", name="Number: sort ascending").click()
+    expect(rows.first).to_have_attribute("data-number", "+13035550001")
+    expect(page.locator("th[aria-sort=ascending]")).to_contain_text("Number")
+
+    # Select two rows, review, confirm.
+    for number in ("+13035550001", "+13035550003"):
+        page.get_by_label(f"Select ({number[2:5]}) {number[5:8]}-{number[8:]}").check()
+    page.get_by_label("With the selected numbers").select_option("release")
+    page.get_by_role("button", name="Review…").click()
+    expect(page.get_by_role("heading", name="Release 2 numbers?")).to_be_visible()
+    expect(page.locator("#selection-list li")).to_have_count(2)
+    expect(page.locator("#selection-list")).to_contain_text("(303) 555-0001")
+    expect(page.locator("#selection-list")).to_contain_text("(303) 555-0003")
+    page.get_by_role("button", name="Release 2 numbers").click()
+
+    # Back on the same filtered list, without them, with the plan counting 58.
+    expect(page.locator("#flashes .flash-success")).to_have_text(
+        "Released 2: (303) 555-0001, (303) 555-0003."
+    )
+    expect(rows).to_have_count(28)
+    expect(page.get_by_label("Assistant", exact=True)).to_have_value(
+        page.locator("#filter-assistant option", has_text="Ava").get_attribute("value")
+    )
+    expect(page.locator("#plan-headline")).to_have_text("58 of 50 numbers · Scale")
