@@ -44,10 +44,14 @@ def review_selection():
     """The one confirmation for a bulk action: what will happen, to which numbers."""
     team = actor().team
     filters, _errors = page_filters()
-    action, assistant = _action()
     ids = request.args.getlist("ids")
     if not ids:
         flash("Select at least one number first.", "error")
+        return _back(filters)
+    try:
+        action, assistant = _action()
+    except ValidationFailed as error:  # no action chosen: back to the list, which says so
+        flash(error.fields["action"], "error")
         return _back(filters)
     actor().require(Permission.RELEASE if action == "release" else Permission.ASSIGN)
     chosen = bulk.selected_numbers(team.id, ids)

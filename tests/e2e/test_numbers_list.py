@@ -34,6 +34,13 @@ def test_filter_sixty_numbers_to_one_then_release_two_in_bulk(server, people, pa
     expect(rows.first).to_have_attribute("data-number", "+13035550001")
     expect(page.locator("th[aria-sort=ascending]")).to_contain_text("Number")
 
+    # "Select every number on this page" ticks each row's box, and unticks them.
+    everything = page.get_by_label("Select every number on this page")
+    everything.check()
+    expect(page.locator("[data-role=select-number]:checked")).to_have_count(30)
+    everything.uncheck()
+    expect(page.locator("[data-role=select-number]:checked")).to_have_count(0)
+
     # Select two rows, review, confirm.
     for number in ("+13035550001", "+13035550003"):
         page.get_by_label(f"Select ({number[2:5]}) {number[5:8]}-{number[8:]}").check()

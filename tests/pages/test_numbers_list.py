@@ -221,3 +221,14 @@ def test_csv_keeps_the_filters_and_holds_every_match(client, team):
     assert len(rows) == 30 and {row["assistant"] for row in rows} == {"Ava"}
     everything = client.get(numbers_url(team.team_id) + ".csv").get_data(as_text=True)
     assert len(list(csv.DictReader(io.StringIO(everything)))) == 60  # not only one page
+
+
+def test_no_action_chosen_goes_back_and_says_so(client, team):
+    page = soup(client.get(numbers_url(team.team_id), query_string={"sort": "number"}))
+    assert page.select_one("#bulk-action option[selected], #bulk-action option")["value"] == ""
+    response = review(client, team, "", ["+14155550000"])
+    assert response.status_code == 302
+    after = soup(client.get(response.location))
+    assert text(after.select_one("#flashes .flash-error")) == (
+        "Choose what to do with the selected numbers."
+    )
