@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import Response, request
 
 from app.accounts.roles import Permission
 from app.api import bp
@@ -11,6 +11,7 @@ from app.api.idempotency import once
 from app.api.payloads import json_body, number_row, purchased
 from app.exceptions import ValidationFailed
 from app.models import utcnow
+from app.numbers.export import numbers_csv
 from app.numbers.listing import parse_filters
 from app.numbers.managing import list_numbers_page, release_number, set_label
 from app.numbers.purchasing import purchase_number
@@ -95,6 +96,19 @@ def list_numbers():
     if limit is not None:  # paging is opt-in: without a limit the documented answer is whole
         body["nextCursor"] = page.next_cursor
     return body
+
+
+@bp.get("/phone-numbers/export")
+@token_required
+def export_numbers():
+    """Every number the list's filters keep, as CSV (the Numbers page's export)."""
+    actor = api_actor(request.args.get("teamId"))
+    page = list_numbers_page(actor.team, None, None, parse_filters(request.args))
+    return Response(
+        numbers_csv(page.numbers, utcnow()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="phone-numbers.csv"'},
+    )
 
 
 @bp.patch("/phone-numbers/<id(pn):number_id>")

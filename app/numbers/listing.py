@@ -76,7 +76,7 @@ def parse_filters(args: Mapping[str, str]) -> NumberFilters:
     except ValidationFailed as error:
         errors.update(error.fields)
         query = ""
-    if len(query) > MAX_QUERY:
+    if len(values["query"]) > MAX_QUERY:  # as sent (what the OpenAPI maxLength counts)
         errors["q"] = f"Search text must be at most {MAX_QUERY} characters."
     if values["status"] and values["status"] not in STATUSES:
         errors["status"] = f"Status must be one of: {', '.join(STATUSES)}."

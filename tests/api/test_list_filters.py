@@ -1,5 +1,7 @@
 """The list's optional search, filters and sort; without them the documented answer is unchanged."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -150,3 +152,19 @@ def test_another_teams_assistant_filters_to_nothing(client, factory, team):
     other = factory.member("scale")
     foreign = new_assistant(client, other, "Theirs")
     assert get(client, team, assistantId=foreign)["count"] == 0
+
+
+def test_csv_export_takes_the_same_filters(client, team):
+    query = {"teamId": team.team_id, "q": "ava", "sort": "number"}
+    response = client.get("/api/phone-numbers/export", query_string=query, headers=team.headers)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [row["phone_number"] for row in rows] == [f"+1415555000{i}" for i in (1, 3, 5)]
+    assert {row["assistant"] for row in rows} == {"Ava"}
+    bad = client.get(
+        "/api/phone-numbers/export",
+        query_string={"teamId": team.team_id, "status": "x"},
+        headers=team.headers,
+    )
+    assert "status" in assert_error(bad, 400, "invalid_request")["error"]["fields"]
+    assert client.get("/api/phone-numbers/export", query_string=query).status_code == 401

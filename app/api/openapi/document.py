@@ -130,6 +130,21 @@ PATHS: dict[str, Any] = {
             "responses": {**ok("NumberList"), **errors(400, 404)},
         },
     },
+    "/api/phone-numbers/export": {
+        "get": {
+            "operationId": "exportNumbers",
+            "summary": "Every number the list's filters keep, as CSV (one header row, no paging)",
+            "parameters": [TEAM, *LIST_FILTERS],
+            "responses": {
+                "200": {
+                    "description": "CSV: phone_number, label, status, type, country, assistant, "
+                    "monthly_price_usd, is_trial, trial_expires_at, purchased_by, purchased_at",
+                    "content": {"text/csv": {"schema": {"type": "string"}}},
+                },
+                **errors(400, 404),
+            },
+        }
+    },
     "/api/phone-numbers/{numberId}": {
         "parameters": [path("numberId", NUMBER_ID)],
         "patch": {
