@@ -168,3 +168,8 @@ def test_csv_export_takes_the_same_filters(client, team):
     )
     assert "status" in assert_error(bad, 400, "invalid_request")["error"]["fields"]
     assert client.get("/api/phone-numbers/export", query_string=query).status_code == 401
+
+
+def test_an_assistant_id_of_the_documented_shape_that_cannot_exist_matches_nothing(client, team):
+    # The OpenAPI pattern allows letters our ids never use (i, l, o, u): no match, not a 400.
+    assert get(client, team, assistantId="asst_" + "u" * 26)["count"] == 0

@@ -80,6 +80,9 @@ def test_rename_and_label_inline_then_delete(server, people, page: Page):
     field.fill("Front desk")
     field.press("Enter")
     expect(row.locator("[data-role=label]")).to_have_text("Front desk")
+    # Focus stays in the row (on the link that edits it again), not lost to <body>.
+    expect(row.get_by_role("link", name="Edit label for (415) 555-0151")).to_be_focused()
+    expect(row.locator("[data-role=saved]")).to_be_visible()
     assert page.evaluate("window.__sameDocument") is True
 
     page.get_by_role("link", name="Assistants").click()
