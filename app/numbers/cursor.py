@@ -1,7 +1,8 @@
 """Opaque cursors for keyset paging: the sort value and id of a page's last number.
 
 The newest-first list (the default) keeps its first spelling, [created_at, id], so a cursor
-handed out before sorting existed still works; other sorts add their name in front.
+handed out before sorting existed still works; other sorts add their name in front. A cursor
+carries its sort: the next page continues the order the first page was in.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from app.phone import canonical
 
 MAX_CURSOR = 200  # ours are about 90 characters
 DEFAULT = "-created"
+SORTS = ("-created", "created", "-number", "number")  # app.numbers.listing's SORT_CHOICES
 
 
 def encode_cursor(sort: str, value: object, number_id: str) -> str:
@@ -26,27 +28,25 @@ def encode_cursor(sort: str, value: object, number_id: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, sort: str = DEFAULT) -> tuple[object, str]:
-    """The position a cursor stands for; ValidationFailed for anything this API did not make
-    (or made for another sort)."""
+def decode_cursor(cursor: str) -> tuple[str, object, str]:
+    """The sort a cursor was made for and its position in it (sort value, id);
+    ValidationFailed for anything this API did not make."""
     try:
         if len(cursor) > MAX_CURSOR or not cursor.isascii():
             raise ValueError
         decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(decoded, list):
             raise ValueError
-        if sort == DEFAULT:
-            shown, number_id = decoded  # a list of exactly two, or it was not ours
+        if len(decoded) == 2:  # the first spelling: newest first
+            sort, (shown, number_id) = DEFAULT, decoded
         else:
-            made_for, shown, number_id = decoded
-            if made_for != sort:
-                raise ValueError
-        if not isinstance(shown, str) or not is_id("pn", number_id):
+            sort, shown, number_id = decoded  # exactly three, or it was not ours
+        if sort not in SORTS or not isinstance(shown, str) or not is_id("pn", number_id):
             raise ValueError
         value = _value(sort, shown)
     except (ValueError, TypeError, UnicodeDecodeError, binascii.Error, RecursionError):
         raise ValidationFailed({"cursor": "Cursor is not one this API gave out."}) from None
-    return value, number_id
+    return sort, value, number_id
 
 
 def _value(sort: str, shown: str) -> object:

@@ -27,7 +27,7 @@ STATUSES = ("active", "pending", "releasing", "expired")
 # Sort keys: a column, and "-" for descending. Keyset paging needs a total order: id breaks ties.
 SORTS = {"created": PhoneNumber.created_at, "number": PhoneNumber.phone_number}
 DEFAULT_SORT = "-created"
-SORT_CHOICES = tuple(f"{sign}{key}" for key in SORTS for sign in ("-", ""))
+SORT_CHOICES = tuple(f"{sign}{key}" for key in SORTS for sign in ("-", ""))  # cursor.SORTS too
 # Query-string names, the API's and the page's alike.
 PARAMS = {
     "query": "q",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -45,7 +45,9 @@ def list_numbers_page(
     """One page of the team's numbers (all of them without a limit), and the next page's cursor."""
     where = filter_clauses(team.id, filters, utcnow())
     if cursor:
-        where.append(listing.after(filters.sort, decode_cursor(cursor, filters.sort)))
+        sort, value, number_id = decode_cursor(cursor)
+        filters = replace(filters, sort=sort)  # the cursor's order goes on, whatever was asked
+        where.append(listing.after(sort, (value, number_id)))
     numbers = team_numbers(
         team.id, limit + 1 if limit else None, where=where, order=listing.order_by(filters.sort)
     )
