@@ -53,7 +53,7 @@ def test_a_create_racing_past_the_check_is_refused_not_a_crash(client, factory, 
 def test_the_migration_keys_existing_names_and_renames_a_clash(app):
     with app.app_context():
         db.drop_all()
-        upgrade(revision="0005")
+        upgrade(revision="0006")
         try:
             with db.engine.begin() as connection:
                 connection.exec_driver_sql(

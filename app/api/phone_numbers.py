@@ -8,6 +8,7 @@ from app.accounts.roles import Permission
 from app.api import bp
 from app.api.auth import api_actor, token_required
 from app.api.idempotency import once
+from app.api.listing import list_answer, respond
 from app.api.payloads import json_body, number_row, purchased
 from app.exceptions import ValidationFailed
 from app.models import utcnow
@@ -89,13 +90,7 @@ def list_numbers():
     actor = api_actor(request.args.get("teamId"))
     limit = _page_limit(request.args.get("limit"))
     filters = parse_filters(request.args)  # all optional: none given lists every number
-    page = list_numbers_page(actor.team, limit, request.args.get("cursor"), filters)
-    now = utcnow()
-    rows = [number_row(n, now) for n in page.numbers]
-    body = {"success": True, "numbers": rows, "count": len(rows)}
-    if limit is not None:  # paging is opt-in: without a limit the documented answer is whole
-        body["nextCursor"] = page.next_cursor
-    return body
+    return respond(list_answer(actor.team, limit, request.args.get("cursor"), filters))
 
 
 @bp.get("/phone-numbers/export")

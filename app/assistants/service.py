@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
 from app.accounts.roles import Actor, Permission
+from app.accounts.teams import bump_version
 from app.exceptions import NameTaken, NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
@@ -76,6 +77,7 @@ def create_assistant(actor: Actor, name: object) -> Assistant:
         subject_id=assistant.id,
         subject=assistant.name,
     )
+    bump_version(actor.team.id)
     db.session.commit()
     return assistant
 
@@ -96,7 +98,7 @@ def rename_assistant(actor: Actor, assistant: Assistant, name: object) -> Assist
         )
         assistant.name = new_name
         _flush_name(new_name)
-        _commit_or_gone()
+        _commit_or_gone(assistant.team_id)
     return assistant
 
 
@@ -122,7 +124,7 @@ def delete_assistant(actor: Actor, assistant: Assistant) -> int:
     if deleted.rowcount != 1:
         db.session.rollback()
         raise NotFound(GONE)
-    _commit_or_gone()
+    _commit_or_gone(assistant.team_id)
     return len(numbers)
 
 
@@ -144,10 +146,10 @@ def assign_numbers(actor: Actor, assistant: Assistant, phone_number_ids: Sequenc
     if missing := [i for i in ids if i not in found]:
         # All-or-nothing: one unknown, foreign or released id and nothing changes.
         raise NotFound(f"Phone number not found: {missing[0]}.")
-    for number in numbers:
-        if number.assistant_id != assistant.id:
-            _assign(actor, number, assistant)
-    _commit_or_gone()
+    moved = [n for n in numbers if n.assistant_id != assistant.id]
+    for number in moved:
+        _assign(actor, number, assistant)
+    _commit_or_gone(assistant.team_id if moved else None)
 
 
 def assign_number(actor: Actor, number: PhoneNumber, assistant: Assistant | None) -> None:
@@ -164,7 +166,7 @@ def unassign_number(actor: Actor, assistant: Assistant, phone_number_id: str) ->
     number = team_number(assistant.team_id, phone_number_id)
     if number.assistant_id == assistant.id:  # already unassigned: a retry succeeds quietly
         _unassign(actor, number, assistant)
-        _commit_or_gone()
+        _commit_or_gone(assistant.team_id)
 
 
 def unassign_numbers(actor: Actor, phone_number_ids: Sequence[str]) -> int:
@@ -186,7 +188,7 @@ def unassign_numbers(actor: Actor, phone_number_ids: Sequence[str]) -> int:
         _hold(assistant, exclusive=False)
     for number in answered:
         _unassign(actor, number, number.assistant)
-    _commit_or_gone()
+    _commit_or_gone(actor.team.id if answered else None)
     return len(answered)
 
 
@@ -239,10 +241,16 @@ def _hold(assistant: Assistant, *, exclusive: bool) -> None:
         raise NotFound(GONE)
 
 
-def _commit_or_gone() -> None:
-    # On SQLite the assistant can still go between our read and our write: the foreign key
-    # (an assignment) or a DELETE/UPDATE matching no row (a rename or second delete) says so.
+def _commit_or_gone(changed_team: str | None = None) -> None:
+    """Commit (moving `changed_team`'s version with it); NotFound if the assistant went.
+
+    On SQLite the assistant can still go between our read and our write: the foreign key
+    (an assignment) or a DELETE/UPDATE matching no row (a rename or second delete) says so,
+    at the flush, which the version's UPDATE may be the one to set off.
+    """
     try:
+        if changed_team is not None:
+            bump_version(changed_team)
         db.session.commit()
     except (IntegrityError, StaleDataError):
         db.session.rollback()

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from app.accounts.roles import Permission
 from app.assistants import service as assistants
 from app.dashboard import actor, bp, is_htmx, render, user_memberships
+from app.dashboard.conditional import not_modified, numbers_page_etag, tagged
 from app.dashboard.error_pages import provider_failure
 from app.dashboard.forms import LabelForm
 from app.exceptions import NumberUnavailable, ProviderFailed, ValidationFailed
@@ -20,7 +21,7 @@ from app.numbers.costs import monthly_costs
 from app.numbers.listing import NumberFilters, parse_filters
 from app.numbers.managing import count_numbers, list_numbers_page, set_label
 from app.numbers.managing import release_number as give_back
-from app.numbers.queries import team_number, team_numbers
+from app.numbers.queries import list_state, team_number, team_numbers
 from app.phone import national
 from app.plans.rules import usage
 
@@ -46,11 +47,16 @@ def index():
 def numbers():
     team = actor().team
     filters, errors = page_filters()
+    now = utcnow()
+    live, ordering = list_state(team.id, now)
+    # The tag digests the query string, so each filter and page has its own.
+    etag = None if errors else numbers_page_etag(live, ordering, now)
+    if (unchanged := not_modified(etag)) is not None:
+        return unchanged
     try:
         page = list_numbers_page(team, NUMBERS_PER_PAGE, request.args.get("cursor"), filters)
     except ValidationFailed:  # a stale or hand-edited cursor: start from the top of the list
         return redirect(url_for("dashboard.numbers", team_id=team.id, **filters.params()))
-    now = utcnow()
     html, status = render(
         "numbers/page.html",
         "numbers/_table.html",
@@ -66,9 +72,10 @@ def numbers():
         assistants=_assistant_choices(),
         costs=None if is_htmx() else monthly_costs(team.id, now),  # the page shows them
         now=now,
-        plan=usage(team),
+        # Counted above, unless listing has just settled an order.
+        plan=usage(team) if ordering else usage(team, now, held=live),
     )
-    response = make_response(html, status)
+    response = tagged(make_response(html, status), etag)
     if is_htmx() and not errors:
         # The form sends every field, empty ones too: the address bar gets the short spelling.
         cursor = {"cursor": request.args["cursor"]} if request.args.get("cursor") else {}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from app import audit
 from app.accounts.roles import Actor, Permission
+from app.accounts.teams import bump_version
 from app.exceptions import NumberUnavailable, ValidationFailed
 from app.extensions import db
 from app.models import ORDERING, NumberStatus, PhoneNumber, Team, utcnow
@@ -16,7 +17,7 @@ from app.numbers import listing
 from app.numbers.cursor import decode_cursor, encode_cursor
 from app.numbers.failures import provider_failure
 from app.numbers.listing import NumberFilters, filter_clauses
-from app.numbers.queries import team_number, team_numbers
+from app.numbers.queries import ListQuery, team_number, team_number_rows, team_numbers
 from app.numbers.settling import finish_release, settle_from_provider, start_release
 from app.providers.base import ProviderError
 from app.text import one_line
@@ -43,23 +44,32 @@ def list_numbers_page(
     filters: NumberFilters = EVERY_NUMBER,
 ) -> NumberPage:
     """One page of the team's numbers (all of them without a limit), and the next page's cursor."""
-    where = filter_clauses(team.id, filters, utcnow())
-    if cursor:
-        sort, value, number_id = decode_cursor(cursor)
-        filters = replace(filters, sort=sort)  # the cursor's order goes on, whatever was asked
-        where.append(listing.after(sort, (value, number_id)))
+    sort, where = _position(team.id, cursor, filters)
     numbers = team_numbers(
-        team.id, limit + 1 if limit else None, where=where, order=listing.order_by(filters.sort)
+        team.id, limit + 1 if limit else None, where=where, order=listing.order_by(sort)
     )
     more = limit is not None and len(numbers) > limit
     numbers = numbers[:limit] if more else numbers
-    next_cursor = None
-    if more:
-        last = numbers[-1]
-        next_cursor = encode_cursor(filters.sort, listing.sort_value(filters.sort, last), last.id)
+    next_cursor = _cursor_after(sort, numbers[-1]) if more else None
     pending = [n for n in numbers if n.status == NumberStatus.PENDING and n.provider_order_id]
     gone = {n.id for n in pending[:SETTLE_ON_LIST] if settle_from_provider(n) == "gone"}
     return NumberPage([n for n in numbers if n.id not in gone], next_cursor)
+
+
+def _position(team_id: str, cursor: str | None, filters: NumberFilters) -> tuple[str, list]:
+    """The sort to list in and the `where` clauses: the filters, and past the cursor if any.
+    A cursor's own sort wins: the next page goes on in the first page's order."""
+    where = filter_clauses(team_id, filters, utcnow())
+    sort = filters.sort
+    if cursor:
+        sort, value, number_id = decode_cursor(cursor)
+        where.append(listing.after(sort, (value, number_id)))
+    return sort, where
+
+
+def _cursor_after(sort: str, last) -> str:
+    """The cursor after this number (an entity, or a row with the sort's column and id)."""
+    return encode_cursor(sort, listing.sort_value(sort, last), last.id)
 
 
 def count_numbers(team_id: str, filters: NumberFilters, now: datetime) -> int:
@@ -70,6 +80,47 @@ def count_numbers(team_id: str, filters: NumberFilters, now: datetime) -> int:
         .where(PhoneNumber.team_id == team_id, PhoneNumber.status != NumberStatus.RELEASED)
         .where(*filter_clauses(team_id, filters, now))
     )
+
+
+@dataclass(frozen=True)
+class RowPage:
+    """A page of the list as plain rows (app.numbers.queries.LIST_COLUMNS)."""
+
+    rows: list[sa.Row]
+    next_cursor: str | None
+    # Whether a number on it is still being ordered: listing settles those, so such a page
+    # is news each time, never an answer to keep (app.api.listing).
+    settling: bool
+
+
+def list_number_rows(
+    team: Team,
+    limit: int | None = None,
+    cursor: str | None = None,
+    filters: NumberFilters = EVERY_NUMBER,
+) -> RowPage:
+    """list_numbers_page's answer as rows: what the API list serialises without entities."""
+    sort, where = _position(team.id, cursor, filters)
+    query = ListQuery(
+        team.id, limit + 1 if limit else None, None, tuple(where), tuple(listing.order_by(sort))
+    )
+    rows = team_number_rows(query)
+    pending = [r.id for r in rows if r.status == NumberStatus.PENDING and r.provider_order_id]
+    if pending:
+        # Rare (an order still completing): settle a few through the entities, read again.
+        # The read so far may have run without a transaction (app.api.auth.reads_alone):
+        # ending it here gives each settlement its own transaction, as everywhere.
+        db.session.commit()
+        numbers = db.session.scalars(
+            sa.select(PhoneNumber).where(PhoneNumber.id.in_(pending[:SETTLE_ON_LIST]))
+        )
+        for number in numbers:
+            settle_from_provider(number)
+        rows = team_number_rows(query)
+    more = limit is not None and len(rows) > limit
+    rows = rows[:limit] if more else rows
+    next_cursor = _cursor_after(sort, rows[-1]) if more else None
+    return RowPage(rows, next_cursor, bool(pending))
 
 
 def set_label(actor: Actor, number: PhoneNumber, label: object) -> PhoneNumber:
@@ -88,6 +139,7 @@ def set_label(actor: Actor, number: PhoneNumber, label: object) -> PhoneNumber:
         db.session.execute(
             sa.update(PhoneNumber).where(PhoneNumber.id == number.id).values(label=new_label)
         )
+        bump_version(number.team_id)
         db.session.commit()
         number.label = new_label
     return number

@@ -209,26 +209,7 @@ class SandboxProvider:
 
     def offers(self, phone_number: str) -> bool:
         """Whether the number is one this sandbox would offer in some search."""
-        try:
-            number = phonenumbers.parse(phone_number)
-        except phonenumbers.NumberParseException:
-            return False
-        if not phonenumbers.is_valid_number(number):
-            return False
-        kind = number_type(phone_number)
-        national = phonenumbers.national_significant_number(number)
-        # Regions share calling codes (and NANP toll-free numbers), so try each of them.
-        for place in phonenumbers.region_codes_for_country_code(number.country_code):
-            if place in _NANP_LOCAL_AREAS:
-                if national[3:8] == "55501":
-                    return True
-                continue
-            if any(
-                national.startswith(prefix) and len(national) == len(prefix) + width
-                for prefix, width in _prefixes(SearchFilters(place, None, kind, 1))
-            ):
-                return True
-        return False
+        return _offered(phone_number)
 
     def requirements(self, country_code: str, number_type: str) -> list[Requirement]:
         if number_type == LOCAL and country_code in REGULATED:
@@ -268,6 +249,30 @@ class SandboxProvider:
 
     def release(self, provider_number_id: str) -> None:
         return None
+
+
+@lru_cache(maxsize=4096)  # a purchase asks twice (the quote, the order): a pure answer
+def _offered(phone_number: str) -> bool:
+    try:
+        number = phonenumbers.parse(phone_number)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(number):
+        return False
+    kind = number_type(phone_number)
+    national = phonenumbers.national_significant_number(number)
+    # Regions share calling codes (and NANP toll-free numbers), so try each of them.
+    for place in phonenumbers.region_codes_for_country_code(number.country_code):
+        if place in _NANP_LOCAL_AREAS:
+            if national[3:8] == "55501":
+                return True
+            continue
+        if any(
+            national.startswith(prefix) and len(national) == len(prefix) + width
+            for prefix, width in _prefixes(SearchFilters(place, None, kind, 1))
+        ):
+            return True
+    return False
 
 
 def _owned_id(phone_number: str) -> str:

@@ -179,3 +179,13 @@ def test_cursors_know_every_sort():
     from app.numbers import cursor, listing
 
     assert set(cursor.SORTS) == set(listing.SORT_CHOICES)
+
+
+def test_a_cached_list_is_kept_apart_per_filter(app, client, team):
+    assert app.config["LIST_CACHE_SECONDS"]  # the list is cached in this configuration
+    whole = get(client, team)
+    assert get(client, team, q="555-0001")["count"] == 1  # not the whole list's cached body
+    assert get(client, team, q="555-0002")["count"] == 1
+    assert get(client, team) == whole
+    numbers = numbers_of(get(client, team, sort="number"))
+    assert numbers == sorted(numbers) and numbers != numbers_of(whole)

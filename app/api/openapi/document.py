@@ -86,6 +86,12 @@ ASSISTANT_LINKS = {
 }
 
 
+ETAG = {
+    "description": "The list's version: send it back as If-None-Match",
+    "schema": {"type": "string"},
+}
+
+
 def linked(responses: dict[str, Any], status: str, links: dict[str, Any]) -> dict[str, Any]:
     responses[status] = {**responses[status], "links": links}
     return responses
@@ -126,8 +132,22 @@ PATHS: dict[str, Any] = {
                 },
                 CURSOR,
                 *LIST_FILTERS,
+                {
+                    "name": "If-None-Match",
+                    "in": "header",
+                    "required": False,
+                    "description": "An ETag this list answered: 304 if the list is still that",
+                    "schema": {"type": "string"},
+                },
             ],
-            "responses": {**ok("NumberList"), **errors(400, 404)},
+            "responses": {
+                "200": {**ok("NumberList")["200"], "headers": {"ETag": ETAG}},
+                "304": {
+                    "description": "Not modified: the list is still the one with that ETag",
+                    "headers": {"ETag": ETAG},
+                },
+                **errors(400, 404),
+            },
         },
     },
     "/api/phone-numbers/export": {
