@@ -27,6 +27,8 @@ from app.plans.rules import usage
 
 # A page of the table; keyset paging keeps page 200 as quick as page 1 for a 10,000-number team.
 NUMBERS_PER_PAGE = 50
+# The search and filter form shows for a team with more numbers than this.
+FILTERS_FROM = 10
 NUMBER = "/teams/<team_id>/numbers/<id(pn):number_id>"
 
 
@@ -71,6 +73,7 @@ def numbers():
         matched=count_numbers(team.id, filters, now) if filters.narrowed else None,
         assistants=_assistant_choices(),
         costs=None if is_htmx() else monthly_costs(team.id, now),  # the page shows them
+        FILTERS_FROM=FILTERS_FROM,
         now=now,
         # Counted above, unless listing has just settled an order.
         plan=usage(team) if ordering else usage(team, now, held=live),

@@ -232,3 +232,15 @@ def test_no_action_chosen_goes_back_and_says_so(client, team):
     assert text(after.select_one("#flashes .flash-error")) == (
         "Choose what to do with the selected numbers."
     )
+
+
+def test_a_handful_of_numbers_shows_no_filter_form(app, client, factory, auth):
+    owner = factory.member("scale")
+    seed(app, owner, 10)
+    auth.sign_in(owner)
+    assert soup(client.get(numbers_url(owner.team_id))).select_one("#numbers-filters") is None
+    # A filter in the address still shows the form, to change or clear it.
+    narrowed = soup(client.get(numbers_url(owner.team_id), query_string={"q": "555"}))
+    assert narrowed.select_one("#numbers-filters")
+    factory.number(owner, "+12125550100")
+    assert soup(client.get(numbers_url(owner.team_id))).select_one("#numbers-filters")
