@@ -50,11 +50,11 @@ def review_selection():
         return _back(filters)
     try:
         action, assistant = _action()
-    except ValidationFailed as error:  # no action chosen: back to the list, which says so
-        flash(error.fields["action"], "error")
+        actor().require(Permission.RELEASE if action == "release" else Permission.ASSIGN)
+        chosen = bulk.selected_numbers(team.id, ids)
+    except ValidationFailed as error:  # no action, or too many: back to the list, which says so
+        flash(next(iter(error.fields.values())), "error")
         return _back(filters)
-    actor().require(Permission.RELEASE if action == "release" else Permission.ASSIGN)
-    chosen = bulk.selected_numbers(team.id, ids)
     return render_template(
         "numbers/selection.html",
         team=team,

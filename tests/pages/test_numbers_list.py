@@ -244,3 +244,18 @@ def test_a_handful_of_numbers_shows_no_filter_form(app, client, factory, auth):
     assert narrowed.select_one("#numbers-filters")
     factory.number(owner, "+12125550100")
     assert soup(client.get(numbers_url(owner.team_id))).select_one("#numbers-filters")
+
+
+def test_more_than_a_hundred_at_once_goes_back_and_says_so(app, client, factory, auth):
+    owner = factory.member("scale")
+    seed(app, owner, 101)
+    auth.sign_in(owner)
+    with app.app_context():
+        ids = list(db.session.scalars(sa.select(PhoneNumber.id)))
+    query = [("action", "unassign"), *[("ids", number_id) for number_id in ids]]
+    response = client.get(f"{numbers_url(owner.team_id)}/selection", query_string=query)
+    assert response.status_code == 302
+    after = soup(client.get(response.location))
+    assert text(after.select_one("#flashes .flash-error")) == (
+        "Choose at most 100 numbers at once."
+    )
