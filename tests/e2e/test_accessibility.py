@@ -46,6 +46,12 @@ def test_signed_out_pages(server, axe_page: Page):
         ("/no-such-page", "404 signed out"),
     ]:
         check(axe_page, server.url + path, state, problems)
+    # A form whose token expired: the 400 page.
+    axe_page.goto(server.url + "/signin")
+    axe_page.evaluate("document.querySelector('input[name=csrf_token]').value = 'stale'")
+    axe_page.get_by_role("button", name="Sign in").click()
+    expect(axe_page.locator("#error[data-status='400']")).to_be_visible()
+    _note(axe_page, "400, a stale form", problems)
     assert not problems, "\n\n".join(problems)
 
 
@@ -137,6 +143,15 @@ def test_empty_trial_and_expired_teams(server, people, browser):
     people.number(
         expired, "+14155550161", is_trial=True, trial_expires_at=utcnow() - timedelta(days=1)
     )
+    # A member asking for what only admins may do: the 403 page.
+    member = people.member(team_id=live.team_id, role="member")
+    context = with_axe(browser.new_context(locale="en-US"))
+    page = context.new_page()
+    sign_in(page, server.url, member.email)
+    page.goto(f"{server.url}/teams/{live.team_id}/numbers/selection?action=release&ids=pn_x")
+    expect(page.locator("#error[data-status='403']")).to_be_visible()
+    _note(page, "403", problems)
+    context.close()
     for member, state in [(empty, "empty"), (live, "live trial"), (expired, "expired trial")]:
         context = with_axe(browser.new_context(locale="en-US"))
         page = context.new_page()
