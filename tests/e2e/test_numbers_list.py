@@ -61,3 +61,29 @@ def test_filter_sixty_numbers_to_one_then_release_two_in_bulk(server, people, pa
         page.locator("#filter-assistant option", has_text="Ava").get_attribute("value")
     )
     expect(page.locator("#plan-headline")).to_have_text("58 of 50 numbers · Scale")
+
+
+def test_without_javascript_filter_select_and_release(server, people, browser):
+    owner = people.member("scale")
+    seed(server.app, owner, 12, area="720")
+    context = browser.new_context(java_script_enabled=False, locale="en-US")
+    page = context.new_page()
+    sign_in(page, server.url, owner.email)
+    page.get_by_label("Search").fill("555-001")
+    page.get_by_role("button", name="Apply").click()  # a plain GET: the page reloads
+    rows = page.locator("#numbers-table tbody tr")
+    expect(rows).to_have_count(2)
+    assert "q=555-001" in page.url
+    # Each row's box belongs to the bulk form outside the table (the form attribute).
+    for number in ("(720) 555-0010", "(720) 555-0011"):
+        page.get_by_label(f"Select {number}").check()
+    page.get_by_label("With the selected numbers").select_option("release")
+    page.get_by_role("button", name="Review…").click()
+    expect(page.get_by_role("heading", name="Release 2 numbers?")).to_be_visible()
+    page.get_by_role("button", name="Release 2 numbers").click()
+    released = page.locator("#flashes .flash-success")
+    expect(released).to_contain_text("Released 2:")  # in the list's order: newest first
+    expect(released).to_contain_text("(720) 555-0010")
+    expect(released).to_contain_text("(720) 555-0011")
+    expect(page.locator("#numbers-none-match")).to_be_visible()  # still the same search
+    context.close()
