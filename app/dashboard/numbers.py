@@ -180,6 +180,21 @@ def save_label(number_id: str):
     )
 
 
+@bp.get(NUMBER + "/release")
+@login_required
+def confirm_release(number_id: str):
+    """What releasing means for this number, and the button: the row's panel loads it when
+    opened (so rows do not each carry it), and without JavaScript it is a page."""
+    actor().require(Permission.RELEASE)
+    number = team_number(actor().team.id, number_id)
+    return render(
+        "numbers/release_page.html",
+        "numbers/_release_confirm.html",
+        team=actor().team,
+        number=number,
+    )
+
+
 @bp.post(NUMBER + "/release")
 @login_required
 def release_number(number_id: str):

@@ -160,6 +160,7 @@ def main() -> int:
         shoot(page, "bulk-release-confirm")
         page.goto(f"{base}/teams/{teams['growth']}/numbers")
         page.locator("#numbers-table tr[data-number='+14155550123'] summary").click()
+        page.wait_for_selector("#numbers-table tr[data-number='+14155550123'] .confirm-question")
         shoot(page, "release-confirm")
         page.goto(f"{base}/teams/{teams['growth']}/assistants")
         shoot(page, "assistants")

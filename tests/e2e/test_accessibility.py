@@ -108,6 +108,7 @@ def test_every_page_of_a_full_team(server, big_team, context, axe_page: Page, vi
     expect(row.locator("input[name=label]")).to_be_visible()
     _note(page, "numbers, a label being edited", problems)
     row.locator("summary", has_text="Release").click()
+    expect(row.locator(".confirm-question")).to_be_visible()  # loaded as the panel opens
     _note(page, "numbers, a release confirmation open", problems)
     page.goto(team + "/numbers?sort=number")
     for box in page.locator("[data-role=select-number]").all()[:2]:

@@ -87,3 +87,19 @@ def test_without_javascript_filter_select_and_release(server, people, browser):
     expect(released).to_contain_text("(720) 555-0011")
     expect(page.locator("#numbers-none-match")).to_be_visible()  # still the same search
     context.close()
+
+
+def test_without_javascript_one_release_goes_through_its_page(server, people, browser):
+    owner = people.member("growth")
+    people.number(owner, "+17205550150")
+    context = browser.new_context(java_script_enabled=False, locale="en-US")
+    page = context.new_page()
+    sign_in(page, server.url, owner.email)
+    row = page.locator("#numbers-table tr[data-number='+17205550150']")
+    row.locator("summary", has_text="Release").click()
+    row.get_by_role("link", name="Review the release of (720) 555-0150").click()
+    expect(page.get_by_role("heading", name="Release (720) 555-0150")).to_be_visible()
+    page.get_by_role("button", name="Release number").click()
+    expect(page.locator("#flashes .flash-success")).to_have_text("Released (720) 555-0150.")
+    expect(page.locator("#numbers-empty")).to_be_visible()
+    context.close()

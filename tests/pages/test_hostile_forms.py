@@ -62,6 +62,7 @@ PAGES = [
     "/teams/{team}/numbers",
     "/teams/{team}/numbers/{number}/label/edit",
     "/teams/{team}/numbers/{number}/assistant/edit",
+    "/teams/{team}/numbers/{number}/release",
     "/teams/{team}/numbers/selection?action=unassign&ids={number}",
     "/teams/{team}/search?country=US&area_code=415&limit=1",
     "/teams/{team}/assistants",

@@ -81,8 +81,9 @@ def test_picking_an_assistant_swaps_the_row_and_says_saved(app, client, growth):
     assert text(row.select_one("[data-role=assistant-name]")) == "Sales Agent"
     assert text(row.select_one("[data-role=saved]")) == "Saved"  # visible, not only announced
     assert row.select_one("[data-role=change-assistant]").has_attr("autofocus")  # focus stays
-    # The swapped row is the row as it now stands, its release warning included.
-    assert text(row.select_one(".confirm-question")) == (
+    # The release warning, loaded when its panel opens, names the assistant as it now is.
+    release = soup(client.get(row_url(growth.team_id, number_id, "release"), headers=HTMX))
+    assert text(release.select_one(".confirm-question")) == (
         "Release (415) 555-0101? Sales Agent will stop answering on it."
     )
     assert text(fragment.select_one("#live-status[hx-swap-oob]")) == (
@@ -93,7 +94,8 @@ def test_picking_an_assistant_swaps_the_row_and_says_saved(app, client, growth):
     response = post(client, row_url(growth.team_id, number_id, "assistant"), {"assistant_id": ""})
     row = soup(response).select_one(f"tr#number-{number_id}")
     assert text(row.select_one("[data-role=assistant-name]")) == "Unassigned"
-    assert text(row.select_one(".confirm-question")).endswith("No assistant answers on it.")
+    release = soup(client.get(row_url(growth.team_id, number_id, "release"), headers=HTMX))
+    assert text(release.select_one(".confirm-question")).endswith("No assistant answers on it.")
     assert stored(app, number_id).assistant_id is None
 
 
@@ -187,14 +189,40 @@ def test_release_confirmation_names_the_number_and_its_assistant(app, client, gr
     other = add_number(app, growth.team_id, "+14155550102")
     page = soup(client.get(numbers_url(growth.team_id)))
     confirm = page.select_one(f"tr#number-{number_id} details[data-role=release]")
-    assert text(confirm.select_one("summary")) == "Release (415) 555-0101"
-    assert text(confirm.select_one(".confirm-question")) == (
+    summary = confirm.select_one("summary")
+    assert text(summary) == "Release (415) 555-0101"
+    # The row carries no confirmation: it loads when the panel opens, as it is then.
+    assert confirm.select_one("form") is None
+    url = row_url(growth.team_id, number_id, "release")
+    assert summary["hx-get"] == url and summary["hx-trigger"] == "click once"
+    assert summary["hx-target"] == f"#release-panel-{number_id}"
+    assert confirm.select_one(f"#release-panel-{number_id} a.no-js-only")["href"] == url
+    panel = soup(client.get(url, headers=HTMX))
+    assert panel.find("html") is None
+    assert text(panel.select_one(".confirm-question")) == (
         "Release (415) 555-0101? Sales Agent will stop answering on it."
     )
-    button = confirm.select_one("form button[type=submit]")
-    assert text(button) == "Release number"
-    unassigned = page.select_one(f"tr#number-{other} .confirm-question")
-    assert text(unassigned) == "Release (415) 555-0102? No assistant answers on it."
+    form = panel.select_one("form")
+    assert form["hx-post"] == form["action"] == url
+    assert (form["hx-target"], form["hx-swap"]) == ("closest tr", "outerHTML")
+    assert text(form.select_one("button[type=submit]")) == "Release number"
+    other_panel = soup(client.get(row_url(growth.team_id, other, "release"), headers=HTMX))
+    assert text(other_panel.select_one(".confirm-question")) == (
+        "Release (415) 555-0102? No assistant answers on it."
+    )
+    # Without JavaScript the same confirmation is a page whose form posts without htmx.
+    whole = soup(client.get(url))
+    assert whole.find("html") and "hx-post" not in whole.select_one("main form").attrs
+    assert whole.select_one("main form")["action"] == url
+
+
+def test_rows_carry_no_forms(app, client, growth):
+    """What loads when asked (the picker, the label editor, the release confirmation) is not
+    repeated in every row."""
+    for index in range(10):
+        add_number(app, growth.team_id, f"+1415555010{index}")
+    rows = soup(client.get(numbers_url(growth.team_id))).select("#numbers-table tbody tr")
+    assert all(row.select_one("form") is None for row in rows)
 
 
 def test_release_removes_the_row_and_updates_the_banner(app, client, growth):
@@ -202,9 +230,8 @@ def test_release_removes_the_row_and_updates_the_banner(app, client, growth):
     gone = add_number(app, growth.team_id, "+14155550102")
     page = soup(client.get(numbers_url(growth.team_id)))
     assert text(page.select_one("#plan-headline")) == "2 of 10 numbers · Growth"
-    form = page.select_one(f"tr#number-{gone} details[data-role=release] form")
-    assert (form["hx-target"], form["hx-swap"]) == ("closest tr", "outerHTML")
-    response = post(client, form["action"])
+    panel = soup(client.get(row_url(growth.team_id, gone, "release"), headers=HTMX))
+    response = post(client, panel.select_one("form")["action"])
     assert response.status_code == 200
     fragment = soup(response)
     assert fragment.select_one("tr") is None  # the row is swapped for nothing

@@ -33,6 +33,7 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.revoke_token": None,
     "dashboard.buy": Permission.BUY,
     "dashboard.release_number": Permission.RELEASE,
+    "dashboard.confirm_release": Permission.RELEASE,
     "dashboard.edit_label": Permission.LABEL,
     "dashboard.save_label": Permission.LABEL,
     "dashboard.assign_number": Permission.ASSIGN,
@@ -77,7 +78,7 @@ PUBLIC = {
 # Where each permission's control shows, and how to find it there.
 CONTROLS: dict[Permission, tuple[str, str]] = {
     Permission.BUY: ("search?country=US&area_code=415&limit=3", "td.offer-action form.buy-form"),
-    Permission.RELEASE: ("numbers", "details[data-role=release] form"),
+    Permission.RELEASE: ("numbers", "details[data-role=release]"),
     Permission.LABEL: ("numbers", "a[data-role=edit-label]"),
     Permission.ASSIGN: ("numbers", "a[data-role=change-assistant]"),
     Permission.MANAGE_ASSISTANTS: ("assistants", "#assistant-create, a[href$='/edit']"),
@@ -170,6 +171,8 @@ class Team:
                     f"{team}/numbers",
                     {"phone_number": sandbox_number("212", self.count)},
                 )
+            case "dashboard.confirm_release":
+                return "GET", f"{team}/numbers/{self.number()}/release", {}
             case "dashboard.release_number":
                 return "POST", f"{team}/numbers/{self.number()}/release", {}
             case "dashboard.save_label":
