@@ -50,8 +50,10 @@ def test_the_filter_form_works_without_javascript(client, team):
     assert form["method"] == "get" and form["action"] == numbers_url(team.team_id)
     names = {field["name"] for field in form.select("input[name], select[name]")}
     assert names == {"q", "status", "assistantId", "numberType", "countryCode", "sort"}
-    # htmx refreshes the table only.
+    # htmx refreshes the table only, the newest request wins, and the old table reads as
+    # stale (takes no clicks) until the new one arrives.
     assert (form["hx-get"], form["hx-target"]) == (numbers_url(team.team_id), "#numbers-table")
+    assert (form["hx-sync"], form["hx-indicator"]) == ("this:replace", "#numbers-table")
 
     found = soup(client.get(numbers_url(team.team_id), query_string={"q": "555-0042"}))
     assert numbers_in(found) == ["+14155550042"]
