@@ -192,6 +192,11 @@ class World:
                 }
             case "listNumbers":
                 call.query = {"teamId": team, "limit": "5", "cursor": self.cursor()}
+                call.query.update(q="555", status="active", numberType="local")
+                call.query.update(countryCode="US", sort="-created")
+            case "exportNumbers":
+                call.query = {"teamId": team, "q": "555", "status": "active", "sort": "number"}
+                call.query.update(numberType="local", countryCode="US")
             case "labelNumber":
                 call.path = {"numberId": self.fresh_number()}
                 call.body = {"teamId": team, "label": "Front desk"}

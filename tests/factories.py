@@ -111,9 +111,14 @@ def actor_of(member: Member) -> Actor:
 def seed_numbers(app: Flask, team_id: str, user_id: str | None, count: int, area: str = "415"):
     """Insert numbers directly, each with the same assistant every other row."""
     with app.app_context():
-        assistant = Assistant(team_id=team_id, name="Ava")
-        db.session.add(assistant)
-        db.session.flush()
+        # One Ava per team (names are unique in a team): a second seeding reuses her.
+        assistant = db.session.scalar(
+            sa.select(Assistant).where(Assistant.team_id == team_id, Assistant.name == "Ava")
+        )
+        if assistant is None:
+            assistant = Assistant(team_id=team_id, name="Ava")
+            db.session.add(assistant)
+            db.session.flush()
         now = utcnow()
         db.session.add_all(
             PhoneNumber(

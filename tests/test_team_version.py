@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from app.assistants import service as assistants
 from app.extensions import db
 from app.models import Assistant, PhoneNumber, Team, utcnow
-from app.numbers import managing, purchasing, reconciling, settling, trials
+from app.numbers import bulk, managing, purchasing, reconciling, settling, trials
 from app.providers import current_provider
 from app.providers.base import OrderResult, ProviderError
 from app.subscriptions import change_plan
@@ -131,6 +131,22 @@ def unassign(factory, member, monkeypatch):
     assistants.unassign_number(actor_of(member), number.assistant, number.id)
 
 
+def assign_selected(factory, member, monkeypatch):
+    number, assistant = held(factory, member), _assistant(factory, member)
+    bulk.assign_selected(actor_of(member), assistant.id, [number.id])
+
+
+def unassign_selected(factory, member, monkeypatch):
+    number = held(factory, member, assistant="Ava")
+    assert bulk.unassign_selected(actor_of(member), [number.id]) == 1
+
+
+def release_selected(factory, member, monkeypatch):
+    number = held(factory, member)
+    (outcome,) = bulk.release_selected(actor_of(member), [number.id])
+    assert outcome.done
+
+
 def _assistant(factory: Factory, member: Member) -> Assistant:
     return db.session.get(Assistant, factory.assistant(member, "Ava"))
 
@@ -153,6 +169,9 @@ WRITES: list[tuple[Callable, str, int]] = [
     (delete_assistant, "growth", 1),
     (assign, "growth", 1),
     (unassign, "growth", 1),
+    (assign_selected, "growth", 1),
+    (unassign_selected, "growth", 1),
+    (release_selected, "growth", 2),  # releasing, then released
 ]
 
 
@@ -172,7 +191,7 @@ def test_every_write_moves_the_team_version(app, factory, monkeypatch, write, pl
 def _scene_writes(write: Callable) -> int:
     # factory.assistant goes through the create service (one move); factory.number writes the
     # table directly, as a test may, and moves nothing.
-    return 1 if write in (rename_assistant, delete_assistant, assign) else 0
+    return 1 if write in (rename_assistant, delete_assistant, assign, assign_selected) else 0
 
 
 def test_a_write_is_on_the_very_next_read(app, client, factory):

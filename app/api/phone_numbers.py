@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import Response, request
 
 from app.accounts.roles import Permission
 from app.api import bp
@@ -12,7 +12,9 @@ from app.api.listing import list_answer, respond
 from app.api.payloads import json_body, number_row, purchased
 from app.exceptions import ValidationFailed
 from app.models import utcnow
-from app.numbers.managing import release_number, set_label
+from app.numbers.export import numbers_csv
+from app.numbers.listing import parse_filters
+from app.numbers.managing import list_numbers_page, release_number, set_label
 from app.numbers.purchasing import purchase_number
 from app.numbers.queries import team_number
 from app.numbers.searching import Offer, search_numbers
@@ -88,7 +90,21 @@ def purchase():
 def list_numbers():
     actor = api_actor(request.args.get("teamId"))
     limit = _page_limit(request.args.get("limit"))
-    return respond(list_answer(actor.team, limit, request.args.get("cursor")))
+    filters = parse_filters(request.args)  # all optional: none given lists every number
+    return respond(list_answer(actor.team, limit, request.args.get("cursor"), filters))
+
+
+@bp.get("/phone-numbers/export")
+@token_required
+def export_numbers():
+    """Every number the list's filters keep, as CSV (the Numbers page's export)."""
+    actor = api_actor(request.args.get("teamId"))
+    page = list_numbers_page(actor.team, None, None, parse_filters(request.args))
+    return Response(
+        numbers_csv(page.numbers, utcnow()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="phone-numbers.csv"'},
+    )
 
 
 @bp.patch("/phone-numbers/<id(pn):number_id>")

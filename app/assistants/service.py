@@ -15,6 +15,7 @@ from app.exceptions import NameTaken, NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
 from app.models import Assistant, Membership, NumberStatus, PhoneNumber, Role, Team, User
+from app.models.numbers import name_key
 from app.numbers.queries import team_number
 from app.text import one_line
 
@@ -68,7 +69,7 @@ def create_assistant(actor: Actor, name: object) -> Assistant:
     actor.require(Permission.MANAGE_ASSISTANTS)
     assistant = Assistant(team_id=actor.team.id, name=_unique_name(actor.team, name))
     db.session.add(assistant)
-    db.session.flush()
+    _flush_name(assistant.name)
     audit.record(
         actor.team.id,
         actor.user.id,
@@ -96,6 +97,7 @@ def rename_assistant(actor: Actor, assistant: Assistant, name: object) -> Assist
             after={"name": new_name},
         )
         assistant.name = new_name
+        _flush_name(new_name)
         _commit_or_gone(assistant.team_id)
     return assistant
 
@@ -167,6 +169,29 @@ def unassign_number(actor: Actor, assistant: Assistant, phone_number_id: str) ->
         _commit_or_gone(assistant.team_id)
 
 
+def unassign_numbers(actor: Actor, phone_number_ids: Sequence[str]) -> int:
+    """No assistant answers on any of these numbers, or nothing changes. Returns how many did."""
+    actor.require(Permission.ASSIGN)
+    ids = list(dict.fromkeys(phone_number_ids))
+    numbers = db.session.scalars(
+        sa.select(PhoneNumber).where(
+            PhoneNumber.id.in_(ids),
+            PhoneNumber.team_id == actor.team.id,
+            PhoneNumber.status != NumberStatus.RELEASED,
+        )
+    ).all()
+    if missing := [i for i in ids if i not in {n.id for n in numbers}]:
+        raise NotFound(f"Phone number not found: {missing[0]}.")
+    answered = [n for n in numbers if n.assistant is not None]
+    # Assistants before numbers, in one order, as every writer locks them.
+    for assistant in sorted({n.assistant for n in answered}, key=lambda a: a.id):
+        _hold(assistant, exclusive=False)
+    for number in answered:
+        _unassign(actor, number, number.assistant)
+    _commit_or_gone(actor.team.id if answered else None)
+    return len(answered)
+
+
 def clean_name(name: object) -> str:
     cleaned = one_line(name, "name") if isinstance(name, str) else ""
     if not cleaned:
@@ -183,13 +208,25 @@ def _unique_name(team: Team, name: object, renaming: Assistant | None = None) ->
     clash = db.session.scalar(
         sa.select(Assistant.name).where(
             Assistant.team_id == team.id,
-            sa.func.lower(Assistant.name) == cleaned.lower(),
+            Assistant.name_key == name_key(cleaned),
             Assistant.id != (renaming.id if renaming else ""),
         )
     )
     if clash is not None:
         raise NameTaken({"name": f"This team already has an assistant called {clash}."})
     return cleaned
+
+
+def _flush_name(name: str) -> None:
+    """Write the name now: a request that raced past the check meets the unique key here."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise NameTaken({"name": f"This team already has an assistant called {name}."}) from None
+    except StaleDataError:  # renaming one that a delete took first
+        db.session.rollback()
+        raise NotFound(GONE) from None
 
 
 def _hold(assistant: Assistant, *, exclusive: bool) -> None:

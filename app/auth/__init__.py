@@ -6,6 +6,8 @@ session exists server-side (app.accounts.sessions), so ending it ends every copy
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, Response, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -24,11 +26,28 @@ def load_user(token: str) -> User | None:
 @login_manager.unauthorized_handler
 def unauthorized():
     """Send the visitor to sign in, then back; htmx requests redirect the whole page."""
-    target = url_for("auth.signin", next=request.full_path.rstrip("?"))
     if request.headers.get("HX-Request") == "true":
         # A fragment swapped into a table cell must not be the sign-in page.
-        return Response(status=401, headers={"HX-Redirect": target})
-    return redirect(target)
+        return sign_in_again(401)
+    return redirect(url_for("auth.signin", next=request.full_path.rstrip("?")))
+
+
+def sign_in_again(status: int) -> Response:
+    """For an htmx request that cannot go on (its session ended, or its form token is stale):
+    the whole page goes to sign in, which returns to the page the person was on. Signed in
+    still, sign-in sends them straight back, with a fresh token."""
+    return Response(
+        status=status, headers={"HX-Redirect": url_for("auth.signin", next=_page_shown())}
+    )
+
+
+def _page_shown() -> str:
+    """The page the htmx request came from (htmx names it), not the fragment's own URL: a
+    POST's URL is nothing to return to."""
+    shown = urlsplit(request.headers.get("HX-Current-URL", ""))
+    if shown.netloc == request.host and shown.path.startswith("/"):
+        return shown.path + (f"?{shown.query}" if shown.query else "")
+    return request.full_path.rstrip("?")
 
 
 def begin_session(user: User, remember: bool = False) -> None:

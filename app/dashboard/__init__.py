@@ -85,6 +85,7 @@ from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     assistants,
     formatting,
     history,
+    number_list,
     numbers,
     plans,
     search,

@@ -6,9 +6,11 @@ refusals that reach no form, and the sentence shown when the telephony provider 
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.auth import sign_in_again
 from app.dashboard import is_htmx
 from app.exceptions import ProviderFailed, ServiceError
 
@@ -46,6 +48,9 @@ def provider_failure(
 
 def error_page(error: Exception):
     """For an HTTP error or a crash."""
+    if isinstance(error, CSRFError) and request.headers.get("HX-Request") == "true":
+        # Inside a table cell, "the form expired" leads nowhere: reload through sign-in.
+        return sign_in_again(400)
     http = error if isinstance(error, HTTPException) else InternalServerError()
     status = http.code or 500
     headers = {}

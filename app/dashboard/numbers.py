@@ -17,7 +17,9 @@ from app.dashboard.error_pages import provider_failure
 from app.dashboard.forms import LabelForm
 from app.exceptions import NumberUnavailable, ProviderFailed, ValidationFailed
 from app.models import PhoneNumber, utcnow
-from app.numbers.managing import list_numbers_page, set_label
+from app.numbers.costs import monthly_costs
+from app.numbers.listing import NumberFilters, parse_filters
+from app.numbers.managing import count_numbers, list_numbers_page, set_label
 from app.numbers.managing import release_number as give_back
 from app.numbers.queries import list_state, team_number, team_numbers
 from app.phone import national
@@ -25,6 +27,8 @@ from app.plans.rules import usage
 
 # A page of the table; keyset paging keeps page 200 as quick as page 1 for a 10,000-number team.
 NUMBERS_PER_PAGE = 50
+# The search and filter form shows for a team with more numbers than this.
+FILTERS_FROM = 10
 NUMBER = "/teams/<team_id>/numbers/<id(pn):number_id>"
 
 
@@ -44,29 +48,52 @@ def index():
 @login_required
 def numbers():
     team = actor().team
+    filters, errors = page_filters()
     now = utcnow()
     live, ordering = list_state(team.id, now)
-    etag = numbers_page_etag(live, ordering, now)
+    # The tag digests the query string, so each filter and page has its own.
+    etag = None if errors else numbers_page_etag(live, ordering, now)
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
     try:
-        page = list_numbers_page(team, NUMBERS_PER_PAGE, request.args.get("cursor"))
-    except ValidationFailed:  # a stale or hand-edited cursor: start from the newest
-        return redirect(url_for("dashboard.numbers", team_id=team.id))
-    page_html = render(
+        page = list_numbers_page(team, NUMBERS_PER_PAGE, request.args.get("cursor"), filters)
+    except ValidationFailed:  # a stale or hand-edited cursor: start from the top of the list
+        return redirect(url_for("dashboard.numbers", team_id=team.id, **filters.params()))
+    html, status = render(
         "numbers/page.html",
         "numbers/_table.html",
+        400 if errors else 200,
         team=team,
         actor=actor(),
         numbers=page.numbers,
         next_cursor=page.next_cursor,
         paged=bool(request.args.get("cursor")),
+        filters=filters,
+        filter_errors=errors,
+        matched=count_numbers(team.id, filters, now) if filters.narrowed else None,
         assistants=_assistant_choices(),
+        costs=None if is_htmx() else monthly_costs(team.id, now),  # the page shows them
+        FILTERS_FROM=FILTERS_FROM,
         now=now,
         # Counted above, unless listing has just settled an order.
         plan=usage(team) if ordering else usage(team, now, held=live),
     )
-    return tagged(make_response(page_html), etag)
+    response = tagged(make_response(html, status), etag)
+    if is_htmx() and not errors:
+        # The form sends every field, empty ones too: the address bar gets the short spelling.
+        cursor = {"cursor": request.args["cursor"]} if request.args.get("cursor") else {}
+        short = url_for("dashboard.numbers", team_id=team.id, **filters.params(), **cursor)
+        response.headers["HX-Push-Url"] = short
+    return response
+
+
+def page_filters(values=None) -> tuple[NumberFilters, dict[str, str]]:
+    """The list's filters (from the query string unless given); bad ones are named, and the
+    list is shown unfiltered."""
+    try:
+        return parse_filters(request.args if values is None else values), {}
+    except ValidationFailed as error:
+        return NumberFilters(), error.fields
 
 
 @bp.post(NUMBER + "/assistant")
@@ -85,7 +112,34 @@ def assign_number(number_id: str):
     if not is_htmx():
         flash(message, "success")
         return _back_to(number)
-    return _row_update(number, notice=message)
+    return _row_update(number, notice=message, saved="assistant")
+
+
+@bp.get(NUMBER + "/assistant")
+@login_required
+def number_assistant(number_id: str):
+    """The row's assistant as shown (what Cancel brings back)."""
+    number = team_number(actor().team.id, number_id)
+    if not is_htmx():
+        return _back_to(number)
+    return render_template(
+        "numbers/_assistant.html", team=actor().team, actor=actor(), number=number, now=utcnow()
+    )
+
+
+@bp.get(NUMBER + "/assistant/edit")
+@login_required
+def pick_assistant(number_id: str):
+    """The picker for one row, loaded when asked: the option list is not repeated per row."""
+    actor().require(Permission.ASSIGN)
+    number = team_number(actor().team.id, number_id)
+    return render(
+        "numbers/assistant_page.html",
+        "numbers/_assistant_form.html",
+        team=actor().team,
+        number=number,
+        assistants=_assistant_choices(),
+    )
 
 
 @bp.get(NUMBER + "/label")
@@ -121,7 +175,24 @@ def save_label(number_id: str):
         pretty = national(number.phone_number)
         flash(f"Label saved for {pretty}." if number.label else f"Label removed from {pretty}.")
         return _back_to(number)
-    return render_template("numbers/_label.html", team=actor().team, actor=actor(), number=number)
+    return render_template(
+        "numbers/_label.html", team=actor().team, actor=actor(), number=number, saved="label"
+    )
+
+
+@bp.get(NUMBER + "/release")
+@login_required
+def confirm_release(number_id: str):
+    """What releasing means for this number, and the button: the row's panel loads it when
+    opened (so rows do not each carry it), and without JavaScript it is a page."""
+    actor().require(Permission.RELEASE)
+    number = team_number(actor().team.id, number_id)
+    return render(
+        "numbers/release_page.html",
+        "numbers/_release_confirm.html",
+        team=actor().team,
+        number=number,
+    )
 
 
 @bp.post(NUMBER + "/release")
@@ -151,13 +222,15 @@ def release_number(number_id: str):
             actor=actor(),
             numbers=[],
             table=True,
+            filters=NumberFilters(),
+            filter_errors={},
             plan=usage(team),
-            notice=message,
+            released=message,
         )
         response = make_response(html)
         response.headers.update({"HX-Retarget": "#numbers-table", "HX-Reswap": "outerHTML"})
         return response
-    return _row_update(None, plan=usage(team), notice=message)
+    return _row_update(None, plan=usage(team), released=message)
 
 
 def _release_failure(number: PhoneNumber, error: NumberUnavailable | ProviderFailed) -> str:
@@ -193,7 +266,6 @@ def _row_update(number: PhoneNumber | None, status: int = 200, **extra):
         team=actor().team,
         actor=actor(),
         number=number,
-        assistants=_assistant_choices(),
         now=utcnow(),
         **extra,
     )

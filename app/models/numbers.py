@@ -15,13 +15,31 @@ from app.models.base import HELD, ORDERING, NumberStatus, UTCDateTime, check_in,
 from app.phone import NUMBER_TYPES, canonical
 
 
+def name_key(name: str) -> str:
+    """An assistant's name as the team's uniqueness sees it: "Sales" and "SALES" are one."""
+    return name.casefold()
+
+
+def _key_of_inserted(context) -> str:
+    return name_key(context.get_current_parameters()["name"])
+
+
 class Assistant(db.Model):
     __tablename__ = "assistants"
+    # Unique whatever the case, in the database too (two requests racing past the service's
+    # check meet here). Python's casefold, not SQL lower(): SQLite's lower() is ASCII-only.
+    __table_args__ = (sa.UniqueConstraint("team_id", "name_key", name="uq_assistants_name_key"),)
 
     id: Mapped[str] = mapped_column(sa.String(40), primary_key=True, default=lambda: new_id("asst"))
     team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
+    name_key: Mapped[str] = mapped_column(sa.String(400), default=_key_of_inserted)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @validates("name")
+    def _keep_key(self, _key: str, value: str) -> str:
+        self.name_key = name_key(value)
+        return value
 
 
 class PhoneNumber(db.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -11,9 +12,11 @@ from app.accounts.roles import Actor, Permission
 from app.accounts.teams import bump_version
 from app.exceptions import NumberUnavailable, ValidationFailed
 from app.extensions import db
-from app.models import ORDERING, NumberStatus, PhoneNumber, Team
+from app.models import ORDERING, NumberStatus, PhoneNumber, Team, utcnow
+from app.numbers import listing
 from app.numbers.cursor import decode_cursor, encode_cursor
 from app.numbers.failures import provider_failure
+from app.numbers.listing import NumberFilters, filter_clauses
 from app.numbers.queries import ListQuery, team_number, team_number_rows, team_numbers
 from app.numbers.settling import finish_release, settle_from_provider, start_release
 from app.providers.base import ProviderError
@@ -22,6 +25,7 @@ from app.text import one_line
 MAX_LABEL = 80
 # Pending orders settled while listing, at most, so a list never waits on many provider calls.
 SETTLE_ON_LIST = 5
+EVERY_NUMBER = NumberFilters()
 UNCONFIRMED_RELEASE = (
     "It shows as releasing until the provider confirms; releasing it again is safe."
 )
@@ -34,17 +38,48 @@ class NumberPage:
 
 
 def list_numbers_page(
-    team: Team, limit: int | None = None, cursor: str | None = None
+    team: Team,
+    limit: int | None = None,
+    cursor: str | None = None,
+    filters: NumberFilters = EVERY_NUMBER,
 ) -> NumberPage:
     """One page of the team's numbers (all of them without a limit), and the next page's cursor."""
-    after = decode_cursor(cursor) if cursor else None
-    numbers = team_numbers(team.id, limit + 1 if limit else None, after)
+    sort, where = _position(team.id, cursor, filters)
+    numbers = team_numbers(
+        team.id, limit + 1 if limit else None, where=where, order=listing.order_by(sort)
+    )
     more = limit is not None and len(numbers) > limit
     numbers = numbers[:limit] if more else numbers
-    next_cursor = encode_cursor(numbers[-1]) if more else None
+    next_cursor = _cursor_after(sort, numbers[-1]) if more else None
     pending = [n for n in numbers if n.status == NumberStatus.PENDING and n.provider_order_id]
     gone = {n.id for n in pending[:SETTLE_ON_LIST] if settle_from_provider(n) == "gone"}
     return NumberPage([n for n in numbers if n.id not in gone], next_cursor)
+
+
+def _position(team_id: str, cursor: str | None, filters: NumberFilters) -> tuple[str, list]:
+    """The sort to list in and the `where` clauses: the filters, and past the cursor if any.
+    A cursor's own sort wins: the next page goes on in the first page's order."""
+    where = filter_clauses(team_id, filters, utcnow())
+    sort = filters.sort
+    if cursor:
+        sort, value, number_id = decode_cursor(cursor)
+        where.append(listing.after(sort, (value, number_id)))
+    return sort, where
+
+
+def _cursor_after(sort: str, last) -> str:
+    """The cursor after this number (an entity, or a row with the sort's column and id)."""
+    return encode_cursor(sort, listing.sort_value(sort, last), last.id)
+
+
+def count_numbers(team_id: str, filters: NumberFilters, now: datetime) -> int:
+    """How many of the team's numbers these filters keep (released ones never)."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(PhoneNumber)
+        .where(PhoneNumber.team_id == team_id, PhoneNumber.status != NumberStatus.RELEASED)
+        .where(*filter_clauses(team_id, filters, now))
+    )
 
 
 @dataclass(frozen=True)
@@ -59,14 +94,15 @@ class RowPage:
 
 
 def list_number_rows(
-    team: Team, limit: int | None = None, cursor: str | None = None, where=()
+    team: Team,
+    limit: int | None = None,
+    cursor: str | None = None,
+    filters: NumberFilters = EVERY_NUMBER,
 ) -> RowPage:
     """list_numbers_page's answer as rows: what the API list serialises without entities."""
+    sort, where = _position(team.id, cursor, filters)
     query = ListQuery(
-        team.id,
-        limit + 1 if limit else None,
-        decode_cursor(cursor) if cursor else None,
-        tuple(where),
+        team.id, limit + 1 if limit else None, None, tuple(where), tuple(listing.order_by(sort))
     )
     rows = team_number_rows(query)
     pending = [r.id for r in rows if r.status == NumberStatus.PENDING and r.provider_order_id]
@@ -83,7 +119,7 @@ def list_number_rows(
         rows = team_number_rows(query)
     more = limit is not None and len(rows) > limit
     rows = rows[:limit] if more else rows
-    next_cursor = encode_cursor(rows[-1]) if more else None
+    next_cursor = _cursor_after(sort, rows[-1]) if more else None
     return RowPage(rows, next_cursor, bool(pending))
 
 

@@ -57,12 +57,18 @@ def held_from(provider: str) -> list[tuple[str, str]]:
 
 
 def team_numbers(
-    team_id: str, limit: int | None = None, after: tuple[datetime, str] | None = None
+    team_id: str,
+    limit: int | None = None,
+    after: tuple[datetime, str] | None = None,
+    *,
+    where: Sequence[sa.ColumnElement[bool]] = (),
+    order: Sequence[sa.ColumnElement] | None = None,
 ) -> list[PhoneNumber]:
     """The team's numbers (released ones left out), newest first, with assistant and buyer.
 
     `after` is the (created_at, id) of the last row of the previous page: keyset paging
-    costs the same on page 1 and page 500.
+    costs the same on page 1 and page 500. `where` and `order` come from app.numbers.listing
+    (a filtered or re-sorted list passes its own position inside `where`).
     """
     query = (
         sa.select(PhoneNumber)
@@ -70,7 +76,8 @@ def team_numbers(
         .outerjoin(PhoneNumber.created_by)
         .options(contains_eager(PhoneNumber.assistant), contains_eager(PhoneNumber.created_by))
         .where(PhoneNumber.team_id == team_id, PhoneNumber.status != NumberStatus.RELEASED)
-        .order_by(PhoneNumber.created_at.desc(), PhoneNumber.id.desc())
+        .where(*where)
+        .order_by(*(order or (PhoneNumber.created_at.desc(), PhoneNumber.id.desc())))
     )
     if after is not None:
         query = query.where(sa.tuple_(PhoneNumber.created_at, PhoneNumber.id) < after)
@@ -83,13 +90,15 @@ def team_numbers(
 class ListQuery:
     """Which of a team's numbers a list wants: a page after a keyset position, and filters.
 
-    `where` takes further conditions on PhoneNumber (or the joined Assistant) as filters grow.
+    `where` takes further conditions on PhoneNumber (app.numbers.listing's filters and keyset
+    position), and `order` that module's sort.
     """
 
     team_id: str
     limit: int | None = None
     after: tuple[datetime, str] | None = None
     where: tuple[sa.ColumnElement[bool], ...] = ()
+    order: tuple[sa.ColumnElement, ...] = ()  # newest first unless given (app.numbers.listing)
 
 
 # Exactly what the list answers, by the names it answers them under (app.api.payloads).
@@ -123,7 +132,7 @@ def team_number_rows(query: ListQuery) -> list[sa.Row]:
             PhoneNumber.status != NumberStatus.RELEASED,
             *query.where,
         )
-        .order_by(PhoneNumber.created_at.desc(), PhoneNumber.id.desc())
+        .order_by(*(query.order or (PhoneNumber.created_at.desc(), PhoneNumber.id.desc())))
     )
     if query.after is not None:
         select = select.where(sa.tuple_(PhoneNumber.created_at, PhoneNumber.id) < query.after)

@@ -37,6 +37,17 @@
     );
   });
 
+  // The numbers table's "select every number on this page" box (shown only with JavaScript).
+  document.addEventListener("change", function (event) {
+    var all = event.target instanceof Element ? event.target.closest("[data-select-all]") : null;
+    var table = all && all.closest("table");
+    if (table) {
+      table.querySelectorAll("[data-role=select-number]").forEach(function (box) {
+        box.checked = all.checked;
+      });
+    }
+  });
+
   // A new API token is shown once: Copy puts it on the clipboard, or at least selects it.
   document.addEventListener("click", function (event) {
     var button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;

@@ -9,15 +9,17 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from app.accounts import invitations, teams, tokens, users
 from app.assistants import service as assistants
 from app.extensions import db
-from app.models import User
+from app.models import PhoneNumber, User, utcnow
 from app.numbers.managing import set_label
 from app.numbers.purchasing import purchase_number
-from app.numbers.queries import team_number
+from app.numbers.queries import team_number, team_numbers
 from tests.e2e.live import chromium, live_server
 from tests.factories import PASSWORD
 
@@ -65,16 +67,54 @@ def seed(app) -> dict[str, str]:
         ada = users.create_user("ada@example.com", "Ada Lovelace", PASSWORD)
         teams.add_member(ada, free, "owner")
         teams.add_member(db.session.get(User, alice.id), free, "member")
+        scale = _scale_team(alice)
         return {
             "growth": growth.id,
             "free": free.id,
+            "scale": scale,
             "invitation": invitations.invitation_token(invited),
         }
 
 
-def shoot(page, name: str) -> None:
+def _scale_team(owner: User) -> str:
+    """A Scale team with 45 numbers in three area codes, priced, shared by three assistants."""
+    team = teams.create_team("Northwind Support", "scale")
+    teams.add_member(db.session.get(User, owner.id), team, "owner")
+    actor = teams.actor_for(owner, team.id)
+    helpers = [
+        assistants.create_assistant(actor, name)
+        for name in ("Billing Bot", "Front Desk", "Night Shift")
+    ]
+    for index in range(45):
+        area = ("212", "303", "415")[index % 3]
+        e164 = f"+1{area}55501{index + 50:02d}"  # clear of the numbers the other teams buy
+        db.session.add(
+            PhoneNumber(
+                team_id=team.id,
+                phone_number=e164,
+                provider="sandbox",
+                provider_number_id=f"sandbox-{e164[1:]}",
+                customer_reference=f"shot-{e164}",
+                number_type="local",
+                country_code="US",
+                status="active",
+                monthly_price=Decimal("2.50") if area == "212" else Decimal("1.00"),
+                created_by_id=owner.id,
+                activated_at=utcnow(),
+                created_at=utcnow() - timedelta(hours=index),
+            )
+        )
+    db.session.commit()
+    numbers = team_numbers(team.id)
+    for index, helper in enumerate(helpers):
+        assistants.assign_numbers(actor, helper, [n.id for n in numbers[index::4]])
+    set_label(actor, numbers[0], "Main line")
+    return team.id
+
+
+def shoot(page, name: str, *, full_page: bool = True) -> None:
     page.wait_for_timeout(150)  # let htmx settle classes and the spinner fade
-    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=full_page)
     print(OUT / f"{name}.png")
 
 
@@ -103,7 +143,24 @@ def main() -> int:
         shoot(page, "sign-in")
         sign_in(page, base, "alice@example.com")
         shoot(page, "numbers")
+        scale = f"{base}/teams/{teams['scale']}/numbers"
+        page.goto(scale)
+        page.locator("#costs-per-assistant").locator("xpath=..").locator("summary").click()
+        shoot(page, "numbers-at-scale", full_page=False)  # the top of 45 rows
+        page.goto(f"{scale}?q=front&sort=number")
+        page.locator("#numbers-table tbody tr").first.locator(
+            "[data-role=change-assistant]"
+        ).click()
+        page.wait_for_selector("#numbers-table select[data-role=assistant-picker]")
+        shoot(page, "numbers-filtered")
+        for box in page.locator("[data-role=select-number]").all()[1:3]:
+            box.check()
+        page.get_by_label("With the selected numbers").select_option("release")
+        page.get_by_role("button", name="Review…").click()
+        shoot(page, "bulk-release-confirm")
+        page.goto(f"{base}/teams/{teams['growth']}/numbers")
         page.locator("#numbers-table tr[data-number='+14155550123'] summary").click()
+        page.wait_for_selector("#numbers-table tr[data-number='+14155550123'] .confirm-question")
         shoot(page, "release-confirm")
         page.goto(f"{base}/teams/{teams['growth']}/assistants")
         shoot(page, "assistants")
@@ -153,6 +210,8 @@ def main() -> int:
         sign_in(phone, base, "alice@example.com")
         phone.goto(f"{base}/teams/{teams['growth']}/numbers")
         shoot(phone, "mobile-numbers")
+        phone.goto(f"{base}/teams/{teams['growth']}/history")
+        shoot(phone, "mobile-history")
         phone.goto(f"{base}/teams/{teams['growth']}/assistants")
         shoot(phone, "mobile-assistants")
         phone.goto(search)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from app.extensions import db
+from app.models import PhoneNumber
 from app.numbers.purchasing import purchase_number
 from tests.e2e.helpers import sign_in
 from tests.factories import actor_of
@@ -26,11 +29,24 @@ def test_assign_in_place_then_release_through_the_confirmation(server, people, p
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Numbers").click()
     row = page.locator("#numbers-table tr[data-number='+14155550141']")
-    expect(row.get_by_role("button", name="Save")).to_be_hidden()  # JS saves on change
     page.evaluate("window.__sameDocument = true")  # gone if the page reloads
-    row.get_by_label("Assistant answering on (415) 555-0141").select_option(label="Sales Agent")
+    row.get_by_role("link", name="Assign the assistant answering on (415) 555-0141").click()
+    picker = row.get_by_label("Assistant answering on (415) 555-0141")
+    expect(picker).to_be_focused()
+    picker.press("ArrowDown")  # browsing the options saves nothing
+    picker.press("ArrowUp")
+    picker.press("ArrowDown")
+    expect(row.locator("[data-role=saved]")).to_have_count(0)
+    with server.app.app_context():
+        assert _assistant_of("+14155550141") is None
+    row.get_by_role("button", name="Save").click()
+    expect(row.locator("[data-role=saved]")).to_be_visible()
+    expect(row.locator("[data-role=saved]")).to_have_text("Saved")
+    expect(row.locator("[data-role=assistant-name]")).to_have_text("Sales Agent")
+    expect(
+        row.get_by_role("link", name="Change the assistant answering on (415) 555-0141")
+    ).to_be_focused()
     expect(page.locator("#live-status")).to_have_text("Sales Agent now answers on (415) 555-0141.")
-    expect(row.locator("select option:checked")).to_have_text("Sales Agent")
     assert page.evaluate("window.__sameDocument") is True
 
     row.locator("summary", has_text="Release").click()
@@ -39,6 +55,8 @@ def test_assign_in_place_then_release_through_the_confirmation(server, people, p
     )
     row.get_by_role("button", name="Release number").click()
     expect(page.locator("#numbers-table tr[data-number='+14155550141']")).to_have_count(0)
+    expect(page.locator("#numbers-notice [data-role=released]")).to_be_visible()
+    expect(page.locator("#numbers-notice")).to_have_text("Released (415) 555-0141.")
     expect(page.locator("#plan-headline")).to_have_text("1 of 10 numbers · Growth")
     expect(page.locator("#numbers-table tbody tr")).to_have_count(1)
     assert page.evaluate("window.__sameDocument") is True
@@ -62,6 +80,9 @@ def test_rename_and_label_inline_then_delete(server, people, page: Page):
     field.fill("Front desk")
     field.press("Enter")
     expect(row.locator("[data-role=label]")).to_have_text("Front desk")
+    # Focus stays in the row (on the link that edits it again), not lost to <body>.
+    expect(row.get_by_role("link", name="Edit label for (415) 555-0151")).to_be_focused()
+    expect(row.locator("[data-role=saved]")).to_be_visible()
     assert page.evaluate("window.__sameDocument") is True
 
     page.get_by_role("link", name="Assistants").click()
@@ -84,3 +105,9 @@ def test_rename_and_label_inline_then_delete(server, people, page: Page):
     page.get_by_role("button", name="Delete assistant").click()
     expect(page.locator("#assistants-empty")).to_be_visible()
     assert page.evaluate("window.__sameDocument") is True
+
+
+def _assistant_of(e164: str) -> str | None:
+    return db.session.scalar(
+        sa.select(PhoneNumber.assistant_id).where(PhoneNumber.phone_number == e164)
+    )

@@ -1,5 +1,7 @@
 """Sign up, sign in, sign out: the forms, the redirects, CSRF and remember-me."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from app.extensions import db
@@ -153,3 +155,48 @@ def test_sign_in_attempts_are_limited_per_address(tmp_path):
         assert soup(response).select_one("#error")["data-status"] == "429"
     finally:
         teardown_app(app)
+
+
+def test_htmx_after_the_session_ends_returns_to_the_page_it_came_from(client, factory, auth):
+    someone = factory.member()
+    number = factory.number(someone, "+14155550100")
+    page = f"{numbers_url(someone.team_id)}?q=555"
+    headers = {"HX-Request": "true", "HX-Current-URL": f"http://localhost{page}"}
+    # A click after the session ended: its form token died with the session (400), and a
+    # GET has no token to check (401); either way the whole page goes to sign in.
+    response = client.post(f"{numbers_url(someone.team_id)}/{number}/release", headers=headers)
+    assert response.status_code == 400
+    edit = client.get(f"{numbers_url(someone.team_id)}/{number}/label/edit", headers=headers)
+    assert (
+        edit.status_code == 401 and edit.headers["HX-Redirect"] == response.headers["HX-Redirect"]
+    )
+    target = response.headers["HX-Redirect"]
+    assert parse_qs(urlsplit(target).query)["next"] == [page]  # the page, not the POST
+    token = csrf_token(client)
+    signed_in = client.post(
+        target, data={"email": someone.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert signed_in.status_code == 302 and signed_in.location == page
+
+
+def test_htmx_with_a_stale_form_token_reloads_through_sign_in(client, factory, member):
+    number = factory.number(member, "+14155550100")
+    page = numbers_url(member.team_id)
+    headers = {"HX-Request": "true", "HX-Current-URL": f"http://localhost{page}"}
+    response = client.post(
+        f"{page}/{number}/label", data={"label": "x"}, headers={**headers, "X-CSRFToken": "stale"}
+    )
+    assert response.status_code == 400 and response.get_data() == b""
+    target = response.headers["HX-Redirect"]
+    assert parse_qs(urlsplit(target).query)["next"] == [page]
+    # Still signed in: sign-in sends them straight back, where the page has a fresh token.
+    back = client.get(target)
+    assert back.status_code == 302 and back.location == page
+
+
+def test_a_current_url_on_another_host_is_not_followed(client, factory):
+    someone = factory.member()
+    headers = {"HX-Request": "true", "HX-Current-URL": "https://evil.example/phish"}
+    response = client.get(numbers_url(someone.team_id), headers=headers)
+    target = parse_qs(urlsplit(response.headers["HX-Redirect"]).query)["next"]
+    assert target == [numbers_url(someone.team_id)]

@@ -44,6 +44,8 @@ NAMES = {
     "number_type": "refused",
     "limit": "refused",
     "assistant_id": "missing",
+    "ids": "missing",  # a selection of numbers: one that is not the team's is not found
+    "action": "refused",
     "search": "ok",  # only where to go back to; unknown keys are dropped
     "idempotency_key": "ok",  # an unusable key buys without one, once
     "remember": "ok",
@@ -59,6 +61,9 @@ ONLY_HERE = {("/account/password", "password"): "refused"}
 PAGES = [
     "/teams/{team}/numbers",
     "/teams/{team}/numbers/{number}/label/edit",
+    "/teams/{team}/numbers/{number}/assistant/edit",
+    "/teams/{team}/numbers/{number}/release",
+    "/teams/{team}/numbers/selection?action=unassign&ids={number}",
     "/teams/{team}/search?country=US&area_code=415&limit=1",
     "/teams/{team}/assistants",
     "/teams/{team}/assistants/{assistant}/edit",
@@ -110,6 +115,9 @@ def judge(response, answer: str, htmx: bool) -> str | None:
     if status != 400:
         return f"{status}, want 400"
     page = soup(response)
+    if answer == "expired" and htmx:  # the page reloads through sign-in, with a fresh token
+        sent_to = response.headers.get("HX-Redirect", "")
+        return None if sent_to.startswith("/signin?next=") else "no HX-Redirect to sign in"
     if answer == "expired":
         heading = page.select_one("h1, [role=alert]")
         return None if heading and "did not work" in heading.get_text() else "no expiry page"

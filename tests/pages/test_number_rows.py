@@ -27,30 +27,48 @@ def growth(factory, auth):
     return owner
 
 
-def test_each_row_has_a_labelled_picker_of_the_teams_assistants(app, client, growth):
+def test_each_row_loads_its_picker_only_when_asked(app, client, growth):
     number_id = add_number(app, growth.team_id, "+14155550101")
+    other_id = add_number(app, growth.team_id, "+14155550102")
     sales = make_assistant(app, growth, "Sales Agent", [number_id])
     make_assistant(app, growth, "Billing")
     page = soup(client.get(numbers_url(growth.team_id)))
+    # The option list is not repeated per row: the table holds no picker at all.
+    assert page.select("#numbers-table select[data-role=assistant-picker]") == []
     row = page.select_one(f"tr#number-{number_id}")
-    picker = row.select_one("select[data-role=assistant-picker]")
+    assert text(row.select_one("[data-role=assistant-name]")) == "Sales Agent"
+    change = row.select_one("a[data-role=change-assistant]")
+    assert text(change) == "Change the assistant answering on (415) 555-0101"
+    edit_url = row_url(growth.team_id, number_id, "assistant/edit")
+    assert change["href"] == change["hx-get"] == edit_url
+    assert change["hx-target"] == f"#assistant-{number_id}"
+    other = page.select_one(f"tr#number-{other_id} a[data-role=change-assistant]")
+    assert text(other).startswith("Assign")
+
+    form = soup(client.get(edit_url, headers=HTMX)).select_one(f"form#assistant-{number_id}")
+    picker = form.select_one("select[data-role=assistant-picker]")
     options = [(o["value"], o.get_text(strip=True)) for o in picker.select("option")]
     assert options[0] == ("", "Unassigned")
     assert [name for _, name in options[1:]] == ["Billing", "Sales Agent"]
     assert picker.select_one("option[selected]")["value"] == sales
-    label = row.select_one(f"label[for={picker['id']}]")
+    assert picker.has_attr("autofocus")
+    label = form.select_one(f"label[for={picker['id']}]")
     assert text(label) == "Assistant answering on (415) 555-0101"
-    form = picker.find_parent("form")
     assert form["hx-post"] == form["action"] == row_url(growth.team_id, number_id, "assistant")
-    assert (form["hx-trigger"], form["hx-target"], form["hx-swap"]) == (
-        "change",
-        "closest tr",
-        "outerHTML",
-    )
-    assert form.select_one("button.no-js-only[type=submit]")  # without JS: a Save button
+    # Saved on Save (or Enter) only: browsing the options with arrow keys saves nothing.
+    assert "hx-trigger" not in form.attrs
+    assert (form["hx-target"], form["hx-swap"]) == ("closest tr", "outerHTML")
+    assert text(form.select_one("button[type=submit]")) == "Save"
+    cancel = form.select_one("a[hx-get]")
+    restored = soup(client.get(cancel["hx-get"], headers=HTMX))
+    assert text(restored.select_one("[data-role=assistant-name]")) == "Sales Agent"
+
+    # Without JavaScript the same picker is a page of its own.
+    whole = soup(client.get(edit_url))
+    assert whole.find("html") and whole.select_one("form select[data-role=assistant-picker]")
 
 
-def test_picking_an_assistant_swaps_the_row(app, client, growth):
+def test_picking_an_assistant_swaps_the_row_and_says_saved(app, client, growth):
     number_id = add_number(app, growth.team_id, "+14155550101")
     sales = make_assistant(app, growth, "Sales Agent")
     response = post(
@@ -60,9 +78,12 @@ def test_picking_an_assistant_swaps_the_row(app, client, growth):
     fragment = soup(response)
     assert fragment.find("html") is None
     row = fragment.select_one(f"tr#number-{number_id}")
-    assert row.select_one("option[selected]")["value"] == sales
-    # The swapped row is the row as it now stands, its release warning included.
-    assert text(row.select_one(".confirm-question")) == (
+    assert text(row.select_one("[data-role=assistant-name]")) == "Sales Agent"
+    assert text(row.select_one("[data-role=saved]")) == "Saved"  # visible, not only announced
+    assert row.select_one("[data-role=change-assistant]").has_attr("autofocus")  # focus stays
+    # The release warning, loaded when its panel opens, names the assistant as it now is.
+    release = soup(client.get(row_url(growth.team_id, number_id, "release"), headers=HTMX))
+    assert text(release.select_one(".confirm-question")) == (
         "Release (415) 555-0101? Sales Agent will stop answering on it."
     )
     assert text(fragment.select_one("#live-status[hx-swap-oob]")) == (
@@ -72,8 +93,9 @@ def test_picking_an_assistant_swaps_the_row(app, client, growth):
 
     response = post(client, row_url(growth.team_id, number_id, "assistant"), {"assistant_id": ""})
     row = soup(response).select_one(f"tr#number-{number_id}")
-    assert row.select_one("option[selected]")["value"] == ""
-    assert text(row.select_one(".confirm-question")).endswith("No assistant answers on it.")
+    assert text(row.select_one("[data-role=assistant-name]")) == "Unassigned"
+    release = soup(client.get(row_url(growth.team_id, number_id, "release"), headers=HTMX))
+    assert text(release.select_one(".confirm-question")).endswith("No assistant answers on it.")
     assert stored(app, number_id).assistant_id is None
 
 
@@ -126,6 +148,8 @@ def test_label_edits_in_place(app, client, growth):
     slot = soup(response).select_one(f"#label-{number_id}")
     assert slot.select_one("[data-role=label]").get_text() == "Support line"
     assert text(slot.select_one("a")) == "Edit label for (415) 555-0101"
+    assert slot.select_one("a").has_attr("autofocus")  # focus returns to the row, not <body>
+    assert text(slot.select_one("[data-role=saved]")) == "Saved"
     assert stored(app, number_id).label == "Support line"
     cancel = soup(client.get(row_url(growth.team_id, number_id, "label"), headers=HTMX))
     assert cancel.select_one("[data-role=label]").get_text() == "Support line"
@@ -165,14 +189,40 @@ def test_release_confirmation_names_the_number_and_its_assistant(app, client, gr
     other = add_number(app, growth.team_id, "+14155550102")
     page = soup(client.get(numbers_url(growth.team_id)))
     confirm = page.select_one(f"tr#number-{number_id} details[data-role=release]")
-    assert text(confirm.select_one("summary")) == "Release (415) 555-0101"
-    assert text(confirm.select_one(".confirm-question")) == (
+    summary = confirm.select_one("summary")
+    assert text(summary) == "Release (415) 555-0101"
+    # The row carries no confirmation: it loads when the panel opens, as it is then.
+    assert confirm.select_one("form") is None
+    url = row_url(growth.team_id, number_id, "release")
+    assert summary["hx-get"] == url and summary["hx-trigger"] == "click once"
+    assert summary["hx-target"] == f"#release-panel-{number_id}"
+    assert confirm.select_one(f"#release-panel-{number_id} a.no-js-only")["href"] == url
+    panel = soup(client.get(url, headers=HTMX))
+    assert panel.find("html") is None
+    assert text(panel.select_one(".confirm-question")) == (
         "Release (415) 555-0101? Sales Agent will stop answering on it."
     )
-    button = confirm.select_one("form button[type=submit]")
-    assert text(button) == "Release number"
-    unassigned = page.select_one(f"tr#number-{other} .confirm-question")
-    assert text(unassigned) == "Release (415) 555-0102? No assistant answers on it."
+    form = panel.select_one("form")
+    assert form["hx-post"] == form["action"] == url
+    assert (form["hx-target"], form["hx-swap"]) == ("closest tr", "outerHTML")
+    assert text(form.select_one("button[type=submit]")) == "Release number"
+    other_panel = soup(client.get(row_url(growth.team_id, other, "release"), headers=HTMX))
+    assert text(other_panel.select_one(".confirm-question")) == (
+        "Release (415) 555-0102? No assistant answers on it."
+    )
+    # Without JavaScript the same confirmation is a page whose form posts without htmx.
+    whole = soup(client.get(url))
+    assert whole.find("html") and "hx-post" not in whole.select_one("main form").attrs
+    assert whole.select_one("main form")["action"] == url
+
+
+def test_rows_carry_no_forms(app, client, growth):
+    """What loads when asked (the picker, the label editor, the release confirmation) is not
+    repeated in every row."""
+    for index in range(10):
+        add_number(app, growth.team_id, f"+1415555010{index}")
+    rows = soup(client.get(numbers_url(growth.team_id))).select("#numbers-table tbody tr")
+    assert all(row.select_one("form") is None for row in rows)
 
 
 def test_release_removes_the_row_and_updates_the_banner(app, client, growth):
@@ -180,15 +230,18 @@ def test_release_removes_the_row_and_updates_the_banner(app, client, growth):
     gone = add_number(app, growth.team_id, "+14155550102")
     page = soup(client.get(numbers_url(growth.team_id)))
     assert text(page.select_one("#plan-headline")) == "2 of 10 numbers · Growth"
-    form = page.select_one(f"tr#number-{gone} details[data-role=release] form")
-    assert (form["hx-target"], form["hx-swap"]) == ("closest tr", "outerHTML")
-    response = post(client, form["action"])
+    panel = soup(client.get(row_url(growth.team_id, gone, "release"), headers=HTMX))
+    response = post(client, panel.select_one("form")["action"])
     assert response.status_code == 200
     fragment = soup(response)
     assert fragment.select_one("tr") is None  # the row is swapped for nothing
     banner = fragment.select_one("#plan-banner[hx-swap-oob=true]")
     assert text(banner.select_one("#plan-headline")) == "1 of 10 numbers · Growth"
-    assert text(fragment.select_one("#live-status")) == "Released (415) 555-0102."
+    # Said where it is seen, not only to screen readers: the row is gone, this stays.
+    notice = fragment.select_one("#numbers-notice[hx-swap-oob=true]")
+    assert "visually-hidden" not in notice.get("class", [])
+    assert text(notice.select_one("[data-role=released]")) == "Released (415) 555-0102."
+    assert soup(client.get(numbers_url(growth.team_id))).select_one("#numbers-notice")
     assert stored(app, gone).status == "released"
     rows = soup(client.get(numbers_url(growth.team_id))).select("#numbers-table tbody tr")
     assert [r["id"] for r in rows] == [f"number-{keep}"]
@@ -202,6 +255,9 @@ def test_releasing_the_last_number_shows_the_empty_state(app, client, growth):
     fragment = soup(response)
     assert fragment.select_one("section#numbers-table #numbers-empty")
     assert text(fragment.select_one("#plan-headline")) == "0 of 10 numbers · Growth"
+    assert text(fragment.select_one("#numbers-notice [data-role=released]")) == (
+        "Released (415) 555-0101."
+    )
 
 
 def test_a_provider_failure_keeps_the_number_and_says_so(app, client, growth, monkeypatch):

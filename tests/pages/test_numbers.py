@@ -7,7 +7,8 @@ import pytest
 from app.accounts import teams as accounts
 from app.extensions import db
 from app.models import PhoneNumber, Team, User, utcnow
-from tests.pages.helpers import HTMX, add_number, buy, numbers_url, search_url, soup
+from app.timefmt import iso
+from tests.pages.helpers import HTMX, add_number, buy, numbers_url, search_url, soup, text
 
 
 def test_a_bought_trial_shows_in_the_table(client, member):
@@ -23,7 +24,7 @@ def test_a_bought_trial_shows_in_the_table(client, member):
     assert row.select_one("[data-role=trial-countdown]").get_text(strip=True) == (
         "expires in 5 days"
     )
-    picked = row.select_one("td[data-label=Assistant] select option[selected]")
+    picked = row.select_one("td[data-label=Assistant] [data-role=assistant-name]")
     assert picked.get_text(strip=True) == "Unassigned"
     assert row.select_one("td[data-label='Purchased by']").get_text(strip=True) == "User 1"
     moment = row.select_one("time[data-local]")
@@ -52,11 +53,19 @@ def test_statuses_countdowns_and_assistants(app, client, member):
     assert trial.select_one("[data-role=trial-countdown]").get_text(strip=True) == (
         "expires in 3 days 4 h"
     )
-    picked = trial.select_one("td[data-label=Assistant] select option[selected]")
+    # The countdown says when, too: the date and time it ends (in UTC without JavaScript).
+    ends = trial.select_one("[data-role=trial-end] time")
+    assert ends["datetime"] == iso(now + timedelta(days=3, hours=3, minutes=30))
+    assert text(trial.select_one("[data-role=trial-end]")).startswith("Ends ")
+    picked = trial.select_one("td[data-label=Assistant] [data-role=assistant-name]")
     assert picked.get_text(strip=True) == "Sales Agent"
+    assert trial.select_one("[data-role=change-assistant]")
     expired = rows["+14155550103"]
     assert expired.select_one("[data-status]")["data-status"] == "expired"
     assert "expired 2 days" in expired.select_one("[data-role=trial-countdown]").get_text()
+    assert text(expired.select_one("[data-role=trial-end]")).startswith("Ended ")
+    # An expired trial takes no calls: nothing to assign or label on it.
+    assert expired.select_one("[data-role=change-assistant], [data-role=edit-label]") is None
 
 
 def test_banner_counts_a_paid_plan(app, client, factory, auth):
@@ -133,3 +142,23 @@ def test_buying_for_another_team_is_not_found(app, client, factory, member):
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(PhoneNumber)) == 0
         assert db.session.get(Team, stranger.team_id).trial_used_at is None
+
+
+def test_a_live_trial_fills_the_free_plan_without_a_warning(client, member):
+    assert buy(client, member.team_id, "+14155550100").status_code == 200
+    banner = soup(client.get(numbers_url(member.team_id))).select_one("#plan-banner")
+    # Not the "full" warning look: nothing ran out; the meter counts numbers, and says so.
+    assert "is-full" not in banner["class"]
+    meter = banner.select_one("progress#plan-meter")
+    assert (meter["value"], meter["max"]) == ("1", "1")
+    assert text(banner.select_one(f"#{meter['aria-labelledby']}")) == "1 of 1 number in use"
+
+
+def test_a_full_paid_plan_still_warns(app, client, factory, auth):
+    starter = factory.member("starter")
+    auth.sign_in(starter)
+    for index in range(3):
+        add_number(app, starter.team_id, f"+1415555010{index}")
+    banner = soup(client.get(numbers_url(starter.team_id))).select_one("#plan-banner")
+    assert "is-full" in banner["class"]
+    assert text(banner.select_one("#plan-meter-label")) == "3 of 3 numbers in use"

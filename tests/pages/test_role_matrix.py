@@ -26,14 +26,20 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.assistants": None,
     "dashboard.assistant_row": None,
     "dashboard.number_label": None,
+    "dashboard.number_assistant": None,
+    "dashboard.numbers_csv": None,
     "dashboard.tokens": None,  # every user manages their own tokens
     "dashboard.create_token": None,
     "dashboard.revoke_token": None,
     "dashboard.buy": Permission.BUY,
     "dashboard.release_number": Permission.RELEASE,
+    "dashboard.confirm_release": Permission.RELEASE,
     "dashboard.edit_label": Permission.LABEL,
     "dashboard.save_label": Permission.LABEL,
     "dashboard.assign_number": Permission.ASSIGN,
+    "dashboard.pick_assistant": Permission.ASSIGN,
+    "dashboard.review_selection": Permission.RELEASE,  # as asked here: to release them
+    "dashboard.act_on_selection": Permission.RELEASE,
     "dashboard.create_assistant": Permission.MANAGE_ASSISTANTS,
     "dashboard.edit_assistant": Permission.MANAGE_ASSISTANTS,
     "dashboard.rename_assistant": Permission.MANAGE_ASSISTANTS,
@@ -109,9 +115,9 @@ PUBLIC = {
 # Where each permission's control shows, and how to find it there.
 CONTROLS: dict[Permission, tuple[str, str]] = {
     Permission.BUY: ("search?country=US&area_code=415&limit=3", "td.offer-action form.buy-form"),
-    Permission.RELEASE: ("numbers", "details[data-role=release] form"),
+    Permission.RELEASE: ("numbers", "details[data-role=release]"),
     Permission.LABEL: ("numbers", "a[data-role=edit-label]"),
-    Permission.ASSIGN: ("numbers", "select[data-role=assistant-picker]"),
+    Permission.ASSIGN: ("numbers", "a[data-role=change-assistant]"),
     Permission.MANAGE_ASSISTANTS: ("assistants", "#assistant-create, a[href$='/edit']"),
     Permission.CHANGE_PLAN: ("plans", "#plans [data-role=choose]"),
     Permission.INVITE: ("settings", "#invite-form"),
@@ -176,6 +182,17 @@ class Team:
                 return "GET", f"{team}/assistants/{self.assistant()}/edit", {}
             case "dashboard.number_label":
                 return "GET", f"{team}/numbers/{self.number()}/label", {}
+            case "dashboard.number_assistant":
+                return "GET", f"{team}/numbers/{self.number()}/assistant", {}
+            case "dashboard.pick_assistant":
+                return "GET", f"{team}/numbers/{self.number()}/assistant/edit", {}
+            case "dashboard.numbers_csv":
+                return "GET", f"{team}/numbers.csv", {}
+            case "dashboard.review_selection":
+                return "GET", f"{team}/numbers/selection?action=release&ids={self.number()}", {}
+            case "dashboard.act_on_selection":
+                url = f"{team}/numbers/selection"
+                return "POST", url, {"action": "release", "ids": self.number()}
             case "dashboard.edit_label":
                 return "GET", f"{team}/numbers/{self.number()}/label/edit", {}
             case "dashboard.tokens":
@@ -191,6 +208,8 @@ class Team:
                     f"{team}/numbers",
                     {"phone_number": sandbox_number("212", self.count)},
                 )
+            case "dashboard.confirm_release":
+                return "GET", f"{team}/numbers/{self.number()}/release", {}
             case "dashboard.release_number":
                 return "POST", f"{team}/numbers/{self.number()}/release", {}
             case "dashboard.save_label":

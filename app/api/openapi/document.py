@@ -18,7 +18,44 @@ from app.api.openapi.schemas import (
     errors,
     ok,
     path,
+    query,
 )
+from app.numbers.listing import SORT_CHOICES, STATUSES, UNASSIGNED
+from app.phone import NUMBER_TYPES
+
+# The list's optional narrowing (app.numbers.listing); with none of them the answer is whole.
+LIST_FILTERS = [
+    {
+        **query("q", "Digits inside the number, or text in its label or assistant's name"),
+        "required": False,
+        "schema": {"type": "string", "maxLength": 80, "pattern": "^[^\\x00]*$"},
+    },
+    {
+        **query("status", "Only numbers in this state (expired includes trials past their end)"),
+        "required": False,
+        "schema": {"enum": list(STATUSES)},
+    },
+    {
+        **query("assistantId", "Only numbers this assistant answers on; none: unassigned ones"),
+        "required": False,
+        "schema": {"anyOf": [ASSISTANT_ID, {"const": UNASSIGNED}]},
+    },
+    {
+        **query("numberType", "Only numbers of this type"),
+        "required": False,
+        "schema": {"enum": list(NUMBER_TYPES)},
+    },
+    {
+        **query("countryCode", "Only numbers of this country (ISO 3166-1 alpha-2)"),
+        "required": False,
+        "schema": {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+    },
+    {
+        **query("sort", "created or number; a leading - for descending (default -created)"),
+        "required": False,
+        "schema": {"enum": list(SORT_CHOICES)},
+    },
+]
 
 # OpenAPI links: the ids an answer gives to the operations that take them, so a client (and
 # schemathesis's stateful phase) can follow purchase -> label/assign/release and
@@ -105,6 +142,7 @@ PATHS: dict[str, Any] = {
                     "schema": {"type": "integer", "minimum": 1, "maximum": 500},
                 },
                 CURSOR,
+                *LIST_FILTERS,
                 {
                     "name": "If-None-Match",
                     "in": "header",
@@ -119,9 +157,24 @@ PATHS: dict[str, Any] = {
                     "description": "Not modified: the list is still the one with that ETag",
                     "headers": {"ETag": ETAG},
                 },
-                **errors(404),
+                **errors(400, 404),
             },
         },
+    },
+    "/api/phone-numbers/export": {
+        "get": {
+            "operationId": "exportNumbers",
+            "summary": "Every number the list's filters keep, as CSV (one header row, no paging)",
+            "parameters": [TEAM, *LIST_FILTERS],
+            "responses": {
+                "200": {
+                    "description": "CSV: phone_number, label, status, type, country, assistant, "
+                    "monthly_price_usd, is_trial, trial_expires_at, purchased_by, purchased_at",
+                    "content": {"text/csv": {"schema": {"type": "string"}}},
+                },
+                **errors(400, 404),
+            },
+        }
     },
     "/api/phone-numbers/{numberId}": {
         "parameters": [path("numberId", NUMBER_ID)],

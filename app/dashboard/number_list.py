@@ -1,0 +1,103 @@
+"""The Numbers list beyond its rows: the CSV export, and acting on a selection of numbers.
+
+A selection is reviewed on a page of its own (a GET that changes nothing, listing every chosen
+number) and done by that page's POST, so it works the same with and without JavaScript.
+"""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from app.accounts.roles import Permission
+from app.assistants import service as assistants
+from app.dashboard import actor, bp
+from app.dashboard.numbers import page_filters
+from app.exceptions import ValidationFailed
+from app.models import utcnow
+from app.numbers import bulk
+from app.numbers.export import numbers_csv as as_csv
+from app.numbers.listing import NumberFilters
+from app.numbers.managing import list_numbers_page
+from app.phone import national
+
+SELECTION = "/teams/<team_id>/numbers/selection"
+
+
+@bp.get("/teams/<team_id>/numbers.csv")
+@login_required
+def numbers_csv():
+    """Every number the list's filters keep (not only the page shown), as a spreadsheet."""
+    team = actor().team
+    filters, _errors = page_filters()
+    page = list_numbers_page(team, None, None, filters)
+    return Response(
+        as_csv(page.numbers, utcnow()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="phone-numbers.csv"'},
+    )
+
+
+@bp.get(SELECTION)
+@login_required
+def review_selection():
+    """The one confirmation for a bulk action: what will happen, to which numbers."""
+    team = actor().team
+    filters, _errors = page_filters()
+    ids = request.args.getlist("ids")
+    if not ids:
+        flash("Select at least one number first.", "error")
+        return _back(filters)
+    try:
+        action, assistant = _action()
+        actor().require(Permission.RELEASE if action == "release" else Permission.ASSIGN)
+        chosen = bulk.selected_numbers(team.id, ids)
+    except ValidationFailed as error:  # no action, or too many: back to the list, which says so
+        flash(next(iter(error.fields.values())), "error")
+        return _back(filters)
+    return render_template(
+        "numbers/selection.html",
+        team=team,
+        numbers=chosen,
+        action=action,
+        assistant=assistant,
+        filters=filters,
+        now=utcnow(),
+    )
+
+
+@bp.post(SELECTION)
+@login_required
+def act_on_selection():
+    filters, _errors = page_filters(request.form)
+    action, assistant = _action(request.form)
+    ids = request.form.getlist("ids")
+    if action == "release":
+        outcomes = bulk.release_selected(actor(), ids)
+        done = [national(o.phone_number) for o in outcomes if o.done]
+        if done:
+            flash(f"Released {len(done)}: {', '.join(done)}.", "success")
+        for failed in (o for o in outcomes if not o.done):
+            flash(f"{national(failed.phone_number)} was not released: {failed.message}", "error")
+    elif action == "unassign":
+        bulk.unassign_selected(actor(), ids)
+        flash(f"No assistant answers on the {len(set(ids))} selected now.", "success")
+    else:
+        count = bulk.assign_selected(actor(), assistant.id, ids)
+        flash(f"{assistant.name} now answers on the {count} selected.", "success")
+    return _back(filters)
+
+
+def _action(values=None):
+    """The chosen action ("assign", "unassign" or "release") and, to assign, the assistant."""
+    chosen = (values if values is not None else request.args).get("action", "")
+    if chosen in ("unassign", "release"):
+        return chosen, None
+    kind, _, assistant_id = chosen.partition(":")
+    if kind != "assign":
+        raise ValidationFailed({"action": "Choose what to do with the selected numbers."})
+    return "assign", assistants.team_assistant(actor().team, assistant_id)
+
+
+def _back(filters: NumberFilters):
+    return redirect(url_for("dashboard.numbers", team_id=actor().team.id, **filters.params()))

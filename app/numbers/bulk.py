@@ -1,0 +1,93 @@
+"""Acting on several of a team's numbers at once: assign, unassign or release a selection.
+
+Each is one service call: the role is checked once, before anything changes, and every number
+that changes gets its own line in History (through the single-number rules it reuses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.accounts.roles import Actor, Permission
+from app.assistants import service as assistants
+from app.exceptions import NotFound, ServiceError, ValidationFailed
+from app.extensions import db
+from app.ids import is_id
+from app.models import NumberStatus, PhoneNumber
+from app.numbers.managing import release_number
+
+# A page of the table at most: a selection is made by hand, and each release calls the provider.
+MAX_BULK = 100
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one number of a bulk release."""
+
+    number_id: str
+    phone_number: str
+    done: bool
+    message: str = ""
+
+
+def selected_numbers(team_id: str, number_ids: Sequence[object]) -> list[PhoneNumber]:
+    """The chosen numbers of this team, in the order chosen; NotFound if any is not one."""
+    ids = _checked_ids(number_ids)
+    found = {
+        number.id: number
+        for number in db.session.scalars(
+            sa.select(PhoneNumber).where(
+                PhoneNumber.id.in_(ids),
+                PhoneNumber.team_id == team_id,
+                PhoneNumber.status != NumberStatus.RELEASED,
+            )
+        )
+    }
+    if missing := [i for i in ids if i not in found]:
+        raise NotFound(f"Phone number not found: {missing[0]}.")
+    return [found[i] for i in ids]
+
+
+def assign_selected(actor: Actor, assistant_id: object, number_ids: Sequence[object]) -> int:
+    """Every chosen number to the assistant, or none of them. Returns how many were chosen."""
+    actor.require(Permission.ASSIGN)
+    ids = _checked_ids(number_ids)
+    assistant = assistants.team_assistant(actor.team, assistant_id)
+    assistants.assign_numbers(actor, assistant, ids)
+    return len(ids)
+
+
+def unassign_selected(actor: Actor, number_ids: Sequence[object]) -> int:
+    """No assistant answers on any chosen number after this. Returns how many changed."""
+    actor.require(Permission.ASSIGN)
+    return assistants.unassign_numbers(actor, _checked_ids(number_ids))
+
+
+def release_selected(actor: Actor, number_ids: Sequence[object]) -> list[Outcome]:
+    """Release each chosen number; one the provider refuses is kept and says why, the rest go."""
+    actor.require(Permission.RELEASE)
+    chosen = selected_numbers(actor.team.id, number_ids)
+    outcomes = []
+    for number in chosen:
+        try:
+            released = release_number(actor, number.id)
+        except ServiceError as error:  # not yours to lose: the others still go
+            db.session.rollback()
+            outcomes.append(Outcome(number.id, number.phone_number, False, error.message))
+        else:
+            outcomes.append(Outcome(released.id, released.phone_number, True))
+    return outcomes
+
+
+def _checked_ids(number_ids: Sequence[object]) -> list[str]:
+    ids = list(dict.fromkeys(number_ids))  # keep order, drop repeats
+    if not ids:
+        raise ValidationFailed({"phoneNumberIds": "Choose at least one number."})
+    if len(ids) > MAX_BULK:
+        raise ValidationFailed({"phoneNumberIds": f"Choose at most {MAX_BULK} numbers at once."})
+    if bad := next((i for i in ids if not is_id("pn", i)), None):
+        raise NotFound(f"Phone number not found: {str(bad)[:40]}.")
+    return ids

@@ -1,0 +1,175 @@
+"""axe-core finds no violation on any page, in any state a person meets it (signed out, an
+empty team, a full list, a live and an expired trial, open pickers and confirmations, search
+results, every settings page, error pages), on a desktop and a phone-sized screen."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.assistants import service as assistants
+from app.models import utcnow
+from app.numbers.purchasing import purchase_number
+from tests.e2e.axe import assert_no_violations, violations, with_axe
+from tests.e2e.helpers import sign_in
+from tests.factories import actor_of, seed
+
+PHONE = {"width": 390, "height": 844}
+
+
+def check(page: Page, url: str, state: str, problems: list[str]) -> None:
+    page.goto(url)
+    _note(page, state, problems)
+
+
+@pytest.fixture
+def axe_page(context, page):
+    with_axe(context)
+    return page
+
+
+def test_the_check_catches_a_violation(server, axe_page: Page):
+    """The harness itself: axe is loaded under the pages' CSP and reports what it finds."""
+    axe_page.goto(server.url + "/signin")
+    axe_page.evaluate("document.querySelector('main').append(document.createElement('img'))")
+    assert "image-alt" in {v["id"] for v in violations(axe_page)}
+
+
+def test_signed_out_pages(server, axe_page: Page):
+    problems: list[str] = []
+    for path, state in [
+        ("/signin", "sign in"),
+        ("/signup", "sign up"),
+        ("/forgot-password", "forgot password"),
+        ("/no-such-page", "404 signed out"),
+    ]:
+        check(axe_page, server.url + path, state, problems)
+    # A form whose token expired: the 400 page.
+    axe_page.goto(server.url + "/signin")
+    axe_page.evaluate("document.querySelector('input[name=csrf_token]').value = 'stale'")
+    axe_page.get_by_role("button", name="Sign in").click()
+    expect(axe_page.locator("#error[data-status='400']")).to_be_visible()
+    _note(axe_page, "400, a stale form", problems)
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def big_team(server, people):
+    owner = people.member("scale")
+    seed(server.app, owner, 60)
+    with server.app.app_context():
+        actor = actor_of(owner)
+        helper = assistants.create_assistant(actor, "Helpdesk" + "x" * 110)
+        number_ids = [n.id for n in purchase_list(owner)][:3]
+        assistants.assign_numbers(actor, helper, number_ids)
+    return owner
+
+
+def purchase_list(owner):
+    from app.numbers.queries import team_numbers
+
+    return team_numbers(owner.team_id)
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_every_page_of_a_full_team(server, big_team, context, axe_page: Page, viewport):
+    page = axe_page
+    if viewport == "phone":
+        page.set_viewport_size(PHONE)
+    sign_in(page, server.url, big_team.email)
+    team = f"{server.url}/teams/{big_team.team_id}"
+    problems: list[str] = []
+    for path, state in [
+        ("/numbers", "numbers, full"),
+        ("/numbers?q=zzz", "numbers, nothing matches"),
+        ("/numbers?status=gone", "numbers, a bad filter"),
+        ("/numbers?sort=number&q=ava", "numbers, filtered and sorted"),
+        ("/search?country=US&area_code=415", "search with results"),
+        ("/search?country=US&area_code=41", "search with a field error"),
+        ("/assistants", "assistants"),
+        ("/history", "history"),
+        ("/plans", "plans"),
+        ("/settings", "team"),
+    ]:
+        check(page, team + path, state, problems)
+    for path, state in [("/account", "account"), ("/settings/tokens", "API tokens")]:
+        check(page, server.url + path, state, problems)
+    check(page, f"{server.url}/teams/team_00000000000000000000000000/numbers", "404", problems)
+
+    # States reached by acting on the Numbers page.
+    page.goto(team + "/numbers?sort=number")
+    row = page.locator("#numbers-table tbody tr").first
+    row.locator("[data-role=change-assistant]").click()
+    expect(row.locator("select[data-role=assistant-picker]")).to_be_visible()
+    _note(page, "numbers, a picker open", problems)
+    row.locator("[data-role=edit-label]").click()
+    expect(row.locator("input[name=label]")).to_be_visible()
+    _note(page, "numbers, a label being edited", problems)
+    row.locator("summary", has_text="Release").click()
+    expect(row.locator(".confirm-question")).to_be_visible()  # loaded as the panel opens
+    _note(page, "numbers, a release confirmation open", problems)
+    page.goto(team + "/numbers?sort=number")
+    for box in page.locator("[data-role=select-number]").all()[:2]:
+        box.check()
+    page.get_by_label("With the selected numbers").select_option("release")
+    page.get_by_role("button", name="Review…").click()
+    expect(page.locator("#selection-list li")).to_have_count(2)
+    _note(page, "bulk release confirmation", problems)
+    page.locator("#selection-confirm").click()
+    expect(page.locator("#flashes .flash-success")).to_be_visible()
+    _note(page, "numbers after a bulk release", problems)
+    assert not problems, "\n\n".join(problems)
+
+
+def _note(page: Page, state: str, problems: list[str]) -> None:
+    try:
+        assert_no_violations(page, state)
+    except AssertionError as error:
+        problems.append(str(error))
+    # And the page fits its screen: a 118-character unbroken name must wrap, not widen it.
+    wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if wide > 0:
+        problems.append(f"{state} ({page.url}): {wide}px wider than the screen")
+
+
+def test_empty_trial_and_expired_teams(server, people, browser):
+    problems: list[str] = []
+    empty = people.member("free")
+    live = people.member("free")
+    with server.app.app_context():
+        purchase_number(actor_of(live), "+14155550160")
+    expired = people.member("free")
+    people.number(
+        expired, "+14155550161", is_trial=True, trial_expires_at=utcnow() - timedelta(days=1)
+    )
+    # A member asking for what only admins may do: the 403 page.
+    member = people.member(team_id=live.team_id, role="member")
+    context = with_axe(browser.new_context(locale="en-US"))
+    page = context.new_page()
+    sign_in(page, server.url, member.email)
+    page.goto(f"{server.url}/teams/{live.team_id}/numbers/selection?action=release&ids=pn_x")
+    expect(page.locator("#error[data-status='403']")).to_be_visible()
+    _note(page, "403", problems)
+    context.close()
+    for member, state in [(empty, "empty"), (live, "live trial"), (expired, "expired trial")]:
+        context = with_axe(browser.new_context(locale="en-US"))
+        page = context.new_page()
+        sign_in(page, server.url, member.email)
+        _note(page, f"numbers, {state}", problems)
+        check(page, f"{server.url}/teams/{member.team_id}/plans", f"plans, {state}", problems)
+        context.close()
+    assert not problems, "\n\n".join(problems)
+
+
+def test_the_phone_header_is_compact(server, big_team, context, axe_page: Page):
+    page = axe_page
+    page.set_viewport_size(PHONE)
+    sign_in(page, server.url, big_team.email)
+    header = page.locator("header.site-header").bounding_box()
+    assert header["height"] <= PHONE["height"] * 0.2, header  # it took a quarter before
+    nav = page.get_by_role("navigation", name="Main")
+    tops = [link.bounding_box()["y"] for link in nav.get_by_role("link").all()]
+    history = tops[3]
+    assert tops.count(history) >= 2, tops  # "History" never on a line of its own
