@@ -69,6 +69,7 @@ SUCCESS = (
         endpoint: 302
         for endpoint in (
             "dashboard.assistant_row",
+            "dashboard.act_on_selection",
             "dashboard.number_assistant",
             "dashboard.number_label",
             "dashboard.assign_number",
