@@ -13,7 +13,11 @@ from phonenumbers import PhoneNumberType
 
 LOCAL = "local"
 TOLL_FREE = "toll-free"
-NUMBER_TYPES = (LOCAL, TOLL_FREE)
+NUMBER_TYPES = (LOCAL, TOLL_FREE)  # what a held number is recorded as
+MOBILE = "mobile"
+NATIONAL = "national"  # non-geographic numbers reachable nationwide at one rate
+# What a search may ask for; a mobile or national number is recorded as local once bought.
+SEARCH_TYPES = (LOCAL, TOLL_FREE, MOBILE, NATIONAL)
 
 # ASCII digits only: Python's \d also matches Devanagari, Arabic-Indic and other digits.
 E164 = re.compile(r"\+[1-9][0-9]{1,14}")

@@ -18,9 +18,10 @@ from itertools import islice
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
-from app.phone import LOCAL, TOLL_FREE, digits, number_type, region
+from app.phone import LOCAL, MOBILE, NATIONAL, TOLL_FREE, digits, number_type, region
 from app.providers.base import (
     AvailableNumber,
+    Offered,
     OrderResult,
     OwnedNumber,
     ProviderError,
@@ -28,6 +29,8 @@ from app.providers.base import (
     Requirement,
     SearchFilters,
 )
+from app.providers.places import in_place, place_of
+from app.vanity import match_span
 
 # Nationally significant number prefixes; each is followed by `width` free digits.
 # NANP: NPA + 555 + 01XX. Others: the regulators' drama/fiction ranges.
@@ -43,8 +46,18 @@ _FICTIONAL: dict[tuple[str, str], tuple[tuple[str, int], ...]] = {
     ("FR", LOCAL): (("199000", 3), ("261910", 3)),
 }
 _LOCAL_TYPES = {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
-_TYPES = {LOCAL: _LOCAL_TYPES, TOLL_FREE: {PhoneNumberType.TOLL_FREE}}
-_EXAMPLE_TYPE = {LOCAL: PhoneNumberType.FIXED_LINE, TOLL_FREE: PhoneNumberType.TOLL_FREE}
+_TYPES = {
+    LOCAL: _LOCAL_TYPES,
+    TOLL_FREE: {PhoneNumberType.TOLL_FREE},
+    MOBILE: {PhoneNumberType.MOBILE},
+    NATIONAL: {PhoneNumberType.UAN},
+}
+_EXAMPLE_TYPE = {
+    LOCAL: PhoneNumberType.FIXED_LINE,
+    TOLL_FREE: PhoneNumberType.TOLL_FREE,
+    MOBILE: PhoneNumberType.MOBILE,
+    NATIONAL: PhoneNumberType.UAN,
+}
 # Countries where, as at real carriers, a local number needs documents before it is sold.
 REGULATED = ("DE", "FR", "IT", "ES", "BE")
 _DOCUMENTS = (
@@ -134,10 +147,41 @@ def _candidate_list(country: str, area_code: str | None, number_type: str) -> _C
     return _CandidateList(SearchFilters(country, area_code, number_type))
 
 
-def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
+@lru_cache(maxsize=256)
+def _matching_cached(
+    country: str,
+    area_code: str | None,
+    kind: str,
+    locality: str | None,
+    region: str | None,
+    patterns: tuple[str | None, str | None, str | None],
+) -> tuple[str, ...]:
+    contains, starts_with, ends_with = patterns
+    return tuple(
+        n
+        for n in _candidate_list(country, area_code, kind)
+        if (not (locality or region) or in_place(place_of(n), locality, region))
+        and match_span(
+            n,
+            area_code=area_code,
+            contains=contains,
+            starts_with=starts_with,
+            ends_with=ends_with,
+        )
+        is not None
+    )
+
+
+def _matching(filters: SearchFilters) -> tuple[str, ...]:
+    """Every candidate that matches the place and the patterns (held or not), in order."""
+    return _matching_cached(
+        filters.country_code,
+        filters.area_code,
+        filters.number_type,
+        filters.locality,
+        filters.region,
+        (filters.contains, filters.starts_with, filters.ends_with),
+    )
 
 
 def _price(number_type: str, country: str) -> tuple[Decimal, Decimal]:
@@ -183,21 +227,22 @@ class SandboxProvider:
         self._clock = clock
 
     def search(self, filters: SearchFilters) -> list[AvailableNumber]:
-        found: list[AvailableNumber] = []
-        candidates = _candidate_list(filters.country_code, filters.area_code, filters.number_type)
-        for batch in _batches(candidates, filters.limit):
-            found.extend(self._offer(batch, filters))
-            if len(found) >= filters.limit:
-                break
-        return found[: filters.limit]
+        return self.search_page(filters).numbers
 
-    def _offer(self, batch: list[str], filters: SearchFilters) -> list[AvailableNumber]:
-        taken = set(self._held(batch))
-        monthly, setup = _price(filters.number_type, filters.country_code)
+    def search_page(self, filters: SearchFilters) -> Offered:
+        """The first `limit` matching numbers nobody here holds, and how many there are in all."""
         features = _features(filters.country_code, filters.number_type)
-        return [
-            AvailableNumber(n, monthly, setup, "USD", features) for n in batch if n not in taken
+        if not set(filters.features) <= set(features):
+            return Offered([], 0)
+        matching = _matching(filters)
+        taken = set(self._held(list(matching))) if matching else set()
+        free = [n for n in matching if n not in taken]
+        monthly, setup = _price(filters.number_type, filters.country_code)
+        numbers = [
+            AvailableNumber(n, monthly, setup, "USD", features, place_of(n))
+            for n in free[: filters.limit]
         ]
+        return Offered(numbers, len(free))
 
     def quote(self, phone_number: str) -> AvailableNumber | None:
         """The sandbox's price for a number it offers (a real provider quotes in its search)."""
@@ -205,7 +250,9 @@ class SandboxProvider:
             return None
         kind, country = number_type(phone_number), region(phone_number)
         monthly, setup = _price(kind, country)
-        return AvailableNumber(phone_number, monthly, setup, "USD", _features(country, kind))
+        return AvailableNumber(
+            phone_number, monthly, setup, "USD", _features(country, kind), place_of(phone_number)
+        )
 
     def offers(self, phone_number: str) -> bool:
         """Whether the number is one this sandbox would offer in some search."""
@@ -223,9 +270,12 @@ class SandboxProvider:
                 if national[3:8] == "55501":
                     return True
                 continue
+            # A mobile or national number is recorded as local: try every type searched for.
+            kinds = (kind,) if kind == TOLL_FREE else (LOCAL, MOBILE, NATIONAL)
             if any(
                 national.startswith(prefix) and len(national) == len(prefix) + width
-                for prefix, width in _prefixes(SearchFilters(place, None, kind, 1))
+                for searched in kinds
+                for prefix, width in _prefixes(SearchFilters(place, None, searched, 1))
             ):
                 return True
         return False

@@ -12,6 +12,7 @@ from typing import Any
 import phonenumbers
 
 from tests.fakes.telnyx_orders import Orders
+from tests.fakes.telnyx_reservations import Reservations
 from tests.fakes.telnyx_shapes import digits, error_body, field, now_text
 
 NUMBER_TYPES = ("local", "toll_free", "mobile", "national", "shared_cost")
@@ -26,7 +27,7 @@ PROOF_OF_ADDRESS = {
 REGULATED = {("DE", "local"): [PROOF_OF_ADDRESS], ("FR", "local"): [PROOF_OF_ADDRESS]}
 
 
-class Account(Orders):
+class Account(Orders, Reservations):
     """A Telnyx account: numbers on offer, orders, owned numbers, and how they change."""
 
     def __init__(self) -> None:
@@ -43,6 +44,7 @@ class Account(Orders):
         self._outcomes: dict[str, list[str]] = {}
         self._ids = itertools.count(1293384261075731499)
         self._window: tuple[int, int] = (0, 0)  # (window start, requests in it)
+        self.init_reservations()
 
     # -- state helpers -----------------------------------------------------------------
 
@@ -58,8 +60,13 @@ class Account(Orders):
         country_code: str | None = None,
         currency: str | None = "USD",
         quickship: bool = True,
+        locality: str | None = None,
+        state: str | None = None,
     ) -> dict[str, Any]:
-        """Offers a number; country, area code and type come from phonenumbers unless given."""
+        """Offers a number; country, area code and type come from phonenumbers unless given.
+
+        `locality` is its rate center (Telnyx writes them in capitals), `state` its state code.
+        """
         parsed = phonenumbers.parse(phone_number)
         if number_type is None:
             toll_free = phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.TOLL_FREE
@@ -68,6 +75,11 @@ class Account(Orders):
         ndc_length = phonenumbers.length_of_national_destination_code(parsed) or 3
         country = country_code or phonenumbers.region_code_for_number(parsed) or "US"
         cost = {"upfront_cost": upfront, "monthly_cost": monthly, "currency": currency}
+        regions = [{"region_type": "country_code", "region_name": country}]
+        if locality:
+            regions.append({"region_type": "rate_center", "region_name": locality.upper()})
+        if state:
+            regions.append({"region_type": "state", "region_name": state})
         item = {
             "record_type": "available_phone_number",
             "phone_number": phone_number,
@@ -77,7 +89,7 @@ class Account(Orders):
             "quickship": quickship,
             "reservable": False,
             "vanity_format": None,
-            "region_information": [{"region_type": "country_code", "region_name": country}],
+            "region_information": regions,
             "cost_information": {k: v for k, v in cost.items() if v is not None},
             "features": [{"name": name} for name in features],
         }
@@ -109,6 +121,12 @@ class Account(Orders):
 
     def handle(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
         parts = path.strip("/").split("/")  # ["v2", resource, id?]
+        if parts[0] == "v2" and parts[1:2] == ["number_reservations"] and method == "POST":
+            with self.lock:
+                if len(parts) == 2:
+                    return self._create_reservation(body)
+                if len(parts) == 5 and parts[3:] == ["actions", "extend"]:
+                    return self._extend_reservation(parts[2])
         if parts[0] != "v2" or len(parts) > 3:
             return 404, error_body(404)
         route = (method, parts[1] if len(parts) > 1 else "", "{id}" if len(parts) == 3 else "")
@@ -131,6 +149,8 @@ class Account(Orders):
                 return self._page(self._owned_matching(query), query)
             if route == ("GET", "phone_numbers", "{id}") and parts[2] in self.owned:
                 return 200, {"data": self.owned[parts[2]]}
+            if route == ("GET", "number_reservations", "{id}") and parts[2] in self.reservations:
+                return 200, {"data": self.reservations[parts[2]]}
             if route == ("DELETE", "phone_numbers", "{id}") and parts[2] in self.owned:
                 return self._delete(self.owned[parts[2]])
         return 404, error_body(404)
@@ -140,27 +160,44 @@ class Account(Orders):
         if kind is not None and kind not in NUMBER_TYPES:
             detail = f"phone_number_type must be one of {', '.join(NUMBER_TYPES)}."
             return 400, error_body(400, detail=detail, parameter="filter[phone_number_type]")
+        patterns = {
+            how: query[f"filter[phone_number][{how}]"]
+            for how in ("contains", "starts_with", "ends_with")
+            if f"filter[phone_number][{how}]" in query
+        }
+        if any(not p.isalnum() or not p.isascii() for p in patterns.values()):
+            detail = "phone_number filters take digits or letters only, no wildcards."
+            return 400, error_body(400, detail=detail, parameter="filter[phone_number]")
         taken = {r["phone_number"] for r in self.owned.values() if r["status"] != "deleted"}
+        if query.get("filter[exclude_held_numbers]") == "true":
+            taken |= self.reserved_numbers()
         wanted = {
             "country_code": query.get("filter[country_code]"),
             "national_destination_code": query.get("filter[national_destination_code]"),
             "phone_number_type": kind,
         }
         quickship = query.get("filter[quickship]") == "true"
+        features = {f for f in query.get("filter[features]", "").split(",") if f}
         found = [
             item
             for item in self.available
             if item["phone_number"] not in taken
             and all(value is None or field(item, key) == value for key, value in wanted.items())
             and (not quickship or item["quickship"])
+            and features <= {f["name"] for f in item["features"]}
+            and _in_region(item, "rate_center", query.get("filter[locality]"))
+            and _in_region(item, "state", query.get("filter[administrative_area]"))
+            and _matches(item, wanted["national_destination_code"], patterns)
         ]
+        # total_results counts every match; the page holds at most filter[limit] of them.
+        total = len(found)
+        best = sum(1 for item in found if item.get("best_effort"))
         limit = query.get("filter[limit]")
         if limit is not None and limit.isdigit():
             found = found[: int(limit)]
-        best = sum(1 for item in found if item.get("best_effort"))
         return 200, {
             "data": found,
-            "meta": {"total_results": len(found), "best_effort_results": best},
+            "meta": {"total_results": total, "best_effort_results": best},
         }
 
     def _requirements(self, query: dict[str, str]) -> dict[str, Any]:
@@ -232,6 +269,47 @@ class Account(Orders):
             "total_results": len(records),
         }
         return 200, {"data": records[(number - 1) * size : number * size], "meta": meta}
+
+
+def _in_region(item: dict[str, Any], region_type: str, wanted: str | None) -> bool:
+    """filter[locality] / filter[administrative_area]: the named region, whatever its case."""
+    if not wanted:
+        return True
+    names = [
+        r["region_name"].casefold()
+        for r in item["region_information"]
+        if r["region_type"] in (region_type, "location")
+    ]
+    return wanted.casefold() in names
+
+
+def _matches(item: dict[str, Any], ndc: str | None, patterns: dict[str, str]) -> bool:
+    """Vanity patterns: letters are their keypad digits, matched after the area code if given."""
+    if not patterns:
+        return True
+    try:
+        national = phonenumbers.national_significant_number(
+            phonenumbers.parse(item["phone_number"])
+        )
+    except phonenumbers.NumberParseException:
+        return False  # a garbled row some tests offer on purpose matches no pattern
+    if ndc and national.startswith(ndc):
+        national = national[len(ndc) :]
+    keyed = {how: "".join(_KEYPAD.get(ch, ch) for ch in p.upper()) for how, p in patterns.items()}
+    return (
+        keyed.get("contains", "") in national
+        and national.startswith(keyed.get("starts_with", ""))
+        and national.endswith(keyed.get("ends_with", ""))
+    )
+
+
+_KEYPAD = {
+    letter: digit
+    for digit, letters in zip(
+        "23456789", ("ABC", "DEF", "GHI", "JKL", "MNO", "PQRS", "TUV", "WXYZ"), strict=True
+    )
+    for letter in letters
+}
 
 
 def _listed(order: dict[str, Any]) -> dict[str, Any]:

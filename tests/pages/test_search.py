@@ -110,7 +110,7 @@ def test_area_code_outside_us_and_ca_is_refused(client, member):
     query = {"country": "GB", "area_code": "415"}
     page = soup(client.get(search_url(member.team_id), query_string=query))
     assert page.select_one("#area_code-error").get_text(strip=True) == (
-        "Area codes can only be used for US and CA."
+        "Area codes can only be used for US and CA. For GB, leave it empty and search by city instead."
     )
 
 
@@ -120,7 +120,7 @@ def test_a_provider_failure_is_shown_and_nothing_else_happens(app, client, membe
     def broken(filters):
         raise ProviderError("Telnyx answered 500.")
 
-    monkeypatch.setattr(provider, "search", broken)
+    monkeypatch.setattr(provider, "search_page", broken)
     response = client.get(search_url(member.team_id), query_string=US_415, headers=HTMX)
     assert response.status_code == 502
     error = soup(response).select_one("#search-error")

@@ -64,7 +64,31 @@ def available(item: Any) -> AvailableNumber | None:
         price(cost.get("upfront_cost")),
         currency if currency and currency.isalpha() else None,
         tuple(name for name in names if isinstance(name, str) and name.isprintable()),
+        place(item.get("region_information")),
     )
+
+
+def place(regions: Any) -> str:
+    """ "Chicago, IL" from `region_information` (rate center or location, then state)."""
+    named: dict[str, str] = {}
+    for entry in regions if isinstance(regions, list) else []:
+        if isinstance(entry, dict):
+            kind, name = entry.get("region_type"), entry.get("region_name")
+            if isinstance(kind, str) and isinstance(name, str) and name.isprintable():
+                named.setdefault(kind, " ".join(name.split())[:80])
+    city = named.get("location") or named.get("rate_center", "").title()
+    return ", ".join(part for part in (city, named.get("state", "")) if part)
+
+
+def total_matching(meta: Any) -> int | None:
+    """How many numbers match in all (best-effort ones left out), when Telnyx says."""
+    if not isinstance(meta, dict):
+        return None
+    total, best = meta.get("total_results"), meta.get("best_effort_results", 0)
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        return None
+    best = best if isinstance(best, int) and not isinstance(best, bool) and best >= 0 else 0
+    return max(0, total - best)
 
 
 def order_state(order: dict[str, Any], phone_number: str) -> tuple[str, bool]:

@@ -18,6 +18,7 @@ import requests
 from app.phone import TOLL_FREE, digits
 from app.providers.base import (
     AvailableNumber,
+    Offered,
     OrderResult,
     OwnedNumber,
     ProviderError,
@@ -58,23 +59,41 @@ class TelnyxProvider:
     # -- searching ---------------------------------------------------------------------
 
     def search(self, filters: SearchFilters) -> list[AvailableNumber]:
+        return self.search_page(filters).numbers
+
+    def search_page(self, filters: SearchFilters) -> Offered:
+        items, meta = self._search_items(filters)
+        found: dict[str, AvailableNumber] = {}
+        for number in map(parse.available, items):
+            if number is not None:
+                found.setdefault(number.phone_number, number)
+        return Offered(list(found.values())[: filters.limit], parse.total_matching(meta))
+
+    def _search_items(self, filters: SearchFilters) -> tuple[list[Any], Any]:
         # Built by hand: Telnyx silently ignores filters written without brackets.
         params = {
             "filter[country_code]": filters.country_code,
             "filter[phone_number_type]": filters.number_type.replace("-", "_"),
             "filter[limit]": str(filters.limit),
+            # Not numbers another customer holds, and only numbers a hold can be put on.
+            "filter[exclude_held_numbers]": "true",
         }
-        if filters.area_code:
-            params["filter[national_destination_code]"] = filters.area_code
+        optional = {
+            "filter[national_destination_code]": filters.area_code,
+            "filter[locality]": filters.locality,
+            "filter[administrative_area]": filters.region,
+            "filter[features]": ",".join(filters.features) or None,
+            # Letters are sent as letters: Telnyx maps them itself (and fills vanity_format).
+            "filter[phone_number][contains]": filters.contains,
+            "filter[phone_number][starts_with]": filters.starts_with,
+            "filter[phone_number][ends_with]": filters.ends_with,
+        }
+        params.update({key: value for key, value in optional.items() if value})
         if filters.number_type == TOLL_FREE and filters.country_code in _QUICKSHIP_COUNTRIES:
             # Toll-free numbers that are not quickship can take days to activate.
             params["filter[quickship]"] = "true"
-        items = self.http.items(self.http.get("/available_phone_numbers", params))
-        found: dict[str, AvailableNumber] = {}
-        for number in map(parse.available, items):
-            if number is not None:
-                found.setdefault(number.phone_number, number)
-        return list(found.values())[: filters.limit]
+        body = self.http.get("/available_phone_numbers", params)
+        return self.http.items(body), body.get("meta")
 
     def quote(self, phone_number: str) -> AvailableNumber | None:
         return None  # Telnyx prices a number only in a search: the search's quote is kept
