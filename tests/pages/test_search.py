@@ -110,7 +110,8 @@ def test_area_code_outside_us_and_ca_is_refused(client, member):
     query = {"country": "GB", "area_code": "415"}
     page = soup(client.get(search_url(member.team_id), query_string=query))
     assert page.select_one("#area_code-error").get_text(strip=True) == (
-        "Area codes can only be used for US and CA. For GB, leave it empty and search by city instead."
+        "Area codes can only be used for US and CA. "
+        "For GB, leave it empty and search by city instead."
     )
 
 

@@ -8,7 +8,16 @@ import phonenumbers
 
 from app.assistants.service import MAX_NAME
 from app.numbers.managing import MAX_LABEL
-from app.numbers.validation import AREA_CODE_COUNTRIES, MAX_LIMIT
+from app.numbers.validation import (
+    AREA_CODE_COUNTRIES,
+    MAX_LIMIT,
+    MAX_PATTERN,
+    MAX_PLACE,
+    SORTS,
+    TOLL_FREE_PREFIXES,
+)
+from app.phone import SEARCH_TYPES
+from app.providers.base import FEATURES
 
 ID = {"type": "string", "maxLength": 64}
 
@@ -41,6 +50,13 @@ TIMESTAMP = {
 }
 NULLABLE_TIMESTAMP = {"type": ["string", "null"], "pattern": TIMESTAMP["pattern"]}
 MONEY = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$"}
+# Names the server takes (it also takes non-ASCII letters; the document promises less).
+PLACE = {"type": "string", "maxLength": MAX_PLACE, "pattern": "^[ -~]*[!-~][ -~]*$"}
+PATTERN = {
+    "type": "string",
+    "pattern": f"^[A-Za-z0-9]{{1,{MAX_PATTERN}}}$",
+    "description": "Digits or letters; a letter stands for its keypad digit (CAFE = 2233)",
+}
 
 
 def ref(name: str) -> dict[str, str]:
@@ -145,12 +161,46 @@ SCHEMAS: dict[str, Any] = {
                     "pattern": "^[0-9]{3}$",
                     "description": "Three ASCII digits; US and CA only",
                 },
-                numberType={"enum": ["local", "toll-free"], "default": "local"},
+                numberType={
+                    "enum": list(SEARCH_TYPES),
+                    "default": "local",
+                    "description": "mobile and national where the country has them (not US/CA)",
+                },
                 limit={"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20},
+                locality={**PLACE, "description": "A city, as the provider names it"},
+                region={**PLACE, "description": "A state or province: a code or a name"},
+                features={
+                    "type": "array",
+                    "items": {"enum": list(FEATURES)},
+                    "description": "Capabilities every result must have",
+                },
+                contains=PATTERN,
+                startsWith=PATTERN,
+                endsWith=PATTERN,
+                sort={"enum": list(SORTS), "description": "Order of the results shown"},
             ),
-            # An area code only with a country that has them.
-            "if": {"not": {"properties": {"countryCode": {"enum": list(AREA_CODE_COUNTRIES)}}}},
-            "then": {"not": {"required": ["areaCode"]}},
+            "allOf": [
+                # An area code only with a country that has them.
+                {
+                    "if": {
+                        "not": {"properties": {"countryCode": {"enum": list(AREA_CODE_COUNTRIES)}}}
+                    },
+                    "then": {"not": {"required": ["areaCode"]}},
+                },
+                # A toll-free search's area code is a toll-free prefix.
+                {
+                    "if": {
+                        "properties": {"numberType": {"const": "toll-free"}},
+                        "required": ["numberType", "areaCode"],
+                    },
+                    "then": {"properties": {"areaCode": {"enum": list(TOLL_FREE_PREFIXES)}}},
+                },
+                # US and CA numbers are not split into mobile and national.
+                {
+                    "if": {"properties": {"countryCode": {"enum": list(AREA_CODE_COUNTRIES)}}},
+                    "then": {"properties": {"numberType": {"enum": ["local", "toll-free"]}}},
+                },
+            ],
         },
     ),
     "AvailableNumber": obj(
@@ -163,6 +213,16 @@ SCHEMAS: dict[str, Any] = {
             "type": "string",
             "description": "The currency the provider quoted in; prices are converted to USD",
         },
+        region={
+            "type": ["string", "null"],
+            "description": "Where the number is (city, state); only when a newer filter is sent",
+        },
+        match=obj(
+            ["start", "end"],
+            start={"type": "integer", "minimum": 0},
+            end={"type": "integer", "minimum": 0},
+        )
+        | {"description": "Where the pattern matched in the national number (digit offsets)"},
     ),
     "SearchResponse": obj(
         ["success", "numbers", "provider", "count"],
@@ -180,6 +240,17 @@ SCHEMAS: dict[str, Any] = {
             count={"type": "integer", "minimum": 1},
             reason={"type": "string"},
         ),
+        available={
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "description": "How many match in all (null: the provider did not say); "
+            "only when a newer filter is sent",
+        },
+        relax={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "With no results: the filters that narrowed the search, in words",
+        },
     ),
     "PurchaseRequest": obj(
         ["phoneNumber", "teamId"],
