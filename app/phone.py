@@ -68,3 +68,8 @@ def national(e164: str) -> str:
 def digits(e164: str) -> str:
     """A number as an id-safe token: +14155550101 → 14155550101."""
     return "".join(ch for ch in e164 if "0" <= ch <= "9")
+
+
+def significant(e164: str) -> str:
+    """+14155550101 → 4155550101: the national number without country code or trunk prefix."""
+    return phonenumbers.national_significant_number(phonenumbers.parse(e164))

@@ -78,6 +78,28 @@
     }
   });
 
+  // A new search: the old results take no input until the new ones arrive (the CSS greys them),
+  // and the last search's field messages go (a bad filter brings its message back).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt instanceof Element ? event.detail.elt.closest("#search-form, #show-more") : null;
+    var results = document.getElementById("search-results");
+    if (!form || !results) {
+      return;
+    }
+    results.inert = true;
+    results.setAttribute("aria-busy", "true");
+    document.querySelectorAll("#search-form .field-error").forEach(function (el) { el.remove(); });
+    document.querySelectorAll("#search-form .has-error").forEach(function (el) { el.classList.remove("has-error"); });
+    document.querySelectorAll("#search-form [aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  });
+  document.addEventListener("htmx:afterRequest", function () {
+    var results = document.getElementById("search-results");
+    if (results) {
+      results.inert = false;
+      results.removeAttribute("aria-busy");
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { localise(document); });
   document.addEventListener("htmx:load", function (event) { localise(event.detail.elt); });
   document.addEventListener("htmx:responseError", function (event) {
