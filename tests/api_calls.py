@@ -190,6 +190,16 @@ class World:
                     "teamId": team,
                     "connectionId": "conn-1",
                 }
+            case "orderNumbers":
+                call.body = {"teamId": team, "phoneNumbers": [self.spare_number()] * 2}
+            case "getOrder":
+                made = self.client.post(
+                    "/api/phone-numbers/orders",
+                    json={"teamId": team, "phoneNumbers": [self.spare_number()]},
+                    headers=self.owner.headers,
+                )
+                call.path = {"orderId": made.get_json()["order"]["id"]}
+                call.query = {"teamId": team}
             case "listNumbers":
                 call.query = {"teamId": team, "limit": "5", "cursor": self.cursor()}
             case "labelNumber":

@@ -92,7 +92,8 @@ def search():
 
 def _more_url(team_id: str, form: SearchForm) -> str:
     """The same search asking for 20 more results (the providers do not page searches)."""
-    current = form.limit.data if str(form.limit.data or "").isdigit() else DEFAULT_PAGE_LIMIT
+    raw = str(form.limit.data or "")
+    current = int(raw) if raw.isascii() and raw.isdigit() else DEFAULT_PAGE_LIMIT
     kept = [(k, v) for k, v in request.args.items(multi=True) if k != "limit"]
     kept.append(("limit", str(min(MAX_LIMIT, int(current) + 20))))
     return f"{url_for('dashboard.search', team_id=team_id)}?{urlencode(kept)}"

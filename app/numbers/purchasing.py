@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.roles import Actor, Permission
 from app.exceptions import NumberUnavailable, PlanLimitReached
 from app.extensions import db
-from app.models import HELD, ORDERING, NumberStatus, PhoneNumber, Team, utcnow
+from app.models import HELD, ORDERING, CartItem, NumberStatus, PhoneNumber, Team, utcnow
+from app.numbers.cart import held_elsewhere
 from app.numbers.failures import provider_failure
 from app.numbers.searching import quote_for
 from app.numbers.settling import settle
@@ -81,6 +82,11 @@ def _reserve(
     if holder is not None:
         db.session.rollback()
         raise NumberUnavailable(_held_message(phone_number, team, *holder))
+    if held_elsewhere(team.id, phone_number, now):
+        db.session.rollback()
+        raise NumberUnavailable(
+            f"{phone_number} is held by another team on this platform while they decide."
+        )
     held = held_count(team.id, now)
     if refusal := purchase_refusal(team, held):
         limits = eligibility(team, held)
@@ -106,6 +112,12 @@ def _reserve(
         created_at=now,
     )
     db.session.add(number)
+    # The team's own hold on the number, if any, becomes the number itself.
+    db.session.execute(
+        sa.delete(CartItem).where(
+            CartItem.team_id == team.id, CartItem.phone_number == phone_number
+        )
+    )
     try:
         db.session.commit()
     except IntegrityError:

@@ -11,15 +11,20 @@ from sqlalchemy.orm import contains_eager
 from app.exceptions import NotFound
 from app.extensions import db
 from app.ids import is_id
-from app.models import HELD, NumberStatus, PhoneNumber
+from app.models import HELD, CartItem, NumberStatus, PhoneNumber, utcnow
 
 
 def held_numbers(candidates: Sequence[str]) -> set[str]:
-    """Which of these E.164 numbers some team on this platform holds."""
+    """Which of these E.164 numbers some team on this platform holds, or has in its cart."""
     if not candidates:
         return set()
-    query = sa.select(PhoneNumber.phone_number).where(
-        PhoneNumber.phone_number.in_(candidates), PhoneNumber.status.in_(HELD)
+    query = sa.union(
+        sa.select(PhoneNumber.phone_number).where(
+            PhoneNumber.phone_number.in_(candidates), PhoneNumber.status.in_(HELD)
+        ),
+        sa.select(CartItem.phone_number).where(
+            CartItem.phone_number.in_(candidates), CartItem.expires_at > utcnow()
+        ),
     )
     return set(db.session.scalars(query))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
@@ -71,6 +72,18 @@ class Offered:
 
     numbers: list[AvailableNumber]
     total: int | None = None
+
+
+# How long a hold lasts: Telnyx's number reservations last 30 minutes, and so do the sandbox's.
+HOLD_LENGTH = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A number held for us at the provider until `expires_at` (aware, UTC); `id` may be None."""
+
+    id: str | None
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -142,6 +155,9 @@ class Provider(Protocol):
 
     def requirements(self, country_code: str, number_type: str) -> list[Requirement]:
         """What the provider needs before it sells such a number (empty: nothing)."""
+
+    def hold(self, phone_number: str, *, customer_reference: str) -> Hold:
+        """Hold a number for us for a while; ProviderNumberUnavailable when it cannot be held."""
 
     def order(
         self, phone_number: str, *, connection_id: str | None, customer_reference: str

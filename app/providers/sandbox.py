@@ -11,6 +11,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from itertools import islice
@@ -20,7 +21,9 @@ from phonenumbers import PhoneNumberType
 
 from app.phone import LOCAL, MOBILE, NATIONAL, TOLL_FREE, digits, number_type, region
 from app.providers.base import (
+    HOLD_LENGTH,
     AvailableNumber,
+    Hold,
     Offered,
     OrderResult,
     OwnedNumber,
@@ -279,6 +282,12 @@ class SandboxProvider:
             ):
                 return True
         return False
+
+    def hold(self, phone_number: str, *, customer_reference: str) -> Hold:
+        """The sandbox holds any number it offers; the platform's cart is what keeps it."""
+        if not self.offers(phone_number):
+            raise ProviderNumberUnavailable(f"{phone_number} is not available to hold.")
+        return Hold(None, datetime.fromtimestamp(self._clock(), UTC) + HOLD_LENGTH)
 
     def requirements(self, country_code: str, number_type: str) -> list[Requirement]:
         if number_type == LOCAL and country_code in REGULATED:

@@ -20,6 +20,8 @@ OPERATION_PERMISSIONS: dict[str, Permission | None] = {
     "listNumbers": None,
     "listAssistants": None,
     "purchaseNumber": Permission.BUY,
+    "orderNumbers": Permission.BUY,
+    "getOrder": None,
     "releaseNumber": Permission.RELEASE,
     "labelNumber": Permission.LABEL,
     "assignNumbers": Permission.ASSIGN,

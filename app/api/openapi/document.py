@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.openapi.orders import ORDER_PATHS, ORDER_SCHEMAS
 from app.api.openapi.schemas import (
     ASSISTANT_ID,
     CURSOR,
@@ -165,7 +166,7 @@ DOCUMENT: dict[str, Any] = {
     "security": [{"bearer": []}],
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": SCHEMAS,
+        "schemas": {**SCHEMAS, **ORDER_SCHEMAS},
     },
-    "paths": PATHS,
+    "paths": {**PATHS, **ORDER_PATHS},
 }
