@@ -28,6 +28,7 @@ from app.dashboard.forms import (
     default_country,
 )
 from app.exceptions import ProviderFailed, ServiceError, ValidationFailed
+from app.numbers.cart import cart_count
 from app.numbers.purchasing import purchase_number
 from app.numbers.searching import search_numbers
 from app.numbers.validation import MAX_LIMIT
@@ -79,7 +80,9 @@ def search():
         "max_limit": MAX_LIMIT,
     }
     if not is_htmx():
-        return render_template("search/page.html", **context), status
+        return render_template(
+            "search/page.html", cart_count=cart_count(team.id), **context
+        ), status
     if form.errors:
         # The messages belong beside their fields: answer the whole panel this once.
         response = make_response(render_template("search/_panel.html", **context), status)
@@ -181,7 +184,7 @@ def _outcome(error: ServiceError) -> str:
 def _answer(form: BuyForm, outcome: dict[str, Any]):
     """The offer's cell for htmx, or a flash and a redirect, from an outcome (first or replayed)."""
     team = actor().team
-    search_url = _search_url(team.id, form.search.data)
+    search_url = search_back_url(team.id, form.search.data)
     purchased = outcome["outcome"] == "purchased"
     if not is_htmx():
         flash(outcome["message"], "success" if purchased else "error")
@@ -210,7 +213,7 @@ def _answer(form: BuyForm, outcome: dict[str, Any]):
     return response
 
 
-def _search_url(team_id: str, query: str | None) -> str:
+def search_back_url(team_id: str, query: str | None) -> str:
     """Back to the search the buyer came from; only the search's own keys survive."""
     kept = [(k, v) for k, v in parse_qsl(query or "") if k in SEARCH_KEYS]
     url = url_for("dashboard.search", team_id=team_id)

@@ -93,6 +93,11 @@ def live_holds(numbers: Iterable[str] | None = None, now: datetime | None = None
     return condition
 
 
+def cart_count(team_id: str, now: datetime | None = None) -> int:
+    query = sa.select(sa.func.count()).where(CartItem.team_id == team_id, live_holds(now=now))
+    return db.session.scalar(query) or 0
+
+
 def team_cart(team: Team, now: datetime | None = None) -> Cart:
     now = now or utcnow()
     items = list(
@@ -117,10 +122,7 @@ def hold_number(actor: Actor, phone_number: str) -> CartItem:
     actor.require(Permission.BUY)
     team, now = actor.team, utcnow()
     _refuse_if_taken(team.id, phone_number, now)
-    count = db.session.scalar(
-        sa.select(sa.func.count()).where(CartItem.team_id == team.id, live_holds(now=now))
-    )
-    if count >= MAX_CART:
+    if cart_count(team.id, now) >= MAX_CART:
         raise Conflict(f"A cart holds at most {MAX_CART} numbers: buy or remove some first.")
     quote = quote_for(phone_number)
     provider = current_provider()
