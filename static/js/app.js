@@ -100,6 +100,18 @@
     }
   });
 
+  // A hold's countdown ticks down without a reload (the page already says the end time).
+  function tick() {
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var left = Math.ceil((new Date(el.getAttribute("data-countdown")) - Date.now()) / 60000);
+      if (isNaN(left)) {
+        return;
+      }
+      el.textContent = left > 0 ? "ends in " + left + " min" : "hold ended: search again to hold it";
+    });
+  }
+  setInterval(tick, 15000);
+
   document.addEventListener("DOMContentLoaded", function () { localise(document); });
   document.addEventListener("htmx:load", function (event) { localise(event.detail.elt); });
   document.addEventListener("htmx:responseError", function (event) {

@@ -116,7 +116,7 @@ def main() -> int:
         search = f"{base}/teams/{teams['growth']}/search?{query}"
         page.goto(search)
         shoot(page, "search")
-        page.locator("#offers tbody tr").nth(1).locator("button").click()
+        page.locator("#offers tbody tr").nth(1).locator("button[data-buy]").click()
         page.wait_for_selector("td[data-outcome=purchased]")
         shoot(page, "purchased")
         page.goto(f"{base}/teams/{teams['growth']}/history")
@@ -132,9 +132,9 @@ def main() -> int:
         url = f"{base}/teams/{teams['free']}/search?country=US&area_code=212&limit=5"
         first.goto(url)
         stale.goto(url)
-        first.locator("#offers tbody tr").first.locator("button").click()
+        first.locator("#offers tbody tr").first.locator("button[data-buy]").click()
         first.wait_for_selector("td[data-outcome=purchased]")
-        stale.locator("#offers tbody tr").nth(1).locator("button").click()
+        stale.locator("#offers tbody tr").nth(1).locator("button[data-buy]").click()
         stale.wait_for_selector("td[data-outcome=limit]")
         shoot(stale, "limit-refused")
         first.goto(f"{base}/teams/{teams['free']}/numbers")

@@ -45,7 +45,7 @@ def test_add_to_cart_holds_the_number_and_answers_the_cell(client, owner):
     response = hold(client, owner.team_id, "+14155550107")
     assert response.status_code == 200
     page = soup(response)
-    cell = page.select_one("td#buy-14155550107")
+    cell = page.select_one("td#hold-cell-14155550107")
     assert cell["data-outcome"] == "held"
     assert "In your cart" in text(cell) and cell.select_one("[autofocus]")
     link = page.select_one("a#cart-link")
