@@ -119,6 +119,16 @@ def main() -> int:
         page.locator("#offers tbody tr").nth(1).locator("button[data-buy]").click()
         page.wait_for_selector("td[data-outcome=purchased]")
         shoot(page, "purchased")
+        vanity = "country=US&area_code=415&pattern=AI&match=ends"
+        page.goto(f"{base}/teams/{teams['growth']}/search?{vanity}")
+        shoot(page, "search-vanity")
+        page.goto(f"{base}/teams/{teams['growth']}/search?country=US&locality=Chicago&limit=4")
+        for row in range(3):
+            offer = page.locator("#offers tbody tr").nth(row)
+            offer.locator("button[data-hold]").click()
+            offer.locator("td[data-outcome=held]").wait_for()
+        page.goto(f"{base}/teams/{teams['growth']}/cart")
+        shoot(page, "cart")
         page.goto(f"{base}/teams/{teams['growth']}/history")
         shoot(page, "history")
         page.goto(f"{base}/teams/{teams['growth']}/settings")
