@@ -13,20 +13,29 @@ from app.extensions import db
 from app.ids import is_id
 from app.models import HELD, CartItem, NumberStatus, PhoneNumber, utcnow
 
+_IN_LIST_MAX = 100  # above this many candidates, read the held numbers in their range
+
 
 def held_numbers(candidates: Sequence[str]) -> set[str]:
     """Which of these E.164 numbers some team on this platform holds, or has in its cart."""
     if not candidates:
         return set()
+    if len(candidates) <= _IN_LIST_MAX:
+        numbers = sa.bindparam("numbers", list(candidates), expanding=True)
+        held = PhoneNumber.phone_number.in_(numbers)
+        carted = CartItem.phone_number.in_(numbers)
+    else:
+        # A thousand bound parameters cost more than reading the few held numbers in the
+        # range (both indexes are on the number): filter those here instead.
+        low, high = min(candidates), max(candidates)
+        held = PhoneNumber.phone_number.between(low, high)
+        carted = CartItem.phone_number.between(low, high)
     query = sa.union(
-        sa.select(PhoneNumber.phone_number).where(
-            PhoneNumber.phone_number.in_(candidates), PhoneNumber.status.in_(HELD)
-        ),
-        sa.select(CartItem.phone_number).where(
-            CartItem.phone_number.in_(candidates), CartItem.expires_at > utcnow()
-        ),
+        sa.select(PhoneNumber.phone_number).where(held, PhoneNumber.status.in_(HELD)),
+        sa.select(CartItem.phone_number).where(carted, CartItem.expires_at > utcnow()),
     )
-    return set(db.session.scalars(query))
+    found = set(db.session.scalars(query))
+    return found if len(candidates) <= _IN_LIST_MAX else found & set(candidates)
 
 
 def held_from(provider: str) -> list[tuple[str, str]]:
