@@ -20,6 +20,7 @@ from app.exceptions import Conflict, NotFound, NumberUnavailable
 from app.extensions import db
 from app.models import HELD, CartItem, PhoneNumber, Team, utcnow
 from app.numbers.failures import provider_failure
+from app.numbers.queries import lock_number
 from app.numbers.searching import quote_for, requirements_for
 from app.phone import number_type, region
 from app.plans.catalog import Plan, get_plan
@@ -132,6 +133,10 @@ def hold_number(actor: Actor, phone_number: str) -> CartItem:
         raise NumberUnavailable(error.message) from error
     except ProviderError as error:
         raise provider_failure(error, "Nothing was held.") from error
+    # One short transaction: the lock, the checks again (a purchase or a hold may have
+    # come first while the provider answered), then the row.
+    lock_number(phone_number)
+    _refuse_if_taken(team.id, phone_number, now)
     # An expired hold on the number, ours or another team's, makes way.
     db.session.execute(
         sa.delete(CartItem).where(CartItem.phone_number == phone_number, CartItem.expires_at <= now)
@@ -199,6 +204,15 @@ def held_elsewhere(team_id: str, phone_number: str, now: datetime | None = None)
 
 
 def _refuse_if_taken(team_id: str, phone_number: str, now: datetime) -> None:
+    """NumberUnavailable (its transaction rolled back) if a team here has or holds the number."""
+    try:
+        _check_taken(team_id, phone_number, now)
+    except NumberUnavailable:
+        db.session.rollback()
+        raise
+
+
+def _check_taken(team_id: str, phone_number: str, now: datetime) -> None:
     holder = db.session.execute(
         sa.select(CartItem.team_id).where(
             CartItem.phone_number == phone_number, live_holds(now=now)

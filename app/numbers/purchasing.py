@@ -21,6 +21,7 @@ from app.extensions import db
 from app.models import HELD, ORDERING, CartItem, NumberStatus, PhoneNumber, Team, utcnow
 from app.numbers.cart import held_elsewhere
 from app.numbers.failures import provider_failure
+from app.numbers.queries import lock_number
 from app.numbers.searching import quote_for
 from app.numbers.settling import settle
 from app.phone import number_type, region
@@ -73,6 +74,7 @@ def _reserve(
     team, now = actor.team, utcnow()
     quote = quote_for(phone_number)  # before the lock: it may ask the provider
     _lock_team(team.id)
+    lock_number(phone_number)  # against another team's hold of it (app.numbers.cart)
     db.session.refresh(team)
     holder = db.session.execute(
         sa.select(PhoneNumber.team_id, PhoneNumber.status).where(

@@ -38,6 +38,19 @@ def held_numbers(candidates: Sequence[str]) -> set[str]:
     return found if len(candidates) <= _IN_LIST_MAX else found & set(candidates)
 
 
+def lock_number(phone_number: str) -> None:
+    """Serialise, until the transaction ends, every hold and purchase of this number.
+
+    A hold (cart_items) and a purchase (phone_numbers) each check the other's table before
+    writing their own; without one lock both could pass and both stand. PostgreSQL: an
+    advisory lock on the number. SQLite: any write statement takes its one write lock.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(phone_number))))
+    else:
+        db.session.execute(sa.update(CartItem).where(sa.false()).values(place=CartItem.place))
+
+
 def held_from(provider: str) -> list[tuple[str, str]]:
     """(provider number id, number) of every number held here that the provider sold us."""
     rows = db.session.execute(
