@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 5000
+# Test processes (pytest-xdist, one test module per process at a time); each has its own
+# PostgreSQL database and Redis databases. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
@@ -13,7 +16,7 @@ run: $(VENV)/.installed ## Set up everything and serve on http://127.0.0.1:$(POR
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed-test browser ## Set up and run the whole suite (TEST_DATABASE_URL for PostgreSQL)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -63,6 +63,9 @@ def environment_settings() -> dict[str, Any]:
         "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "0"),
         # Telnyx searches are cached per filter set this many seconds (0 turns it off).
         "SEARCH_CACHE_SECONDS": os.environ.get("SEARCH_CACHE_SECONDS", "30"),
+        # The list's serialised answer is kept per team version this many seconds at most (0
+        # turns it off). Safe in each process's memory too: a write moves the version.
+        "LIST_CACHE_SECONDS": os.environ.get("LIST_CACHE_SECONDS", "300"),
         # One Redis for everything several workers must share: the search cache and the rate
         # limits. CACHE_REDIS_URL and RATELIMIT_STORAGE_URI, when set, still win for their part.
         "REDIS_URL": os.environ.get("REDIS_URL"),
@@ -150,6 +153,7 @@ def settle_config(config: dict[str, Any]) -> None:
     """Turn the text settings into values, or raise ConfigError naming the one that is wrong."""
     config["TELNYX_ORDER_WAIT"] = _number(config, "TELNYX_ORDER_WAIT", float, "3")
     config["SEARCH_CACHE_SECONDS"] = _number(config, "SEARCH_CACHE_SECONDS", int, "30")
+    config["LIST_CACHE_SECONDS"] = _number(config, "LIST_CACHE_SECONDS", int, "300")
     config["PRICE_RATES"] = _rates(config.get("PRICE_RATES"))
     config["TRUSTED_PROXIES"] = _number(config, "TRUSTED_PROXIES", int, "1")
     _shared_storage(config)

@@ -7,6 +7,7 @@ database's uniqueness holds whatever spelling a client or a provider sent.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
@@ -18,6 +19,10 @@ MOBILE = "mobile"
 NATIONAL = "national"  # non-geographic numbers reachable nationwide at one rate
 # What a search may ask for; a mobile or national number is recorded as local once bought.
 SEARCH_TYPES = (LOCAL, TOLL_FREE, MOBILE, NATIONAL)
+
+# Parsing a number is most of a purchase's Python time, and it is asked about the same number
+# many times over (the request, the quote, the order, its type and region): answers are kept.
+PARSED = 4096
 
 # ASCII digits only: Python's \d also matches Devanagari, Arabic-Indic and other digits.
 E164 = re.compile(r"\+[1-9][0-9]{1,14}")
@@ -34,6 +39,11 @@ def normalise(text: object) -> str | None:
     """Any international spelling ("+1 (415) 555-0199") as E.164, or None if not valid."""
     if not isinstance(text, str) or not text.isascii() or len(text) > 40:
         return None
+    return _normalised(text)
+
+
+@lru_cache(maxsize=PARSED)
+def _normalised(text: str) -> str | None:
     try:
         number = phonenumbers.parse(text)
     except phonenumbers.NumberParseException:
@@ -43,6 +53,7 @@ def normalise(text: object) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=PARSED)
 def number_type(e164: str) -> str:
     """Toll-free or local: the two types a team can search for."""
     parsed = phonenumbers.parse(e164)
@@ -51,6 +62,7 @@ def number_type(e164: str) -> str:
     return LOCAL
 
 
+@lru_cache(maxsize=PARSED)
 def region(e164: str) -> str:
     """The ISO 3166-1 region a number belongs to ("" when shared, as NANP toll-free is)."""
     return phonenumbers.region_code_for_number(phonenumbers.parse(e164)) or ""

@@ -10,12 +10,12 @@ may be believed about X-Forwarded-For (app.security).
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from app.accounts.tokens import bearer_token, user_for_token
+from app.accounts.tokens import bearer_token
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
@@ -29,11 +29,12 @@ def caller_key() -> str:
 
 
 def request_user_id() -> str | None:
-    token = bearer_token(request.headers.get("Authorization"))
-    if token is not None:
-        if "token_user" not in g:  # looked up once: token_required reuses it
-            g.token_user = user_for_token(token)
-        return g.token_user.id if g.token_user is not None else None
+    if bearer_token(request.headers.get("Authorization")) is not None:
+        # Imported here: the API's views import this module. Looked up once per request.
+        from app.api.auth import token_holder
+
+        holder = token_holder()
+        return holder.user.id if holder is not None else None
     if current_user.is_authenticated:
         return current_user.id
     return None

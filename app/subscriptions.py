@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts.roles import Actor, Permission
-from app.accounts.teams import check_plan
+from app.accounts.teams import bump_version, check_plan
 from app.billing import CHECKOUT_COMPLETED, BillingError, BillingEvent, current_billing
 from app.exceptions import BillingFailed
 from app.extensions import db
@@ -45,6 +45,7 @@ def change_plan(team: Team, plan: str, actor_id: str | None = None, via: str | N
         before={"plan": before},
         after={"plan": plan, **({"via": via} if via else {})},
     )
+    bump_version(team.id)
     db.session.commit()
     if get_plan(plan).has_subscription:
         convert_trials(team, actor_id)

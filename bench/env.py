@@ -15,7 +15,8 @@ from app.config import Config
 ROOT = Path(__file__).resolve().parent.parent
 # BENCH_PG_SERVER moves it (point it at a closed port to try the SQLite fallback).
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
-PG_DATABASE = "bench"  # never `test`: the suite owns that one
+# Never `test`: the suite owns that one. BENCH_PG_DATABASE lets two runs share a server.
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "bench")
 SECRET_KEY = "bench-secret-key-not-for-production"
 # The benchmark measures the app, not its rate limits: lift them far out of reach.
 NO_LIMIT = "10000000 per minute"

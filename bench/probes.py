@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.extensions import db
-from bench.seed import PASSWORD, Account, add_numbers, create_account
+from tests.factories import PASSWORD, Member, add_numbers, create_account
 
 HTMX = (("HX-Request", "true"),)
 _CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
@@ -27,12 +27,13 @@ class Probe:
     key: str  # also the bare endpoint's name for the same bytes
     label: str
     rows: int
-    account: Account
+    account: Member
     path: str
     method: str = "GET"
     signed_in: bool = False  # a page: a session cookie instead of the bearer token
     headers: tuple[tuple[str, str], ...] = ()
     body: dict | None = field(default=None, hash=False)
+    status: int = 200  # what a right answer is (304: the client has it already)
 
     def encoded_body(self) -> bytes:
         return json.dumps(self.body).encode() if self.body is not None else b""
@@ -54,7 +55,7 @@ def csrf_token(html: str) -> str:
     return value.group(1)
 
 
-def sign_in(client: FlaskClient, account: Account) -> FlaskClient:
+def sign_in(client: FlaskClient, account: Member) -> FlaskClient:
     """Sign in through the real form, as a browser does."""
     token = csrf_token(client.get("/signin").get_data(as_text=True))
     answer = client.post(
@@ -99,7 +100,7 @@ def queries_per_request(app: Flask, client: FlaskClient, probe: Probe) -> int:
     return len(statements)
 
 
-def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Account]:
+def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Member]:
     """Seed one Scale team per size; the probes that read them, and the smallest team."""
     teams = {}
     for index, size in enumerate(sizes):
@@ -114,6 +115,9 @@ def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Accou
     def numbers(size: int) -> str:
         return f"/teams/{teams[size].team_id}/numbers"
 
+    # A client that already has the middle list revalidates it: its ETag as If-None-Match.
+    answer = app.test_client().get(listing(middle), headers=teams[middle].bearer)
+    revalidate = (("If-None-Match", answer.headers["ETag"]),)
     search = f"/teams/{small.team_id}/search?country=US&area_code=415&number_type=local&limit=20"
     body = {"filters": {"countryCode": "US", "areaCode": "415", "limit": 20}}
     page = {"signed_in": True}
@@ -122,6 +126,15 @@ def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Accou
         *(
             Probe(f"list-{n}", "GET /api/phone-numbers/purchase", n, teams[n], listing(n))
             for n in sizes
+        ),
+        Probe(
+            "list-revalidated",
+            "GET /api/phone-numbers/purchase (If-None-Match: 304)",
+            middle,
+            teams[middle],
+            listing(middle),
+            headers=revalidate,
+            status=304,
         ),
         Probe(
             "list-paged",

@@ -17,7 +17,8 @@ from app import create_app
 from app.extensions import db
 from bench.env import Database, bench_config
 from bench.probes import counting
-from bench.seed import Account, sandbox_numbers
+from bench.seed import sandbox_numbers
+from tests.factories import Member
 
 PURCHASE = "/api/phone-numbers/purchase"
 
@@ -37,7 +38,7 @@ class Answer:
 class Plan:
     """What one client buys, in order, for which team, with whose token."""
 
-    account: Account
+    account: Member
     numbers: list[str]
 
 
@@ -145,7 +146,7 @@ class SlowProvider:
         return self._inner.order(*args, **kwargs)
 
 
-def lock_overlap(database: Database, account: Account, area: str, delay: float) -> Overlap:
+def lock_overlap(database: Database, account: Member, area: str, delay: float) -> Overlap:
     """20 threads buy for ONE team while every order takes `delay`: with the team's lock held
     across the provider call they would take clients × delay; without, about one delay."""
     clients = 20
@@ -211,7 +212,7 @@ class _Activity:
             self.most = max(self.most or 0, seen)
 
 
-def purchase_queries(app, account: Account, number: str, warm_number: str) -> int:
+def purchase_queries(app, account: Member, number: str, warm_number: str) -> int:
     """Statements for one sandbox purchase, after a warm-up purchase of another number."""
     client = app.test_client()
 

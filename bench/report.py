@@ -13,7 +13,7 @@ import gunicorn
 import sqlalchemy
 
 from bench.figures import Report, kb, row
-from bench.targets import targets
+from bench.targets import PURCHASE_STATEMENTS, purchase_verdict, row_goal, targets
 
 HEADER = (
     "Endpoint",
@@ -26,11 +26,13 @@ HEADER = (
     "Queries/req",
     "Bare req/s",
     "Bare ÷ app",
+    "Goal",
+    "Verdict",
 )
 
 
 def table(rep: Report) -> list[str]:
-    lines = [row(*HEADER), "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [row(*HEADER), "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for probe in rep.probes:
         app, bare, slow = rep.app[probe.key], rep.bare[probe.key], rep.slowdown(probe.key)
         lines.append(
@@ -45,6 +47,7 @@ def table(rep: Report) -> list[str]:
                 rep.queries[probe.key],
                 f"{bare.rps:,.0f}",
                 f"{slow:.1f}×" if slow else "—",
+                *row_goal(probe.key, slow),
             )
         )
     if not rep.has_pages:
@@ -65,6 +68,8 @@ def table(rep: Report) -> list[str]:
                 rep.queries.get("purchase", "—"),
                 "—",
                 "—",
+                f"≤ {PURCHASE_STATEMENTS} queries, bound by the database",
+                purchase_verdict(rep),
             )
         )
     return lines

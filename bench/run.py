@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app import create_app
-from bench import figures, load, report, search
+from bench import figures, load, report, scale, search
 from bench.env import Database, bench_config, prepare_database, server_env
 from bench.probes import build_probes, queries_per_request, sign_in
 from bench.purchases import Plan, lock_overlap, postgres_active_ms, purchase_queries, run_clients
-from bench.seed import add_team, create_account, sandbox_areas, sandbox_numbers
+from bench.seed import sandbox_areas, sandbox_numbers
 from bench.server import Layout, gunicorn, tail
 from bench.web import (
     buy_row_bytes,
@@ -28,6 +28,7 @@ from bench.web import (
     results_part,
     row_update_bytes,
 )
+from tests.factories import add_team, create_account
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -43,6 +44,7 @@ class Settings:
     search_runs: int = 300
     cache_repeats: int = 50
     load_test: bool = True
+    scale: bool = True  # 1,000,000 numbers by COPY: about a minute, so not in the smoke run
 
 
 SMOKE = Settings(
@@ -54,6 +56,7 @@ SMOKE = Settings(
     search_runs=30,
     cache_repeats=10,
     load_test=False,
+    scale=False,
 )
 
 
@@ -119,6 +122,10 @@ def measure(settings: Settings, workdir: Path, use_wrk: bool, layout: Layout) ->
     rep.overlap = lock_overlap(database, overlap, next(areas), delay=0.1)
     if settings.load_test:
         rep.load_test = load_test(workdir, layout)
+    if settings.scale:
+        progress("scale: 100,000 teams and 1,000,000 numbers by COPY (fresh schema)")
+        rep.scale = scale.run(workdir, progress)
+        scale.SCALE_FILE.write_text(scale.markdown(rep.scale))
     return rep
 
 

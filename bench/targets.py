@@ -11,6 +11,34 @@ CACHE_TARGET = 50.0  # a repeated Telnyx search at least 50× faster than the fi
 FRAGMENT_TARGET = 0.25  # "a small fraction of the page": a quarter at most
 
 
+# The issue's goal for each row: at most this many times slower than the bare endpoint.
+ROW_GOALS = {
+    "list-10": 2.0,
+    "list-1000": 3.0,
+    "list-10000": 3.0,
+    "list-paged": 3.0,
+    "list-revalidated": 2.0,  # one small query and a cache fetch, against an empty answer
+}
+PAGE_GOAL = 5.0  # pages, fragments and the search API
+PURCHASE_STATEMENTS = 8
+
+
+def row_goal(key: str, slowdown: float | None) -> tuple[str, str]:
+    """(goal, verdict) for a row of the table."""
+    goal = ROW_GOALS.get(key, LIST_TARGET if key.startswith("list-") else PAGE_GOAL)
+    if slowdown is None:
+        return f"≤ {goal:g}×", "—"
+    return f"≤ {goal:g}×", _verdict(slowdown <= goal)
+
+
+def purchase_verdict(rep: Report) -> str:
+    statements = rep.queries.get("purchase")
+    if statements is None or rep.purchases is None:
+        return "—"
+    few = _verdict(statements <= PURCHASE_STATEMENTS)
+    return f"{few} (queries); {_bound(rep.purchases)} (bound)"
+
+
 def _by_size(rep: Report, prefix: str) -> list:
     return [p for p in rep.probes if p.key.startswith(prefix) and p.key[len(prefix) :].isdigit()]
 
@@ -57,8 +85,27 @@ def targets(rep: Report) -> list[tuple[str, str, str]]:
                 _verdict(cache.speedup >= CACHE_TARGET),
             )
         )
-    found += _purchase_targets(rep) + _fragment_targets(rep)
+    found += _purchase_targets(rep) + _fragment_targets(rep) + _scale_targets(rep)
     return found
+
+
+def _scale_targets(rep: Report) -> list[tuple[str, str, str]]:
+    scale = rep.scale
+    if scale is None:
+        return []
+    name = (
+        "Scale: list, held-number checks, plan count at 1,000,000 numbers: indexed, ≤ 1.5× of 1,000"
+    )
+    if not scale.timings:
+        return [(name, scale.note, "TODO")]
+    worst = max(scale.timings, key=lambda t: t.ratio)
+    indexed = sum(t.on_index for t in scale.timings)
+    measured = (
+        f"{scale.numbers:,} numbers ({scale.teams:,} teams) by COPY in {scale.seed_seconds:.0f} s; "
+        f"{indexed} of {len(scale.timings)} reads on an index; worst {worst.ratio:.2f}× "
+        f"({worst.name}: {worst.small_ms:.2f} → {worst.large_ms:.2f} ms); bench/SCALE.md"
+    )
+    return [(name, measured, _verdict(scale.passed))]
 
 
 def _verdict(ok: bool) -> str:

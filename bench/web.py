@@ -10,10 +10,11 @@ import requests
 from flask import Flask
 
 from bench.probes import HTMX, Probe, csrf_token, sign_in
-from bench.seed import PASSWORD, Account, sandbox_numbers
+from bench.seed import sandbox_numbers
+from tests.factories import PASSWORD, Member
 
 
-def pages_ready(app: Flask, account: Account) -> bool:
+def pages_ready(app: Flask, account: Member) -> bool:
     """Whether the Numbers and Search pages exist yet (another engineer is building them)."""
     try:
         client = sign_in(app.test_client(), account)
@@ -25,7 +26,7 @@ def pages_ready(app: Flask, account: Account) -> bool:
     )
 
 
-def http_cookie(base_url: str, account: Account) -> str:
+def http_cookie(base_url: str, account: Member) -> str:
     """Sign in over HTTP, as a browser does; the session cookie to replay."""
     with requests.Session() as session:
         token = csrf_token(session.get(f"{base_url}/signin", timeout=10).text)
@@ -49,14 +50,15 @@ def capture(base_url: str, probe: Probe, cookie: str | None, bare_dir: Path) -> 
             allow_redirects=False,
             timeout=60,
         )
-    if answer.status_code != 200:
+    if answer.status_code != probe.status:
         raise RuntimeError(f"{probe.label} answered {answer.status_code}: {answer.text[:300]}")
     (bare_dir / f"{probe.key}.body").write_bytes(answer.content)
-    (bare_dir / f"{probe.key}.type").write_text(answer.headers["Content-Type"])
+    kind = answer.headers.get("Content-Type", "application/json")  # a 304 has none
+    (bare_dir / f"{probe.key}.type").write_text(kind)
     return len(answer.content), time.perf_counter() - began
 
 
-def buy_row_bytes(app: Flask, account: Account) -> int:
+def buy_row_bytes(app: Flask, account: Member) -> int:
     """What one Buy click in a search result's row answers (htmx): the row's cell, and the
     plan banner out of band. Buys a sandbox number for the account's team."""
     client = sign_in(app.test_client(), account)
@@ -83,7 +85,7 @@ def results_part(fragment: Path) -> int | None:
     return len(html) - start if start >= 0 else None
 
 
-def row_update_bytes(app: Flask, account: Account) -> int | None:
+def row_update_bytes(app: Flask, account: Member) -> int | None:
     """What choosing an assistant in a row of the numbers table answers (htmx): the row again,
     with out-of-band news. None if the table has no such picker (yet)."""
     client = sign_in(app.test_client(), account)

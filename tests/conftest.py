@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import pytest
-from flask import Flask
-from flask.testing import FlaskClient
+from tests import workers
 
-from tests.factories import Factory
-from tests.fakes.smtp import SmtpServer
-from tests.support import build_app, teardown_app
+workers.isolate_database()  # before the app's settings are imported
+
+import pytest  # noqa: E402
+from flask import Flask  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
+
+from tests.factories import Factory  # noqa: E402
+from tests.fakes.smtp import SmtpServer  # noqa: E402
+from tests.support import build_app, teardown_app  # noqa: E402
 
 
 @pytest.fixture

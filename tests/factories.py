@@ -1,10 +1,12 @@
-"""Rows for tests and the benchmark: made through the real services, or written straight
-to the tables for states (and sizes) a purchase cannot make quickly."""
+"""Rows for tests and the benchmark (one module for both): made through the real services,
+or written straight to the tables for states (and sizes) a purchase cannot make quickly."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Flask
@@ -12,6 +14,7 @@ from flask import Flask
 from app.accounts import teams, tokens, users
 from app.accounts.roles import Actor
 from app.extensions import db
+from app.ids import new_id
 from app.models import Assistant, PhoneNumber, Role, Team, User, utcnow
 
 PASSWORD = "correct horse battery"
@@ -30,6 +33,8 @@ class Member:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
+
+    bearer = headers  # the benchmark's name for it
 
 
 class Factory:
@@ -136,6 +141,83 @@ def seed_numbers(app: Flask, team_id: str, user_id: str | None, count: int, area
             for i in range(count)
         )
         db.session.commit()
+
+
+def create_account(app: Flask, name: str, plan: str, email: str) -> Member:
+    """A team on `plan`, an owner (named `name` too) who signs in with PASSWORD, and a token."""
+    with app.app_context():
+        team = teams.create_team(name, plan)
+        user = users.create_user(email, name, PASSWORD)
+        teams.add_member(user, team, "owner")
+        token = tokens.issue_token(user, "bench").plain
+        return Member(team.id, user.id, user.email, token)
+
+
+def add_team(app: Flask, owner: Member, name: str, plan: str) -> Member:
+    """Another team owned by the same user: one token acts on all its user's teams."""
+    with app.app_context():
+        team = teams.create_team(name, plan)
+        teams.add_member(db.session.get(User, owner.user_id), team, "owner")
+        return Member(team.id, owner.user_id, owner.email, owner.token)
+
+
+def add_member(app: Flask, team_id: str, email: str, role: str = "admin") -> Member:
+    """Another user (with a token) in an existing team; admins may buy, members may not."""
+    with app.app_context():
+        team = db.session.get(Team, team_id)
+        user = users.create_user(email, email.split("@")[0], PASSWORD)
+        teams.add_member(user, team, role)
+        token = tokens.issue_token(user, "bench").plain
+        return Member(team_id, user.id, user.email, token, role)
+
+
+# The benchmark's numbers use 555 lines 0200-9999: never the sandbox's 555-01XX, so its
+# searches and purchases are not affected by them.
+SEED_AREAS = ("212", "312", "646", "206", "303", "404", "512", "617")
+FIRST_LINE, LINES = 200, 9800
+
+
+def add_numbers(app: Flask, member: Member, count: int, offset: int = 0) -> None:
+    """`count` active numbers for the member's team in bulk INSERTs; half have an assistant,
+    a third a label. `offset` keeps teams' numbers apart (one team holds a number at a time)."""
+    now = utcnow()
+    with app.app_context():
+        assistant = Assistant(team_id=member.team_id, name="Ava")
+        db.session.add(assistant)
+        db.session.flush()
+        rows = [
+            {
+                "id": new_id("pn"),
+                "team_id": member.team_id,
+                "phone_number": number,
+                "provider": "sandbox",
+                "provider_number_id": f"sandbox-{number.lstrip('+')}",
+                "customer_reference": f"pnr_seed_{number.lstrip('+')}",
+                "number_type": "local",
+                "country_code": "US",
+                "status": "active",
+                "is_trial": False,
+                "monthly_price": "1.00",
+                "setup_price": "1.00",
+                "features": ["voice", "sms"],
+                "label": f"Line {i}" if i % 3 == 0 else None,
+                "assistant_id": assistant.id if i % 2 else None,
+                "created_by_id": member.user_id,
+                "created_at": now - timedelta(minutes=i),
+            }
+            for i, number in enumerate(_seed_numbers(offset, count))
+        ]
+        for start in range(0, len(rows), 2000):
+            db.session.execute(sa.insert(PhoneNumber), rows[start : start + 2000])
+        db.session.commit()
+
+
+def _seed_numbers(offset: int, count: int) -> Iterator[str]:
+    if offset + count > len(SEED_AREAS) * LINES:
+        raise ValueError(f"at most {len(SEED_AREAS) * LINES} seeded numbers")
+    for index in range(offset, offset + count):
+        area, line = divmod(index, LINES)
+        yield f"+1{SEED_AREAS[area]}555{FIRST_LINE + line:04d}"
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from app.accounts.tokens import MAX_LIVE_TOKENS
 from app.extensions import db
 from app.models import User
 from app.shared_state import workers_warning
+from tests import workers
 from tests.factories import Factory
 from tests.helpers import SEARCH, assert_error, buy, sandbox_number
 from tests.pages.helpers import Auth, csrf_token, post, soup, text
@@ -25,7 +26,8 @@ from tests.pages.helpers import buy as page_buy
 from tests.support import build_app, free_port, teardown_app
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS = "redis://127.0.0.1:6379/15"
+REDIS = workers.redis_url(15)
+OTHER_REDIS = workers.redis_url(14)
 BODY = {"filters": {"countryCode": "US", "limit": 1}}
 
 
@@ -173,11 +175,11 @@ def test_the_older_variables_still_win_for_their_part(tmp_path):
     app = build_app(
         tmp_path,
         REDIS_URL=REDIS,
-        CACHE_REDIS_URL="redis://127.0.0.1:6379/14",
+        CACHE_REDIS_URL=OTHER_REDIS,
         RATELIMIT_STORAGE_URI="memory://",
     )
     try:
-        assert app.config["CACHE_REDIS_URL"] == "redis://127.0.0.1:6379/14"
+        assert app.config["CACHE_REDIS_URL"] == OTHER_REDIS
         assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
     finally:
         teardown_app(app)

@@ -5,10 +5,11 @@ import uuid
 import pytest
 from bs4 import BeautifulSoup
 
+from tests import workers
 from tests.helpers import SEARCH, assert_error, buy, sandbox_number
 from tests.support import build_app, teardown_app
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = workers.redis_url(15)
 
 
 def test_security_headers_on_api_and_errors(client):

@@ -81,6 +81,18 @@ def lock_team(team_id: str) -> None:
     db.session.execute(sa.update(Team).where(Team.id == team_id).values(name=Team.name))
 
 
+def bump_version(team_id: str) -> None:
+    """Say the team's numbers, assistants or plan changed, in the caller's transaction (so
+    the change and the new version commit together): lists cached or tagged under an older
+    version are stale from that commit on."""
+    db.session.execute(
+        sa.update(Team)
+        .where(Team.id == team_id)
+        .values(version=Team.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def add_member(user: User, team: Team, role: str = Role.MEMBER) -> Membership:
     if role not in Role.__members__.values():
         raise ServiceError(f"Role must be one of {', '.join(Role)}.")

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app.exceptions import NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
-from app.models import ApiToken, User, utcnow
+from app.models import ApiToken, Membership, Role, Team, User, utcnow
 from app.text import one_line
 
 TOKEN_PREFIX = "tt_"
@@ -74,20 +74,49 @@ def issue_token(user: User, name: str = "", plain: str | None = None) -> IssuedT
     return IssuedToken(token, plain)
 
 
-def user_for_token(plain: str) -> User | None:
-    """The user a live token acts for, or None; records when the token was last used."""
-    token = db.session.scalar(
-        sa.select(ApiToken).where(
-            ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None)
-        )
+@dataclass(frozen=True)
+class TokenHolder:
+    """A live token's user and, when the request named a team, their place in it."""
+
+    user: User
+    team_id: str | None  # the team asked about along with the token, if any
+    membership: tuple[Team, Role] | None  # that team and the user's role; None if not in it
+
+
+def holder_for_token(plain: str, team_id: str | None = None) -> TokenHolder | None:
+    """The live token's user (and their team `team_id`, if asked) in one round trip; None for
+    a token that is unknown or revoked. Records when the token was last used."""
+    if not is_id("team", team_id):
+        team_id = None
+    query = (
+        sa.select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None))
     )
-    if token is None:
+    if team_id is not None:
+        query = (
+            query.add_columns(Team, Membership.role)
+            .outerjoin(
+                Membership, sa.and_(Membership.user_id == User.id, Membership.team_id == team_id)
+            )
+            .outerjoin(Team, Team.id == Membership.team_id)
+        )
+    row = db.session.execute(query).first()
+    if row is None:
         return None
+    token, user = row[0], row[1]
+    membership = (row[2], Role(row[3])) if team_id is not None and row[2] is not None else None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now
         db.session.commit()
-    return token.user
+    return TokenHolder(user, team_id, membership)
+
+
+def user_for_token(plain: str) -> User | None:
+    """The user a live token acts for, or None; records when the token was last used."""
+    holder = holder_for_token(plain)
+    return holder.user if holder else None
 
 
 def hash_token(plain: str) -> str:

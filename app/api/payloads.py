@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app, request
@@ -10,6 +11,7 @@ from flask import current_app, request
 from app.exceptions import ValidationFailed
 from app.json_provider import TooDeep
 from app.models import PhoneNumber
+from app.models.numbers import effective_status, public_status
 from app.timefmt import iso
 
 PURCHASED = "Phone number purchased successfully"
@@ -36,23 +38,47 @@ def json_body() -> dict[str, Any]:
 
 
 def number_row(number: PhoneNumber, now: datetime) -> dict[str, Any]:
-    """One number as the list shows it (the contract's fields, then ours)."""
+    """One number entity as the list shows it."""
     assistant, buyer = number.assistant, number.created_by
+    return listed_number(
+        SimpleNamespace(
+            id=number.id,
+            phone_number=number.phone_number,
+            provider=number.provider,
+            status=number.status,
+            status_reason=number.status_reason,
+            is_trial=number.is_trial,
+            trial_expires_at=number.trial_expires_at,
+            assistant_id=assistant.id if assistant else None,
+            assistant_name=assistant.name if assistant else None,
+            created_by_email=buyer.email if buyer else None,
+            created_by_name=buyer.name if buyer else None,
+            created_at=number.created_at,
+            label=number.label,
+        ),
+        now,
+    )
+
+
+def listed_number(row: Any, now: datetime) -> dict[str, Any]:
+    """One row of app.numbers.queries.LIST_COLUMNS as the list shows it (the contract's
+    fields, then ours)."""
+    state = effective_status(row.status, row.is_trial, row.trial_expires_at, now)
     return {
-        "id": number.id,
-        "phone_number": number.phone_number,
-        "provider": number.provider,
-        "status": number.public_status(now),
-        "is_trial": number.is_trial,
-        "trial_expires_at": iso(number.trial_expires_at),
-        "assistant_id": assistant.id if assistant else None,
-        "assistant_name": assistant.name if assistant else None,
-        "created_by_email": buyer.email if buyer else None,
-        "created_by_name": buyer.name if buyer else None,
-        "created_at": iso(number.created_at),
-        "label": number.label,
-        "state": str(number.effective_status(now)),
-        "pending_reason": number.status_reason if number.status != "releasing" else None,
+        "id": row.id,
+        "phone_number": row.phone_number,
+        "provider": row.provider,
+        "status": public_status(state),
+        "is_trial": row.is_trial,
+        "trial_expires_at": iso(row.trial_expires_at),
+        "assistant_id": row.assistant_id,
+        "assistant_name": row.assistant_name,
+        "created_by_email": row.created_by_email,
+        "created_by_name": row.created_by_name,
+        "created_at": iso(row.created_at),
+        "label": row.label,
+        "state": str(state),
+        "pending_reason": row.status_reason if row.status != "releasing" else None,
     }
 
 

@@ -8,10 +8,11 @@ from app.accounts.roles import Permission
 from app.api import bp
 from app.api.auth import api_actor, token_required
 from app.api.idempotency import once
+from app.api.listing import list_answer, respond
 from app.api.payloads import json_body, number_row, purchased
 from app.exceptions import ValidationFailed
 from app.models import utcnow
-from app.numbers.managing import list_numbers_page, release_number, set_label
+from app.numbers.managing import release_number, set_label
 from app.numbers.purchasing import purchase_number
 from app.numbers.queries import team_number
 from app.numbers.searching import Offer, search_numbers
@@ -97,13 +98,7 @@ def purchase():
 def list_numbers():
     actor = api_actor(request.args.get("teamId"))
     limit = _page_limit(request.args.get("limit"))
-    page = list_numbers_page(actor.team, limit, request.args.get("cursor"))
-    now = utcnow()
-    rows = [number_row(n, now) for n in page.numbers]
-    body = {"success": True, "numbers": rows, "count": len(rows)}
-    if limit is not None:  # paging is opt-in: without a limit the documented answer is whole
-        body["nextCursor"] = page.next_cursor
-    return body
+    return respond(list_answer(actor.team, limit, request.args.get("cursor")))
 
 
 @bp.patch("/phone-numbers/<id(pn):number_id>")

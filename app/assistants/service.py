@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
 from app.accounts.roles import Actor, Permission
+from app.accounts.teams import bump_version
 from app.exceptions import NameTaken, NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
@@ -75,6 +76,7 @@ def create_assistant(actor: Actor, name: object) -> Assistant:
         subject_id=assistant.id,
         subject=assistant.name,
     )
+    bump_version(actor.team.id)
     db.session.commit()
     return assistant
 
@@ -94,7 +96,7 @@ def rename_assistant(actor: Actor, assistant: Assistant, name: object) -> Assist
             after={"name": new_name},
         )
         assistant.name = new_name
-        _commit_or_gone()
+        _commit_or_gone(assistant.team_id)
     return assistant
 
 
@@ -120,7 +122,7 @@ def delete_assistant(actor: Actor, assistant: Assistant) -> int:
     if deleted.rowcount != 1:
         db.session.rollback()
         raise NotFound(GONE)
-    _commit_or_gone()
+    _commit_or_gone(assistant.team_id)
     return len(numbers)
 
 
@@ -142,10 +144,10 @@ def assign_numbers(actor: Actor, assistant: Assistant, phone_number_ids: Sequenc
     if missing := [i for i in ids if i not in found]:
         # All-or-nothing: one unknown, foreign or released id and nothing changes.
         raise NotFound(f"Phone number not found: {missing[0]}.")
-    for number in numbers:
-        if number.assistant_id != assistant.id:
-            _assign(actor, number, assistant)
-    _commit_or_gone()
+    moved = [n for n in numbers if n.assistant_id != assistant.id]
+    for number in moved:
+        _assign(actor, number, assistant)
+    _commit_or_gone(assistant.team_id if moved else None)
 
 
 def assign_number(actor: Actor, number: PhoneNumber, assistant: Assistant | None) -> None:
@@ -162,7 +164,7 @@ def unassign_number(actor: Actor, assistant: Assistant, phone_number_id: str) ->
     number = team_number(assistant.team_id, phone_number_id)
     if number.assistant_id == assistant.id:  # already unassigned: a retry succeeds quietly
         _unassign(actor, number, assistant)
-        _commit_or_gone()
+        _commit_or_gone(assistant.team_id)
 
 
 def clean_name(name: object) -> str:
@@ -202,10 +204,16 @@ def _hold(assistant: Assistant, *, exclusive: bool) -> None:
         raise NotFound(GONE)
 
 
-def _commit_or_gone() -> None:
-    # On SQLite the assistant can still go between our read and our write: the foreign key
-    # (an assignment) or a DELETE/UPDATE matching no row (a rename or second delete) says so.
+def _commit_or_gone(changed_team: str | None = None) -> None:
+    """Commit (moving `changed_team`'s version with it); NotFound if the assistant went.
+
+    On SQLite the assistant can still go between our read and our write: the foreign key
+    (an assignment) or a DELETE/UPDATE matching no row (a rename or second delete) says so,
+    at the flush, which the version's UPDATE may be the one to set off.
+    """
     try:
+        if changed_team is not None:
+            bump_version(changed_team)
         db.session.commit()
     except (IntegrityError, StaleDataError):
         db.session.rollback()

@@ -12,13 +12,14 @@ from flask_login import current_user, login_required
 from app.accounts.roles import Permission
 from app.assistants import service as assistants
 from app.dashboard import actor, bp, is_htmx, render, user_memberships
+from app.dashboard.conditional import not_modified, numbers_page_etag, tagged
 from app.dashboard.error_pages import provider_failure
 from app.dashboard.forms import LabelForm
 from app.exceptions import NumberUnavailable, ProviderFailed, ValidationFailed
 from app.models import PhoneNumber, utcnow
 from app.numbers.managing import list_numbers_page, set_label
 from app.numbers.managing import release_number as give_back
-from app.numbers.queries import team_number, team_numbers
+from app.numbers.queries import list_state, team_number, team_numbers
 from app.phone import national
 from app.plans.rules import usage
 
@@ -43,11 +44,16 @@ def index():
 @login_required
 def numbers():
     team = actor().team
+    now = utcnow()
+    live, ordering = list_state(team.id, now)
+    etag = numbers_page_etag(live, ordering, now)
+    if (unchanged := not_modified(etag)) is not None:
+        return unchanged
     try:
         page = list_numbers_page(team, NUMBERS_PER_PAGE, request.args.get("cursor"))
     except ValidationFailed:  # a stale or hand-edited cursor: start from the newest
         return redirect(url_for("dashboard.numbers", team_id=team.id))
-    return render(
+    page_html = render(
         "numbers/page.html",
         "numbers/_table.html",
         team=team,
@@ -56,9 +62,11 @@ def numbers():
         next_cursor=page.next_cursor,
         paged=bool(request.args.get("cursor")),
         assistants=_assistant_choices(),
-        now=utcnow(),
-        plan=usage(team),
+        now=now,
+        # Counted above, unless listing has just settled an order.
+        plan=usage(team) if ordering else usage(team, now, held=live),
     )
+    return tagged(make_response(page_html), etag)
 
 
 @bp.post(NUMBER + "/assistant")

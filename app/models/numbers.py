@@ -97,16 +97,30 @@ class PhoneNumber(db.Model):
 
     def effective_status(self, now: datetime | None = None) -> str:
         """The lifecycle state, with a trial past its expiry read as expired before any job runs."""
-        if self.status == NumberStatus.ACTIVE and self._trial_over(now or utcnow()):
-            return NumberStatus.EXPIRED
-        return self.status
+        return effective_status(self.status, self.is_trial, self.trial_expires_at, now or utcnow())
 
     def public_status(self, now: datetime | None = None) -> str:
         """The contract's status word: pending while ordering, active, or expired."""
-        status = self.effective_status(now)
-        if status in ORDERING:
-            return "pending"
-        return "active" if status == NumberStatus.RELEASING else str(status)
+        return public_status(self.effective_status(now))
 
     def _trial_over(self, now: datetime) -> bool:
-        return self.is_trial and self.trial_expires_at is not None and self.trial_expires_at <= now
+        return trial_over(self.is_trial, self.trial_expires_at, now)
+
+
+# The same rules on plain column values, for reads that select columns rather than entities.
+def trial_over(is_trial: bool, trial_expires_at: datetime | None, now: datetime) -> bool:
+    return is_trial and trial_expires_at is not None and trial_expires_at <= now
+
+
+def effective_status(
+    status: str, is_trial: bool, trial_expires_at: datetime | None, now: datetime
+) -> str:
+    if status == NumberStatus.ACTIVE and trial_over(is_trial, trial_expires_at, now):
+        return NumberStatus.EXPIRED
+    return status
+
+
+def public_status(effective: str) -> str:
+    if effective in ORDERING:
+        return "pending"
+    return "active" if effective == NumberStatus.RELEASING else str(effective)

@@ -7,6 +7,8 @@ import binascii
 import json
 from datetime import datetime
 
+from sqlalchemy import Row
+
 from app.exceptions import ValidationFailed
 from app.ids import is_id
 from app.models import PhoneNumber
@@ -14,7 +16,8 @@ from app.models import PhoneNumber
 MAX_CURSOR = 200  # ours are about 90 characters
 
 
-def encode_cursor(number: PhoneNumber) -> str:
+def encode_cursor(number: PhoneNumber | Row) -> str:
+    """The cursor after this number (an entity, or a row with created_at and id)."""
     raw = json.dumps([number.created_at.isoformat(), number.id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

@@ -8,12 +8,13 @@ import sqlalchemy as sa
 
 from app import audit
 from app.accounts.roles import Actor, Permission
+from app.accounts.teams import bump_version
 from app.exceptions import NumberUnavailable, ValidationFailed
 from app.extensions import db
 from app.models import ORDERING, NumberStatus, PhoneNumber, Team
 from app.numbers.cursor import decode_cursor, encode_cursor
 from app.numbers.failures import provider_failure
-from app.numbers.queries import team_number, team_numbers
+from app.numbers.queries import ListQuery, team_number, team_number_rows, team_numbers
 from app.numbers.settling import finish_release, settle_from_provider, start_release
 from app.providers.base import ProviderError
 from app.text import one_line
@@ -46,6 +47,46 @@ def list_numbers_page(
     return NumberPage([n for n in numbers if n.id not in gone], next_cursor)
 
 
+@dataclass(frozen=True)
+class RowPage:
+    """A page of the list as plain rows (app.numbers.queries.LIST_COLUMNS)."""
+
+    rows: list[sa.Row]
+    next_cursor: str | None
+    # Whether a number on it is still being ordered: listing settles those, so such a page
+    # is news each time, never an answer to keep (app.api.listing).
+    settling: bool
+
+
+def list_number_rows(
+    team: Team, limit: int | None = None, cursor: str | None = None, where=()
+) -> RowPage:
+    """list_numbers_page's answer as rows: what the API list serialises without entities."""
+    query = ListQuery(
+        team.id,
+        limit + 1 if limit else None,
+        decode_cursor(cursor) if cursor else None,
+        tuple(where),
+    )
+    rows = team_number_rows(query)
+    pending = [r.id for r in rows if r.status == NumberStatus.PENDING and r.provider_order_id]
+    if pending:
+        # Rare (an order still completing): settle a few through the entities, read again.
+        # The read so far may have run without a transaction (app.api.auth.reads_alone):
+        # ending it here gives each settlement its own transaction, as everywhere.
+        db.session.commit()
+        numbers = db.session.scalars(
+            sa.select(PhoneNumber).where(PhoneNumber.id.in_(pending[:SETTLE_ON_LIST]))
+        )
+        for number in numbers:
+            settle_from_provider(number)
+        rows = team_number_rows(query)
+    more = limit is not None and len(rows) > limit
+    rows = rows[:limit] if more else rows
+    next_cursor = encode_cursor(rows[-1]) if more else None
+    return RowPage(rows, next_cursor, bool(pending))
+
+
 def set_label(actor: Actor, number: PhoneNumber, label: object) -> PhoneNumber:
     actor.require(Permission.LABEL)
     new_label = clean_label(label)
@@ -62,6 +103,7 @@ def set_label(actor: Actor, number: PhoneNumber, label: object) -> PhoneNumber:
         db.session.execute(
             sa.update(PhoneNumber).where(PhoneNumber.id == number.id).values(label=new_label)
         )
+        bump_version(number.team_id)
         db.session.commit()
         number.label = new_label
     return number

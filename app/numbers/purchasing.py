@@ -16,12 +16,12 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.roles import Actor, Permission
+from app.accounts.teams import bump_version
 from app.exceptions import NumberUnavailable, PlanLimitReached
 from app.extensions import db
-from app.models import HELD, ORDERING, CartItem, NumberStatus, PhoneNumber, Team, utcnow
-from app.numbers.cart import held_elsewhere
+from app.models import ORDERING, CartItem, NumberStatus, PhoneNumber, Team, utcnow
 from app.numbers.failures import provider_failure
-from app.numbers.queries import lock_number
+from app.numbers.queries import lock_number, purchase_check
 from app.numbers.searching import quote_for
 from app.numbers.settling import settle
 from app.phone import number_type, region
@@ -73,23 +73,17 @@ def _reserve(
     """Check the plan and hold the number, in one short transaction under the team's lock."""
     team, now = actor.team, utcnow()
     quote = quote_for(phone_number)  # before the lock: it may ask the provider
-    _lock_team(team.id)
-    lock_number(phone_number)  # against another team's hold of it (app.numbers.cart)
-    db.session.refresh(team)
-    holder = db.session.execute(
-        sa.select(PhoneNumber.team_id, PhoneNumber.status).where(
-            PhoneNumber.phone_number == phone_number, PhoneNumber.status.in_(HELD)
-        )
-    ).first()
-    if holder is not None:
+    _lock_team(team)
+    lock_number(phone_number, write_locked=True)  # against another team's hold (app.numbers.cart)
+    held, holder_team, holder_status, carted_by = purchase_check(team.id, phone_number, now)
+    if holder_team is not None:
         db.session.rollback()
-        raise NumberUnavailable(_held_message(phone_number, team, *holder))
-    if held_elsewhere(team.id, phone_number, now):
+        raise NumberUnavailable(_held_message(phone_number, team, holder_team, holder_status))
+    if carted_by is not None and carted_by != team.id:
         db.session.rollback()
         raise NumberUnavailable(
             f"{phone_number} is held by another team on this platform while they decide."
         )
-    held = held_count(team.id, now)
     if refusal := purchase_refusal(team, held):
         limits = eligibility(team, held)
         db.session.rollback()
@@ -114,12 +108,12 @@ def _reserve(
         created_at=now,
     )
     db.session.add(number)
-    # The team's own hold on the number, if any, becomes the number itself.
-    db.session.execute(
-        sa.delete(CartItem).where(
-            CartItem.team_id == team.id, CartItem.phone_number == phone_number
+    if carted_by == team.id:  # the team's own hold on the number becomes the number itself
+        db.session.execute(
+            sa.delete(CartItem).where(
+                CartItem.team_id == team.id, CartItem.phone_number == phone_number
+            )
         )
-    )
     try:
         db.session.commit()
     except IntegrityError:
@@ -137,20 +131,30 @@ def _held_message(phone_number: str, team: Team, holder_team: str, status: str) 
     return f"{phone_number} is already held by your team."
 
 
-def _lock_team(team_id: str) -> None:
-    # An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so one
-    # statement serialises concurrent purchases for a team on both.
+def _lock_team(team: Team) -> None:
+    """Lock the team's row and read it afresh (its plan and trial), in one statement.
+
+    An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so one
+    statement serialises concurrent purchases for a team on both. It moves the team's
+    version too: the reservation it commits with is a new number in the list.
+    """
     db.session.execute(
-        sa.update(Team).where(Team.id == team_id).values(purchase_seq=Team.purchase_seq + 1)
-    )
+        sa.update(Team)
+        .where(Team.id == team.id)
+        .values(purchase_seq=Team.purchase_seq + 1, version=Team.version + 1)
+        .returning(Team)
+        .execution_options(populate_existing=True, synchronize_session=False)
+    ).scalars().all()
 
 
 def _discard(number: PhoneNumber) -> None:
     """Drop a reservation whose order was never placed, so nothing is held that was not bought."""
     db.session.rollback()
-    db.session.execute(
+    deleted = db.session.execute(
         sa.delete(PhoneNumber).where(
             PhoneNumber.id == number.id, PhoneNumber.status == NumberStatus.RESERVING
         )
     )
+    if deleted.rowcount == 1:
+        bump_version(number.team_id)
     db.session.commit()

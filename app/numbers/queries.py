@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,7 +12,8 @@ from sqlalchemy.orm import contains_eager
 from app.exceptions import NotFound
 from app.extensions import db
 from app.ids import is_id
-from app.models import HELD, CartItem, NumberStatus, PhoneNumber, utcnow
+from app.models import HELD, Assistant, CartItem, NumberStatus, PhoneNumber, User, utcnow
+from app.plans.rules import held_count_query
 
 _IN_LIST_MAX = 100  # above this many candidates, read the held numbers in their range
 
@@ -38,17 +40,42 @@ def held_numbers(candidates: Sequence[str]) -> set[str]:
     return found if len(candidates) <= _IN_LIST_MAX else found & set(candidates)
 
 
-def lock_number(phone_number: str) -> None:
+def lock_number(phone_number: str, *, write_locked: bool = False) -> None:
     """Serialise, until the transaction ends, every hold and purchase of this number.
 
     A hold (cart_items) and a purchase (phone_numbers) each check the other's table before
     writing their own; without one lock both could pass and both stand. PostgreSQL: an
-    advisory lock on the number. SQLite: any write statement takes its one write lock.
+    advisory lock on the number. SQLite: any write statement takes its one write lock, so
+    nothing more is needed once the transaction has written (`write_locked`).
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(phone_number))))
-    else:
+        lock = sa.func.pg_advisory_xact_lock(sa.func.hashtext(phone_number))
+        db.session.execute(sa.select(lock))
+    elif not write_locked:
         db.session.execute(sa.update(CartItem).where(sa.false()).values(place=CartItem.place))
+
+
+def purchase_check(
+    team_id: str, phone_number: str, now: datetime
+) -> tuple[int, str | None, str | None, str | None]:
+    """(how many numbers the team holds toward its plan, the team holding `phone_number` and
+    in which state, or None, and the team whose cart holds it, or None): what a purchase
+    checks under the team's lock, in one round trip."""
+    holder = sa.select(PhoneNumber.team_id).where(
+        PhoneNumber.phone_number == phone_number, PhoneNumber.status.in_(HELD)
+    )
+    carted = sa.select(CartItem.team_id).where(
+        CartItem.phone_number == phone_number, CartItem.expires_at > now
+    )
+    held, holder_team, holder_status, carted_by = db.session.execute(
+        sa.select(
+            held_count_query(team_id, now).scalar_subquery(),
+            holder.scalar_subquery(),
+            holder.with_only_columns(PhoneNumber.status).scalar_subquery(),
+            carted.scalar_subquery(),
+        )
+    ).one()
+    return held, holder_team, holder_status, carted_by
 
 
 def held_from(provider: str) -> list[tuple[str, str]]:
@@ -84,6 +111,75 @@ def team_numbers(
     if limit is not None:
         query = query.limit(limit)
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Which of a team's numbers a list wants: a page after a keyset position, and filters.
+
+    `where` takes further conditions on PhoneNumber (or the joined Assistant) as filters grow.
+    """
+
+    team_id: str
+    limit: int | None = None
+    after: tuple[datetime, str] | None = None
+    where: tuple[sa.ColumnElement[bool], ...] = ()
+
+
+# Exactly what the list answers, by the names it answers them under (app.api.payloads).
+LIST_COLUMNS = (
+    PhoneNumber.id,
+    PhoneNumber.phone_number,
+    PhoneNumber.provider,
+    PhoneNumber.status,
+    PhoneNumber.status_reason,
+    PhoneNumber.is_trial,
+    PhoneNumber.trial_expires_at,
+    PhoneNumber.provider_order_id,
+    Assistant.id.label("assistant_id"),
+    Assistant.name.label("assistant_name"),
+    User.email.label("created_by_email"),
+    User.name.label("created_by_name"),
+    PhoneNumber.created_at,
+    PhoneNumber.label,
+)
+
+
+def team_number_rows(query: ListQuery) -> list[sa.Row]:
+    """The team's numbers as rows of LIST_COLUMNS, newest first: no entity is built per row,
+    which is most of a large list's cost."""
+    select = (
+        sa.select(*LIST_COLUMNS)
+        .outerjoin(Assistant, Assistant.id == PhoneNumber.assistant_id)
+        .outerjoin(User, User.id == PhoneNumber.created_by_id)
+        .where(
+            PhoneNumber.team_id == query.team_id,
+            PhoneNumber.status != NumberStatus.RELEASED,
+            *query.where,
+        )
+        .order_by(PhoneNumber.created_at.desc(), PhoneNumber.id.desc())
+    )
+    if query.after is not None:
+        select = select.where(sa.tuple_(PhoneNumber.created_at, PhoneNumber.id) < query.after)
+    if query.limit is not None:
+        select = select.limit(query.limit)
+    return list(db.session.execute(select))
+
+
+def list_state(team_id: str, now: datetime) -> tuple[int, int]:
+    """What a list shows that its team's version does not say, in one small query: how many
+    numbers count toward the plan (a trial stops counting at its expiry) and how many orders
+    are still completing (listing settles those)."""
+    live = sa.func.count().filter(PhoneNumber.live(now))
+    ordering = sa.func.count().filter(
+        PhoneNumber.status == NumberStatus.PENDING, PhoneNumber.provider_order_id.is_not(None)
+    )
+    row = db.session.execute(
+        sa.select(live, ordering).where(
+            PhoneNumber.team_id == team_id, PhoneNumber.status != NumberStatus.RELEASED
+        )
+    ).one()
+    return row[0], row[1]
 
 
 def team_number(team_id: str, number_id: object, *, released: bool = False) -> PhoneNumber:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit
+from app.accounts.teams import bump_version
 from app.extensions import db
 from app.models import ORDERING, NumberStatus, PhoneNumber, Team, utcnow
 from app.providers import current_provider
@@ -52,13 +53,16 @@ def settle(number: PhoneNumber, result: OrderResult, *, record_purchase: bool = 
         }
     if not _update(number, seen, values):
         return number.status  # another settler got there first: its word stands
+    team = {"version": Team.version + 1}
     if result.status == "active" and number.is_trial:
         # The team's one trial is spent by a number that became active, and only by one.
-        db.session.execute(
-            sa.update(Team)
-            .where(Team.id == number.team_id, Team.trial_used_at.is_(None))
-            .values(trial_used_at=now)
-        )
+        team["trial_used_at"] = sa.func.coalesce(Team.trial_used_at, now)
+    db.session.execute(
+        sa.update(Team)
+        .where(Team.id == number.team_id)
+        .values(**team)
+        .execution_options(synchronize_session=False)
+    )
     if record_purchase:
         audit.record(
             number.team_id,
@@ -101,6 +105,8 @@ def start_release(number: PhoneNumber, reason: str) -> bool:
         .values(status=NumberStatus.RELEASING, status_reason=reason)
         .execution_options(synchronize_session=False)
     )
+    if claimed.rowcount == 1:
+        bump_version(number.team_id)
     db.session.commit()
     db.session.refresh(number)
     return claimed.rowcount == 1
@@ -118,11 +124,13 @@ def finish_release(number: PhoneNumber, actor_id: str | None = None) -> str:
     except ProviderError as error:
         db.session.rollback()
         if not error.outcome_unknown:
-            db.session.execute(
+            back = db.session.execute(
                 sa.update(PhoneNumber)
                 .where(PhoneNumber.id == number.id, PhoneNumber.status == NumberStatus.RELEASING)
                 .values(status=NumberStatus.ACTIVE, status_reason=None)
             )
+            if back.rowcount == 1:
+                bump_version(number.team_id)
             db.session.commit()
             db.session.refresh(number)
         raise
@@ -147,6 +155,7 @@ def mark_released(
         },
     ):
         return
+    bump_version(number.team_id)
     audit.record(
         number.team_id,
         actor_id,
@@ -207,6 +216,8 @@ def _forget(number: PhoneNumber, seen: str, detail: str, *, announce: bool) -> s
     deleted = db.session.execute(
         sa.delete(PhoneNumber).where(PhoneNumber.id == number.id, PhoneNumber.status == seen)
     )
+    if deleted.rowcount == 1:
+        bump_version(number.team_id)
     if deleted.rowcount == 1 and announce:
         audit.record(
             number.team_id,

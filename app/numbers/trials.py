@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app import audit
+from app.accounts.teams import bump_version
 from app.extensions import db
 from app.models import HELD, NumberStatus, PhoneNumber, Team, utcnow
 from app.numbers.settling import finish_release
@@ -61,6 +62,8 @@ def convert_trials(team: Team, actor_id: str | None = None) -> int:
         )
         number.is_trial = False
         number.trial_expires_at = None
+    if numbers:
+        bump_version(team.id)
     db.session.commit()
     return len(numbers)
 
@@ -87,6 +90,8 @@ def _claim(number: PhoneNumber, now: datetime) -> bool:
         .values(status=NumberStatus.RELEASING, status_reason="expire")
         .execution_options(synchronize_session=False)
     )
+    if claimed.rowcount == 1:
+        bump_version(number.team_id)
     db.session.commit()
     if claimed.rowcount == 1:
         db.session.refresh(number)

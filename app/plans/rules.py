@@ -21,10 +21,12 @@ TRIAL_USED_MESSAGE = "This team has used its free trial number. Subscribe to a p
 
 def held_count(team_id: str, now: datetime | None = None) -> int:
     """The team's numbers that count toward its plan (live ones, pending orders included)."""
-    query = sa.select(sa.func.count()).where(
-        PhoneNumber.team_id == team_id, PhoneNumber.live(now or utcnow())
-    )
-    return db.session.scalar(query) or 0
+    return db.session.scalar(held_count_query(team_id, now or utcnow())) or 0
+
+
+def held_count_query(team_id: str, now: datetime) -> sa.Select:
+    """held_count as a statement, for a caller that asks it along with something else."""
+    return sa.select(sa.func.count()).where(PhoneNumber.team_id == team_id, PhoneNumber.live(now))
 
 
 def eligibility(team: Team, held: int) -> dict[str, Any]:
@@ -109,6 +111,7 @@ class PlanUsage:
         return f"The {self.upgrade.name} plan allows {self.upgrade.numbers_phrase}."
 
 
-def usage(team: Team, now: datetime | None = None) -> PlanUsage:
-    held = held_count(team.id, now)
+def usage(team: Team, now: datetime | None = None, held: int | None = None) -> PlanUsage:
+    """The banner; `held` is the team's held_count when the caller has just counted it."""
+    held = held_count(team.id, now) if held is None else held
     return PlanUsage(get_plan(team.plan), held, purchase_refusal(team, held))

@@ -259,29 +259,7 @@ class SandboxProvider:
 
     def offers(self, phone_number: str) -> bool:
         """Whether the number is one this sandbox would offer in some search."""
-        try:
-            number = phonenumbers.parse(phone_number)
-        except phonenumbers.NumberParseException:
-            return False
-        if not phonenumbers.is_valid_number(number):
-            return False
-        kind = number_type(phone_number)
-        national = phonenumbers.national_significant_number(number)
-        # Regions share calling codes (and NANP toll-free numbers), so try each of them.
-        for place in phonenumbers.region_codes_for_country_code(number.country_code):
-            if place in _NANP_LOCAL_AREAS:
-                if national[3:8] == "55501":
-                    return True
-                continue
-            # A mobile or national number is recorded as local: try every type searched for.
-            kinds = (kind,) if kind == TOLL_FREE else (LOCAL, MOBILE, NATIONAL)
-            if any(
-                national.startswith(prefix) and len(national) == len(prefix) + width
-                for searched in kinds
-                for prefix, width in _prefixes(SearchFilters(place, None, searched, 1))
-            ):
-                return True
-        return False
+        return _offered(phone_number)
 
     def hold(self, phone_number: str, *, customer_reference: str) -> Hold:
         """The sandbox holds any number it offers; the platform's cart is what keeps it."""
@@ -327,6 +305,33 @@ class SandboxProvider:
 
     def release(self, provider_number_id: str) -> None:
         return None
+
+
+@lru_cache(maxsize=4096)  # a purchase asks twice (the quote, the order): a pure answer
+def _offered(phone_number: str) -> bool:
+    try:
+        number = phonenumbers.parse(phone_number)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(number):
+        return False
+    kind = number_type(phone_number)
+    national = phonenumbers.national_significant_number(number)
+    # Regions share calling codes (and NANP toll-free numbers), so try each of them.
+    for place in phonenumbers.region_codes_for_country_code(number.country_code):
+        if place in _NANP_LOCAL_AREAS:
+            if national[3:8] == "55501":
+                return True
+            continue
+        # A mobile or national number is recorded as local: try every type searched for.
+        kinds = (kind,) if kind == TOLL_FREE else (LOCAL, MOBILE, NATIONAL)
+        if any(
+            national.startswith(prefix) and len(national) == len(prefix) + width
+            for searched in kinds
+            for prefix, width in _prefixes(SearchFilters(place, None, searched, 1))
+        ):
+            return True
+    return False
 
 
 def _owned_id(phone_number: str) -> str:

@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
+from app.accounts.teams import bump_version
 from app.extensions import db
 from app.models import Assistant, PhoneNumber
 from tests.helpers import PURCHASE, assert_error, buy, listed, sandbox_number
@@ -55,7 +56,21 @@ def test_shows_the_assigned_assistant(app, client, factory):
     assert (row["assistant_id"], row["assistant_name"]) == (assistant_id, "Sales Agent")
 
 
-def test_an_expired_trial_reads_expired_before_any_job(app, client, factory):
+def test_an_expired_trial_reads_expired_before_any_job(app, client, factory, monkeypatch):
+    member = factory.member("free")
+    buy(client, member, sandbox_number("415", 0))
+    (row,) = listed(client, member).get_json()["numbers"]  # the answer is now cached
+    assert row["status"] == "active"
+    expiry = datetime.strptime(row["trial_expires_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    # The clock (the app's and the in-process cache's) moves past the expiry; nothing is written.
+    later = expiry + timedelta(seconds=1)
+    monkeypatch.setattr("app.api.listing.utcnow", lambda: later)
+    monkeypatch.setattr("cachelib.simple.time", later.timestamp)
+    (row,) = listed(client, member).get_json()["numbers"]
+    assert (row["status"], row["state"], row["is_trial"]) == ("expired", "expired", True)
+
+
+def test_an_expiry_written_to_the_row_reads_expired_at_once(app, client, factory):
     member = factory.member("free")
     buy(client, member, sandbox_number("415", 0))
     assert listed(client, member).get_json()["numbers"][0]["status"] == "active"
@@ -63,6 +78,7 @@ def test_an_expired_trial_reads_expired_before_any_job(app, client, factory):
         db.session.execute(
             db.update(PhoneNumber).values(trial_expires_at=datetime.now(UTC) - timedelta(seconds=1))
         )
+        bump_version(member.team_id)  # as every writer does, in the same transaction
         db.session.commit()
     (row,) = listed(client, member).get_json()["numbers"]
     assert (row["status"], row["is_trial"]) == ("expired", True)

@@ -50,6 +50,12 @@ ASSISTANT_LINKS = {
 }
 
 
+ETAG = {
+    "description": "The list's version: send it back as If-None-Match",
+    "schema": {"type": "string"},
+}
+
+
 def linked(responses: dict[str, Any], status: str, links: dict[str, Any]) -> dict[str, Any]:
     responses[status] = {**responses[status], "links": links}
     return responses
@@ -89,8 +95,22 @@ PATHS: dict[str, Any] = {
                     "schema": {"type": "integer", "minimum": 1, "maximum": 500},
                 },
                 CURSOR,
+                {
+                    "name": "If-None-Match",
+                    "in": "header",
+                    "required": False,
+                    "description": "An ETag this list answered: 304 if the list is still that",
+                    "schema": {"type": "string"},
+                },
             ],
-            "responses": {**ok("NumberList"), **errors(404)},
+            "responses": {
+                "200": {**ok("NumberList")["200"], "headers": {"ETag": ETAG}},
+                "304": {
+                    "description": "Not modified: the list is still the one with that ETag",
+                    "headers": {"ETag": ETAG},
+                },
+                **errors(404),
+            },
         },
     },
     "/api/phone-numbers/{numberId}": {

@@ -1,0 +1,73 @@
+"""The list's answer: built from plain rows, cached per team version, tagged with an ETag.
+
+The serialised body is kept in the app's cache (Redis when configured, else this process)
+under everything it depends on: the team, the team's version (every write to its numbers,
+assistants or plan moves it, in the same transaction), and the page asked for. It does not
+depend on the caller: every member of a team sees the same list. It does depend on time: a
+trial reads "expired" from its expiry on, so an entry lives no longer than the earliest
+trial expiry on it. A page with an order still completing is not kept: listing settles it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+from flask import current_app, request
+
+from app.api.payloads import listed_number
+from app.extensions import cache
+from app.models import Team, utcnow
+from app.numbers.managing import list_number_rows
+
+
+@dataclass(frozen=True)
+class ListAnswer:
+    body: bytes
+    etag: str
+
+
+def list_answer(team: Team, limit: int | None, cursor: str | None) -> ListAnswer:
+    """The list's JSON for one page (all of it without a limit), from the cache if kept."""
+    seconds = current_app.config["LIST_CACHE_SECONDS"]
+    key = _key(team, limit, cursor)
+    if seconds and (kept := cache.get(key)) is not None:
+        return ListAnswer(*kept)
+    page = list_number_rows(team, limit, cursor)
+    now = utcnow()
+    rows = [listed_number(row, now) for row in page.rows]
+    body = {"success": True, "numbers": rows, "count": len(rows)}
+    if limit is not None:  # paging is opt-in: without a limit the documented answer is whole
+        body["nextCursor"] = page.next_cursor
+    data = current_app.json.dumps_bytes(body) + b"\n"
+    answer = ListAnswer(data, hashlib.blake2b(data, digest_size=16).hexdigest())
+    expiries = [
+        row.trial_expires_at
+        for row in page.rows
+        if row.is_trial and row.trial_expires_at and row.trial_expires_at > now
+    ]
+    if expiries:  # whole seconds, rounded down: gone before the first trial ends
+        seconds = min(seconds, math.floor((min(expiries) - now).total_seconds()))
+    if seconds >= 1 and not page.settling:
+        cache.set(key, (answer.body, answer.etag), timeout=seconds)
+    return answer
+
+
+def _key(team: Team, limit: int | None, cursor: str | None) -> str:
+    # A cursor is up to 200 characters of the client's choosing: keyed by its digest.
+    where = hashlib.blake2b((cursor or "").encode(), digest_size=12).hexdigest() if cursor else ""
+    return f"list:{team.id}:{team.version}:{limit or ''}:{where}"
+
+
+def respond(answer: ListAnswer):
+    """The body, or 304 Not Modified for a client that already has it."""
+    response = current_app.response_class(mimetype="application/json")
+    response.set_etag(answer.etag)
+    # Only for the caller (it answers a bearer token), and checked each time before reuse.
+    response.headers["Cache-Control"] = "private, no-cache"
+    if request.if_none_match.contains(answer.etag):
+        response.status_code = 304
+    else:
+        response.set_data(answer.body)
+    return response

@@ -1,0 +1,189 @@
+"""Every write to a team's numbers, assistants or plan moves the team's version, in the same
+transaction: lists and pages cached or tagged under the old version are stale at once.
+
+Each case below drives one write service (through the provider outcome that leads there) and
+counts how many transactions moved the version. Forgetting bump_version in any of them fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.assistants import service as assistants
+from app.extensions import db
+from app.models import Assistant, PhoneNumber, Team, utcnow
+from app.numbers import managing, purchasing, reconciling, settling, trials
+from app.providers import current_provider
+from app.providers.base import OrderResult, ProviderError
+from app.subscriptions import change_plan
+from tests.factories import Factory, Member, actor_of
+from tests.helpers import sandbox_number
+
+NUMBER = sandbox_number("415", 0)
+
+
+def version(team_id: str) -> int:
+    return db.session.scalar(sa.select(Team.version).where(Team.id == team_id))
+
+
+def held(factory: Factory, member: Member, **fields) -> PhoneNumber:
+    number_id = factory.number(member, NUMBER, **fields)
+    return db.session.get(PhoneNumber, number_id)
+
+
+def refuse(error: ProviderError):
+    def provider_call(*_args, **_kwargs):
+        raise error
+
+    return provider_call
+
+
+def buy(factory, member, monkeypatch):
+    purchasing.purchase_number(actor_of(member), NUMBER)
+
+
+def buy_refused(factory, member, monkeypatch):
+    """The provider refuses before placing anything: the reservation is discarded."""
+    monkeypatch.setattr(current_provider(), "order", refuse(ProviderError("down")))
+    with pytest.raises(Exception, match="down"):
+        purchasing.purchase_number(actor_of(member), NUMBER)
+
+
+def buy_failed(factory, member, monkeypatch):
+    """The provider answers that the order failed: the reservation is forgotten."""
+    monkeypatch.setattr(
+        current_provider(), "order", lambda *a, **k: OrderResult("failed", detail="sold")
+    )
+    with pytest.raises(Exception, match="did not sell"):
+        purchasing.purchase_number(actor_of(member), NUMBER)
+
+
+def sync_settles(factory, member, monkeypatch):
+    held(factory, member, status="pending", provider_order_id="sbx-14155550100")
+    settling.sync(timedelta(0))
+
+
+def webhook_settles(factory, member, monkeypatch):
+    held(factory, member, status="pending", provider_order_id="order-1")
+    settling.settle_order("order-1", None, lambda _n: OrderResult("active", "order-1", "pn-1"))
+
+
+def release(factory, member, monkeypatch):
+    number = held(factory, member)
+    managing.release_number(actor_of(member), number.id)
+
+
+def release_refused(factory, member, monkeypatch):
+    """The provider keeps the number (a deletion lock): releasing, then active again."""
+    number = held(factory, member)
+    monkeypatch.setattr(current_provider(), "release", refuse(ProviderError("locked")))
+    with pytest.raises(Exception, match="locked"):
+        managing.release_number(actor_of(member), number.id)
+
+
+def label(factory, member, monkeypatch):
+    managing.set_label(actor_of(member), held(factory, member), "Support line")
+
+
+def expire(factory, member, monkeypatch):
+    held(factory, member, is_trial=True, trial_expires_at=utcnow() - timedelta(seconds=1))
+    assert trials.expire_trials() == 1
+
+
+def upgrade(factory, member, monkeypatch):
+    """Free to Growth: the plan, then the live trial kept as a regular number."""
+    held(factory, member, is_trial=True, trial_expires_at=utcnow() + timedelta(days=1))
+    change_plan(db.session.get(Team, member.team_id), "growth")
+
+
+def mark_missing(factory, member, monkeypatch):
+    held(factory, member, activated_at=utcnow() - timedelta(minutes=1))
+    monkeypatch.setattr(current_provider(), "owned_numbers", lambda: iter(()))
+    (finding,) = reconciling.reconcile(mark_missing=True)
+    assert finding.action == "marked released"
+
+
+def create_assistant(factory, member, monkeypatch):
+    assistants.create_assistant(actor_of(member), "Ava")
+
+
+def rename_assistant(factory, member, monkeypatch):
+    assistant = _assistant(factory, member)
+    assistants.rename_assistant(actor_of(member), assistant, "Bea")
+
+
+def delete_assistant(factory, member, monkeypatch):
+    assistant = _assistant(factory, member)
+    assistants.delete_assistant(actor_of(member), assistant)
+
+
+def assign(factory, member, monkeypatch):
+    number, assistant = held(factory, member), _assistant(factory, member)
+    assistants.assign_numbers(actor_of(member), assistant, [number.id])
+
+
+def unassign(factory, member, monkeypatch):
+    number = held(factory, member, assistant="Ava")
+    assistants.unassign_number(actor_of(member), number.assistant, number.id)
+
+
+def _assistant(factory: Factory, member: Member) -> Assistant:
+    return db.session.get(Assistant, factory.assistant(member, "Ava"))
+
+
+# (write, plan, transactions that change what a list or page shows)
+WRITES: list[tuple[Callable, str, int]] = [
+    (buy, "growth", 2),  # the reservation, then the order's answer
+    (buy_refused, "growth", 2),  # the reservation, then its discard
+    (buy_failed, "growth", 2),  # the reservation, then forgetting it
+    (sync_settles, "growth", 1),
+    (webhook_settles, "growth", 1),
+    (release, "growth", 2),  # releasing, then released
+    (release_refused, "growth", 2),  # releasing, then active again
+    (label, "growth", 1),
+    (expire, "free", 2),  # claimed (releasing), then expired
+    (upgrade, "free", 2),  # the plan, then the trial kept
+    (mark_missing, "growth", 1),
+    (create_assistant, "growth", 1),
+    (rename_assistant, "growth", 1),
+    (delete_assistant, "growth", 1),
+    (assign, "growth", 1),
+    (unassign, "growth", 1),
+]
+
+
+@pytest.mark.parametrize(("write", "plan", "moves"), WRITES, ids=[w.__name__ for w, *_ in WRITES])
+def test_every_write_moves_the_team_version(app, factory, monkeypatch, write, plan, moves):
+    member, other = factory.member(plan), factory.member(plan)
+    with app.test_request_context():
+        # Setting the scene (a number, an assistant) is a write too: count from here.
+        before, others = version(member.team_id), version(other.team_id)
+        scene = _scene_writes(write)
+        write(factory, member, monkeypatch)
+        db.session.rollback()  # nothing left uncommitted counts
+        assert version(member.team_id) == before + scene + moves
+        assert version(other.team_id) == others  # other teams' lists stay cached
+
+
+def _scene_writes(write: Callable) -> int:
+    # factory.assistant goes through the create service (one move); factory.number writes the
+    # table directly, as a test may, and moves nothing.
+    return 1 if write in (rename_assistant, delete_assistant, assign) else 0
+
+
+def test_a_write_is_on_the_very_next_read(app, client, factory):
+    """The list is cached; a label set through the service shows on the next request."""
+    member = factory.member("growth")
+    number_id = factory.number(member, NUMBER)
+    query = {"teamId": member.team_id}
+    first = client.get("/api/phone-numbers/purchase", query_string=query, headers=member.headers)
+    assert first.get_json()["numbers"][0]["label"] is None
+    with app.test_request_context():
+        managing.set_label(actor_of(member), db.session.get(PhoneNumber, number_id), "Sales")
+    second = client.get("/api/phone-numbers/purchase", query_string=query, headers=member.headers)
+    assert second.get_json()["numbers"][0]["label"] == "Sales"
+    assert second.headers["ETag"] != first.headers["ETag"]
