@@ -21,7 +21,7 @@ from app.exceptions import NumberUnavailable, PlanLimitReached
 from app.extensions import db
 from app.models import ORDERING, CartItem, NumberStatus, PhoneNumber, Team, utcnow
 from app.numbers.failures import provider_failure
-from app.numbers.queries import lock_number, purchase_check
+from app.numbers.queries import number_lock, purchase_check
 from app.numbers.searching import quote_for
 from app.numbers.settling import settle
 from app.phone import number_type, region
@@ -73,8 +73,7 @@ def _reserve(
     """Check the plan and hold the number, in one short transaction under the team's lock."""
     team, now = actor.team, utcnow()
     quote = quote_for(phone_number)  # before the lock: it may ask the provider
-    _lock_team(team)
-    lock_number(phone_number, write_locked=True)  # against another team's hold (app.numbers.cart)
+    _lock_team(team, phone_number)
     held, holder_team, holder_status, carted_by = purchase_check(team.id, phone_number, now)
     if holder_team is not None:
         db.session.rollback()
@@ -131,18 +130,20 @@ def _held_message(phone_number: str, team: Team, holder_team: str, status: str) 
     return f"{phone_number} is already held by your team."
 
 
-def _lock_team(team: Team) -> None:
+def _lock_team(team: Team, phone_number: str) -> None:
     """Lock the team's row and read it afresh (its plan and trial), in one statement.
 
     An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so one
     statement serialises concurrent purchases for a team on both. It moves the team's
-    version too: the reservation it commits with is a new number in the list.
+    version too: the reservation it commits with is a new number in the list. It locks
+    the number as well, against another team's hold of it (app.numbers.cart), so the
+    checks that follow see any hold committed first.
     """
     db.session.execute(
         sa.update(Team)
         .where(Team.id == team.id)
         .values(purchase_seq=Team.purchase_seq + 1, version=Team.version + 1)
-        .returning(Team)
+        .returning(Team, number_lock(phone_number))
         .execution_options(populate_existing=True, synchronize_session=False)
     ).scalars().all()
 

@@ -40,18 +40,24 @@ def held_numbers(candidates: Sequence[str]) -> set[str]:
     return found if len(candidates) <= _IN_LIST_MAX else found & set(candidates)
 
 
-def lock_number(phone_number: str, *, write_locked: bool = False) -> None:
-    """Serialise, until the transaction ends, every hold and purchase of this number.
+def number_lock(phone_number: str) -> sa.ColumnElement:
+    """An expression that, evaluated in a statement, locks the number until the transaction ends.
 
     A hold (cart_items) and a purchase (phone_numbers) each check the other's table before
     writing their own; without one lock both could pass and both stand. PostgreSQL: an
-    advisory lock on the number. SQLite: any write statement takes its one write lock, so
-    nothing more is needed once the transaction has written (`write_locked`).
+    advisory lock on the number. SQLite needs none: any write statement takes its one write
+    lock, and both paths write (an UPDATE) before they check.
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        lock = sa.func.pg_advisory_xact_lock(sa.func.hashtext(phone_number))
-        db.session.execute(sa.select(lock))
-    elif not write_locked:
+        return sa.func.pg_advisory_xact_lock(sa.func.hashtext(phone_number))
+    return sa.null()
+
+
+def lock_number(phone_number: str) -> None:
+    """Take `number_lock` (and on SQLite the write lock) in a statement of its own."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(number_lock(phone_number)))
+    else:
         db.session.execute(sa.update(CartItem).where(sa.false()).values(place=CartItem.place))
 
 
