@@ -20,6 +20,7 @@ from app.api.openapi.schemas import (
     ok,
     path,
 )
+from app.api.openapi.search import SEARCH_SCHEMAS
 
 # OpenAPI links: the ids an answer gives to the operations that take them, so a client (and
 # schemathesis's stateful phase) can follow purchase -> label/assign/release and
@@ -186,7 +187,7 @@ DOCUMENT: dict[str, Any] = {
     "security": [{"bearer": []}],
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {**SCHEMAS, **ORDER_SCHEMAS},
+        "schemas": {**SCHEMAS, **SEARCH_SCHEMAS, **ORDER_SCHEMAS},
     },
     "paths": {**PATHS, **ORDER_PATHS},
 }

@@ -1,0 +1,136 @@
+"""The search in the OpenAPI document: its filters (the contract's four, then the newer
+optional ones) and its answer (extra fields only for requests that use the newer filters)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import phonenumbers
+
+from app.api.openapi.schemas import MONEY, obj, ref
+from app.numbers.validation import (
+    AREA_CODE_COUNTRIES,
+    MAX_LIMIT,
+    MAX_PATTERN,
+    MAX_PLACE,
+    SORTS,
+    TOLL_FREE_PREFIXES,
+)
+from app.phone import SEARCH_TYPES
+from app.providers.base import FEATURES
+
+# Names the server takes (it also takes non-ASCII letters; the document promises less).
+PLACE = {"type": "string", "maxLength": MAX_PLACE, "pattern": "^[ -~]*[!-~][ -~]*$"}
+PATTERN = {
+    "type": "string",
+    "pattern": f"^[A-Za-z0-9]{{1,{MAX_PATTERN}}}$",
+    "description": "Digits or letters; a letter stands for its keypad digit (CAFE = 2233)",
+}
+
+SEARCH_SCHEMAS: dict[str, Any] = {
+    "SearchRequest": obj(
+        ["filters"],
+        filters={
+            **obj(
+                ["countryCode"],
+                countryCode={
+                    "enum": sorted(phonenumbers.SUPPORTED_REGIONS),
+                    "description": "ISO 3166-1 alpha-2 (any case), a region phonenumbers knows",
+                },
+                areaCode={
+                    "type": "string",
+                    "pattern": "^[0-9]{3}$",
+                    "description": "Three ASCII digits; US and CA only",
+                },
+                numberType={
+                    "enum": list(SEARCH_TYPES),
+                    "default": "local",
+                    "description": "mobile and national where the country has them (not US/CA)",
+                },
+                limit={"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20},
+                locality={**PLACE, "description": "A city, as the provider names it"},
+                region={**PLACE, "description": "A state or province: a code or a name"},
+                features={
+                    "type": "array",
+                    "items": {"enum": list(FEATURES)},
+                    "description": "Capabilities every result must have",
+                },
+                contains=PATTERN,
+                startsWith=PATTERN,
+                endsWith=PATTERN,
+                sort={"enum": list(SORTS), "description": "Order of the results shown"},
+            ),
+            "allOf": [
+                # An area code only with a country that has them.
+                {
+                    "if": {
+                        "not": {"properties": {"countryCode": {"enum": list(AREA_CODE_COUNTRIES)}}}
+                    },
+                    "then": {"not": {"required": ["areaCode"]}},
+                },
+                # A toll-free search's area code is a toll-free prefix.
+                {
+                    "if": {
+                        "properties": {"numberType": {"const": "toll-free"}},
+                        "required": ["numberType", "areaCode"],
+                    },
+                    "then": {"properties": {"areaCode": {"enum": list(TOLL_FREE_PREFIXES)}}},
+                },
+                # US and CA numbers are not split into mobile and national.
+                {
+                    "if": {"properties": {"countryCode": {"enum": list(AREA_CODE_COUNTRIES)}}},
+                    "then": {"properties": {"numberType": {"enum": ["local", "toll-free"]}}},
+                },
+            ],
+        },
+    ),
+    "AvailableNumber": obj(
+        ["phoneNumber", "monthlyPrice", "setupPrice", "features"],
+        phoneNumber={"type": "string", "pattern": r"^\+[1-9][0-9]{1,14}$"},
+        monthlyPrice=MONEY,
+        setupPrice=MONEY,
+        features={"type": "array", "items": {"type": "string"}},
+        quotedCurrency={
+            "type": "string",
+            "description": "The currency the provider quoted in; prices are converted to USD",
+        },
+        region={
+            "type": ["string", "null"],
+            "description": "Where the number is (city, state); only when a newer filter is sent",
+        },
+        match=obj(
+            ["start", "end"],
+            start={"type": "integer", "minimum": 0},
+            end={"type": "integer", "minimum": 0},
+        )
+        | {"description": "Where the pattern matched in the national number (digit offsets)"},
+    ),
+    "SearchResponse": obj(
+        ["success", "numbers", "provider", "count"],
+        success={"const": True},
+        numbers={"type": "array", "items": ref("AvailableNumber")},
+        provider={"enum": ["telnyx", "sandbox"]},
+        count={"type": "integer", "minimum": 0},
+        documentsRequired={
+            "type": "array",
+            "description": "What the provider needs before it sells numbers of this kind",
+            "items": obj(["name"], name={"type": "string"}, description={"type": "string"}),
+        },
+        leftOut=obj(
+            ["count", "reason"],
+            count={"type": "integer", "minimum": 1},
+            reason={"type": "string"},
+        ),
+        available={
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "description": "How many match in all (null: the provider did not say); "
+            "only when a newer filter is sent",
+        },
+        relax={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "With no results: the filters that narrowed the search, in words",
+        },
+    ),
+}
