@@ -13,9 +13,9 @@ import phonenumbers
 
 from tests.fakes.telnyx_orders import Orders
 from tests.fakes.telnyx_reservations import Reservations
-from tests.fakes.telnyx_shapes import digits, error_body, field, now_text
+from tests.fakes.telnyx_search import Search
+from tests.fakes.telnyx_shapes import digits, error_body, now_text
 
-NUMBER_TYPES = ("local", "toll_free", "mobile", "national", "shared_cost")
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 20, 250
 RATE_LIMIT, RATE_WINDOW = 200, 60
 # Requirement types Telnyx lists for regulated orders (GET /requirements), by country and type.
@@ -27,7 +27,7 @@ PROOF_OF_ADDRESS = {
 REGULATED = {("DE", "local"): [PROOF_OF_ADDRESS], ("FR", "local"): [PROOF_OF_ADDRESS]}
 
 
-class Account(Orders, Reservations):
+class Account(Orders, Reservations, Search):
     """A Telnyx account: numbers on offer, orders, owned numbers, and how they change."""
 
     def __init__(self) -> None:
@@ -155,51 +155,6 @@ class Account(Orders, Reservations):
                 return self._delete(self.owned[parts[2]])
         return 404, error_body(404)
 
-    def _search(self, query: dict[str, str]) -> tuple[int, Any]:
-        kind = query.get("filter[phone_number_type]")
-        if kind is not None and kind not in NUMBER_TYPES:
-            detail = f"phone_number_type must be one of {', '.join(NUMBER_TYPES)}."
-            return 400, error_body(400, detail=detail, parameter="filter[phone_number_type]")
-        patterns = {
-            how: query[f"filter[phone_number][{how}]"]
-            for how in ("contains", "starts_with", "ends_with")
-            if f"filter[phone_number][{how}]" in query
-        }
-        if any(not p.isalnum() or not p.isascii() for p in patterns.values()):
-            detail = "phone_number filters take digits or letters only, no wildcards."
-            return 400, error_body(400, detail=detail, parameter="filter[phone_number]")
-        taken = {r["phone_number"] for r in self.owned.values() if r["status"] != "deleted"}
-        if query.get("filter[exclude_held_numbers]") == "true":
-            taken |= self.reserved_numbers()
-        wanted = {
-            "country_code": query.get("filter[country_code]"),
-            "national_destination_code": query.get("filter[national_destination_code]"),
-            "phone_number_type": kind,
-        }
-        quickship = query.get("filter[quickship]") == "true"
-        features = {f for f in query.get("filter[features]", "").split(",") if f}
-        found = [
-            item
-            for item in self.available
-            if item["phone_number"] not in taken
-            and all(value is None or field(item, key) == value for key, value in wanted.items())
-            and (not quickship or item["quickship"])
-            and features <= {f["name"] for f in item["features"]}
-            and _in_region(item, "rate_center", query.get("filter[locality]"))
-            and _in_region(item, "state", query.get("filter[administrative_area]"))
-            and _matches(item, wanted["national_destination_code"], patterns)
-        ]
-        # total_results counts every match; the page holds at most filter[limit] of them.
-        total = len(found)
-        best = sum(1 for item in found if item.get("best_effort"))
-        limit = query.get("filter[limit]")
-        if limit is not None and limit.isdigit():
-            found = found[: int(limit)]
-        return 200, {
-            "data": found,
-            "meta": {"total_results": total, "best_effort_results": best},
-        }
-
     def _requirements(self, query: dict[str, str]) -> dict[str, Any]:
         key = (query.get("filter[country_code]"), query.get("filter[phone_number_type]"))
         types = self.regulated.get(key, [])
@@ -269,47 +224,6 @@ class Account(Orders, Reservations):
             "total_results": len(records),
         }
         return 200, {"data": records[(number - 1) * size : number * size], "meta": meta}
-
-
-def _in_region(item: dict[str, Any], region_type: str, wanted: str | None) -> bool:
-    """filter[locality] / filter[administrative_area]: the named region, whatever its case."""
-    if not wanted:
-        return True
-    names = [
-        r["region_name"].casefold()
-        for r in item["region_information"]
-        if r["region_type"] in (region_type, "location")
-    ]
-    return wanted.casefold() in names
-
-
-def _matches(item: dict[str, Any], ndc: str | None, patterns: dict[str, str]) -> bool:
-    """Vanity patterns: letters are their keypad digits, matched after the area code if given."""
-    if not patterns:
-        return True
-    try:
-        national = phonenumbers.national_significant_number(
-            phonenumbers.parse(item["phone_number"])
-        )
-    except phonenumbers.NumberParseException:
-        return False  # a garbled row some tests offer on purpose matches no pattern
-    if ndc and national.startswith(ndc):
-        national = national[len(ndc) :]
-    keyed = {how: "".join(_KEYPAD.get(ch, ch) for ch in p.upper()) for how, p in patterns.items()}
-    return (
-        keyed.get("contains", "") in national
-        and national.startswith(keyed.get("starts_with", ""))
-        and national.endswith(keyed.get("ends_with", ""))
-    )
-
-
-_KEYPAD = {
-    letter: digit
-    for digit, letters in zip(
-        "23456789", ("ABC", "DEF", "GHI", "JKL", "MNO", "PQRS", "TUV", "WXYZ"), strict=True
-    )
-    for letter in letters
-}
 
 
 def _listed(order: dict[str, Any]) -> dict[str, Any]:
