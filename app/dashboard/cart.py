@@ -36,6 +36,7 @@ def cart():
 
 
 @bp.post("/teams/<team_id>/cart")
+@purchase_limit  # a hold asks the provider too: it shares the purchase budget
 @login_required
 def hold():
     team = actor().team

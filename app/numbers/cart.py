@@ -137,9 +137,13 @@ def hold_number(actor: Actor, phone_number: str) -> CartItem:
     # come first while the provider answered), then the row.
     lock_number(phone_number)
     _refuse_if_taken(team.id, phone_number, now)
-    # An expired hold on the number, ours or another team's, makes way.
+    # An expired hold on the number (ours or another team's) makes way, and the team's own
+    # expired holds go: nothing else reads them.
     db.session.execute(
-        sa.delete(CartItem).where(CartItem.phone_number == phone_number, CartItem.expires_at <= now)
+        sa.delete(CartItem).where(
+            sa.or_(CartItem.phone_number == phone_number, CartItem.team_id == team.id),
+            CartItem.expires_at <= now,
+        )
     )
     item = CartItem(
         team_id=team.id,

@@ -153,6 +153,11 @@ def test_an_expired_hold_frees_the_number(app, client, owner, factory):
         n["phoneNumber"] for n in search(client, stranger, areaCode="415", limit=1).json["numbers"]
     ]
     assert offered == ["+14155550100"]
+    # The team's next hold clears its expired ones from the table.
+    hold(client, owner.team_id, "+14155550101")
+    with app.app_context():
+        rows = db.session.scalars(db.select(CartItem.phone_number)).all()
+    assert rows == ["+14155550101"]
 
 
 def test_remove_takes_a_number_out(client, owner):
