@@ -80,9 +80,8 @@ def search():
         "max_limit": MAX_LIMIT,
     }
     if not is_htmx():
-        return render_template(
-            "search/page.html", cart_count=cart_count(team.id), **context
-        ), status
+        held = cart_count(team.id) if actor().can(Permission.BUY) else 0  # the cart link's
+        return render_template("search/page.html", cart_count=held, **context), status
     if form.errors:
         # The messages belong beside their fields: answer the whole panel this once.
         response = make_response(render_template("search/_panel.html", **context), status)

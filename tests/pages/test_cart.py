@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import CartItem, PhoneNumber
 from app.providers.base import SearchFilters
 from app.providers.sandbox import SandboxProvider
+from tests.factories import hold as hold_directly
 from tests.helpers import buy, search
 from tests.pages.helpers import HTMX, csrf_token, search_url, soup, text
 
@@ -181,3 +182,14 @@ def test_without_javascript_hold_redirects_back_to_the_search(client, owner):
     response = hold(client, owner.team_id, "+14155550100", htmx=False)
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/search?country=US&area_code=415")
+
+
+def test_a_number_another_team_holds_cannot_be_held_and_the_cell_says_so(
+    app, client, owner, factory
+):
+    hold_directly(app, factory.member("growth"), "+14155550100")
+    response = hold(client, owner.team_id, "+14155550100")
+    assert response.status_code == 409
+    cell = soup(response).select_one("td#hold-cell-14155550100")
+    assert "held by another team" in text(cell)
+    assert cell.select_one("a[hx-target='#search-results']")  # a fresh search, one click away
