@@ -98,3 +98,12 @@ def test_after_buy_focus_goes_to_the_outcome(client, member):
     outcome = soup(response).select_one("td#buy-14155550100 .outcome-line")
     # htmx focuses [autofocus] in swapped content; tabindex lets a paragraph take focus.
     assert outcome.has_attr("autofocus") and outcome["tabindex"] == "-1"
+
+
+def test_the_highlight_skips_a_trunk_prefix(client, member):
+    # GB numbers are written with a leading 0 the match offsets do not count.
+    query = {"country": "GB", "pattern": "123", "match": "ends", "limit": "1"}
+    page = soup(client.get(search_url(member.team_id), query_string=query))
+    national = page.select_one("#offer-442079460123 .number-national")
+    assert national.get_text() == "020 7946 0123"
+    assert national.select_one("mark").get_text() == "123"
