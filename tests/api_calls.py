@@ -200,6 +200,18 @@ class World:
                 )
                 call.path = {"orderId": made.get_json()["order"]["id"]}
                 call.query = {"teamId": team}
+            case "holdNumber":
+                call.body = {"teamId": team, "phoneNumber": self.spare_number()}
+            case "listHolds":
+                call.query = {"teamId": team}
+            case "dropHold":
+                made = self.client.post(
+                    "/api/phone-numbers/holds",
+                    json={"teamId": team, "phoneNumber": self.spare_number()},
+                    headers=self.owner.headers,
+                )
+                call.path = {"holdId": made.get_json()["hold"]["id"]}
+                call.query = {"teamId": team}
             case "listNumbers":
                 call.query = {"teamId": team, "limit": "5", "cursor": self.cursor()}
             case "labelNumber":

@@ -1,7 +1,9 @@
-"""Orders: buy several numbers in one request (all fit the plan, or none is bought), then GET it."""
+"""Orders: buy several numbers in one request (all fit the plan, or none is bought), then GET
+it; and holds: keep numbers for the team for 30 minutes while it decides (the cart)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import request
@@ -12,7 +14,8 @@ from app.api.auth import api_actor, token_required
 from app.api.idempotency import once
 from app.api.payloads import json_body
 from app.exceptions import ValidationFailed
-from app.models import NumberOrder
+from app.models import CartItem, NumberOrder
+from app.numbers.cart import drop_hold, hold_number, team_cart
 from app.numbers.orders import MAX_ORDER, buy_numbers, order_status, summary, team_order
 from app.numbers.validation import parse_purchase
 from app.plans.rules import eligibility, held_count
@@ -75,3 +78,51 @@ def _phone_numbers(body: dict[str, Any]) -> list[str]:
         if canonical not in found:
             found.append(canonical)
     return found
+
+
+@bp.post("/phone-numbers/holds")
+@purchase_limit  # a hold asks the provider too: it shares the purchase budget
+@token_required
+def create_hold():
+    body = json_body()
+    wanted = parse_purchase({**body, "connectionId": None})
+    actor = api_actor(wanted.team_id, Permission.BUY)
+    return {"success": True, "hold": hold_json(hold_number(actor, wanted.phone_number))}, 201
+
+
+@bp.get("/phone-numbers/holds")
+@token_required
+def list_holds():
+    actor = api_actor(request.args.get("teamId"))
+    cart = team_cart(actor.team)
+    return {
+        "success": True,
+        "holds": [hold_json(item) for item in cart.items],
+        "count": len(cart.items),
+        "dueNow": _usd(cart.due_now),
+        "perMonth": _usd(cart.monthly_total),
+        "planAllows": cart.room,
+    }
+
+
+@bp.delete("/phone-numbers/holds/<id(hold):hold_id>")
+@token_required
+def delete_hold(hold_id: str):
+    actor = api_actor(request.args.get("teamId"), Permission.BUY)
+    return {"success": True, "hold": hold_json(drop_hold(actor, hold_id))}
+
+
+def hold_json(item: CartItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "phoneNumber": item.phone_number,
+        "region": item.place or None,
+        "features": list(item.features),
+        "monthlyPrice": _usd(item.monthly_price),
+        "setupPrice": _usd(item.setup_price),
+        "heldUntil": iso(item.expires_at),
+    }
+
+
+def _usd(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(amount.quantize(Decimal("0.01")))

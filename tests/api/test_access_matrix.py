@@ -20,7 +20,7 @@ def api_routes(app):
 def fill(rule: str, **ids: str) -> str:
     def value(match):
         name = match.group(1)
-        kind = next((k for k in ("assistant", "order") if k in name), "number")
+        kind = next((k for k in ("assistant", "order", "hold") if k in name), "number")
         return ids.get(kind, ids["number"])
 
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", value, rule)
@@ -38,7 +38,15 @@ def world(client, factory):
         "their_assistant": new_assistant(client, theirs, "Theirs"),
         "my_order": new_order(client, mine, sandbox_number("415", 2)),
         "their_order": new_order(client, theirs, sandbox_number("415", 3)),
+        "my_hold": new_hold(client, mine, sandbox_number("415", 4)),
+        "their_hold": new_hold(client, theirs, sandbox_number("415", 5)),
     }
+
+
+def new_hold(client, member, phone_number: str) -> str:
+    body = {"teamId": member.team_id, "phoneNumber": phone_number}
+    response = client.post("/api/phone-numbers/holds", json=body, headers=member.headers)
+    return response.get_json()["hold"]["id"]
 
 
 def new_order(client, member, phone_number: str) -> str:
@@ -73,6 +81,7 @@ def test_every_route_needs_a_token(app, client, world):
             assistant=world["my_assistant"],
             number=world["my_number"],
             order=world["my_order"],
+            hold=world["my_hold"],
         )
         assert_error(call(client, method, url, team_id=world["mine"].team_id), 401, "unauthorized")
 
@@ -92,6 +101,7 @@ def test_other_teams_things_are_404_and_untouched(app, client, world):
             assistant=world["their_assistant"],
             number=world["their_number"],
             order=world["their_order"],
+            hold=world["their_hold"],
         )
         response = call(client, method, url, mine, team_id=mine.team_id)
         assert response.status_code == 404, (method, rule, response.get_json())

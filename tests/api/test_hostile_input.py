@@ -32,7 +32,7 @@ DEEP = 20_000
 
 # What each field does with hostile text (the field's dotted name in the document).
 TEXT = {"name", "label"}  # cleaned and stored; unstorable text is a 400 naming the field
-IDS = {"teamId", "numberId", "assistantId", "phoneNumberIds", "orderId"}  # no such thing: 404
+IDS = {"teamId", "numberId", "assistantId", "phoneNumberIds", "orderId", "holdId"}  # 404
 STRICT = {  # a closed format: a 400 naming the field
     "phoneNumber",
     "filters.countryCode",

@@ -1,4 +1,5 @@
-"""The orders resource in the OpenAPI document: buy several numbers at once, then read it."""
+"""Orders and holds in the OpenAPI document: buy several numbers at once, then read it; hold
+numbers for the team for 30 minutes (the cart), list and drop them."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from app.api.openapi.schemas import (
 from app.numbers.orders import MAX_ORDER
 
 ORDER_ID = id_of("ord")
+HOLD_ID = id_of("hold")
+NULLABLE_MONEY = {"type": ["string", "null"], "pattern": r"^[0-9]+\.[0-9]{2}$"}
 
 ORDER_SCHEMAS: dict[str, Any] = {
     "OrderRequest": obj(
@@ -64,6 +67,27 @@ ORDER_SCHEMAS: dict[str, Any] = {
         eligibility=ref("Eligibility"),
     ),
     "OrderRead": obj(["success", "order"], success={"const": True}, order=ref("Order")),
+    "HoldRequest": obj(["teamId", "phoneNumber"], teamId=TEAM_ID, phoneNumber=E164),
+    "Hold": obj(
+        ["id", "phoneNumber", "region", "features", "monthlyPrice", "setupPrice", "heldUntil"],
+        id=HOLD_ID,
+        phoneNumber={"type": "string"},
+        region=NULLABLE_STRING,
+        features={"type": "array", "items": {"type": "string"}},
+        monthlyPrice=NULLABLE_MONEY,
+        setupPrice=NULLABLE_MONEY,
+        heldUntil=TIMESTAMP,
+    ),
+    "HoldResponse": obj(["success", "hold"], success={"const": True}, hold=ref("Hold")),
+    "HoldList": obj(
+        ["success", "holds", "count", "dueNow", "perMonth", "planAllows"],
+        success={"const": True},
+        holds={"type": "array", "items": ref("Hold")},
+        count={"type": "integer", "minimum": 0},
+        dueNow={**NULLABLE_MONEY, "description": "Setup and first month of every hold (trial: 0)"},
+        perMonth=NULLABLE_MONEY,
+        planAllows={"type": "integer", "minimum": 0, "description": "How many more numbers fit"},
+    ),
 }
 
 ORDER_PATHS: dict[str, Any] = {
@@ -75,6 +99,32 @@ ORDER_PATHS: dict[str, Any] = {
             "requestBody": body("OrderRequest"),
             "responses": {**ok("OrderResponse"), **errors(403, 404, 409, 422)},
         }
+    },
+    "/api/phone-numbers/holds": {
+        "post": {
+            "operationId": "holdNumber",
+            "summary": "Hold a number for the team for 30 minutes: nobody else here is offered it",
+            "requestBody": body("HoldRequest"),
+            "responses": {
+                **ok("HoldResponse", "Held", "201"),
+                **errors(403, 404, 409, 502, 504),
+            },
+        },
+        "get": {
+            "operationId": "listHolds",
+            "summary": "The team's live holds (the cart), their totals and what the plan allows",
+            "parameters": [TEAM],
+            "responses": {**ok("HoldList"), **errors(404)},
+        },
+    },
+    "/api/phone-numbers/holds/{holdId}": {
+        "parameters": [path("holdId", HOLD_ID)],
+        "delete": {
+            "operationId": "dropHold",
+            "summary": "Take a number out of the cart",
+            "parameters": [TEAM],
+            "responses": {**ok("HoldResponse"), **errors(403, 404)},
+        },
     },
     "/api/phone-numbers/orders/{orderId}": {
         "parameters": [path("orderId", ORDER_ID)],
