@@ -11,14 +11,12 @@ python -m bench.scale     # this step alone (PostgreSQL only); rewrites bench/SC
 
 from __future__ import annotations
 
-import io
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -36,17 +34,16 @@ from app.numbers.queries import (
     team_number_rows,
 )
 from app.plans.rules import held_count
+from bench.copy_seed import PER_TEAM, copy_teams, seeded_number
 from bench.env import Database, bench_config, prepare_database
 from tests.factories import Member, create_account
 
 SCALE_FILE = Path(__file__).resolve().parent / "SCALE.md"
-TEAMS, PER_TEAM = 100_000, 10
+TEAMS = 100_000
 SMALL_TEAMS = 100
 SEED_DEADLINE = 300.0  # seconds: seeding stops (and says so) past it
 RUNS = 300  # timed calls per read and size; the median is reported
 RATIO_TARGET = 1.5
-PLANS = ("free", "starter", "growth", "scale")
-SYNTHETIC = "S"  # ids of seeded rows: SYNTHETIC then digits, valid ids (Crockford) of their own
 
 
 @dataclass(frozen=True)
@@ -94,7 +91,7 @@ def run(workdir: Path, progress: Callable[[str], None] = print) -> Scale:
     app = create_app(bench_config(database))
     probe = create_account(app, "Probe", "growth", "probe@scale.example")
     scale, started = Scale(), time.monotonic()
-    _copy(database, probe, range(0, SMALL_TEAMS))
+    copy_teams(database, probe, range(0, SMALL_TEAMS))
     reads = _reads(app, probe)
     progress(f"scale: {SMALL_TEAMS * PER_TEAM:,} numbers seeded; timing the reads")
     scale.timings = [Timing(r.name, small_ms=_median_ms(app, r)) for r in reads]
@@ -116,8 +113,12 @@ def run(workdir: Path, progress: Callable[[str], None] = print) -> Scale:
 def _reads(app: Flask, probe: Member) -> list[Read]:
     """What every list, search and purchase asks the database, as the app asks it."""
     team = probe.team_id
-    # Twenty candidates as a search offers them: two are held (by other teams), the rest free.
-    candidates = [_number(1), _number(15), *(f"+1415555{line:04d}" for line in range(200, 218))]
+    # Twenty candidates as a search offers them: two are held (one by the probe), the rest free.
+    candidates = [
+        seeded_number(1),
+        seeded_number(15),
+        *(f"+1415555{line:04d}" for line in range(200, 218)),
+    ]
     return [
         Read("token, user, team and role (one query)", lambda: holder_for_token(probe.token, team)),
         Read("the list: a team's numbers", lambda: team_number_rows(ListQuery(team))),
@@ -125,7 +126,7 @@ def _reads(app: Flask, probe: Member) -> list[Read]:
         Read("held-number check: 20 search results", lambda: held_numbers(candidates)),
         Read(
             "purchase check: holder and plan count",
-            lambda: purchase_check(team, _number(3), utcnow()),
+            lambda: purchase_check(team, seeded_number(3), utcnow()),
         ),
         Read("plan count (held_count)", lambda: held_count(team)),
         Read("page state: plan count, orders completing", lambda: list_state(team, utcnow())),
@@ -178,127 +179,12 @@ def _grow(database: Database, probe: Member, start: int, end: int, deadline: flo
         if time.monotonic() > deadline:
             break
         last = min(first + batch, end)
-        _copy(database, probe, range(first, last))
+        copy_teams(database, probe, range(first, last))
         done = last - 1
         progress(f"scale: {(done + 1) * PER_TEAM:,} numbers")
     with database.engine().connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
     return done
-
-
-def _copy(database: Database, probe: Member, teams: range) -> None:
-    """Teams (each with an owner, an assistant and ten numbers) by COPY, one transaction."""
-    engine = database.engine()
-    raw = engine.raw_connection()
-    try:
-        with raw.driver_connection.cursor() as cursor:
-            now = datetime.now(UTC)
-            for table, columns, lines in _tables(probe, teams, now):
-                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for chunk in _chunks(lines):
-                        copy.write(chunk)
-        raw.driver_connection.commit()
-        with raw.driver_connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        raw.driver_connection.commit()
-    finally:
-        raw.close()
-        engine.dispose()
-
-
-def _tables(probe: Member, teams: range, now: datetime):
-    stamp = now.isoformat()
-    others = [t for t in teams if t != 0]  # team 0 is the probe, made through the services
-    yield (
-        "teams",
-        "id, name, plan, purchase_seq, version, created_at",
-        (f"{_id('team', t)}\tTeam {t}\t{PLANS[t % 4]}\t0\t0\t{stamp}\n" for t in others),
-    )
-    yield (
-        "users",
-        "id, email, name, password_hash, created_at",
-        (f"{_id('usr', t)}\tscale{t}@scale.example\tOwner {t}\t!\t{stamp}\n" for t in others),
-    )
-    yield (
-        "memberships",
-        "user_id, team_id, role, created_at",
-        (f"{_id('usr', t)}\t{_id('team', t)}\towner\t{stamp}\n" for t in others),
-    )
-    yield (
-        "assistants",
-        "id, team_id, name, created_at",
-        (f"{_id('asst', t)}\t{_team(probe, t)}\tAva\t{stamp}\n" for t in teams),
-    )
-    yield (
-        "phone_numbers",
-        "id, team_id, phone_number, provider, provider_number_id, customer_reference, "
-        "number_type, country_code, status, is_trial, trial_expires_at, features, label, "
-        "assistant_id, created_by_id, created_at, activated_at, released_at",
-        _numbers(probe, teams, now),
-    )
-
-
-def _numbers(probe: Member, teams: range, now: datetime) -> Iterator[str]:
-    later = (now + timedelta(days=3)).isoformat()
-    for t in teams:
-        team, user, assistant = _team(probe, t), _id("usr", t), _id("asst", t)
-        if t == 0:  # the probe team gets the first ten numbers: a team like every other
-            user = probe.user_id
-        for j in range(PER_TEAM):
-            g = t * PER_TEAM + j
-            number = _number(g)
-            status = "released" if j == PER_TEAM - 1 else "active"
-            trial = PLANS[t % 4] == "free" and j == 0
-            created = (now - timedelta(minutes=g)).isoformat()
-            yield (
-                "\t".join(
-                    (
-                        _id("pn", g),
-                        team,
-                        number,
-                        "sandbox",
-                        f"sandbox-{number[1:]}",
-                        f"pnr_scale_{g}",
-                        "local",
-                        "US",
-                        status,
-                        "t" if trial else "f",
-                        later if trial else "\\N",
-                        "[]",
-                        f"Line {j}" if j % 3 == 0 else "\\N",
-                        assistant if j % 2 else "\\N",
-                        user,
-                        created,
-                        created,
-                        created if status == "released" else "\\N",
-                    )
-                )
-                + "\n"
-            )
-
-
-def _chunks(lines: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    for line in lines:
-        buffer.write(line)
-        if buffer.tell() >= size:
-            yield buffer.getvalue().encode()
-            buffer = io.StringIO()
-    if buffer.tell():
-        yield buffer.getvalue().encode()
-
-
-def _team(probe: Member, index: int) -> str:
-    return probe.team_id if index == 0 else _id("team", index)
-
-
-def _id(prefix: str, index: int) -> str:
-    return f"{prefix}_{SYNTHETIC}{index:025d}"
-
-
-def _number(g: int) -> str:
-    """A million distinct numbers in the 556 exchange (never the sandbox's 555 lines)."""
-    return f"+1{200 + g // 10_000}556{g % 10_000:04d}"
 
 
 def markdown(scale: Scale) -> str:

@@ -20,7 +20,7 @@ from app.models import Assistant, PhoneNumber, Role, Team, User, utcnow
 PASSWORD = "correct horse battery"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Member:
     """A user in a team, with a live API token."""
 

@@ -22,12 +22,13 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
+from tests import workers
 from tests.factories import PASSWORD
 from tests.helpers import PURCHASE, sandbox_number
 from tests.support import free_port, listening, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS = "redis://127.0.0.1:6379/11"
+REDIS = workers.redis_url(15)  # shared with other tests: every key here has its own prefix
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -34,13 +34,27 @@ def token_required(view: F) -> F:
     return wrapped  # type: ignore[return-value]
 
 
+def read_only(view: F) -> F:
+    """Mark a view that only reads (a search, say, though it is a POST): like a GET, its
+    statements run without a transaction (reads_alone). Put it outside the rate limit, whose
+    key looks the token up."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        g.read_only = True
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
 def token_holder() -> TokenHolder | None:
     """The request's token holder, looked up once per request (the rate limiter may ask
     first). The team the request names is looked up in the same query, so authorising
     it costs no second round trip."""
     if "token_holder" not in g:
         token = bearer_token(request.headers.get("Authorization"))
-        if token and request.method == "GET" and not db.session().in_transaction():
+        reading = request.method == "GET" or g.get("read_only", False)
+        if token and reading and not db.session().in_transaction():
             reads_alone()
         g.token_holder = holder_for_token(token, _named_team()) if token else None
     return g.token_holder

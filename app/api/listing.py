@@ -55,9 +55,12 @@ def list_answer(team: Team, limit: int | None, cursor: str | None) -> ListAnswer
 
 
 def _key(team: Team, limit: int | None, cursor: str | None) -> str:
-    # A cursor is up to 200 characters of the client's choosing: keyed by its digest.
-    where = hashlib.blake2b((cursor or "").encode(), digest_size=12).hexdigest() if cursor else ""
-    return f"list:{team.id}:{team.version}:{limit or ''}:{where}"
+    """Everything the answer depends on but time. Every query parameter is in it (by digest: a
+    cursor is up to 200 characters of the client's choosing), so a parameter added later (a
+    filter) can never be answered from another's entry."""
+    asked = sorted((k, v) for k, v in request.args.items(multi=True) if k != "teamId")
+    page = hashlib.blake2b(repr((limit, cursor, asked)).encode(), digest_size=12).hexdigest()
+    return f"list:{team.id}:{team.version}:{page}"
 
 
 def respond(answer: ListAnswer):
@@ -66,7 +69,7 @@ def respond(answer: ListAnswer):
     response.set_etag(answer.etag)
     # Only for the caller (it answers a bearer token), and checked each time before reuse.
     response.headers["Cache-Control"] = "private, no-cache"
-    if request.if_none_match.contains(answer.etag):
+    if request.if_none_match.contains_weak(answer.etag):
         response.status_code = 304
     else:
         response.set_data(answer.body)

@@ -6,7 +6,7 @@ from flask import request
 
 from app.accounts.roles import Permission
 from app.api import bp
-from app.api.auth import api_actor, token_required
+from app.api.auth import api_actor, read_only, token_required
 from app.api.idempotency import once
 from app.api.listing import list_answer, respond
 from app.api.payloads import json_body, number_row, purchased
@@ -25,6 +25,7 @@ MAX_PAGE = 500
 
 
 @bp.post("/phone-numbers/search")
+@read_only
 @api_search_limit
 @token_required
 def search():

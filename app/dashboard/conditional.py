@@ -44,7 +44,7 @@ def numbers_page_etag(live: int, ordering: int, now: datetime) -> str | None:
 
 def not_modified(etag: str | None) -> Response | None:
     """304 if the browser already has this version of the page, else None."""
-    if etag is None or not request.if_none_match.contains(etag):
+    if etag is None or not request.if_none_match.contains_weak(etag):
         return None
     response = current_app.response_class(status=304)
     tagged(response, etag)

@@ -12,11 +12,12 @@ import pytest
 
 from app.extensions import cache, db
 from app.models import PhoneNumber
+from tests import workers
 from tests.factories import Factory, counting, seed
 from tests.helpers import PURCHASE, assert_error, buy, listed, sandbox_number
 from tests.support import build_app, teardown_app
 
-REDIS = "redis://127.0.0.1:6379/11"
+REDIS = workers.redis_url(15)  # shared with other tests: every key here has its own prefix
 
 
 def get(client, member, **query):
@@ -120,3 +121,13 @@ def test_redis_keeps_one_body_for_every_host(redis_apps):
     buy(two, member, sandbox_number("415", 1))
     fresh = get(one, member, headers={"If-None-Match": etag})
     assert fresh.status_code == 200 and fresh.get_json()["count"] == 2
+
+
+def test_if_none_match_compares_as_http_says(client, factory):
+    """Weak comparison (a proxy may weaken the tag), several tags, `*`; anything else is 200."""
+    member = factory.member("growth")
+    etag = get(client, member).headers["ETag"]
+    for header in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        assert get(client, member, headers={"If-None-Match": header}).status_code == 304, header
+    for header in ('"other"', "garbage", ""):
+        assert get(client, member, headers={"If-None-Match": header}).status_code == 200, header
