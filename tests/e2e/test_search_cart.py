@@ -105,3 +105,30 @@ def test_a_cart_of_three_held_reviewed_and_bought_at_once(server, people, page: 
     page.get_by_role("link", name="Numbers").first.click()
     for number in wanted:
         expect(page.locator(f"#numbers-table tr[data-number='{number}']")).to_have_count(1)
+
+
+def test_without_javascript_filters_hold_and_buy_the_cart(server, people, browser):
+    owner = people.member("growth")
+    context = browser.new_context(java_script_enabled=False, locale="en-US")
+    try:
+        page = context.new_page()
+        sign_in(page, server.url, owner.email)
+        page.goto(f"{server.url}/teams/{owner.team_id}/search")
+        page.locator("#more-filters summary").click()  # <details> opens without script
+        page.get_by_label("City").fill("Seattle")
+        page.get_by_role("button", name="Search").click()  # a plain GET
+        expect(page.locator("#search-none")).to_contain_text('the city "Seattle"')
+        page.get_by_label("City").fill("")
+        page.get_by_label("State or region").fill("TX")
+        page.get_by_role("button", name="Search").click()
+        rows = page.locator("#offers tbody tr")
+        expect(rows.first.locator("td.offer-place")).to_have_text("Texas")
+        number = rows.first.get_attribute("data-number")
+        rows.first.locator("button[data-hold]").click()  # POST, then back to the search
+        expect(page.locator("#flashes")).to_contain_text(f"{number} is in your cart")
+        page.locator("#cart-link").click()
+        expect(page.locator("#cart-items tbody tr")).to_have_count(1)
+        page.get_by_role("button", name=re.compile(r"^Buy 1 number")).click()
+        expect(page.locator("#order-title")).to_have_text("1 of 1 bought")
+    finally:
+        context.close()
