@@ -16,8 +16,8 @@ from app.accounts.roles import Permission
 from app.dashboard import actor, bp, is_htmx
 from app.dashboard.error_pages import provider_failure
 from app.dashboard.search import MAX_KEY, search_back_url
-from app.exceptions import PlanLimitReached, ProviderFailed, ServiceError
-from app.numbers.cart import cart_count, drop_hold, hold_number, team_cart
+from app.exceptions import NumberUnavailable, PlanLimitReached, ProviderFailed, ServiceError
+from app.numbers.cart import cart_count, drop_hold, extend_hold, hold_number, team_cart
 from app.numbers.orders import buy_numbers, order_status, summary, team_order
 from app.numbers.validation import parse_purchase
 from app.plans.rules import usage
@@ -66,6 +66,21 @@ def remove_hold(item_id: str):
     item = drop_hold(actor(), item_id)
     flash(f"{item.phone_number} is out of your cart; its hold ends.", "success")
     return _go(url_for("dashboard.cart", team_id=team.id))
+
+
+@bp.post("/teams/<team_id>/cart/<id(hold):item_id>/extend")
+@purchase_limit  # it asks the provider too
+@login_required
+def extend(item_id: str):
+    team = actor().team
+    cart_url = url_for("dashboard.cart", team_id=team.id)
+    try:
+        item = extend_hold(actor(), item_id)
+    except (NumberUnavailable, ProviderFailed) as error:
+        flash(_words(error, "The hold was not extended"), "error")
+        return _go(cart_url)
+    flash(f"{item.phone_number} is held until {item.expires_at:%H:%M} UTC.", "success")
+    return _go(cart_url)
 
 
 @bp.post("/teams/<team_id>/cart/buy")

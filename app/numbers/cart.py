@@ -183,6 +183,34 @@ def drop_hold(actor: Actor, item_id: str) -> CartItem:
     return item
 
 
+def extend_hold(actor: Actor, item_id: str) -> CartItem:
+    """Hold a number in the cart for the provider's full time again, from now."""
+    actor.require(Permission.BUY)
+    now = utcnow()
+    item = db.session.scalar(
+        sa.select(CartItem).where(
+            CartItem.id == item_id, CartItem.team_id == actor.team.id, live_holds(now=now)
+        )
+    )
+    if item is None:
+        raise NotFound("That number is not held in this team's cart (its hold may have ended).")
+    number, hold_id = item.phone_number, item.provider_hold_id
+    db.session.rollback()  # no transaction open across the provider call
+    try:
+        hold = current_provider().extend_hold(hold_id, number)
+    except ProviderNumberUnavailable as error:
+        raise NumberUnavailable(error.message) from error
+    except ProviderError as error:
+        raise provider_failure(error, "The hold was not extended.") from error
+    item = db.session.get(CartItem, item_id)
+    if item is None:
+        raise NotFound("That number left the cart meanwhile.")
+    item.expires_at = min(hold.expires_at, utcnow() + HOLD_LENGTH)
+    item.provider_hold_id = hold.id or item.provider_hold_id
+    db.session.commit()
+    return item
+
+
 def clear_holds(team_id: str, numbers: Iterable[str]) -> None:
     """Empty the cart of these numbers (bought, or gone for good)."""
     db.session.execute(

@@ -159,6 +159,9 @@ class Provider(Protocol):
     def hold(self, phone_number: str, *, customer_reference: str) -> Hold:
         """Hold a number for us for a while; ProviderNumberUnavailable when it cannot be held."""
 
+    def extend_hold(self, hold_id: str | None, phone_number: str) -> Hold:
+        """Start a live hold's time again; ProviderNumberUnavailable when it has lapsed."""
+
     def order(
         self, phone_number: str, *, connection_id: str | None, customer_reference: str
     ) -> OrderResult:

@@ -106,6 +106,9 @@ class SandboxProvider:
             raise ProviderNumberUnavailable(f"{phone_number} is not available to hold.")
         return Hold(None, datetime.fromtimestamp(self._clock(), UTC) + HOLD_LENGTH)
 
+    def extend_hold(self, hold_id: str | None, phone_number: str) -> Hold:
+        return self.hold(phone_number, customer_reference="")
+
     def requirements(self, country_code: str, number_type: str) -> list[Requirement]:
         if number_type == LOCAL and country_code in REGULATED:
             return list(_DOCUMENTS)

@@ -9,7 +9,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.models import CartItem, PhoneNumber
+from app.models import CartItem, PhoneNumber, utcnow
 from app.providers.base import SearchFilters
 from app.providers.sandbox import SandboxProvider
 from tests.factories import hold as hold_directly
@@ -164,7 +164,7 @@ def test_an_expired_hold_frees_the_number(app, client, owner, factory):
 def test_remove_takes_a_number_out(client, owner):
     hold(client, owner.team_id, "+14155550100")
     page = soup(client.get(cart_url(owner.team_id)))
-    form = page.select_one("#hold-14155550100 form")
+    form = page.select_one("#hold-14155550100 form[action$='/remove']")
     client.post(form["action"], data={"csrf_token": form.select_one("input")["value"]})
     assert soup(client.get(cart_url(owner.team_id))).select_one("#cart-empty")
 
@@ -193,3 +193,18 @@ def test_a_number_another_team_holds_cannot_be_held_and_the_cell_says_so(
     cell = soup(response).select_one("td#hold-cell-14155550100")
     assert "held by another team" in text(cell)
     assert cell.select_one("a[hx-target='#search-results']")  # a fresh search, one click away
+
+
+def test_hold_longer_starts_the_thirty_minutes_again(app, client, owner):
+    hold(client, owner.team_id, "+14155550100")
+    with app.app_context():
+        item = db.session.scalars(db.select(CartItem)).one()
+        item.expires_at = utcnow() + timedelta(minutes=2)
+        db.session.commit()
+    page = soup(client.get(cart_url(owner.team_id)))
+    assert "ends in 2 min" in text(page.select_one("#hold-14155550100 .countdown"))
+    form = page.select_one("#hold-14155550100 form[action$='/extend']")
+    response = client.post(form["action"], data={"csrf_token": form.select_one("input")["value"]})
+    assert response.status_code == 303
+    page = soup(client.get(cart_url(owner.team_id)))
+    assert "ends in 30 min" in text(page.select_one("#hold-14155550100 .countdown"))

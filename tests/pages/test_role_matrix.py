@@ -34,6 +34,7 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.order": None,
     "dashboard.hold": Permission.BUY,
     "dashboard.remove_hold": Permission.BUY,
+    "dashboard.extend": Permission.BUY,
     "dashboard.buy_cart": Permission.BUY,
     "dashboard.release_number": Permission.RELEASE,
     "dashboard.edit_label": Permission.LABEL,
@@ -180,6 +181,8 @@ class Team:
                 return "POST", f"{team}/cart", {"phone_number": sandbox_number("213", self.count)}
             case "dashboard.remove_hold":
                 return "POST", f"{team}/cart/{self.hold()}/remove", {}
+            case "dashboard.extend":
+                return "POST", f"{team}/cart/{self.hold()}/extend", {}
             case "dashboard.buy_cart":
                 self.count += 1
                 number = sandbox_number("213", self.count)

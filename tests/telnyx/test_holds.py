@@ -80,3 +80,23 @@ def test_another_customers_reservation_makes_that_number_unavailable_in_an_order
     assert [n["status"] for n in placed["numbers"]] == ["bought", "unavailable"]
     assert placed["status"] == "partial"
     assert_accounts_agree(app, fake)
+
+
+def test_holding_longer_extends_the_reservation_and_a_lapsed_one_says_so(app, factory, fake):
+    from app.numbers.cart import extend_hold
+
+    member = factory.member("growth")
+    with app.app_context():
+        item = hold_number(actor_of(member), NUMBER)
+        item_id, reservation = item.id, item.provider_hold_id
+    fake.clock_offset = 20 * 60  # 20 minutes later, at Telnyx
+    with app.app_context():
+        extended = extend_hold(actor_of(member), item_id)
+        assert extended.provider_hold_id == reservation
+    (sent,) = fake.requests_to("POST", f"{RESERVATIONS}/{reservation}/actions/extend")
+    assert sent is not None
+    assert fake.reserved_numbers(ours=True) == {NUMBER}
+    fake.clock_offset = 20 * 60 + 31 * 60  # past the extended 30 minutes at Telnyx
+    with app.app_context(), pytest.raises(NumberUnavailable) as lapsed:
+        extend_hold(actor_of(member), item_id)
+    assert "has ended at Telnyx" in lapsed.value.message

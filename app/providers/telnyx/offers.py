@@ -9,6 +9,7 @@ for 30 minutes. A mixin of TelnyxProvider: it uses the provider's `http` and `_r
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -107,4 +108,22 @@ class TelnyxOffers:
         found = parse.reservation(reservation, phone_number)
         if found is None:
             raise ProviderNumberUnavailable(f"Telnyx could not hold {phone_number}.")
+        return found
+
+    def extend_hold(self, hold_id: str | None, phone_number: str) -> Hold:
+        """`POST /number_reservations/{id}/actions/extend`: another 30 minutes from now."""
+        if not hold_id:
+            return self.hold(phone_number, customer_reference="")
+        path = f"/number_reservations/{quote(hold_id, safe='')}/actions/extend"
+        try:
+            response = self.http.send("POST", path)
+        except requests.RequestException as exc:
+            raise self.http.transport_error(exc) from exc
+        if response.status_code in (404, 422):  # lapsed, or unknown to Telnyx
+            raise ProviderNumberUnavailable(
+                f"The hold on {phone_number} has ended at Telnyx; hold it again from a search."
+            )
+        found = parse.reservation(self.http.body(response).get("data"), phone_number)
+        if found is None:
+            raise ProviderNumberUnavailable(f"Telnyx could not extend the hold on {phone_number}.")
         return found
