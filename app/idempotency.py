@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -40,7 +41,9 @@ def fingerprint(*parts: Any) -> str:
 
 
 def valid_key(key: object) -> bool:
-    return isinstance(key, str) and 0 < len(key) <= MAX_KEY_LENGTH and key.isprintable()
+    # Visible ASCII, as the OpenAPI document says: a header's other characters arrive as
+    # Latin-1 guesses, and a space is easily lost by proxies and clients.
+    return isinstance(key, str) and re.fullmatch(rf"[!-~]{{1,{MAX_KEY_LENGTH}}}", key) is not None
 
 
 def run_once(

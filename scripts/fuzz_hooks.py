@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import phonenumbers
 import schemathesis
 from hypothesis import strategies as st
+from schemathesis.specs.openapi import stateful as _stateful
 
 from app.ids import _CROCKFORD
 
@@ -39,3 +40,17 @@ schemathesis.openapi.format(
         st.text(alphabet=_CROCKFORD, min_size=26, max_size=26),
     ),
 )
+
+
+# Where a stateful scenario may start. Schemathesis starts only from operations whose every input
+# some answer produces; no answer here produces a team id (the run pins it in its config), so it
+# would start only from "assign to assistant {id}" with a random id: a 404 every time, and no link
+# ever followed. Start instead from the operations that need no id in their path (buy, create,
+# list, search); the document's links lead from there to every other operation.
+def _starts_a_scenario(operation, node, produced_anywhere) -> bool:
+    return not operation.path_parameters and operation.method in ("get", "post")
+
+
+if not hasattr(_stateful, "is_likely_root_transition"):
+    raise RuntimeError("schemathesis changed how stateful scenarios start: update fuzz_hooks.py")
+_stateful.is_likely_root_transition = _starts_a_scenario

@@ -121,9 +121,11 @@ def sync(app) -> str:
 def test_an_order_still_pending_at_the_crash_is_kept_then_completed(app, fake):
     member = Factory(app).member("growth")
     fake.hold_orders = True  # Telnyx is still completing the order when the worker dies
-    fake.fail("POST", ORDERS, delay=3.0, process=True)  # placed at once, answered late
+    answer = threading.Event()  # placed at once, answered only after the worker is dead
+    fake.fail("POST", ORDERS, until=answer, process=True)
     with gunicorn(app, fake) as (master, port):
         kill_worker_mid_order(master, port, fake, member)
+        answer.set()
         assert rows(app) == [("reserving", None, None)]  # reserved before Telnyx was called
         assert sync(app) == "1 of 1 pending numbers settled"
         (order_id,) = fake.orders
@@ -145,9 +147,11 @@ def test_an_order_still_pending_at_the_crash_is_kept_then_completed(app, fake):
 
 def test_an_order_never_placed_is_removed_once_the_grace_has_passed(app, fake):
     member = Factory(app).member("growth")
-    fake.fail("POST", ORDERS, delay=3.0, process=False)
+    answer = threading.Event()  # never placed, and not answered before the worker is dead
+    fake.fail("POST", ORDERS, until=answer, process=False)
     with gunicorn(app, fake) as (master, port):
         kill_worker_mid_order(master, port, fake, member)
+        answer.set()
     assert rows(app) == [("reserving", None, None)]
     runner = app.test_cli_runner()
     # Within the grace period the row may be a purchase in flight: left alone.

@@ -24,7 +24,7 @@ def once(team_id: str, call: Callable[[], dict[str, Any]]) -> Response | dict[st
         return call()
     if not idempotency.valid_key(key):
         limit = idempotency.MAX_KEY_LENGTH
-        raise ValidationFailed({HEADER: f"{HEADER} must be 1 to {limit} printable characters."})
+        raise ValidationFailed({HEADER: f"{HEADER} must be 1 to {limit} visible ASCII characters."})
     request_print = idempotency.fingerprint(
         request.method,
         request.path,

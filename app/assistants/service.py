@@ -171,7 +171,8 @@ def clean_name(name: object) -> str:
     cleaned = one_line(name, "name") if isinstance(name, str) else ""
     if not cleaned:
         raise ValidationFailed({"name": "Name is required."})
-    if len(cleaned) > MAX_NAME:
+    # The limit holds for the text as sent too (the OpenAPI document's maxLength says so).
+    if max(len(name) if isinstance(name, str) else 0, len(cleaned)) > MAX_NAME:
         raise ValidationFailed({"name": f"Name must be at most {MAX_NAME} characters."})
     return cleaned
 

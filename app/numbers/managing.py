@@ -114,10 +114,11 @@ def clean_label(label: object) -> str | None:
         return None
     if not isinstance(label, str):
         raise ValidationFailed({"label": "Label must be a string."})
-    label = one_line(label, "label")
-    if len(label) > MAX_LABEL:
+    cleaned = one_line(label, "label")
+    # The limit holds for the text as sent too (the OpenAPI document's maxLength says so).
+    if max(len(label), len(cleaned)) > MAX_LABEL:
         raise ValidationFailed({"label": f"Label must be at most {MAX_LABEL} characters."})
-    return label or None
+    return cleaned or None
 
 
 def release_number(actor: Actor, number_id: str) -> PhoneNumber:

@@ -13,6 +13,7 @@ from app.billing import SUBSCRIPTION_DELETED
 from tests.billing.helpers import WEBHOOK_SECRET, stripe_call
 from tests.fakes.stripe import FakeStripe, deliver, make_event, sign
 from tests.fakes.stripe_wire import decode_form
+from tests.support import wait_until
 
 SESSIONS = "/v1/checkout/sessions"
 
@@ -151,14 +152,15 @@ def test_the_same_key_with_other_params_is_an_idempotency_error(fake, prices):
 
 def test_a_key_still_in_flight_is_a_409(fake, prices):
     form, key = session_form(prices["growth"]), {"Idempotency-Key": "k-3"}
-    fake.fail("POST", SESSIONS, delay=2.0)  # room for the second request on a busy machine
+    answered = threading.Event()
+    fake.fail("POST", SESSIONS, until=answered)  # in flight until the second one is answered
     slow = threading.Thread(target=stripe_call, args=(fake, "POST", SESSIONS, form, key))
     slow.start()
     try:
-        while not fake.requests_to("POST", SESSIONS):
-            threading.Event().wait(0.01)
+        wait_until(lambda: fake.requests_to("POST", SESSIONS))
         second = stripe_call(fake, "POST", SESSIONS, form, key)
     finally:
+        answered.set()
         slow.join()
 
     assert second.status_code == 409 and second.json()["error"]["type"] == "idempotency_error"

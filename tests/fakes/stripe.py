@@ -59,6 +59,7 @@ class _Fault:
     drop: bool
     process: bool
     times: int
+    until: threading.Event | None = None
 
 
 @dataclass
@@ -141,6 +142,7 @@ class FakeStripe(StripeRoutes):
         drop: bool = False,
         times: int = 1,
         process: bool | None = None,
+        until: threading.Event | None = None,
     ) -> None:
         """Misbehaves on the next `times` requests matching method and path (fnmatch, e.g.
         "/v1/subscriptions/*"; "/v1" is added if missing).
@@ -151,16 +153,34 @@ class FakeStripe(StripeRoutes):
         `process` says whether the request still takes effect: by default only when the
         fault is just a delay or headers, so a timed-out POST really creates its object.
         A fault that neither lets the request through nor sets status or body answers 500.
+        `until` holds the request (after any delay) until the test sets it: a request kept in
+        flight for exactly as long as the test needs, on any machine.
         """
         if not path.startswith("/v1"):
             path = "/v1" + path
         if process is None:
             process = status is None and body is None and not drop
         fault = _Fault(
-            method.upper(), path, status, body, dict(headers or {}), delay, drop, process, times
+            method.upper(),
+            path,
+            status,
+            body,
+            dict(headers or {}),
+            delay,
+            drop,
+            process,
+            times,
+            until,
         )
         with self.lock:
             self._faults.append(fault)
+
+    def _held(self, fault: _Fault) -> bool:
+        """Wait for the fault's `until`; True if the fake stopped first."""
+        while not fault.until.wait(0.05):
+            if self._stopping.is_set():
+                return True
+        return False
 
     def requests_to(self, method: str, path: str) -> list[Request]:
         with self.lock:

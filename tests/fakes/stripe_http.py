@@ -64,7 +64,7 @@ class StripeHandler(BaseHTTPRequestHandler):
             begun = fake._begin(request)
             early, key = (begun, None) if isinstance(begun, tuple) else (None, begun)
         pause = fake.latency + (fault.delay if fault else 0.0)
-        if pause and fake._stopping.wait(pause):
+        if (pause and fake._stopping.wait(pause)) or (fault and fault.until and fake._held(fault)):
             fake._abandon(key)
             self.close_connection = True
             return

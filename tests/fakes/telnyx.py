@@ -70,6 +70,7 @@ class _Fault:
     process: bool
     times: int
     effect_later: bool
+    until: threading.Event | None = None
 
 
 class FakeTelnyx(Account):
@@ -141,6 +142,7 @@ class FakeTelnyx(Account):
         times: int = 1,
         process: bool | None = None,
         effect_later: bool = False,
+        until: threading.Event | None = None,
     ) -> None:
         """Misbehaves on the next `times` requests matching method and path (fnmatch, e.g.
         "/v2/phone_numbers/*"; the query string is not part of it).
@@ -152,7 +154,8 @@ class FakeTelnyx(Account):
         is a delay or headers, so a late order is really placed but a 500 places nothing.
         A delayed request that takes effect does so at once and is answered late, unless
         `effect_later`: then it takes effect only after the delay (Telnyx completing work
-        after the caller stopped waiting).
+        after the caller stopped waiting). `until` holds the answer (after any delay) until the
+        test sets it or the fake stops: as late as the test needs, on a machine of any speed.
         """
         if not path.startswith("/v2"):
             path = "/v2" + path
@@ -169,6 +172,7 @@ class FakeTelnyx(Account):
             process,
             times,
             effect_later,
+            until,
         )
         with self.lock:
             self._faults.append(fault)
@@ -235,11 +239,15 @@ class FakeTelnyx(Account):
         status, body, headers = 404, error_body(404), {}
         # A late answer to work done (process) is done first and answered late; otherwise
         # the request waits, then is handled (or not).
-        early = fault is not None and fault.process and fault.delay and not fault.effect_later
+        late = fault is not None and (fault.delay or fault.until)
+        early = late and fault.process and not fault.effect_later
         if early:
             status, body = self._apply_request(request)
         if pause and self._stopping.wait(pause):
             return None
+        while fault is not None and fault.until and not fault.until.wait(0.05):
+            if self._stopping.is_set():
+                return None
         if fault is None or (fault.process and not early):
             status, body = self._apply_request(request)
         headers = self.rate_limit_headers()

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from app.accounts import sessions
@@ -29,8 +31,11 @@ def replay(app, cookies: dict[str, str], only: tuple[str, ...] = ("session", "re
 
 def signed_in(client, team_id: str) -> bool:
     response = client.get(numbers_url(team_id))
-    assert response.status_code in (200, 302)
-    return response.status_code == 200
+    if response.status_code == 302:  # signed out: the one other right answer is "sign in"
+        assert urlsplit(response.headers["Location"]).path == "/signin"
+        return False
+    assert response.status_code == 200
+    return True
 
 
 @pytest.fixture

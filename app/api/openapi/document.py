@@ -24,7 +24,7 @@ from app.api.openapi.search import SEARCH_SCHEMAS
 
 # OpenAPI links: the ids an answer gives to the operations that take them, so a client (and
 # schemathesis's stateful phase) can follow purchase -> label/assign/release and
-# create -> rename/assign/unassign/delete.
+# create -> rename/assign/delete, and assign -> unassign.
 NUMBER_LINKS = {
     "LabelIt": {
         "operationId": "labelNumber",
@@ -48,6 +48,17 @@ ASSISTANT_LINKS = {
         ("AssignToIt", "assignNumbers"),
         ("DeleteIt", "deleteAssistant"),
     )
+}
+
+# An assignment's answer names the assistant and the numbers: each can be unassigned again.
+ASSIGN_LINKS = {
+    "UnassignIt": {
+        "operationId": "unassignNumber",
+        "parameters": {
+            "path.assistantId": "$response.body#/assistant/id",
+            "path.numberId": "$response.body#/phoneNumberIds/0",
+        },
+    },
 }
 
 
@@ -164,7 +175,7 @@ PATHS: dict[str, Any] = {
             "operationId": "assignNumbers",
             "summary": "Assign numbers (all or nothing; a number moves from another assistant)",
             "requestBody": body("AssignRequest"),
-            "responses": {**ok("AssignResponse"), **errors(403, 404)},
+            "responses": linked({**ok("AssignResponse"), **errors(403, 404)}, "200", ASSIGN_LINKS),
         },
     },
     "/api/assistants/{assistantId}/phone-numbers/{numberId}": {

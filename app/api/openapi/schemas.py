@@ -6,6 +6,7 @@ from typing import Any
 
 from app.assistants.service import MAX_NAME
 from app.numbers.managing import MAX_LABEL
+from app.text import visible_class
 
 ID = {"type": "string", "maxLength": 64}
 
@@ -16,14 +17,14 @@ def id_of(prefix: str) -> dict[str, str]:
 
 
 TEAM_ID, NUMBER_ID, ASSISTANT_ID = id_of("team"), id_of("pn"), id_of("asst")
-# Visible text: at least one ASCII letter or digit, and no NUL (the server refuses it, and
-# strips invisible characters; a name of those alone is empty). [0-9], never \d: \d also
-# matches Devanagari and other digits.
+# Visible text, in any script: at least one letter, digit, punctuation mark or symbol (the
+# server strips invisible characters, so a name of those alone is empty), and no NUL (the
+# server refuses it). The class is built from the same rule the server cleans names with.
 NAME = {
     "type": "string",
     "minLength": 1,
     "maxLength": MAX_NAME,
-    "pattern": "^[^\\u0000]*[A-Za-z0-9][^\\u0000]*$",
+    "pattern": f"^[^\\u0000]*{visible_class()}[^\\u0000]*$",
 }
 E164 = {
     "type": "string",

@@ -38,35 +38,41 @@ SEARCH_SCHEMAS: dict[str, Any] = {
                     "description": "ISO 3166-1 alpha-2 (any case), a region phonenumbers knows",
                 },
                 areaCode={
-                    "type": "string",
-                    "pattern": "^[0-9]{3}$",
-                    "description": "Three ASCII digits; US and CA only",
+                    "type": ["string", "null"],
+                    "pattern": "^([0-9]{3})?$",
+                    "description": "Three ASCII digits; US and CA only (null or empty: any)",
                 },
                 numberType={
-                    "enum": list(SEARCH_TYPES),
+                    "enum": [*SEARCH_TYPES, "", None],
                     "default": "local",
                     "description": "mobile and national where the country has them (not US/CA)",
                 },
-                limit={"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20},
+                limit={
+                    "type": ["integer", "null"],
+                    "minimum": 1,
+                    "maximum": MAX_LIMIT,
+                    "default": 20,
+                },
                 locality={**PLACE, "description": "A city, as the provider names it"},
                 region={**PLACE, "description": "A state or province: a code or a name"},
                 features={
-                    "type": "array",
+                    "type": ["array", "null"],
                     "items": {"enum": list(FEATURES)},
                     "description": "Capabilities every result must have",
                 },
                 contains=PATTERN,
                 startsWith=PATTERN,
                 endsWith=PATTERN,
-                sort={"enum": list(SORTS), "description": "Order of the results shown"},
+                sort={"enum": [*SORTS, "", None], "description": "Order of the results shown"},
             ),
             "allOf": [
-                # An area code only with a country that has them.
+                # An area code only with a country that has them. Null or empty is "not given",
+                # as for every optional filter (a form's empty field arrives as "").
                 {
                     "if": {
                         "not": {"properties": {"countryCode": {"enum": list(AREA_CODE_COUNTRIES)}}}
                     },
-                    "then": {"not": {"required": ["areaCode"]}},
+                    "then": {"properties": {"areaCode": {"enum": ["", None]}}},
                 },
                 # A toll-free search's area code is a toll-free prefix.
                 {
@@ -74,12 +80,14 @@ SEARCH_SCHEMAS: dict[str, Any] = {
                         "properties": {"numberType": {"const": "toll-free"}},
                         "required": ["numberType", "areaCode"],
                     },
-                    "then": {"properties": {"areaCode": {"enum": list(TOLL_FREE_PREFIXES)}}},
+                    "then": {"properties": {"areaCode": {"enum": [*TOLL_FREE_PREFIXES, "", None]}}},
                 },
                 # US and CA numbers are not split into mobile and national.
                 {
                     "if": {"properties": {"countryCode": {"enum": list(AREA_CODE_COUNTRIES)}}},
-                    "then": {"properties": {"numberType": {"enum": ["local", "toll-free"]}}},
+                    "then": {
+                        "properties": {"numberType": {"enum": ["local", "toll-free", "", None]}}
+                    },
                 },
             ],
         },
