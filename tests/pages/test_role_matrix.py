@@ -85,6 +85,10 @@ SUCCESS = (
     | {
         endpoint: 303
         for endpoint in (
+            "dashboard.hold",  # back to the search (htmx gets the offer's cell instead)
+            "dashboard.remove_hold",
+            "dashboard.extend",
+            "dashboard.buy_cart",  # to the order's page
             "dashboard.billing",
             "dashboard.change_role",
             "dashboard.choose",
