@@ -136,17 +136,12 @@ def _place(filters: dict, key: str, errors: dict[str, str]) -> str | None:
 def _features(value: Any, errors: dict[str, str]) -> tuple[str, ...]:
     if value in (None, [], ""):
         return ()
-    if isinstance(value, str):
-        value = value.split(",")  # "voice,sms", as Telnyx writes them
-    if not isinstance(value, list) or not all(
-        isinstance(f, str) and f.strip().lower() in FEATURES for f in value
-    ):
+    if not isinstance(value, list) or not all(isinstance(f, str) and f in FEATURES for f in value):
         errors["filters.features"] = (
             f'Features must be a list of {", ".join(FEATURES)}, such as ["voice", "sms"].'
         )
         return ()
-    wanted = {f.strip().lower() for f in value}
-    return tuple(f for f in FEATURES if f in wanted)
+    return tuple(f for f in FEATURES if f in value)
 
 
 def _pattern(filters: dict, key: str, errors: dict[str, str]) -> str | None:

@@ -3,6 +3,7 @@ optional ones) and its answer (extra fields only for requests that use the newer
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import phonenumbers
@@ -19,13 +20,45 @@ from app.numbers.validation import (
 from app.phone import SEARCH_TYPES
 from app.providers.base import FEATURES
 
-# Names the server takes (it also takes non-ASCII letters; the document promises less).
-PLACE = {"type": "string", "maxLength": MAX_PLACE, "pattern": "^[ -~]*[!-~][ -~]*$"}
+# Exactly what the server takes: null or "" is "not given"; a place is printable text with
+# something besides spaces (Python's own test, as a character class built from its tables).
 PATTERN = {
-    "type": "string",
-    "pattern": f"^[A-Za-z0-9]{{1,{MAX_PATTERN}}}$",
+    "type": ["string", "null"],
+    "pattern": f"^([A-Za-z0-9]{{1,{MAX_PATTERN}}})?$",
     "description": "Digits or letters; a letter stands for its keypad digit (CAFE = 2233)",
 }
+
+
+@cache
+def _printable() -> str:
+    """The characters str.isprintable() accepts, but the space, as regex class ranges."""
+    ranges: list[tuple[int, int]] = []
+    # Planes 4-13 are unassigned and 15-16 private use (neither printable): skipped.
+    for code in (*range(0x40000), *range(0xE0000, 0xF0000)):
+        ch = chr(code)
+        if ch == " " or "\ud800" <= ch <= "\udfff" or not ch.isprintable():
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return "".join(_escaped(a) + ("" if a == b else "-" + _escaped(b)) for a, b in ranges)
+
+
+def _escaped(code: int) -> str:
+    # \uXXXX reads the same in Python and ECMA-262 regexes; astral characters stay literal.
+    return f"\\u{code:04x}" if code <= 0xFFFF else chr(code)
+
+
+def _place(description: str) -> dict[str, Any]:
+    printable = _printable()
+    return {
+        "type": ["string", "null"],
+        "maxLength": MAX_PLACE,
+        "pattern": f"^([ {printable}]*[{printable}][ {printable}]*)?$",
+        "description": description,
+    }
+
 
 SEARCH_SCHEMAS: dict[str, Any] = {
     "SearchRequest": obj(
@@ -53,10 +86,11 @@ SEARCH_SCHEMAS: dict[str, Any] = {
                     "maximum": MAX_LIMIT,
                     "default": 20,
                 },
-                locality={**PLACE, "description": "A city, as the provider names it"},
-                region={**PLACE, "description": "A state or province: a code or a name"},
+                locality=_place("A city, as the provider names it"),
+                region=_place("A state or province: a code or a name"),
                 features={
-                    "type": ["array", "null"],
+                    "type": ["array", "string", "null"],
+                    "maxLength": 0,  # "" is "not given", like null and []
                     "items": {"enum": list(FEATURES)},
                     "description": "Capabilities every result must have",
                 },
