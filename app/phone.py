@@ -14,7 +14,11 @@ from phonenumbers import PhoneNumberType
 
 LOCAL = "local"
 TOLL_FREE = "toll-free"
-NUMBER_TYPES = (LOCAL, TOLL_FREE)
+NUMBER_TYPES = (LOCAL, TOLL_FREE)  # what a held number is recorded as
+MOBILE = "mobile"
+NATIONAL = "national"  # non-geographic numbers reachable nationwide at one rate
+# What a search may ask for; a mobile or national number is recorded as local once bought.
+SEARCH_TYPES = (LOCAL, TOLL_FREE, MOBILE, NATIONAL)
 
 # Parsing a number is most of a purchase's Python time, and it is asked about the same number
 # many times over (the request, the quote, the order, its type and region): answers are kept.
@@ -76,3 +80,8 @@ def national(e164: str) -> str:
 def digits(e164: str) -> str:
     """A number as an id-safe token: +14155550101 → 14155550101."""
     return "".join(ch for ch in e164 if "0" <= ch <= "9")
+
+
+def significant(e164: str) -> str:
+    """+14155550101 → 4155550101: the national number without country code or trunk prefix."""
+    return phonenumbers.national_significant_number(phonenumbers.parse(e164))

@@ -190,6 +190,28 @@ class World:
                     "teamId": team,
                     "connectionId": "conn-1",
                 }
+            case "orderNumbers":
+                call.body = {"teamId": team, "phoneNumbers": [self.spare_number()] * 2}
+            case "getOrder":
+                made = self.client.post(
+                    "/api/phone-numbers/orders",
+                    json={"teamId": team, "phoneNumbers": [self.spare_number()]},
+                    headers=self.owner.headers,
+                )
+                call.path = {"orderId": made.get_json()["order"]["id"]}
+                call.query = {"teamId": team}
+            case "holdNumber":
+                call.body = {"teamId": team, "phoneNumber": self.spare_number()}
+            case "listHolds":
+                call.query = {"teamId": team}
+            case "dropHold":
+                made = self.client.post(
+                    "/api/phone-numbers/holds",
+                    json={"teamId": team, "phoneNumber": self.spare_number()},
+                    headers=self.owner.headers,
+                )
+                call.path = {"holdId": made.get_json()["hold"]["id"]}
+                call.query = {"teamId": team}
             case "listNumbers":
                 call.query = {"teamId": team, "limit": "5", "cursor": self.cursor()}
                 call.query.update(q="555", status="active", numberType="local")

@@ -102,6 +102,14 @@ class Factory:
         seed_numbers(self.app, member.team_id, member.user_id, count, area)
 
 
+def hold(app: Flask, member: Member, e164: str) -> str:
+    """Put a number in the member's team cart (held for 30 minutes); returns the hold's id."""
+    from app.numbers.cart import hold_number
+
+    with app.app_context():
+        return hold_number(actor_of(member), e164).id
+
+
 def actor_of(member: Member) -> Actor:
     """The member acting for their team (inside an app context)."""
     user = db.session.get(User, member.user_id)

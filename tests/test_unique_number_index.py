@@ -18,8 +18,8 @@ def check_misses_the_holder(monkeypatch):
     real = purchasing.purchase_check
 
     def raced(*args, **kwargs):
-        held, _holder_team, _holder_status = real(*args, **kwargs)
-        return held, None, None
+        held, _holder_team, _holder_status, carted_by = real(*args, **kwargs)
+        return held, None, None, carted_by
 
     monkeypatch.setattr(purchasing, "purchase_check", raced)
 

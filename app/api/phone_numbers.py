@@ -34,8 +34,11 @@ def search():
     body = json_body()
     if "filters" not in body:
         raise ValidationFailed({"filters": "Filters are required."})
-    result = search_numbers(parse_search_filters(body["filters"]))
-    numbers = [offer_json(offer) for offer in result.numbers]
+    filters = parse_search_filters(body["filters"])
+    result = search_numbers(filters)
+    # A client that sends only the contract's four filters gets the contract's answer, byte
+    # for byte; one that uses the newer filters gets each result's place and match too.
+    numbers = [offer_json(offer, detailed=filters.narrowed) for offer in result.numbers]
     answer = {
         "success": True,
         "numbers": numbers,
@@ -52,10 +55,14 @@ def search():
             "count": result.left_out,
             "reason": "The provider gave no price, or quoted a currency with no configured rate.",
         }
+    if filters.narrowed:
+        answer["available"] = result.available
+        if not numbers:
+            answer["relax"] = result.relax
     return answer
 
 
-def offer_json(offer: Offer) -> dict:
+def offer_json(offer: Offer, detailed: bool = False) -> dict:
     found = {
         "phoneNumber": offer.phone_number,
         "monthlyPrice": offer.monthly_price,
@@ -64,6 +71,10 @@ def offer_json(offer: Offer) -> dict:
     }
     if offer.quoted_currency != "USD":
         found["quotedCurrency"] = offer.quoted_currency  # converted to USD at PRICE_RATES
+    if detailed:
+        found["region"] = offer.place or None
+        if offer.match is not None:
+            found["match"] = {"start": offer.match[0], "end": offer.match[1]}
     return found
 
 

@@ -83,6 +83,7 @@ def refused(error: ServiceError):
 from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     account,
     assistants,
+    cart,
     formatting,
     history,
     number_list,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from markupsafe import Markup, escape
+
 from app import phone, timefmt
 from app.dashboard import bp
 from app.models import utcnow
@@ -59,3 +61,29 @@ def plan_price(amount) -> str:
     """A plan's monthly price as people write it: "$29", or "$9.50" when it has cents."""
     value = Decimal(str(amount))
     return f"${value:,.0f}" if value == value.to_integral_value() else f"${value:,.2f}"
+
+
+@bp.app_template_filter("highlighted")
+def highlighted(offer) -> Markup:
+    """The number in national format with the digits its pattern matched in <mark>."""
+    text = phone.national(offer.phone_number)
+    if not offer.match or offer.match[0] == offer.match[1]:
+        return Markup(escape(text))
+    start, end = offer.match
+    # The national format may start with a trunk prefix (GB's 0) the offsets do not count.
+    skip = sum(ch.isdigit() for ch in text) - len(phone.significant(offer.phone_number))
+    parts, index, marking = [], -skip, False
+    for ch in text:
+        inside = ch.isdigit() and start <= index < end
+        if inside and not marking:
+            parts.append("<mark>")
+            marking = True
+        elif ch.isdigit() and not inside and marking:
+            parts.append("</mark>")
+            marking = False
+        parts.append(str(escape(ch)))
+        if ch.isdigit():
+            index += 1
+    if marking:
+        parts.append("</mark>")
+    return Markup("".join(parts))

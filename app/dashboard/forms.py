@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, SelectField, StringField
-from wtforms.widgets import NumberInput
+from wtforms import EmailField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
 try:
     from wtforms.fields.choices import SelectChoice
@@ -26,9 +26,15 @@ from app.accounts.users import MAX_EMAIL
 from app.assistants.service import MAX_NAME as MAX_ASSISTANT_NAME
 from app.exceptions import ValidationFailed
 from app.numbers.managing import MAX_LABEL
-from app.numbers.validation import MAX_LIMIT, parse_purchase, parse_search_filters
-from app.phone import LOCAL, NUMBER_TYPES, TOLL_FREE
-from app.providers.base import SearchFilters
+from app.numbers.validation import (
+    MAX_LIMIT,
+    MAX_PATTERN,
+    MAX_PLACE,
+    parse_purchase,
+    parse_search_filters,
+)
+from app.phone import LOCAL, MOBILE, NATIONAL, SEARCH_TYPES, TOLL_FREE
+from app.providers.base import FEATURES, SearchFilters
 
 DEFAULT_PAGE_LIMIT = 10
 # The API's field paths, and the form field that shows each one's message.
@@ -37,8 +43,18 @@ SEARCH_FIELDS = {
     "filters.areaCode": "area_code",
     "filters.numberType": "number_type",
     "filters.limit": "limit",
+    "filters.locality": "locality",
+    "filters.region": "region",
+    "filters.features": "features",
+    "filters.contains": "pattern",
+    "filters.startsWith": "pattern",
+    "filters.endsWith": "pattern",
+    "filters.sort": "sort",
 }
-TYPE_LABELS = {LOCAL: "Local", TOLL_FREE: "Toll-free"}
+TYPE_LABELS = {LOCAL: "Local", TOLL_FREE: "Toll-free", MOBILE: "Mobile", NATIONAL: "National"}
+FEATURE_LABELS = {"voice": "Voice", "sms": "SMS", "mms": "MMS", "fax": "Fax"}
+# The pattern box and how it matches, as the API's three pattern fields.
+MATCHES = {"contains": "contains", "starts": "startsWith", "ends": "endsWith"}
 # Regions phonenumbers knows but has no English display name for.
 _EXTRA_NAMES = {"XK": "Kosovo", "AC": "Ascension Island", "TA": "Tristan da Cunha"}
 
@@ -52,13 +68,53 @@ class SearchForm(FlaskForm):
     country = SelectField("Country", choices=[])
     area_code = StringField("Area code", render_kw={"inputmode": "numeric", "maxlength": 3})
     number_type = SelectField(
-        "Type", choices=[SelectChoice(t, TYPE_LABELS[t]) for t in NUMBER_TYPES]
+        "Type", choices=[SelectChoice(t, TYPE_LABELS[t]) for t in SEARCH_TYPES]
     )
     limit = StringField(
         "Results",
         widget=NumberInput(min=1, max=MAX_LIMIT),
         default=str(DEFAULT_PAGE_LIMIT),
     )
+    locality = StringField("City", render_kw={"maxlength": MAX_PLACE, "autocomplete": "off"})
+    region = StringField(
+        "State or region", render_kw={"maxlength": MAX_PLACE, "autocomplete": "off"}
+    )
+    features = SelectMultipleField(
+        "Must have",
+        choices=[SelectChoice(f, FEATURE_LABELS[f]) for f in FEATURES],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=False,  # the service judges them, in the API's words
+    )
+    pattern = StringField(
+        "Digits or word",
+        render_kw={"maxlength": MAX_PATTERN, "autocomplete": "off", "spellcheck": "false"},
+    )
+    match = SelectField(
+        "Where in the number",
+        choices=[
+            SelectChoice("contains", "Contains"),
+            SelectChoice("starts", "Starts with"),
+            SelectChoice("ends", "Ends with"),
+        ],
+        validate_choice=False,
+    )
+    sort = SelectField(
+        "Sort",
+        choices=[
+            SelectChoice("", "As offered"),
+            SelectChoice("number", "By number"),
+            SelectChoice("price", "By price"),
+        ],
+        validate_choice=False,
+    )
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether a filter beyond country, area code and type is set (opens "More filters")."""
+        return any(
+            (self.locality.data, self.region.data, self.features.data, self.pattern.data)
+        ) or bool(self.sort.data)
 
     def search_filters(self) -> SearchFilters | None:
         """The validated filters, or None with each message on its field."""
@@ -67,7 +123,12 @@ class SearchForm(FlaskForm):
             "areaCode": (self.area_code.data or "").strip(),
             "numberType": self.number_type.data or "",
             "limit": _as_int(self.limit.data),
+            "locality": (self.locality.data or "").strip() or None,
+            "region": (self.region.data or "").strip() or None,
+            "features": list(self.features.data or []),
+            "sort": self.sort.data or None,
         }
+        body[MATCHES.get(self.match.data or "", "contains")] = (self.pattern.data or "").strip()
         try:
             return parse_search_filters(body)
         except ValidationFailed as error:

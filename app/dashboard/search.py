@@ -1,6 +1,6 @@
 """Finding a number and buying it in one click.
 
-The search is a GET form (the query stays in the URL); htmx swaps the results panel. Buy is
+The search is a GET form (the query stays in the URL); htmx swaps the results only. Buy is
 an htmx POST that swaps the offer's cell; without JavaScript it is POST/redirect. Each Buy
 button carries a fresh idempotency key, so a double click or a resent POST buys once and
 answers the first outcome again (app.idempotency, as the API's purchase does).
@@ -18,16 +18,27 @@ from flask_login import login_required
 
 from app import idempotency
 from app.accounts.roles import Permission
-from app.dashboard import actor, bp, is_htmx, render
+from app.dashboard import actor, bp, is_htmx
 from app.dashboard.error_pages import provider_failure
-from app.dashboard.forms import BuyForm, SearchForm, country_choices, default_country
+from app.dashboard.forms import (
+    DEFAULT_PAGE_LIMIT,
+    BuyForm,
+    SearchForm,
+    country_choices,
+    default_country,
+)
 from app.exceptions import ProviderFailed, ServiceError, ValidationFailed
+from app.numbers.cart import cart_count
 from app.numbers.purchasing import purchase_number
 from app.numbers.searching import search_numbers
+from app.numbers.validation import MAX_LIMIT
 from app.plans.rules import usage
 from app.ratelimit import purchase_limit
 
-SEARCH_KEYS = ("country", "area_code", "number_type", "limit")
+SEARCH_KEYS = (
+    *("country", "area_code", "number_type", "limit", "locality", "region"),
+    *("features", "pattern", "match", "sort"),
+)
 KEY_SCOPE = "page-buy:"  # keeps the pages' keys apart from an API client's own
 MAX_KEY = 200
 OUTCOMES = {"plan_limit_reached": "limit", "number_unavailable": "taken"}
@@ -57,18 +68,37 @@ def search():
             except ProviderFailed as failure:
                 error = provider_failure(failure, "The search did not run")
                 status = failure.status
-    return render(
-        "search/page.html",
-        "search/_panel.html",
-        status,
-        team=team,
-        actor=actor(),
-        form=form,
-        result=result,
-        error=error,
-        plan=usage(team),
-        query=request.query_string.decode(),
-    )
+    context = {
+        "team": team,
+        "actor": actor(),
+        "form": form,
+        "result": result,
+        "error": error,
+        "plan": usage(team),
+        "query": request.query_string.decode(),
+        "more_url": _more_url(team.id, form),
+        "max_limit": MAX_LIMIT,
+    }
+    if not is_htmx():
+        held = cart_count(team.id) if actor().can(Permission.BUY) else 0  # the cart link's
+        return render_template("search/page.html", cart_count=held, **context), status
+    if form.errors:
+        # The messages belong beside their fields: answer the whole panel this once.
+        response = make_response(render_template("search/_panel.html", **context), status)
+        response.headers["HX-Retarget"] = "#search-panel"
+        response.headers["HX-Reswap"] = "outerHTML"
+        return response
+    # Only the results: the form the user is typing in stays as it is.
+    return render_template("search/_results.html", announce=True, **context), status
+
+
+def _more_url(team_id: str, form: SearchForm) -> str:
+    """The same search asking for 20 more results (the providers do not page searches)."""
+    raw = str(form.limit.data or "")
+    current = int(raw) if raw.isascii() and raw.isdigit() else DEFAULT_PAGE_LIMIT
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "limit"]
+    kept.append(("limit", str(min(MAX_LIMIT, int(current) + 20))))
+    return f"{url_for('dashboard.search', team_id=team_id)}?{urlencode(kept)}"
 
 
 @bp.get("/teams/<team_id>/search/area-code")
@@ -153,7 +183,7 @@ def _outcome(error: ServiceError) -> str:
 def _answer(form: BuyForm, outcome: dict[str, Any]):
     """The offer's cell for htmx, or a flash and a redirect, from an outcome (first or replayed)."""
     team = actor().team
-    search_url = _search_url(team.id, form.search.data)
+    search_url = search_back_url(team.id, form.search.data)
     purchased = outcome["outcome"] == "purchased"
     if not is_htmx():
         flash(outcome["message"], "success" if purchased else "error")
@@ -182,7 +212,7 @@ def _answer(form: BuyForm, outcome: dict[str, Any]):
     return response
 
 
-def _search_url(team_id: str, query: str | None) -> str:
+def search_back_url(team_id: str, query: str | None) -> str:
     """Back to the search the buyer came from; only the search's own keys survive."""
     kept = [(k, v) for k, v in parse_qsl(query or "") if k in SEARCH_KEYS]
     url = url_for("dashboard.search", team_id=team_id)

@@ -3,6 +3,7 @@
 from app.models.access import Invitation, LoginSession, PendingSignup
 from app.models.accounts import ApiToken, Membership, Team, User
 from app.models.base import HELD, ORDERING, NumberStatus, Role, UTCDateTime, utcnow
+from app.models.cart import CartItem, NumberOrder
 from app.models.numbers import Assistant, PhoneNumber
 from app.models.records import AuditEvent, IdempotencyRecord, SentNotice, WebhookEvent
 
@@ -12,10 +13,12 @@ __all__ = [
     "ApiToken",
     "Assistant",
     "AuditEvent",
+    "CartItem",
     "IdempotencyRecord",
     "Invitation",
     "LoginSession",
     "Membership",
+    "NumberOrder",
     "NumberStatus",
     "PendingSignup",
     "PhoneNumber",

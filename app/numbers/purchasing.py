@@ -19,9 +19,9 @@ from app.accounts.roles import Actor, Permission
 from app.accounts.teams import bump_version
 from app.exceptions import NumberUnavailable, PlanLimitReached
 from app.extensions import db
-from app.models import ORDERING, NumberStatus, PhoneNumber, Team, utcnow
+from app.models import ORDERING, CartItem, NumberStatus, PhoneNumber, Team, utcnow
 from app.numbers.failures import provider_failure
-from app.numbers.queries import purchase_check
+from app.numbers.queries import number_lock, purchase_check
 from app.numbers.searching import quote_for
 from app.numbers.settling import settle
 from app.phone import number_type, region
@@ -73,11 +73,16 @@ def _reserve(
     """Check the plan and hold the number, in one short transaction under the team's lock."""
     team, now = actor.team, utcnow()
     quote = quote_for(phone_number)  # before the lock: it may ask the provider
-    _lock_team(team)
-    held, holder_team, holder_status = purchase_check(team.id, phone_number, now)
+    _lock_team(team, phone_number)
+    held, holder_team, holder_status, carted_by = purchase_check(team.id, phone_number, now)
     if holder_team is not None:
         db.session.rollback()
         raise NumberUnavailable(_held_message(phone_number, team, holder_team, holder_status))
+    if carted_by is not None and carted_by != team.id:
+        db.session.rollback()
+        raise NumberUnavailable(
+            f"{phone_number} is held by another team on this platform while they decide."
+        )
     if refusal := purchase_refusal(team, held):
         limits = eligibility(team, held)
         db.session.rollback()
@@ -102,6 +107,12 @@ def _reserve(
         created_at=now,
     )
     db.session.add(number)
+    if carted_by == team.id:  # the team's own hold on the number becomes the number itself
+        db.session.execute(
+            sa.delete(CartItem).where(
+                CartItem.team_id == team.id, CartItem.phone_number == phone_number
+            )
+        )
     try:
         db.session.commit()
     except IntegrityError:
@@ -119,18 +130,20 @@ def _held_message(phone_number: str, team: Team, holder_team: str, status: str) 
     return f"{phone_number} is already held by your team."
 
 
-def _lock_team(team: Team) -> None:
+def _lock_team(team: Team, phone_number: str) -> None:
     """Lock the team's row and read it afresh (its plan and trial), in one statement.
 
     An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so one
     statement serialises concurrent purchases for a team on both. It moves the team's
-    version too: the reservation it commits with is a new number in the list.
+    version too: the reservation it commits with is a new number in the list. It locks
+    the number as well, against another team's hold of it (app.numbers.cart), so the
+    checks that follow see any hold committed first.
     """
     db.session.execute(
         sa.update(Team)
         .where(Team.id == team.id)
         .values(purchase_seq=Team.purchase_seq + 1, version=Team.version + 1)
-        .returning(Team)
+        .returning(Team, number_lock(phone_number))
         .execution_options(populate_existing=True, synchronize_session=False)
     ).scalars().all()
 

@@ -12,36 +12,76 @@ from sqlalchemy.orm import contains_eager
 from app.exceptions import NotFound
 from app.extensions import db
 from app.ids import is_id
-from app.models import HELD, Assistant, NumberStatus, PhoneNumber, User
+from app.models import HELD, Assistant, CartItem, NumberStatus, PhoneNumber, User, utcnow
 from app.plans.rules import held_count_query
+
+_IN_LIST_MAX = 100  # above this many candidates, read the held numbers in their range
 
 
 def held_numbers(candidates: Sequence[str]) -> set[str]:
-    """Which of these E.164 numbers some team on this platform holds."""
+    """Which of these E.164 numbers some team on this platform holds, or has in its cart."""
     if not candidates:
         return set()
-    query = sa.select(PhoneNumber.phone_number).where(
-        PhoneNumber.phone_number.in_(candidates), PhoneNumber.status.in_(HELD)
+    if len(candidates) <= _IN_LIST_MAX:
+        numbers = sa.bindparam("numbers", list(candidates), expanding=True)
+        held = PhoneNumber.phone_number.in_(numbers)
+        carted = CartItem.phone_number.in_(numbers)
+    else:
+        # A thousand bound parameters cost more than reading the few held numbers in the
+        # range (both indexes are on the number): filter those here instead.
+        low, high = min(candidates), max(candidates)
+        held = PhoneNumber.phone_number.between(low, high)
+        carted = CartItem.phone_number.between(low, high)
+    query = sa.union(
+        sa.select(PhoneNumber.phone_number).where(held, PhoneNumber.status.in_(HELD)),
+        sa.select(CartItem.phone_number).where(carted, CartItem.expires_at > utcnow()),
     )
-    return set(db.session.scalars(query))
+    found = set(db.session.scalars(query))
+    return found if len(candidates) <= _IN_LIST_MAX else found & set(candidates)
+
+
+def number_lock(phone_number: str) -> sa.ColumnElement:
+    """An expression that, evaluated in a statement, locks the number until the transaction ends.
+
+    A hold (cart_items) and a purchase (phone_numbers) each check the other's table before
+    writing their own; without one lock both could pass and both stand. PostgreSQL: an
+    advisory lock on the number. SQLite needs none: any write statement takes its one write
+    lock, and both paths write (an UPDATE) before they check.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.pg_advisory_xact_lock(sa.func.hashtext(phone_number))
+    return sa.null()
+
+
+def lock_number(phone_number: str) -> None:
+    """Take `number_lock` (and on SQLite the write lock) in a statement of its own."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(number_lock(phone_number)))
+    else:
+        db.session.execute(sa.update(CartItem).where(sa.false()).values(place=CartItem.place))
 
 
 def purchase_check(
     team_id: str, phone_number: str, now: datetime
-) -> tuple[int, str | None, str | None]:
+) -> tuple[int, str | None, str | None, str | None]:
     """(how many numbers the team holds toward its plan, the team holding `phone_number` and
-    in which state, or None): what a purchase checks under the team's lock, in one round trip."""
+    in which state, or None, and the team whose cart holds it, or None): what a purchase
+    checks under the team's lock, in one round trip."""
     holder = sa.select(PhoneNumber.team_id).where(
         PhoneNumber.phone_number == phone_number, PhoneNumber.status.in_(HELD)
     )
-    held, holder_team, holder_status = db.session.execute(
+    carted = sa.select(CartItem.team_id).where(
+        CartItem.phone_number == phone_number, CartItem.expires_at > now
+    )
+    held, holder_team, holder_status, carted_by = db.session.execute(
         sa.select(
             held_count_query(team_id, now).scalar_subquery(),
             holder.scalar_subquery(),
             holder.with_only_columns(PhoneNumber.status).scalar_subquery(),
+            carted.scalar_subquery(),
         )
     ).one()
-    return held, holder_team, holder_status
+    return held, holder_team, holder_status, carted_by
 
 
 def held_from(provider: str) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ What a search quoted is kept for a while, so a purchase stores the price the buy
 from __future__ import annotations
 
 import logging
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
@@ -18,7 +18,14 @@ from app.extensions import cache
 from app.numbers.failures import provider_failure
 from app.numbers.queries import held_numbers
 from app.providers import current_provider
-from app.providers.base import AvailableNumber, ProviderError, Requirement, SearchFilters
+from app.providers.base import (
+    AvailableNumber,
+    Offered,
+    ProviderError,
+    Requirement,
+    SearchFilters,
+)
+from app.vanity import match_span
 
 log = logging.getLogger(__name__)
 CENT = Decimal("0.01")
@@ -34,6 +41,8 @@ class Offer:
     setup_price: str
     features: tuple[str, ...]
     quoted_currency: str = "USD"
+    place: str = ""  # "San Francisco, CA"; "" when the provider does not say
+    match: tuple[int, int] | None = None  # where the patterns matched in the national number
 
 
 @dataclass(frozen=True)
@@ -42,22 +51,67 @@ class SearchResult:
     provider: str
     requirements: list[Requirement] = field(default_factory=list)
     left_out: int = 0  # numbers without a usable price
+    # How many match in all (None: the provider did not say); "20 shown" is not "20 available".
+    available: int | None = None
+    relax: list[str] = field(default_factory=list)  # with no numbers: the filters to loosen
 
 
 def search_numbers(filters: SearchFilters) -> SearchResult:
     """Available numbers from the provider, priced in USD, less any number held here."""
     provider = current_provider()
-    offered = _provider_search(provider, filters)
+    page = _provider_search(provider, filters)
+    offered, available = page.numbers, page.total
     if not getattr(provider, "skips_held_numbers", False):
         # Filtered on every search, cached or not: a number bought here disappears at once.
         taken = held_numbers([n.phone_number for n in offered])
         offered = [n for n in offered if n.phone_number not in taken]
+        if available is not None:
+            available = max(len(offered), available - len(page.numbers) + len(offered))
     priced = [offer for offer in map(price_in_usd, offered) if offer is not None]
     if getattr(provider, "cache_searches", False):
         _keep_quotes(priced)  # the sandbox prices any number itself: nothing to keep
+    priced = [_with_match(offer, filters) for offer in priced]
+    if filters.sort == "number":
+        priced.sort(key=lambda o: o.phone_number)
+    elif filters.sort == "price":
+        priced.sort(key=lambda o: (Decimal(o.monthly_price), Decimal(o.setup_price)))
     return SearchResult(
-        priced, provider.name, requirements_for(filters), left_out=len(offered) - len(priced)
+        priced,
+        provider.name,
+        requirements_for(filters),
+        left_out=len(offered) - len(priced),
+        available=available,
+        relax=[] if priced else filters_to_relax(filters),
     )
+
+
+def filters_to_relax(filters: SearchFilters) -> list[str]:
+    """The filters that narrowed an empty search, most specific first, in words."""
+    named = [
+        (filters.contains, f'the pattern "contains {filters.contains}"'),
+        (filters.starts_with, f'the pattern "starts with {filters.starts_with}"'),
+        (filters.ends_with, f'the pattern "ends with {filters.ends_with}"'),
+        (filters.features, "the capabilities (" + ", ".join(filters.features) + ")"),
+        (filters.locality, f'the city "{filters.locality}"'),
+        (filters.region, f'the region "{filters.region}"'),
+        (filters.area_code, f"the area code {filters.area_code}"),
+    ]
+    found = [words for value, words in named if value]
+    return found or [f"the number type ({filters.number_type}): try another type or country"]
+
+
+def _with_match(offer: Offer, filters: SearchFilters) -> Offer:
+    """The offer with where its patterns match, for highlighting (None: no pattern asked)."""
+    if not (filters.contains or filters.starts_with or filters.ends_with):
+        return offer
+    span = match_span(
+        offer.phone_number,
+        area_code=filters.area_code,
+        contains=filters.contains,
+        starts_with=filters.starts_with,
+        ends_with=filters.ends_with,
+    )
+    return replace(offer, match=span)
 
 
 def price_in_usd(number: AvailableNumber) -> Offer | None:
@@ -73,6 +127,7 @@ def price_in_usd(number: AvailableNumber) -> Offer | None:
         _usd(number.setup_price * rate),
         number.features,
         number.currency,
+        number.place,
     )
 
 
@@ -102,7 +157,7 @@ def requirements_for(filters: SearchFilters) -> list[Requirement]:
     return found
 
 
-def _provider_search(provider, filters: SearchFilters) -> list[AvailableNumber]:
+def _provider_search(provider, filters: SearchFilters) -> Offered:
     """Ask the provider, through a short-lived cache for providers where a search is slow.
 
     The sandbox is never cached: it refills its answer past numbers held here.
@@ -113,7 +168,7 @@ def _provider_search(provider, filters: SearchFilters) -> list[AvailableNumber]:
     if use_cache and (hit := cache.get(key)) is not None:
         return hit
     try:
-        offered = provider.search(filters)
+        offered = provider.search_page(filters)
     except ProviderError as error:
         raise provider_failure(error) from error
     if use_cache:

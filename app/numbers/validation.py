@@ -12,12 +12,18 @@ from typing import Any
 import phonenumbers
 
 from app.exceptions import ValidationFailed
-from app.phone import E164, NUMBER_TYPES, canonical
-from app.providers.base import SearchFilters
+from app.phone import E164, LOCAL, SEARCH_TYPES, TOLL_FREE, canonical
+from app.providers.base import FEATURES, SearchFilters
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 AREA_CODE_COUNTRIES = ("US", "CA")
+# NANP toll-free prefixes: the only "area codes" a toll-free search can name.
+TOLL_FREE_PREFIXES = ("800", "833", "844", "855", "866", "877", "888")
+SORTS = ("number", "price")
+MAX_PLACE, MAX_PATTERN = 60, 10
+PATTERNS = {"contains": "contains", "startsWith": "starts_with", "endsWith": "ends_with"}
+PATTERN_WORDS = {"contains": "contain", "startsWith": "start with", "endsWith": "end with"}
 _MAX_ID_LENGTH = 64
 
 
@@ -50,13 +56,30 @@ def parse_search_filters(filters: Any) -> SearchFilters:
     elif not isinstance(area_code, str) or not re.fullmatch(r"[0-9]{3}", area_code):
         errors["filters.areaCode"] = 'Area code must be exactly three digits, such as "415".'
     elif "filters.countryCode" not in errors and country not in AREA_CODE_COUNTRIES:
-        errors["filters.areaCode"] = "Area codes can only be used for US and CA."
+        errors["filters.areaCode"] = (
+            "Area codes can only be used for US and CA. "
+            f"For {country}, leave it empty and search by city instead."
+        )
 
     number_type = filters.get("numberType")
     if number_type in (None, ""):
-        number_type = "local"
-    elif number_type not in NUMBER_TYPES:
-        errors["filters.numberType"] = 'Number type must be "local" or "toll-free".'
+        number_type = LOCAL
+    elif number_type not in SEARCH_TYPES:
+        errors["filters.numberType"] = (
+            'Number type must be "local", "toll-free", "mobile" or "national".'
+        )
+    elif number_type not in (LOCAL, TOLL_FREE) and country in AREA_CODE_COUNTRIES:
+        errors["filters.numberType"] = (
+            f"{country} numbers are not split into {number_type} and landline: "
+            'search "local" (they take calls and texts) or "toll-free".'
+        )
+
+    if "filters.areaCode" not in errors and area_code and number_type == TOLL_FREE:  # noqa: SIM102
+        if area_code not in TOLL_FREE_PREFIXES:
+            errors["filters.areaCode"] = (
+                f"{area_code} is a local area code; toll-free numbers start with "
+                f"{', '.join(TOLL_FREE_PREFIXES)}. Leave the area code empty or choose local."
+            )
 
     limit = filters.get("limit")
     if isinstance(limit, float) and limit.is_integer():
@@ -67,9 +90,76 @@ def parse_search_filters(filters: Any) -> SearchFilters:
     elif isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         errors["filters.limit"] = f"Limit must be a whole number from 1 to {MAX_LIMIT}."
 
+    place = {key: _place(filters, key, errors) for key in ("locality", "region")}
+    features = _features(filters.get("features"), errors)
+    patterns = {key: _pattern(filters, key, errors) for key in PATTERNS}
+
+    sort = filters.get("sort")
+    if sort in (None, ""):
+        sort = None
+    elif sort not in SORTS:
+        errors["filters.sort"] = 'Sort must be "number" or "price".'
+
     if errors:
         raise ValidationFailed(errors)
-    return SearchFilters(country, area_code, number_type, limit)
+    return SearchFilters(
+        country,
+        area_code,
+        number_type,
+        limit,
+        locality=place["locality"],
+        region=place["region"],
+        features=features,
+        contains=patterns["contains"],
+        starts_with=patterns["startsWith"],
+        ends_with=patterns["endsWith"],
+        sort=sort,
+    )
+
+
+def _place(filters: dict, key: str, errors: dict[str, str]) -> str | None:
+    value = filters.get(key)
+    if value in (None, ""):
+        return None
+    what = "City" if key == "locality" else "Region"
+    if not isinstance(value, str) or not value.strip() or not value.isprintable():
+        errors[f"filters.{key}"] = f"{what} must be a name, such as " + (
+            '"Chicago".' if key == "locality" else '"IL" or "Illinois".'
+        )
+    elif len(value) > MAX_PLACE:
+        errors[f"filters.{key}"] = f"{what} must be at most {MAX_PLACE} characters."
+    else:
+        return " ".join(value.split())
+    return None
+
+
+def _features(value: Any, errors: dict[str, str]) -> tuple[str, ...]:
+    if value in (None, [], ""):
+        return ()
+    if not isinstance(value, list) or not all(isinstance(f, str) and f in FEATURES for f in value):
+        errors["filters.features"] = (
+            f'Features must be a list of {", ".join(FEATURES)}, such as ["voice", "sms"].'
+        )
+        return ()
+    return tuple(f for f in FEATURES if f in value)
+
+
+def _pattern(filters: dict, key: str, errors: dict[str, str]) -> str | None:
+    value = filters.get(key)
+    if value in (None, ""):
+        return None
+    if (
+        not isinstance(value, str)
+        or not value.isascii()
+        or not value.isalnum()
+        or len(value) > MAX_PATTERN
+    ):
+        errors[f"filters.{key}"] = (
+            f"Numbers that {PATTERN_WORDS[key]} a pattern: use 1 to {MAX_PATTERN} digits or "
+            'letters (letters stand for their keypad digits), such as "CAFE" or "2233".'
+        )
+        return None
+    return value.upper()
 
 
 def parse_purchase(body: dict[str, Any]) -> PurchaseRequest:

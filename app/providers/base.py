@@ -4,20 +4,50 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
 from app.phone import LOCAL
 
+FEATURES = ("voice", "sms", "mms", "fax")
+
 
 @dataclass(frozen=True)
 class SearchFilters:
-    """Validated search filters (country upper-case ISO 3166-1 alpha-2)."""
+    """Validated search filters (country upper-case ISO 3166-1 alpha-2).
+
+    Patterns are upper-case letters and digits, matched against the national number after
+    the area code when one is given (as Telnyx matches them); a letter stands for its keypad
+    digit (app.numbers.patterns). `features` are all required; `sort` is "number" or "price".
+    """
 
     country_code: str
     area_code: str | None = None
     number_type: str = LOCAL
     limit: int = 20
+    locality: str | None = None
+    region: str | None = None
+    features: tuple[str, ...] = ()
+    contains: str | None = None
+    starts_with: str | None = None
+    ends_with: str | None = None
+    sort: str | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether any filter beyond the original four (country, area code, type, limit) is set."""
+        return any(
+            (
+                self.locality,
+                self.region,
+                self.features,
+                self.contains,
+                self.starts_with,
+                self.ends_with,
+                self.sort,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -33,6 +63,27 @@ class AvailableNumber:
     setup_price: Decimal | None
     currency: str | None = "USD"
     features: tuple[str, ...] = ()
+    place: str = ""  # "San Francisco, CA": where the number is, as the provider says
+
+
+@dataclass(frozen=True)
+class Offered:
+    """One search's numbers, and how many match in all when the provider says (else None)."""
+
+    numbers: list[AvailableNumber]
+    total: int | None = None
+
+
+# How long a hold lasts: Telnyx's number reservations last 30 minutes, and so do the sandbox's.
+HOLD_LENGTH = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A number held for us at the provider until `expires_at` (aware, UTC); `id` may be None."""
+
+    id: str | None
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -96,11 +147,20 @@ class Provider(Protocol):
     def search(self, filters: SearchFilters) -> list[AvailableNumber]:
         """Numbers available now that match every filter, at most filters.limit."""
 
+    def search_page(self, filters: SearchFilters) -> Offered:
+        """The same numbers, with how many match in all."""
+
     def quote(self, phone_number: str) -> AvailableNumber | None:
         """The provider's price for one number without a search, or None if it cannot say."""
 
     def requirements(self, country_code: str, number_type: str) -> list[Requirement]:
         """What the provider needs before it sells such a number (empty: nothing)."""
+
+    def hold(self, phone_number: str, *, customer_reference: str) -> Hold:
+        """Hold a number for us for a while; ProviderNumberUnavailable when it cannot be held."""
+
+    def extend_hold(self, hold_id: str | None, phone_number: str) -> Hold:
+        """Start a live hold's time again; ProviderNumberUnavailable when it has lapsed."""
 
     def order(
         self, phone_number: str, *, connection_id: str | None, customer_reference: str

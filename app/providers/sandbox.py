@@ -1,26 +1,21 @@
 """An embedded provider: realistic, deterministic numbers with no account and no network.
 
-Where a country has numbers reserved for fiction (US/CA 555-01XX, Ofcom's drama ranges,
-ACMA's, ARCEP's) the sandbox offers those, so no real subscriber's number is ever shown.
-Elsewhere it varies the last digits of phonenumbers' own example number.
+Where a country has numbers reserved for fiction the sandbox offers only those, so no real
+subscriber's number is ever shown (app.providers.sandbox_numbers says which, and their price).
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
-from decimal import Decimal
-from functools import lru_cache
-from itertools import islice
+from datetime import UTC, datetime
 
-import phonenumbers
-from phonenumbers import PhoneNumberType
-
-from app.phone import LOCAL, TOLL_FREE, digits, number_type, region
+from app.phone import LOCAL, digits, number_type, region
 from app.providers.base import (
+    HOLD_LENGTH,
     AvailableNumber,
+    Hold,
+    Offered,
     OrderResult,
     OwnedNumber,
     ProviderError,
@@ -28,23 +23,14 @@ from app.providers.base import (
     Requirement,
     SearchFilters,
 )
+from app.providers.places import place_of
+from app.providers.sandbox_numbers import (
+    is_offered,
+    matching_numbers,
+    offer_features,
+    offer_price,
+)
 
-# Nationally significant number prefixes; each is followed by `width` free digits.
-# NANP: NPA + 555 + 01XX. Others: the regulators' drama/fiction ranges.
-_NANP_LOCAL_AREAS = {
-    "US": ("415", "212", "312", "646", "213", "617", "206", "512", "303", "404"),
-    "CA": ("416", "604", "514", "403", "613", "780"),
-}
-_NANP_TOLL_FREE_AREAS = ("800", "833", "844", "855", "866", "877", "888")
-_FICTIONAL: dict[tuple[str, str], tuple[tuple[str, int], ...]] = {
-    ("GB", LOCAL): (("2079460", 3), ("1134960", 3), ("1214960", 3), ("1614960", 3)),
-    ("GB", TOLL_FREE): (("8081570", 3),),
-    ("AU", LOCAL): (("25550", 4), ("37010", 4), ("75550", 4), ("87010", 4)),
-    ("FR", LOCAL): (("199000", 3), ("261910", 3)),
-}
-_LOCAL_TYPES = {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
-_TYPES = {LOCAL: _LOCAL_TYPES, TOLL_FREE: {PhoneNumberType.TOLL_FREE}}
-_EXAMPLE_TYPE = {LOCAL: PhoneNumberType.FIXED_LINE, TOLL_FREE: PhoneNumberType.TOLL_FREE}
 # Countries where, as at real carriers, a local number needs documents before it is sold.
 REGULATED = ("DE", "FR", "IT", "ES", "BE")
 _DOCUMENTS = (
@@ -54,111 +40,6 @@ _DOCUMENTS = (
 # An order waiting for documents is cancelled after this many seconds in the sandbox.
 DOCUMENTS_DEADLINE = 15 * 60
 _CANCELLED = "Cancelled: the documents were not provided by the deadline"
-# How many candidates a search looks at, at most: keeps a search well under a millisecond
-# of work per result even when most candidates are already held.
-_MAX_CANDIDATES = 2000
-
-
-def _nanp_prefixes(country: str, filters: SearchFilters) -> list[tuple[str, int]]:
-    if filters.area_code:
-        areas: Collection[str] = (filters.area_code,)
-    elif filters.number_type == TOLL_FREE:
-        areas = _NANP_TOLL_FREE_AREAS
-    else:
-        areas = _NANP_LOCAL_AREAS[country]
-    return [(f"{area}55501", 2) for area in areas]
-
-
-@lru_cache(maxsize=1024)
-def _example_prefixes(country: str, number_type: str) -> list[tuple[str, int]]:
-    example = phonenumbers.example_number_for_type(country, _EXAMPLE_TYPE[number_type])
-    if example is None:
-        return []
-    national = phonenumbers.national_significant_number(example)
-    width = 2 if len(national) <= 6 else 3
-    return [(national[:-width], width)]
-
-
-def _prefixes(filters: SearchFilters) -> list[tuple[str, int]]:
-    country = filters.country_code
-    if country in _NANP_LOCAL_AREAS:
-        return _nanp_prefixes(country, filters)
-    return list(_FICTIONAL.get((country, filters.number_type), ())) or _example_prefixes(
-        country, filters.number_type
-    )
-
-
-def _candidates(filters: SearchFilters) -> Iterator[str]:
-    """E.164 numbers in the sandbox's ranges that are valid and of the asked type, in order."""
-    calling_code = phonenumbers.country_code_for_region(filters.country_code)
-    wanted = _TYPES[filters.number_type]
-    for prefix, width in _prefixes(filters):
-        for suffix in range(10**width):
-            e164 = f"+{calling_code}{prefix}{suffix:0{width}d}"
-            number = phonenumbers.parse(e164)
-            if (
-                phonenumbers.is_valid_number_for_region(number, filters.country_code)
-                and phonenumbers.number_type(number) in wanted
-            ):
-                yield e164
-
-
-class _CandidateList:
-    """A filter set's candidates, worked out as far as searches have needed, once per process.
-
-    The candidates never change for a filter set; computing all of them up front costs a
-    quarter of a second per country, so they are extended only as far as a search reads.
-    """
-
-    def __init__(self, filters: SearchFilters):
-        self._source = islice(_candidates(filters), _MAX_CANDIDATES)
-        self._found: list[str] = []
-        self._lock = threading.Lock()
-
-    def __iter__(self) -> Iterator[str]:
-        index = 0
-        while True:
-            with self._lock:
-                while index >= len(self._found):
-                    following = next(self._source, None)
-                    if following is None:
-                        return
-                    self._found.append(following)
-                value = self._found[index]
-            yield value
-            index += 1
-
-
-@lru_cache(maxsize=1024)
-def _candidate_list(country: str, area_code: str | None, number_type: str) -> _CandidateList:
-    return _CandidateList(SearchFilters(country, area_code, number_type))
-
-
-def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
-def _price(number_type: str, country: str) -> tuple[Decimal, Decimal]:
-    """Plausible, stable prices: NANP flat, elsewhere a per-country base; toll-free dearer."""
-    if _is_nanp(country):
-        monthly = Decimal("1.00") if number_type == LOCAL else Decimal("2.00")
-        return monthly, Decimal("1.00")
-    # A stable per-country cents offset, so prices differ between countries but never move.
-    cents = int(hashlib.sha256(country.encode()).hexdigest(), 16) % 300
-    monthly_cents = 150 + cents + (200 if number_type == TOLL_FREE else 0)
-    return Decimal(monthly_cents) / 100, Decimal("1.00")
-
-
-def _is_nanp(country: str) -> bool:
-    return phonenumbers.country_code_for_region(country) == 1
-
-
-def _features(country: str, number_type: str) -> tuple[str, ...]:
-    if _is_nanp(country):
-        return ("voice", "sms")
-    return ("voice",)
 
 
 class SandboxProvider:
@@ -183,33 +64,50 @@ class SandboxProvider:
         self._clock = clock
 
     def search(self, filters: SearchFilters) -> list[AvailableNumber]:
-        found: list[AvailableNumber] = []
-        candidates = _candidate_list(filters.country_code, filters.area_code, filters.number_type)
-        for batch in _batches(candidates, filters.limit):
-            found.extend(self._offer(batch, filters))
-            if len(found) >= filters.limit:
-                break
-        return found[: filters.limit]
+        return self.search_page(filters).numbers
 
-    def _offer(self, batch: list[str], filters: SearchFilters) -> list[AvailableNumber]:
-        taken = set(self._held(batch))
-        monthly, setup = _price(filters.number_type, filters.country_code)
-        features = _features(filters.country_code, filters.number_type)
-        return [
-            AvailableNumber(n, monthly, setup, "USD", features) for n in batch if n not in taken
+    def search_page(self, filters: SearchFilters) -> Offered:
+        """The first `limit` matching numbers nobody here holds, and how many there are in all."""
+        features = offer_features(filters.country_code, filters.number_type)
+        if not set(filters.features) <= set(features):
+            return Offered([], 0)
+        matching = matching_numbers(filters)
+        taken = set(self._held(list(matching))) if matching else set()
+        free = [n for n in matching if n not in taken]
+        monthly, setup = offer_price(filters.number_type, filters.country_code)
+        numbers = [
+            AvailableNumber(n, monthly, setup, "USD", features, place_of(n))
+            for n in free[: filters.limit]
         ]
+        return Offered(numbers, len(free))
 
     def quote(self, phone_number: str) -> AvailableNumber | None:
         """The sandbox's price for a number it offers (a real provider quotes in its search)."""
         if not self.offers(phone_number):
             return None
         kind, country = number_type(phone_number), region(phone_number)
-        monthly, setup = _price(kind, country)
-        return AvailableNumber(phone_number, monthly, setup, "USD", _features(country, kind))
+        monthly, setup = offer_price(kind, country)
+        return AvailableNumber(
+            phone_number,
+            monthly,
+            setup,
+            "USD",
+            offer_features(country, kind),
+            place_of(phone_number),
+        )
 
     def offers(self, phone_number: str) -> bool:
         """Whether the number is one this sandbox would offer in some search."""
-        return _offered(phone_number)
+        return is_offered(phone_number)
+
+    def hold(self, phone_number: str, *, customer_reference: str) -> Hold:
+        """The sandbox holds any number it offers; the platform's cart is what keeps it."""
+        if not self.offers(phone_number):
+            raise ProviderNumberUnavailable(f"{phone_number} is not available to hold.")
+        return Hold(None, datetime.fromtimestamp(self._clock(), UTC) + HOLD_LENGTH)
+
+    def extend_hold(self, hold_id: str | None, phone_number: str) -> Hold:
+        return self.hold(phone_number, customer_reference="")
 
     def requirements(self, country_code: str, number_type: str) -> list[Requirement]:
         if number_type == LOCAL and country_code in REGULATED:
@@ -249,30 +147,6 @@ class SandboxProvider:
 
     def release(self, provider_number_id: str) -> None:
         return None
-
-
-@lru_cache(maxsize=4096)  # a purchase asks twice (the quote, the order): a pure answer
-def _offered(phone_number: str) -> bool:
-    try:
-        number = phonenumbers.parse(phone_number)
-    except phonenumbers.NumberParseException:
-        return False
-    if not phonenumbers.is_valid_number(number):
-        return False
-    kind = number_type(phone_number)
-    national = phonenumbers.national_significant_number(number)
-    # Regions share calling codes (and NANP toll-free numbers), so try each of them.
-    for place in phonenumbers.region_codes_for_country_code(number.country_code):
-        if place in _NANP_LOCAL_AREAS:
-            if national[3:8] == "55501":
-                return True
-            continue
-        if any(
-            national.startswith(prefix) and len(national) == len(prefix) + width
-            for prefix, width in _prefixes(SearchFilters(place, None, kind, 1))
-        ):
-            return True
-    return False
 
 
 def _owned_id(phone_number: str) -> str:

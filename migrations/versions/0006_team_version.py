@@ -1,4 +1,4 @@
-"""issue-14: the team's version, moved on by every change to its numbers, assistants or plan
+"""the team's version, moved on by every change to its numbers, assistants or plan
 
 Revision ID: 0006
 Revises: 0005

@@ -1,4 +1,4 @@
-"""issue-13-list: assistant names unique per team whatever their case (a stored casefolded key)
+"""assistant names unique per team whatever their case (a stored casefolded key)
 
 Revision ID: 0007
 Revises: 0006

@@ -89,6 +89,40 @@
     }
   });
 
+  // A new search: the old results take no input until the new ones arrive (the CSS greys them),
+  // and the last search's field messages go (a bad filter brings its message back).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt instanceof Element ? event.detail.elt.closest("#search-form, #show-more") : null;
+    var results = document.getElementById("search-results");
+    if (!form || !results) {
+      return;
+    }
+    results.inert = true;
+    results.setAttribute("aria-busy", "true");
+    document.querySelectorAll("#search-form .field-error").forEach(function (el) { el.remove(); });
+    document.querySelectorAll("#search-form .has-error").forEach(function (el) { el.classList.remove("has-error"); });
+    document.querySelectorAll("#search-form [aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  });
+  document.addEventListener("htmx:afterRequest", function () {
+    var results = document.getElementById("search-results");
+    if (results) {
+      results.inert = false;
+      results.removeAttribute("aria-busy");
+    }
+  });
+
+  // A hold's countdown ticks down without a reload (the page already says the end time).
+  function tick() {
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var left = Math.ceil((new Date(el.getAttribute("data-countdown")) - Date.now()) / 60000);
+      if (isNaN(left)) {
+        return;
+      }
+      el.textContent = left > 0 ? "ends in " + left + " min" : "hold ended: search again to hold it";
+    });
+  }
+  setInterval(tick, 15000);
+
   document.addEventListener("DOMContentLoaded", function () { localise(document); });
   document.addEventListener("htmx:load", function (event) { localise(event.detail.elt); });
   document.addEventListener("htmx:responseError", function (event) {

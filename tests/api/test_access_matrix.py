@@ -20,7 +20,8 @@ def api_routes(app):
 def fill(rule: str, **ids: str) -> str:
     def value(match):
         name = match.group(1)
-        return ids["assistant" if "assistant" in name else "number"]
+        kind = next((k for k in ("assistant", "order", "hold") if k in name), "number")
+        return ids.get(kind, ids["number"])
 
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", value, rule)
 
@@ -35,7 +36,23 @@ def world(client, factory):
         "their_number": bought_id(client, theirs, sandbox_number("415", 1)),
         "my_assistant": new_assistant(client, mine, "Mine"),
         "their_assistant": new_assistant(client, theirs, "Theirs"),
+        "my_order": new_order(client, mine, sandbox_number("415", 2)),
+        "their_order": new_order(client, theirs, sandbox_number("415", 3)),
+        "my_hold": new_hold(client, mine, sandbox_number("415", 4)),
+        "their_hold": new_hold(client, theirs, sandbox_number("415", 5)),
     }
+
+
+def new_hold(client, member, phone_number: str) -> str:
+    body = {"teamId": member.team_id, "phoneNumber": phone_number}
+    response = client.post("/api/phone-numbers/holds", json=body, headers=member.headers)
+    return response.get_json()["hold"]["id"]
+
+
+def new_order(client, member, phone_number: str) -> str:
+    body = {"teamId": member.team_id, "phoneNumbers": [phone_number]}
+    response = client.post("/api/phone-numbers/orders", json=body, headers=member.headers)
+    return response.get_json()["order"]["id"]
 
 
 def call(client, method, url, member=None, team_id=None, **kwargs):
@@ -51,6 +68,7 @@ def call(client, method, url, member=None, team_id=None, **kwargs):
             "label": "x",
             "phoneNumberIds": [some_number],
             "phoneNumber": sandbox_number("415", 50),
+            "phoneNumbers": [sandbox_number("415", 50)],
         },
     )
     return client.open(url, method=method, headers=headers, query_string=query, json=body, **kwargs)
@@ -58,7 +76,13 @@ def call(client, method, url, member=None, team_id=None, **kwargs):
 
 def test_every_route_needs_a_token(app, client, world):
     for method, rule in api_routes(app):
-        url = fill(rule, assistant=world["my_assistant"], number=world["my_number"])
+        url = fill(
+            rule,
+            assistant=world["my_assistant"],
+            number=world["my_number"],
+            order=world["my_order"],
+            hold=world["my_hold"],
+        )
         assert_error(call(client, method, url, team_id=world["mine"].team_id), 401, "unauthorized")
 
 
@@ -72,7 +96,13 @@ def test_other_teams_things_are_404_and_untouched(app, client, world):
             response = call(client, method, rule, mine, team_id=theirs.team_id)
             assert_error(response, 404, "team_not_found")
             continue
-        url = fill(rule, assistant=world["their_assistant"], number=world["their_number"])
+        url = fill(
+            rule,
+            assistant=world["their_assistant"],
+            number=world["their_number"],
+            order=world["their_order"],
+            hold=world["their_hold"],
+        )
         response = call(client, method, url, mine, team_id=mine.team_id)
         assert response.status_code == 404, (method, rule, response.get_json())
     with app.app_context():

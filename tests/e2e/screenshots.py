@@ -173,9 +173,19 @@ def main() -> int:
         search = f"{base}/teams/{teams['growth']}/search?{query}"
         page.goto(search)
         shoot(page, "search")
-        page.locator("#offers tbody tr").nth(1).locator("button").click()
+        page.locator("#offers tbody tr").nth(1).locator("button[data-buy]").click()
         page.wait_for_selector("td[data-outcome=purchased]")
         shoot(page, "purchased")
+        vanity = "country=US&area_code=415&pattern=AI&match=ends"
+        page.goto(f"{base}/teams/{teams['growth']}/search?{vanity}")
+        shoot(page, "search-vanity")
+        page.goto(f"{base}/teams/{teams['growth']}/search?country=US&locality=Chicago&limit=4")
+        for row in range(3):
+            offer = page.locator("#offers tbody tr").nth(row)
+            offer.locator("button[data-hold]").click()
+            offer.locator("td[data-outcome=held]").wait_for()
+        page.goto(f"{base}/teams/{teams['growth']}/cart")
+        shoot(page, "cart")
         page.goto(f"{base}/teams/{teams['growth']}/history")
         shoot(page, "history")
         page.goto(f"{base}/teams/{teams['growth']}/settings")
@@ -189,9 +199,9 @@ def main() -> int:
         url = f"{base}/teams/{teams['free']}/search?country=US&area_code=212&limit=5"
         first.goto(url)
         stale.goto(url)
-        first.locator("#offers tbody tr").first.locator("button").click()
+        first.locator("#offers tbody tr").first.locator("button[data-buy]").click()
         first.wait_for_selector("td[data-outcome=purchased]")
-        stale.locator("#offers tbody tr").nth(1).locator("button").click()
+        stale.locator("#offers tbody tr").nth(1).locator("button[data-buy]").click()
         stale.wait_for_selector("td[data-outcome=limit]")
         shoot(stale, "limit-refused")
         first.goto(f"{base}/teams/{teams['free']}/numbers")

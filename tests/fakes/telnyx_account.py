@@ -12,9 +12,10 @@ from typing import Any
 import phonenumbers
 
 from tests.fakes.telnyx_orders import Orders
-from tests.fakes.telnyx_shapes import digits, error_body, field, now_text
+from tests.fakes.telnyx_reservations import Reservations
+from tests.fakes.telnyx_search import Search
+from tests.fakes.telnyx_shapes import digits, error_body, now_text
 
-NUMBER_TYPES = ("local", "toll_free", "mobile", "national", "shared_cost")
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 20, 250
 RATE_LIMIT, RATE_WINDOW = 200, 60
 # Requirement types Telnyx lists for regulated orders (GET /requirements), by country and type.
@@ -26,7 +27,7 @@ PROOF_OF_ADDRESS = {
 REGULATED = {("DE", "local"): [PROOF_OF_ADDRESS], ("FR", "local"): [PROOF_OF_ADDRESS]}
 
 
-class Account(Orders):
+class Account(Orders, Reservations, Search):
     """A Telnyx account: numbers on offer, orders, owned numbers, and how they change."""
 
     def __init__(self) -> None:
@@ -43,6 +44,7 @@ class Account(Orders):
         self._outcomes: dict[str, list[str]] = {}
         self._ids = itertools.count(1293384261075731499)
         self._window: tuple[int, int] = (0, 0)  # (window start, requests in it)
+        self.init_reservations()
 
     # -- state helpers -----------------------------------------------------------------
 
@@ -58,8 +60,13 @@ class Account(Orders):
         country_code: str | None = None,
         currency: str | None = "USD",
         quickship: bool = True,
+        locality: str | None = None,
+        state: str | None = None,
     ) -> dict[str, Any]:
-        """Offers a number; country, area code and type come from phonenumbers unless given."""
+        """Offers a number; country, area code and type come from phonenumbers unless given.
+
+        `locality` is its rate center (Telnyx writes them in capitals), `state` its state code.
+        """
         parsed = phonenumbers.parse(phone_number)
         if number_type is None:
             toll_free = phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.TOLL_FREE
@@ -68,6 +75,11 @@ class Account(Orders):
         ndc_length = phonenumbers.length_of_national_destination_code(parsed) or 3
         country = country_code or phonenumbers.region_code_for_number(parsed) or "US"
         cost = {"upfront_cost": upfront, "monthly_cost": monthly, "currency": currency}
+        regions = [{"region_type": "country_code", "region_name": country}]
+        if locality:
+            regions.append({"region_type": "rate_center", "region_name": locality.upper()})
+        if state:
+            regions.append({"region_type": "state", "region_name": state})
         item = {
             "record_type": "available_phone_number",
             "phone_number": phone_number,
@@ -77,7 +89,7 @@ class Account(Orders):
             "quickship": quickship,
             "reservable": False,
             "vanity_format": None,
-            "region_information": [{"region_type": "country_code", "region_name": country}],
+            "region_information": regions,
             "cost_information": {k: v for k, v in cost.items() if v is not None},
             "features": [{"name": name} for name in features],
         }
@@ -109,6 +121,12 @@ class Account(Orders):
 
     def handle(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
         parts = path.strip("/").split("/")  # ["v2", resource, id?]
+        if parts[0] == "v2" and parts[1:2] == ["number_reservations"] and method == "POST":
+            with self.lock:
+                if len(parts) == 2:
+                    return self._create_reservation(body)
+                if len(parts) == 5 and parts[3:] == ["actions", "extend"]:
+                    return self._extend_reservation(parts[2])
         if parts[0] != "v2" or len(parts) > 3:
             return 404, error_body(404)
         route = (method, parts[1] if len(parts) > 1 else "", "{id}" if len(parts) == 3 else "")
@@ -131,37 +149,11 @@ class Account(Orders):
                 return self._page(self._owned_matching(query), query)
             if route == ("GET", "phone_numbers", "{id}") and parts[2] in self.owned:
                 return 200, {"data": self.owned[parts[2]]}
+            if route == ("GET", "number_reservations", "{id}") and parts[2] in self.reservations:
+                return 200, {"data": self.reservations[parts[2]]}
             if route == ("DELETE", "phone_numbers", "{id}") and parts[2] in self.owned:
                 return self._delete(self.owned[parts[2]])
         return 404, error_body(404)
-
-    def _search(self, query: dict[str, str]) -> tuple[int, Any]:
-        kind = query.get("filter[phone_number_type]")
-        if kind is not None and kind not in NUMBER_TYPES:
-            detail = f"phone_number_type must be one of {', '.join(NUMBER_TYPES)}."
-            return 400, error_body(400, detail=detail, parameter="filter[phone_number_type]")
-        taken = {r["phone_number"] for r in self.owned.values() if r["status"] != "deleted"}
-        wanted = {
-            "country_code": query.get("filter[country_code]"),
-            "national_destination_code": query.get("filter[national_destination_code]"),
-            "phone_number_type": kind,
-        }
-        quickship = query.get("filter[quickship]") == "true"
-        found = [
-            item
-            for item in self.available
-            if item["phone_number"] not in taken
-            and all(value is None or field(item, key) == value for key, value in wanted.items())
-            and (not quickship or item["quickship"])
-        ]
-        limit = query.get("filter[limit]")
-        if limit is not None and limit.isdigit():
-            found = found[: int(limit)]
-        best = sum(1 for item in found if item.get("best_effort"))
-        return 200, {
-            "data": found,
-            "meta": {"total_results": len(found), "best_effort_results": best},
-        }
 
     def _requirements(self, query: dict[str, str]) -> dict[str, Any]:
         key = (query.get("filter[country_code]"), query.get("filter[phone_number_type]"))

@@ -56,6 +56,7 @@ class Orders:
             detail = f"Messaging profile {profile} does not exist on this account."
             return 422, error_body(422, "Invalid value", detail, pointer="/messaging_profile_id")
         taken = {r["phone_number"] for r in self.owned.values() if r["status"] != "deleted"}
+        taken |= self.reserved_numbers(ours=False)  # another customer's hold
         offered = {i["phone_number"]: i for i in self.available if i["phone_number"] not in taken}
         for index, entry in enumerate(entries):
             if entry["phone_number"] not in offered:
@@ -78,6 +79,7 @@ class Orders:
         for entry in entries:
             item = offered[entry["phone_number"]]
             self.available.remove(item)
+            self.consume_hold(entry["phone_number"])
             regulated = (field(item, "country_code"), item["phone_number_type"]) in self.regulated
             statuses = self._outcomes.pop(entry["phone_number"], None) or (
                 ["pending"] if self.hold_orders or regulated else ["pending", "success"]

@@ -18,7 +18,7 @@ def test_a_search_the_provider_did_not_answer_in_time_is_504(
     def too_slow(filters):
         raise ProviderTimeout("Telnyx did not answer within 10 seconds.")
 
-    monkeypatch.setattr(app.extensions["phone_provider"], "search", too_slow)
+    monkeypatch.setattr(app.extensions["phone_provider"], "search_page", too_slow)
     response = client.get(search_url(member.team_id), query_string=US_415, headers=headers)
     assert response.status_code == 504
     error = soup(response).select_one("#search-error")

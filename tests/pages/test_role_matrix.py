@@ -14,7 +14,7 @@ from app.accounts import invitations
 from app.accounts.roles import ROLE_PERMISSIONS, Permission
 from app.extensions import db
 from app.models import Assistant, PhoneNumber, Role
-from tests.factories import PASSWORD, Factory, actor_of
+from tests.factories import PASSWORD, Factory, actor_of, hold
 from tests.helpers import sandbox_number
 from tests.pages.helpers import Auth, csrf_token, soup, text
 
@@ -32,6 +32,12 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.create_token": None,
     "dashboard.revoke_token": None,
     "dashboard.buy": Permission.BUY,
+    "dashboard.cart": None,  # anyone sees what is held; only buyers hold and buy
+    "dashboard.order": None,
+    "dashboard.hold": Permission.BUY,
+    "dashboard.remove_hold": Permission.BUY,
+    "dashboard.extend": Permission.BUY,
+    "dashboard.buy_cart": Permission.BUY,
     "dashboard.release_number": Permission.RELEASE,
     "dashboard.confirm_release": Permission.RELEASE,
     "dashboard.edit_label": Permission.LABEL,
@@ -87,6 +93,10 @@ SUCCESS = (
     | {
         endpoint: 303
         for endpoint in (
+            "dashboard.hold",  # back to the search (htmx gets the offer's cell instead)
+            "dashboard.remove_hold",
+            "dashboard.extend",
+            "dashboard.buy_cart",  # to the order's page
             "dashboard.billing",
             "dashboard.change_role",
             "dashboard.choose",
@@ -164,6 +174,18 @@ class Team:
         self.count += 1
         return self.factory.number(self.members[Role.OWNER], sandbox_number("303", self.count))
 
+    def hold(self) -> str:
+        self.count += 1
+        return hold(self.app, self.members[Role.OWNER], sandbox_number("213", self.count))
+
+    def order(self) -> str:
+        from app.numbers.orders import buy_numbers
+
+        self.count += 1
+        with self.app.app_context():
+            owner = actor_of(self.members[Role.OWNER])
+            return buy_numbers(owner, [sandbox_number("213", self.count)]).id
+
     def assistant(self) -> str:
         self.count += 1
         return self.factory.assistant(self.members[Role.OWNER], f"Agent {self.count}")
@@ -212,6 +234,21 @@ class Team:
                 )
             case "dashboard.confirm_release":
                 return "GET", f"{team}/numbers/{self.number()}/release", {}
+            case "dashboard.cart":
+                return "GET", f"{team}/cart", {}
+            case "dashboard.order":
+                return "GET", f"{team}/orders/{self.order()}", {}
+            case "dashboard.hold":
+                self.count += 1
+                return "POST", f"{team}/cart", {"phone_number": sandbox_number("213", self.count)}
+            case "dashboard.remove_hold":
+                return "POST", f"{team}/cart/{self.hold()}/remove", {}
+            case "dashboard.extend":
+                return "POST", f"{team}/cart/{self.hold()}/extend", {}
+            case "dashboard.buy_cart":
+                self.count += 1
+                number = sandbox_number("213", self.count)
+                return "POST", f"{team}/cart/buy", {"phone_number": number, "idempotency_key": "k"}
             case "dashboard.release_number":
                 return "POST", f"{team}/numbers/{self.number()}/release", {}
             case "dashboard.save_label":

@@ -43,6 +43,8 @@ def fill(rule, team_id, number_id, assistant_id, token_id="tok_" + "0" * 26, **m
         "token_id": token_id,
         "user_id": "usr_" + "0" * 26,
         "invitation_id": "inv_" + "0" * 26,
+        "item_id": "hold_" + "0" * 26,
+        "order_id": "ord_" + "0" * 26,
         **more,
     }
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: values.get(m.group(1), "x"), rule.rule)

@@ -16,7 +16,8 @@ def test_the_form_before_any_search(client, member):
     page = soup(response)
     form = page.select_one("form#search-form")
     assert form["method"] == "get" and form["hx-get"] == search_url(member.team_id)
-    assert form["hx-push-url"] == "true" and form["hx-target"] == "#search-panel"
+    # An htmx search swaps the results only; the form being typed in stays.
+    assert form["hx-push-url"] == "true" and form["hx-target"] == "#search-results"
     assert page.select_one(form["hx-indicator"])
     options = [o["value"] for o in page.select("select#country option")]
     assert set(options) == set(phonenumbers.SUPPORTED_REGIONS)
@@ -55,7 +56,9 @@ def test_results_come_with_buy_buttons_and_prices(client, member):
     assert first["data-number"].startswith("+1415555")
     button = first.select_one("button[data-buy]")
     assert button["data-buy"] == first["data-number"] and not button.has_attr("disabled")
-    assert button.select_one(".buy-price").get_text(strip=True) == "$1.00/mo + $1.00 setup"
+    # A Free team's Buy starts its trial: it says what that costs and for how long.
+    assert button.select_one(".buy-label").get_text(strip=True) == "Start free trial"
+    assert button.select_one(".buy-price").get_text(strip=True) == "free for 5 days, then released"
     form = button.find_parent("form")
     assert form["method"] == "post" and form["hx-post"] == form["action"]
     assert form.select_one("input[name=csrf_token]")["value"]
@@ -65,14 +68,23 @@ def test_results_come_with_buy_buttons_and_prices(client, member):
     assert page.select_one("input#limit")["value"] == "5"
 
 
-def test_htmx_search_returns_the_panel_fragment(client, member):
+def test_htmx_search_returns_the_results_not_the_form(client, member):
     response = client.get(search_url(member.team_id), query_string=US_415, headers=HTMX)
     assert response.status_code == 200
     assert "HX-Request" in response.headers["Vary"]
     fragment = soup(response)
     assert fragment.find("html") is None and fragment.find("body") is None
-    assert fragment.select_one("section#search-panel form#search-form")
-    assert len(fragment.select("#offers tbody tr")) == 5
+    assert fragment.select_one("form#search-form") is None
+    assert fragment.select_one("#search-panel") is None
+    assert len(fragment.select("div#search-results #offers tbody tr")) == 5
+    # The count is announced through the panel's live region, swapped out of band.
+    status = fragment.select_one("#search-status")
+    assert status["hx-swap-oob"] == "innerHTML"
+    assert status.get_text(strip=True) == "5 shown of 100 available."
+    page = soup(client.get(search_url(member.team_id)))
+    live = page.select_one("#search-panel > #search-status")
+    assert live["aria-live"] == "polite" and live["role"] == "status"
+    assert live.find_parent(id="search-results") is None  # outside what is swapped
 
 
 @pytest.mark.parametrize(
@@ -110,7 +122,8 @@ def test_area_code_outside_us_and_ca_is_refused(client, member):
     query = {"country": "GB", "area_code": "415"}
     page = soup(client.get(search_url(member.team_id), query_string=query))
     assert page.select_one("#area_code-error").get_text(strip=True) == (
-        "Area codes can only be used for US and CA."
+        "Area codes can only be used for US and CA. "
+        "For GB, leave it empty and search by city instead."
     )
 
 
@@ -120,7 +133,7 @@ def test_a_provider_failure_is_shown_and_nothing_else_happens(app, client, membe
     def broken(filters):
         raise ProviderError("Telnyx answered 500.")
 
-    monkeypatch.setattr(provider, "search", broken)
+    monkeypatch.setattr(provider, "search_page", broken)
     response = client.get(search_url(member.team_id), query_string=US_415, headers=HTMX)
     assert response.status_code == 502
     error = soup(response).select_one("#search-error")

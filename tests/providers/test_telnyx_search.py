@@ -30,6 +30,7 @@ def test_search_sends_bracketed_filters_and_maps_fields(fake, telnyx):
         "filter[national_destination_code]": "415",
         "filter[phone_number_type]": "local",
         "filter[limit]": "5",
+        "filter[exclude_held_numbers]": "true",
     }
     assert request.headers["Authorization"] == "Bearer test-key"
     assert request.headers["User-Agent"].startswith("phonenumbers-desk/")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.openapi.orders import ORDER_PATHS, ORDER_SCHEMAS
 from app.api.openapi.schemas import (
     ASSISTANT_ID,
     CURSOR,
@@ -20,6 +21,7 @@ from app.api.openapi.schemas import (
     path,
     query,
 )
+from app.api.openapi.search import SEARCH_SCHEMAS
 from app.numbers.listing import SORT_CHOICES, STATUSES, UNASSIGNED
 from app.phone import NUMBER_TYPES
 
@@ -249,7 +251,7 @@ DOCUMENT: dict[str, Any] = {
     "security": [{"bearer": []}],
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": SCHEMAS,
+        "schemas": {**SCHEMAS, **SEARCH_SCHEMAS, **ORDER_SCHEMAS},
     },
-    "paths": PATHS,
+    "paths": {**PATHS, **ORDER_PATHS},
 }

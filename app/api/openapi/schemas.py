@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import phonenumbers
-
 from app.assistants.service import MAX_NAME
 from app.numbers.managing import MAX_LABEL
-from app.numbers.validation import AREA_CODE_COUNTRIES, MAX_LIMIT
 from app.text import visible_class
 
 ID = {"type": "string", "maxLength": 64}
@@ -131,62 +128,6 @@ SCHEMAS: dict[str, Any] = {
         maxAllowed={"type": "integer", "minimum": 1},
         hasSubscription={"type": "boolean"},
         planName={"enum": ["Free", "Starter", "Growth", "Scale"]},
-    ),
-    "SearchRequest": obj(
-        ["filters"],
-        filters={
-            **obj(
-                ["countryCode"],
-                countryCode={
-                    "enum": sorted(phonenumbers.SUPPORTED_REGIONS),
-                    "description": "ISO 3166-1 alpha-2 (any case), a region phonenumbers knows",
-                },
-                areaCode={
-                    "type": ["string", "null"],
-                    "pattern": "^([0-9]{3})?$",
-                    "description": "Three ASCII digits; US and CA only (null or empty: any)",
-                },
-                numberType={"enum": ["local", "toll-free", "", None], "default": "local"},
-                limit={
-                    "type": ["integer", "null"],
-                    "minimum": 1,
-                    "maximum": MAX_LIMIT,
-                    "default": 20,
-                },
-            ),
-            # An area code only with a country that has them. Null or empty is "not given",
-            # as for every optional filter (a form's empty field arrives as "").
-            "if": {"not": {"properties": {"countryCode": {"enum": list(AREA_CODE_COUNTRIES)}}}},
-            "then": {"properties": {"areaCode": {"enum": ["", None]}}},
-        },
-    ),
-    "AvailableNumber": obj(
-        ["phoneNumber", "monthlyPrice", "setupPrice", "features"],
-        phoneNumber={"type": "string", "pattern": r"^\+[1-9][0-9]{1,14}$"},
-        monthlyPrice=MONEY,
-        setupPrice=MONEY,
-        features={"type": "array", "items": {"type": "string"}},
-        quotedCurrency={
-            "type": "string",
-            "description": "The currency the provider quoted in; prices are converted to USD",
-        },
-    ),
-    "SearchResponse": obj(
-        ["success", "numbers", "provider", "count"],
-        success={"const": True},
-        numbers={"type": "array", "items": ref("AvailableNumber")},
-        provider={"enum": ["telnyx", "sandbox"]},
-        count={"type": "integer", "minimum": 0},
-        documentsRequired={
-            "type": "array",
-            "description": "What the provider needs before it sells numbers of this kind",
-            "items": obj(["name"], name={"type": "string"}, description={"type": "string"}),
-        },
-        leftOut=obj(
-            ["count", "reason"],
-            count={"type": "integer", "minimum": 1},
-            reason={"type": "string"},
-        ),
     ),
     "PurchaseRequest": obj(
         ["phoneNumber", "teamId"],

@@ -9,11 +9,12 @@ purchase-failed, requirement-info-pending or deleted.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.phone import digits, normalise
-from app.providers.base import AvailableNumber, OwnedNumber
+from app.providers.base import HOLD_LENGTH, AvailableNumber, Hold, OwnedNumber
 
 # Telnyx's owned-number statuses that mean "still on its way to us".
 OWNED_PENDING = frozenset(
@@ -64,7 +65,31 @@ def available(item: Any) -> AvailableNumber | None:
         price(cost.get("upfront_cost")),
         currency if currency and currency.isalpha() else None,
         tuple(name for name in names if isinstance(name, str) and name.isprintable()),
+        place(item.get("region_information")),
     )
+
+
+def place(regions: Any) -> str:
+    """ "Chicago, IL" from `region_information` (rate center or location, then state)."""
+    named: dict[str, str] = {}
+    for entry in regions if isinstance(regions, list) else []:
+        if isinstance(entry, dict):
+            kind, name = entry.get("region_type"), entry.get("region_name")
+            if isinstance(kind, str) and isinstance(name, str) and name.isprintable():
+                named.setdefault(kind, " ".join(name.split())[:80])
+    city = named.get("location") or named.get("rate_center", "").title()
+    return ", ".join(part for part in (city, named.get("state", "")) if part)
+
+
+def total_matching(meta: Any) -> int | None:
+    """How many numbers match in all (best-effort ones left out), when Telnyx says."""
+    if not isinstance(meta, dict):
+        return None
+    total, best = meta.get("total_results"), meta.get("best_effort_results", 0)
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        return None
+    best = best if isinstance(best, int) and not isinstance(best, bool) and best >= 0 else 0
+    return max(0, total - best)
 
 
 def order_state(order: dict[str, Any], phone_number: str) -> tuple[str, bool]:
@@ -101,3 +126,32 @@ def owned(record: Any) -> OwnedNumber | None:
     else:
         state = "gone"  # purchase-failed, ported out, ...: not a number we can use
     return OwnedNumber(str(record["id"]), number, state)
+
+
+def reservation(record: Any, phone_number: str) -> Hold | None:
+    """A number reservation's hold on one number; None unless Telnyx says it succeeded.
+
+    A missing or unreadable `expired_at` is read as the documented 30 minutes from now.
+    """
+    if not isinstance(record, dict) or not record.get("id"):
+        return None
+    entries = record.get("phone_numbers")
+    entry = next(
+        (
+            e
+            for e in (entries if isinstance(entries, list) else [])
+            if isinstance(e, dict)
+            and digits(str(e.get("phone_number") or "")) == digits(phone_number)
+        ),
+        None,
+    )
+    status = text((entry or {}).get("status")) or text(record.get("status"))
+    if entry is None or status == "failure":
+        return None
+    try:
+        expires = datetime.fromisoformat(str(entry.get("expired_at")).replace("Z", "+00:00"))
+    except ValueError:
+        expires = None
+    if expires is None or expires.tzinfo is None:
+        expires = datetime.now(UTC) + HOLD_LENGTH
+    return Hold(str(record["id"]), expires.astimezone(UTC))

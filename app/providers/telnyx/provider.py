@@ -15,25 +15,22 @@ from urllib.parse import quote
 
 import requests
 
-from app.phone import TOLL_FREE, digits
+from app.phone import digits
 from app.providers.base import (
-    AvailableNumber,
     OrderResult,
     OwnedNumber,
     ProviderError,
     ProviderNumberUnavailable,
     ProviderTimeout,
-    Requirement,
-    SearchFilters,
 )
 from app.providers.telnyx import parse
 from app.providers.telnyx.http import TelnyxHttp, nothing_sent, sentence
+from app.providers.telnyx.offers import TelnyxOffers
 
 _UNAVAILABLE_WORDS = ("not available", "no longer available", "unavailable", "already")
-_QUICKSHIP_COUNTRIES = ("US", "CA")  # quickship is a +1 toll-free notion
 
 
-class TelnyxProvider:
+class TelnyxProvider(TelnyxOffers):
     """A small, careful Telnyx client."""
 
     name = "telnyx"
@@ -54,50 +51,6 @@ class TelnyxProvider:
 
     def close(self) -> None:
         self.http.close()
-
-    # -- searching ---------------------------------------------------------------------
-
-    def search(self, filters: SearchFilters) -> list[AvailableNumber]:
-        # Built by hand: Telnyx silently ignores filters written without brackets.
-        params = {
-            "filter[country_code]": filters.country_code,
-            "filter[phone_number_type]": filters.number_type.replace("-", "_"),
-            "filter[limit]": str(filters.limit),
-        }
-        if filters.area_code:
-            params["filter[national_destination_code]"] = filters.area_code
-        if filters.number_type == TOLL_FREE and filters.country_code in _QUICKSHIP_COUNTRIES:
-            # Toll-free numbers that are not quickship can take days to activate.
-            params["filter[quickship]"] = "true"
-        items = self.http.items(self.http.get("/available_phone_numbers", params))
-        found: dict[str, AvailableNumber] = {}
-        for number in map(parse.available, items):
-            if number is not None:
-                found.setdefault(number.phone_number, number)
-        return list(found.values())[: filters.limit]
-
-    def quote(self, phone_number: str) -> AvailableNumber | None:
-        return None  # Telnyx prices a number only in a search: the search's quote is kept
-
-    def requirements(self, country_code: str, number_type: str) -> list[Requirement]:
-        params = {
-            "filter[country_code]": country_code,
-            "filter[phone_number_type]": number_type.replace("-", "_"),
-            "filter[action]": "ordering",
-        }
-        found: dict[str, Requirement] = {}
-        for item in self.http.items(self.http.get("/requirements", params)):
-            types = item.get("requirements_types") if isinstance(item, dict) else None
-            for kind in types if isinstance(types, list) else []:
-                if isinstance(kind, dict) and isinstance(kind.get("name"), str):
-                    description = kind.get("description")
-                    found.setdefault(
-                        kind["name"],
-                        Requirement(
-                            kind["name"], description if isinstance(description, str) else ""
-                        ),
-                    )
-        return list(found.values())
 
     # -- ordering ----------------------------------------------------------------------
 
@@ -195,7 +148,9 @@ class TelnyxProvider:
             return False
         return isinstance(record, dict) and parse.text(record.get("status")) == "deleted"
 
-    def _refusal(self, response: requests.Response, phone_number: str) -> ProviderError:
+    def _refusal(
+        self, response: requests.Response, phone_number: str, verb: str = "sell"
+    ) -> ProviderError:
         """A 4xx to the order POST: the number is taken, or our configuration is wrong."""
         status, detail = response.status_code, self.http.detail(response)
         pointers = self.http.pointers(response)
@@ -206,7 +161,9 @@ class TelnyxProvider:
             or about_number
             or (status in (400, 422) and not pointers and words)
         ):
-            return ProviderNumberUnavailable(sentence(f"Telnyx cannot sell {phone_number}", detail))
+            return ProviderNumberUnavailable(
+                sentence(f"Telnyx cannot {verb} {phone_number}", detail)
+            )
         if status in (400, 422):
             fields = ", ".join(p.strip("/") for p in pointers)
             where = f" ({fields})" if fields else ""

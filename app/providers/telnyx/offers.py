@@ -1,0 +1,129 @@
+"""What the Telnyx account offers: searches, quotes, regulatory requirements and holds.
+
+Shapes from Telnyx's v2 OpenAPI spec: `GET /available_phone_numbers` with bracketed filters
+(`filter[phone_number][contains]` and the like; a filter without brackets is silently
+ignored) answers `data` and `meta.total_results`; `POST /number_reservations` holds numbers
+for 30 minutes. A mixin of TelnyxProvider: it uses the provider's `http` and `_refusal`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from app.phone import TOLL_FREE
+from app.providers.base import (
+    AvailableNumber,
+    Hold,
+    Offered,
+    ProviderNumberUnavailable,
+    Requirement,
+    SearchFilters,
+)
+from app.providers.telnyx import parse
+
+_QUICKSHIP_COUNTRIES = ("US", "CA")  # quickship is a +1 toll-free notion
+
+
+class TelnyxOffers:
+    # -- searching ---------------------------------------------------------------------
+
+    def search(self, filters: SearchFilters) -> list[AvailableNumber]:
+        return self.search_page(filters).numbers
+
+    def search_page(self, filters: SearchFilters) -> Offered:
+        items, meta = self._search_items(filters)
+        found: dict[str, AvailableNumber] = {}
+        for number in map(parse.available, items):
+            if number is not None:
+                found.setdefault(number.phone_number, number)
+        return Offered(list(found.values())[: filters.limit], parse.total_matching(meta))
+
+    def _search_items(self, filters: SearchFilters) -> tuple[list[Any], Any]:
+        # Built by hand: Telnyx silently ignores filters written without brackets.
+        params = {
+            "filter[country_code]": filters.country_code,
+            "filter[phone_number_type]": filters.number_type.replace("-", "_"),
+            "filter[limit]": str(filters.limit),
+            # Not numbers another customer holds, and only numbers a hold can be put on.
+            "filter[exclude_held_numbers]": "true",
+        }
+        optional = {
+            "filter[national_destination_code]": filters.area_code,
+            "filter[locality]": filters.locality,
+            "filter[administrative_area]": filters.region,
+            "filter[features]": ",".join(filters.features) or None,
+            # Letters are sent as letters: Telnyx maps them itself (and fills vanity_format).
+            "filter[phone_number][contains]": filters.contains,
+            "filter[phone_number][starts_with]": filters.starts_with,
+            "filter[phone_number][ends_with]": filters.ends_with,
+        }
+        params.update({key: value for key, value in optional.items() if value})
+        if filters.number_type == TOLL_FREE and filters.country_code in _QUICKSHIP_COUNTRIES:
+            # Toll-free numbers that are not quickship can take days to activate.
+            params["filter[quickship]"] = "true"
+        body = self.http.get("/available_phone_numbers", params)
+        return self.http.items(body), body.get("meta")
+
+    def quote(self, phone_number: str) -> AvailableNumber | None:
+        return None  # Telnyx prices a number only in a search: the search's quote is kept
+
+    def requirements(self, country_code: str, number_type: str) -> list[Requirement]:
+        params = {
+            "filter[country_code]": country_code,
+            "filter[phone_number_type]": number_type.replace("-", "_"),
+            "filter[action]": "ordering",
+        }
+        found: dict[str, Requirement] = {}
+        for item in self.http.items(self.http.get("/requirements", params)):
+            types = item.get("requirements_types") if isinstance(item, dict) else None
+            for kind in types if isinstance(types, list) else []:
+                if isinstance(kind, dict) and isinstance(kind.get("name"), str):
+                    description = kind.get("description")
+                    found.setdefault(
+                        kind["name"],
+                        Requirement(
+                            kind["name"], description if isinstance(description, str) else ""
+                        ),
+                    )
+        return list(found.values())
+
+    # -- holding -----------------------------------------------------------------------
+
+    def hold(self, phone_number: str, *, customer_reference: str) -> Hold:
+        """A number reservation (30 minutes at Telnyx); sent once, like an order."""
+        payload = {
+            "phone_numbers": [{"phone_number": phone_number}],
+            "customer_reference": customer_reference,
+        }
+        try:
+            response = self.http.send("POST", "/number_reservations", json=payload)
+        except requests.RequestException as exc:
+            raise self.http.transport_error(exc) from exc
+        if not response.ok and response.status_code < 500:
+            raise self._refusal(response, phone_number, "hold")
+        reservation = self.http.body(response).get("data")
+        found = parse.reservation(reservation, phone_number)
+        if found is None:
+            raise ProviderNumberUnavailable(f"Telnyx could not hold {phone_number}.")
+        return found
+
+    def extend_hold(self, hold_id: str | None, phone_number: str) -> Hold:
+        """`POST /number_reservations/{id}/actions/extend`: another 30 minutes from now."""
+        if not hold_id:
+            return self.hold(phone_number, customer_reference="")
+        path = f"/number_reservations/{quote(hold_id, safe='')}/actions/extend"
+        try:
+            response = self.http.send("POST", path)
+        except requests.RequestException as exc:
+            raise self.http.transport_error(exc) from exc
+        if response.status_code in (404, 422):  # lapsed, or unknown to Telnyx
+            raise ProviderNumberUnavailable(
+                f"The hold on {phone_number} has ended at Telnyx; hold it again from a search."
+            )
+        found = parse.reservation(self.http.body(response).get("data"), phone_number)
+        if found is None:
+            raise ProviderNumberUnavailable(f"Telnyx could not extend the hold on {phone_number}.")
+        return found
