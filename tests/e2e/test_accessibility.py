@@ -14,7 +14,8 @@ from app.models import utcnow
 from app.numbers.purchasing import purchase_number
 from tests.e2e.axe import assert_no_violations, violations, with_axe
 from tests.e2e.helpers import sign_in
-from tests.factories import actor_of, seed
+from tests.factories import actor_of, hold, seed
+from tests.helpers import sandbox_number
 
 PHONE = {"width": 390, "height": 844}
 
@@ -120,6 +121,27 @@ def test_every_page_of_a_full_team(server, big_team, context, axe_page: Page, vi
     page.locator("#selection-confirm").click()
     expect(page.locator("#flashes .flash-success")).to_be_visible()
     _note(page, "numbers after a bulk release", problems)
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_cart_and_an_order(server, people, axe_page: Page, viewport):
+    """Holding, reviewing and buying several numbers: the cart full, empty, and the order."""
+    page = axe_page
+    if viewport == "phone":
+        page.set_viewport_size(PHONE)
+    owner = people.member("growth")
+    area = "646" if viewport == "phone" else "718"
+    for index in range(2):
+        hold(server.app, owner, sandbox_number(area, 10 + index))
+    sign_in(page, server.url, owner.email)
+    team = f"{server.url}/teams/{owner.team_id}"
+    problems: list[str] = []
+    check(page, team + "/cart", "cart with two held numbers", problems)
+    page.locator("#buy-cart").click()
+    expect(page.locator("#order-results tbody tr")).to_have_count(2)
+    _note(page, "the order's results", problems)
+    check(page, team + "/cart", "an empty cart", problems)
     assert not problems, "\n\n".join(problems)
 
 
