@@ -7,12 +7,15 @@ import io
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+from app.models.numbers import name_key
 from bench.env import Database
 from tests.factories import Member
 
 PER_TEAM = 10
 PLANS = ("free", "starter", "growth", "scale")
 SYNTHETIC = "S"  # ids of seeded rows: SYNTHETIC then digits, valid ids (Crockford) of their own
+
+AVA_KEY = name_key("Ava")  # the stored key that keeps names unique whatever their case
 
 
 def copy_teams(database: Database, probe: Member, teams: range) -> None:
@@ -55,8 +58,8 @@ def _tables(probe: Member, teams: range, now: datetime):
     )
     yield (
         "assistants",
-        "id, team_id, name, created_at",
-        (f"{_id('asst', t)}\t{_team(probe, t)}\tAva\t{stamp}\n" for t in teams),
+        "id, team_id, name, name_key, created_at",
+        (f"{_id('asst', t)}\t{_team(probe, t)}\tAva\t{AVA_KEY}\t{stamp}\n" for t in teams),
     )
     yield (
         "phone_numbers",

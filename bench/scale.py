@@ -84,7 +84,8 @@ class Scale:
         )
 
 
-def run(workdir: Path, progress: Callable[[str], None] = print) -> Scale:
+def run(workdir: Path, progress: Callable[[str], None] = print, teams: int = TEAMS) -> Scale:
+    """Seed, time and explain; `teams` smaller than TEAMS only checks the step works (smoke)."""
     database = prepare_database(workdir)
     if not database.is_postgres:
         return Scale(note=f"not measured: {database.note}")
@@ -96,10 +97,10 @@ def run(workdir: Path, progress: Callable[[str], None] = print) -> Scale:
     progress(f"scale: {SMALL_TEAMS * PER_TEAM:,} numbers seeded; timing the reads")
     scale.timings = [Timing(r.name, small_ms=_median_ms(app, r)) for r in reads]
     deadline = started + SEED_DEADLINE
-    done = _grow(database, probe, SMALL_TEAMS, TEAMS, deadline, progress)
+    done = _grow(database, probe, SMALL_TEAMS, teams, deadline, progress)
     scale.teams, scale.numbers = done + 1, (done + 1) * PER_TEAM
     scale.seed_seconds = time.monotonic() - started
-    if done < TEAMS - 1:
+    if done < teams - 1:
         scale.note = f"seeding stopped at its {SEED_DEADLINE:.0f} s bound"
     progress(f"scale: {scale.numbers:,} numbers in {scale.seed_seconds:.0f} s; timing again")
     for timing, read in zip(scale.timings, reads, strict=True):
