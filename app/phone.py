@@ -68,8 +68,11 @@ def region(e164: str) -> str:
     return phonenumbers.region_code_for_number(phonenumbers.parse(e164)) or ""
 
 
+@lru_cache(maxsize=PARSED)
 def national(e164: str) -> str:
-    """+14155550101 → (415) 555-0101; the text as given if it does not parse."""
+    """+14155550101 → (415) 555-0101; the text as given if it does not parse.
+
+    Kept: a Numbers page shows each number several times, and parsing is most of its cost."""
     try:
         number = phonenumbers.parse(e164)
     except phonenumbers.NumberParseException:
