@@ -14,11 +14,17 @@ from phonenumbers import PhoneNumberType
 
 LOCAL = "local"
 TOLL_FREE = "toll-free"
-NUMBER_TYPES = (LOCAL, TOLL_FREE)  # what a held number is recorded as
 MOBILE = "mobile"
 NATIONAL = "national"  # non-geographic numbers reachable nationwide at one rate
-# What a search may ask for; a mobile or national number is recorded as local once bought.
-SEARCH_TYPES = (LOCAL, TOLL_FREE, MOBILE, NATIONAL)
+# What a search may ask for, and what a held number is recorded as (its own type).
+SEARCH_TYPES = NUMBER_TYPES = (LOCAL, TOLL_FREE, MOBILE, NATIONAL)
+# phonenumbers' classes that are not local; the rest (fixed line, NANP's "fixed line or
+# mobile", VoIP, ...) are what a team means by a local number.
+_KINDS = {
+    PhoneNumberType.TOLL_FREE: TOLL_FREE,
+    PhoneNumberType.MOBILE: MOBILE,
+    PhoneNumberType.UAN: NATIONAL,
+}
 
 # Parsing a number is most of a purchase's Python time, and it is asked about the same number
 # many times over (the request, the quote, the order, its type and region): answers are kept.
@@ -55,11 +61,8 @@ def _normalised(text: str) -> str | None:
 
 @lru_cache(maxsize=PARSED)
 def number_type(e164: str) -> str:
-    """Toll-free or local: the two types a team can search for."""
-    parsed = phonenumbers.parse(e164)
-    if phonenumbers.number_type(parsed) == PhoneNumberType.TOLL_FREE:
-        return TOLL_FREE
-    return LOCAL
+    """Local, toll-free, mobile or national: the types a team searches for and holds."""
+    return _KINDS.get(phonenumbers.number_type(phonenumbers.parse(e164)), LOCAL)
 
 
 @lru_cache(maxsize=PARSED)

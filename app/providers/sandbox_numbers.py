@@ -202,7 +202,8 @@ def is_offered(phone_number: str) -> bool:
             if national[3:8] == "55501":
                 return True
             continue
-        # A mobile or national number is recorded as local: try every type searched for.
+        # Where fixed and mobile ranges are shared, a number searched as mobile may be
+        # classed otherwise: try every non-toll-free type searched for.
         kinds = (kind,) if kind == TOLL_FREE else (LOCAL, MOBILE, NATIONAL)
         if any(
             national.startswith(prefix) and len(national) == len(prefix) + width

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import PhoneNumber, utcnow
 from tests.factories import seed
-from tests.helpers import PURCHASE, assert_error, listed, new_assistant
+from tests.helpers import PURCHASE, SEARCH, assert_error, buy, listed, new_assistant
 
 
 def get(client, member, **params):
@@ -83,6 +83,21 @@ def test_filter_by_assistant_type_and_country(app, client, team):
     assert get(client, team, numberType="local", countryCode="US")["count"] == 4
 
 
+@pytest.mark.parametrize("kind", ["mobile", "national"])
+def test_a_mobile_or_national_number_keeps_its_type_once_bought(app, client, team, kind):
+    filters = {"countryCode": "GB", "numberType": kind, "limit": 1}
+    found = client.post(SEARCH, json={"filters": filters}, headers=team.headers).get_json()
+    number = found["numbers"][0]["phoneNumber"]
+    assert buy(client, team, number).status_code == 200
+    with app.app_context():
+        stored = db.session.scalar(
+            sa.select(PhoneNumber.number_type).where(PhoneNumber.phone_number == number)
+        )
+    assert stored == kind
+    assert numbers_of(get(client, team, numberType=kind)) == [number]
+    assert number not in numbers_of(get(client, team, numberType="local"))
+
+
 def test_filter_by_status_reads_an_expired_trial_as_expired(app, client, team):
     past = utcnow() - timedelta(hours=1)
     edit(app, "+14155550000", is_trial=True, trial_expires_at=past)
@@ -134,7 +149,7 @@ def test_a_cursor_keeps_the_order_it_was_made_in(client, team):
         ("status", "released"),
         ("status", "ACTIVE"),
         ("assistantId", "asst_nope"),
-        ("numberType", "mobile"),
+        ("numberType", "landline"),
         ("countryCode", "USA"),
         ("countryCode", "1"),
         ("sort", "price"),

@@ -261,3 +261,22 @@ def test_more_than_a_hundred_at_once_goes_back_and_says_so(app, client, factory,
     assert text(after.select_one("#flashes .flash-error")) == (
         "Choose at most 100 numbers at once."
     )
+
+
+def test_the_type_filter_offers_every_type_a_number_is_held_as(app, client, team):
+    from app.phone import NUMBER_TYPES
+
+    page = soup(client.get(numbers_url(team.team_id)))
+    offered = [o["value"] for o in page.select("select#filter-type option") if o["value"]]
+    assert offered == list(NUMBER_TYPES)
+    with app.app_context():
+        db.session.execute(
+            sa.update(PhoneNumber)
+            .where(PhoneNumber.phone_number == "+14155550007")
+            .values(number_type="mobile")
+        )
+        db.session.commit()
+    found = soup(client.get(numbers_url(team.team_id), query_string={"numberType": "mobile"}))
+    assert numbers_in(found) == ["+14155550007"]
+    chosen = found.select_one("select#filter-type option[selected]")
+    assert chosen["value"] == "mobile"
