@@ -18,3 +18,11 @@ def member(factory, auth):
     someone = factory.member("free")
     assert auth.sign_in(someone).status_code == 302
     return someone
+
+
+@pytest.fixture
+def growth(factory, auth):
+    """A signed-in owner of a Growth team (room for several numbers)."""
+    owner = factory.member("growth")
+    auth.sign_in(owner)
+    return owner

@@ -144,3 +144,14 @@ def later(monkeypatch, seconds: int) -> None:
 
     now = int(time.time()) + seconds
     monkeypatch.setattr(itsdangerous.TimestampSigner, "get_timestamp", lambda _self: now)
+
+
+def row_url(team_id: str, number_id: str, action: str) -> str:
+    return f"{numbers_url(team_id)}/{number_id}/{action}"
+
+
+def stored(app, number_id) -> PhoneNumber:
+    with app.app_context():
+        number = db.session.get(PhoneNumber, number_id)
+        db.session.expunge(number)
+        return number

@@ -5,13 +5,6 @@ import pytest
 from tests.pages.helpers import add_number, buy, numbers_url, search_url, soup, text
 
 
-@pytest.fixture
-def growth(factory, auth):
-    owner = factory.member("growth")
-    auth.sign_in(owner)
-    return owner
-
-
 def row(client, member, e164):
     page = soup(client.get(numbers_url(member.team_id)))
     return page.select_one(f"#numbers-table tr[data-number='{e164}']")

@@ -10,13 +10,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from app.accounts import invitations
 from app.accounts.roles import ROLE_PERMISSIONS, Permission
 from app.extensions import db
 from app.models import Assistant, PhoneNumber, Role
-from tests.factories import PASSWORD, Factory, actor_of, hold
-from tests.helpers import sandbox_number
-from tests.pages.helpers import Auth, csrf_token, soup, text
+from tests.pages.helpers import csrf_token, soup, text
+from tests.pages.role_team import Team
 
 ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.numbers": None,
@@ -135,166 +133,6 @@ CONTROLS: dict[Permission, tuple[str, str]] = {
     Permission.INVITE: ("settings", "#invite-form"),
     Permission.MANAGE_ROLES: ("settings", "select[data-role=role-select]"),
 }
-
-
-class Team:
-    """A Scale team with one user per role, each signed in on a client of their own."""
-
-    def __init__(self, app):
-        factory = Factory(app)
-        self.app = app
-        owner = factory.member("scale")
-        self.team_id = owner.team_id
-        self.members = {
-            Role.OWNER: owner,
-            Role.ADMIN: factory.member(team_id=owner.team_id, role="admin"),
-            Role.MEMBER: factory.member(team_id=owner.team_id, role="member"),
-        }
-        self.factory = factory
-        self.count = 0
-        self.password = PASSWORD
-
-    def client(self, role: Role):
-        client = self.app.test_client()
-        assert Auth(client).sign_in(self.members[role]).status_code == 302
-        return client
-
-    def colleague(self) -> str:
-        """A new member of the team: someone for roles, removal and handing over to."""
-        self.count += 1
-        return self.factory.member(team_id=self.team_id, role="member").user_id
-
-    def invitation(self) -> str:
-        self.count += 1
-        with self.app.app_context():
-            owner = actor_of(self.members[Role.OWNER])
-            return invitations.invite(owner, f"invited{self.count}@example.com").id
-
-    def number(self) -> str:
-        self.count += 1
-        return self.factory.number(self.members[Role.OWNER], sandbox_number("303", self.count))
-
-    def hold(self) -> str:
-        self.count += 1
-        return hold(self.app, self.members[Role.OWNER], sandbox_number("213", self.count))
-
-    def order(self) -> str:
-        from app.numbers.orders import buy_numbers
-
-        self.count += 1
-        with self.app.app_context():
-            owner = actor_of(self.members[Role.OWNER])
-            return buy_numbers(owner, [sandbox_number("213", self.count)]).id
-
-    def assistant(self) -> str:
-        self.count += 1
-        return self.factory.assistant(self.members[Role.OWNER], f"Agent {self.count}")
-
-    def request(self, endpoint: str) -> tuple[str, str, dict]:
-        """(method, url, form) that succeeds for the owner: one per page route."""
-        team = f"/teams/{self.team_id}"
-        match endpoint:
-            case "dashboard.numbers" | "dashboard.history" | "dashboard.assistants":
-                return "GET", f"{team}/{endpoint.split('.')[1]}", {}
-            case "dashboard.search":
-                return "GET", f"{team}/search?country=US&area_code=415", {}
-            case "dashboard.area_code_field":
-                return "GET", f"{team}/search/area-code?country=US", {}
-            case "dashboard.assistant_row":
-                return "GET", f"{team}/assistants/{self.assistant()}", {}
-            case "dashboard.edit_assistant":
-                return "GET", f"{team}/assistants/{self.assistant()}/edit", {}
-            case "dashboard.number_label":
-                return "GET", f"{team}/numbers/{self.number()}/label", {}
-            case "dashboard.number_assistant":
-                return "GET", f"{team}/numbers/{self.number()}/assistant", {}
-            case "dashboard.pick_assistant":
-                return "GET", f"{team}/numbers/{self.number()}/assistant/edit", {}
-            case "dashboard.numbers_csv":
-                return "GET", f"{team}/numbers.csv", {}
-            case "dashboard.review_selection":
-                return "GET", f"{team}/numbers/selection?action=release&ids={self.number()}", {}
-            case "dashboard.act_on_selection":
-                url = f"{team}/numbers/selection"
-                return "POST", url, {"action": "release", "ids": self.number()}
-            case "dashboard.edit_label":
-                return "GET", f"{team}/numbers/{self.number()}/label/edit", {}
-            case "dashboard.tokens":
-                return "GET", "/settings/tokens", {}
-            case "dashboard.create_token":
-                return "POST", "/settings/tokens", {"name": "CI"}
-            case "dashboard.revoke_token":
-                return "POST", "/settings/tokens/{token}/revoke", {}
-            case "dashboard.buy":
-                self.count += 1
-                return (
-                    "POST",
-                    f"{team}/numbers",
-                    {"phone_number": sandbox_number("212", self.count)},
-                )
-            case "dashboard.confirm_release":
-                return "GET", f"{team}/numbers/{self.number()}/release", {}
-            case "dashboard.cart":
-                return "GET", f"{team}/cart", {}
-            case "dashboard.order":
-                return "GET", f"{team}/orders/{self.order()}", {}
-            case "dashboard.hold":
-                self.count += 1
-                return "POST", f"{team}/cart", {"phone_number": sandbox_number("213", self.count)}
-            case "dashboard.remove_hold":
-                return "POST", f"{team}/cart/{self.hold()}/remove", {}
-            case "dashboard.extend":
-                return "POST", f"{team}/cart/{self.hold()}/extend", {}
-            case "dashboard.buy_cart":
-                self.count += 1
-                number = sandbox_number("213", self.count)
-                return "POST", f"{team}/cart/buy", {"phone_number": number, "idempotency_key": "k"}
-            case "dashboard.release_number":
-                return "POST", f"{team}/numbers/{self.number()}/release", {}
-            case "dashboard.save_label":
-                return "POST", f"{team}/numbers/{self.number()}/label", {"label": "Desk"}
-            case "dashboard.assign_number":
-                url = f"{team}/numbers/{self.number()}/assistant"
-                return "POST", url, {"assistant_id": self.assistant()}
-            case "dashboard.create_assistant":
-                self.count += 1
-                return "POST", f"{team}/assistants", {"name": f"New {self.count}"}
-            case "dashboard.rename_assistant":
-                return "POST", f"{team}/assistants/{self.assistant()}", {"name": "Renamed"}
-            case "dashboard.delete_assistant":
-                return "POST", f"{team}/assistants/{self.assistant()}/delete", {}
-            case "dashboard.plans" | "dashboard.team_settings":
-                return "GET", f"{team}/{endpoint.split('.')[1].removeprefix('team_')}", {}
-            case "dashboard.choose":
-                return "POST", f"{team}/plans", {"plan": "growth"}
-            case "dashboard.billing":
-                return "POST", f"{team}/billing", {}
-            case "dashboard.invite":
-                self.count += 1
-                return "POST", f"{team}/invitations", {"email": f"new{self.count}@example.com"}
-            case "dashboard.revoke_invitation":
-                return "POST", f"{team}/invitations/{self.invitation()}/revoke", {}
-            case "dashboard.remove_member":
-                return "POST", f"{team}/members/{self.colleague()}/remove", {}
-            case "dashboard.change_role":
-                return "POST", f"{team}/members/{self.colleague()}/role", {"role": "admin"}
-            case "dashboard.transfer_ownership":
-                return "POST", f"{team}/members/{self.colleague()}/transfer", {}
-            case "dashboard.leave_team":
-                return "POST", f"{team}/leave", {}
-            case "dashboard.new_team":
-                return "POST", "/teams/new", {"name": "Side project"}
-            case "dashboard.account":
-                return "GET", "/account", {}
-            case "dashboard.change_password":
-                self.count += 1
-                new = f"a fresh password {self.count}"
-                form = {"current_password": self.password, "password": new}
-                self.password = new
-                return "POST", "/account/password", form
-            case "dashboard.sign_out_everywhere":
-                return "POST", "/account/sign-out-everywhere", {}
-        raise AssertionError(f"say how to call {endpoint} in tests/pages/test_role_matrix.py")
 
 
 def page_endpoints(app) -> set[str]:
