@@ -4,7 +4,6 @@ held, reviewed and bought at once."""
 from __future__ import annotations
 
 import re
-import time
 
 from playwright.sync_api import Page, expect
 
@@ -42,18 +41,22 @@ def test_a_city_search_shows_the_city_and_marks_old_results_stale(server, people
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#offers tbody tr")).to_have_count(5)
 
-    # Hold the next answer back, to look at the old results while the search runs.
-    def slow(route):
-        time.sleep(1.5)
-        route.continue_()
+    # Hold the next request back until the old results have been looked at: no timing window.
+    held = []
 
-    page.route(re.compile(r".*/search\?.*locality=Chicago.*"), slow)
+    def hold_back(route):
+        held.append(route)
+
+    page.route(re.compile(r".*/search\?.*locality=Chicago.*"), hold_back)
     page.locator("#more-filters summary").click()
     page.get_by_label("City").fill("Chicago")
     page.get_by_role("button", name="Search").click()
     results = page.locator("#search-results")
     expect(results).to_have_class(re.compile(r"\bhtmx-request\b"))
-    assert page.evaluate("document.getElementById('search-results').inert") is True
+    page.wait_for_function("document.getElementById('search-results').inert === true")
+    expect(page.locator("#offers tbody tr")).to_have_count(5)  # the old results, still shown
+    assert len(held) == 1
+    held[0].continue_()
     expect(page.locator("#offers tbody tr td.offer-place").first).to_have_text("Chicago, IL")
     expect(page.locator("td.offer-place")).to_have_text(["Chicago, IL"] * 5)
     expect(results).not_to_have_class(re.compile(r"\bhtmx-request\b"))
