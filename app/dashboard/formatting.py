@@ -50,6 +50,21 @@ def money(amount) -> str:
     return f"${float(amount):,.2f}"
 
 
+# How each number type reads on the pages (the search form, the Numbers filter).
+TYPE_LABELS = {
+    phone.LOCAL: "Local",
+    phone.TOLL_FREE: "Toll-free",
+    phone.MOBILE: "Mobile",
+    phone.NATIONAL: "National",
+}
+
+
+@bp.app_template_global("number_types")
+def number_types() -> list[tuple[str, str]]:
+    """Every type a number is held as, with its label, in the catalogue's order."""
+    return [(kind, TYPE_LABELS[kind]) for kind in phone.NUMBER_TYPES]
+
+
 @bp.app_template_global("has_area_codes")
 def has_area_codes(country: str | None) -> bool:
     """Whether the search form shows an area-code field for this country."""

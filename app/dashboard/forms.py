@@ -24,6 +24,7 @@ from app.accounts.teams import MAX_TEAM_NAME
 from app.accounts.tokens import MAX_TOKEN_NAME
 from app.accounts.users import MAX_EMAIL
 from app.assistants.service import MAX_NAME as MAX_ASSISTANT_NAME
+from app.dashboard.formatting import TYPE_LABELS
 from app.exceptions import ValidationFailed
 from app.numbers.managing import MAX_LABEL
 from app.numbers.validation import (
@@ -33,7 +34,7 @@ from app.numbers.validation import (
     parse_purchase,
     parse_search_filters,
 )
-from app.phone import LOCAL, MOBILE, NATIONAL, SEARCH_TYPES, TOLL_FREE
+from app.phone import SEARCH_TYPES
 from app.providers.base import FEATURES, SearchFilters
 
 DEFAULT_PAGE_LIMIT = 10
@@ -51,7 +52,6 @@ SEARCH_FIELDS = {
     "filters.endsWith": "pattern",
     "filters.sort": "sort",
 }
-TYPE_LABELS = {LOCAL: "Local", TOLL_FREE: "Toll-free", MOBILE: "Mobile", NATIONAL: "National"}
 FEATURE_LABELS = {"voice": "Voice", "sms": "SMS", "mms": "MMS", "fax": "Fax"}
 # The pattern box and how it matches, as the API's three pattern fields.
 MATCHES = {"contains": "contains", "starts": "startsWith", "ends": "endsWith"}
