@@ -61,15 +61,22 @@ def set_plan(team_id: str, plan: str) -> None:
 @click.option("--name", required=True)
 @click.option("--password", required=True)
 @click.option("--team", "team_id", required=True, help="The team the user joins.")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default="member")
-def create_user(email: str, name: str, password: str, team_id: str, role: str) -> None:
-    """Create a user in a team; prints the email."""
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=None,
+    help="Default: owner for the team's first person, member after that.",
+)
+def create_user(email: str, name: str, password: str, team_id: str, role: str | None) -> None:
+    """Create a user in a team; prints the role it gave, then the email on the last line."""
     try:
         team = teams.team_by_id(team_id)
+        role = role or teams.default_role(team)
         user = users.create_user(email, name, password)
         teams.add_member(user, team, role)
     except ServiceError as error:
         raise _fail(error) from None
+    click.echo(f"Role: {role} in {team.name}")
     click.echo(user.email)
 
 

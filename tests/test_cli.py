@@ -67,6 +67,28 @@ def test_users_create_joins_the_team_with_its_role(app, runner):
         assert membership.user.password_hash != "s3cret-pass"
 
 
+def create_user(runner, email: str, team_id: str, *role: str):
+    args = ["users", "create", email, "--name", "N", "--password", "long-enough-pw"]
+    return runner.invoke(args=[*args, "--team", team_id, *role])
+
+
+def test_users_create_without_a_role_makes_the_first_an_owner_and_later_ones_members(app, runner):
+    team_id = last_line(runner.invoke(args=["teams", "create", "Acme"]))
+    first = create_user(runner, "first@example.com", team_id)
+    second = create_user(runner, "second@example.com", team_id)
+    third = create_user(runner, "third@example.com", team_id, "--role", "admin")
+    assert first.stdout.splitlines() == ["Role: owner in Acme", "first@example.com"]
+    assert second.stdout.splitlines() == ["Role: member in Acme", "second@example.com"]
+    assert third.stdout.splitlines() == ["Role: admin in Acme", "third@example.com"]
+    with app.app_context():
+        roles = {m.user.email: m.role for m in db.session.scalars(db.select(Membership))}
+    assert roles == {
+        "first@example.com": "owner",
+        "second@example.com": "member",
+        "third@example.com": "admin",
+    }
+
+
 def test_users_create_errors_are_one_line(runner):
     team_id = last_line(runner.invoke(args=["teams", "create", "Acme"]))
     args = [

@@ -14,6 +14,7 @@ import pytest
 from app.accounts.roles import ROLE_PERMISSIONS, Actor, Permission
 from app.exceptions import PermissionDenied
 from app.models import Role, Team, User
+from tests.role_table import ALLOWED
 
 ROOT = Path(__file__).resolve().parent.parent
 # Rows of the README's table that are not permissions a role can lack.
@@ -33,6 +34,19 @@ def documented_matrix() -> dict[str, set[str]]:
         name, *cells = (cell.strip() for cell in row.strip("|").split("|"))
         matrix[name] = {role for role, cell in zip(roles, cells, strict=True) if cell == "yes"}
     return matrix
+
+
+def test_the_code_grants_exactly_the_hand_written_matrix():
+    for permission in Permission:
+        granted = {role for role in Role if permission in ROLE_PERMISSIONS[role]}
+        assert granted == ALLOWED[permission], permission
+
+
+def test_members_may_buy_but_not_release_or_manage():
+    # The product's promise, stated on its own: any team member searches and buys.
+    member = ROLE_PERMISSIONS[Role.MEMBER]
+    assert Permission.BUY in member
+    assert member == {Permission.LABEL, Permission.ASSIGN, Permission.BUY}
 
 
 def test_the_readme_documents_the_matrix_as_enforced():

@@ -5,7 +5,7 @@
 | view the team     |  yes  |  yes  |  yes   |
 | label numbers     |  yes  |  yes  |  yes   |
 | assign numbers    |  yes  |  yes  |  yes   |
-| buy numbers       |  yes  |  yes  |   -    |
+| buy numbers       |  yes  |  yes  |  yes   |
 | release numbers   |  yes  |  yes  |   -    |
 | manage assistants |  yes  |  yes  |   -    |
 | invite / remove   |  yes  |  yes  |   -    |
@@ -35,9 +35,10 @@ class Permission(StrEnum):
     CHANGE_PLAN = "change the plan"
 
 
-_EVERYONE = {Permission.LABEL, Permission.ASSIGN}
+# Members search, hold and buy (the product exists for them); the team's guardrails, not
+# their role, limit what they spend (spend caps, approvals).
+_EVERYONE = {Permission.LABEL, Permission.ASSIGN, Permission.BUY}
 _ADMINS = _EVERYONE | {
-    Permission.BUY,
     Permission.RELEASE,
     Permission.MANAGE_ASSISTANTS,
     Permission.INVITE,

@@ -93,6 +93,15 @@ def bump_version(team_id: str) -> None:
     )
 
 
+def default_role(team: Team) -> Role:
+    """The role a person added without one gets: a team's first person owns it (someone must,
+    and a script that makes a team and then its user means that user), later ones are members."""
+    people = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Membership).where(Membership.team_id == team.id)
+    )
+    return Role.MEMBER if people else Role.OWNER
+
+
 def add_member(user: User, team: Team, role: str = Role.MEMBER) -> Membership:
     if role not in Role.__members__.values():
         raise ServiceError(f"Role must be one of {', '.join(Role)}.")

@@ -96,10 +96,15 @@ def test_buying_empties_those_numbers_from_the_cart(app, client, factory):
     assert left == [sandbox_number("415", 6)]
 
 
-def test_a_member_may_not_order(client, factory):
+def test_a_member_orders_for_the_team(client, factory):
     owner = factory.member("growth")
     someone = factory.member(team_id=owner.team_id, role="member")
-    assert_error(order(client, someone, [sandbox_number("415", 0)]), 403, "forbidden")
+    response = order(client, someone, [sandbox_number("415", 0)])
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["order"]["numbers"][0]["status"] == "bought"
+    assert [n["phone_number"] for n in listed(client, owner).get_json()["numbers"]] == [
+        sandbox_number("415", 0)
+    ]
 
 
 @pytest.mark.parametrize(

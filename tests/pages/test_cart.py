@@ -169,13 +169,17 @@ def test_remove_takes_a_number_out(client, owner):
     assert soup(client.get(cart_url(owner.team_id))).select_one("#cart-empty")
 
 
-def test_a_member_may_not_hold(client, factory, auth):
+def test_a_member_holds_and_sees_the_cart(client, factory, auth):
     owner = factory.member("growth")
     someone = factory.member(team_id=owner.team_id, role="member")
     auth.sign_in(someone)
-    assert hold(client, owner.team_id, "+14155550100").status_code == 403
     page = soup(client.get(search_url(owner.team_id), query_string={"country": "US", "limit": "1"}))
-    assert page.select_one("button[data-hold]") is None and page.select_one("#cart-link") is None
+    assert page.select_one("button[data-hold]") is not None
+    assert page.select_one("#cart-link") is not None
+    assert hold(client, owner.team_id, "+14155550100").status_code == 200
+    cart = soup(client.get(cart_url(owner.team_id)))
+    assert [r["data-number"] for r in cart.select("#cart-items tbody tr")] == ["+14155550100"]
+    assert cart.select_one("#buy-cart") is not None  # and may buy it
 
 
 def test_without_javascript_hold_redirects_back_to_the_search(client, owner):

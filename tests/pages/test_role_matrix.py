@@ -1,8 +1,8 @@
 """The role matrix on every page route, for every role: what a role may not do is not shown,
 and a hand-made request for it is a 403 page that changes nothing.
 
-Routes are read from the app and the cells from `ROLE_PERMISSIONS`: a new page route fails
-here until it names the permission it needs.
+Routes are read from the app and the cells from the hand-written tests/role_table.py: a new
+page route fails here until it names the permission it needs.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from app.accounts.roles import ROLE_PERMISSIONS, Permission
+from app.accounts.roles import Permission
 from app.extensions import db
 from app.models import Assistant, PhoneNumber, Role
 from tests.pages.helpers import csrf_token, soup, text
 from tests.pages.role_team import Team
+from tests.role_table import allowed
 
 ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.numbers": None,
@@ -173,8 +174,7 @@ def test_each_role_may_do_on_the_pages_what_the_matrix_gives_it(app, role):
         before = state(app)
         data = {**form, "csrf_token": csrf_token(client, "/settings/tokens")}
         response = client.open(url, method=method, data=data if method == "POST" else None)
-        allowed = needed is None or needed in ROLE_PERMISSIONS[role]
-        if allowed:
+        if allowed(needed, role):
             assert response.status_code == SUCCESS[endpoint], (endpoint, response.status_code)
             continue
         assert response.status_code == 403, (endpoint, response.status_code)
@@ -192,4 +192,4 @@ def test_pages_show_each_role_only_the_controls_it_may_use(app, role):
     client = team.client(role)
     for permission, (page, selector) in CONTROLS.items():
         shown = soup(client.get(f"/teams/{team.team_id}/{page}")).select(selector)
-        assert bool(shown) == (permission in ROLE_PERMISSIONS[role]), (permission, role)
+        assert bool(shown) == allowed(permission, role), (permission, role)
