@@ -11,6 +11,8 @@ import os
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ... or "" when not parallel
 INDEX = int(WORKER[2:]) if WORKER.startswith("gw") else 0
 REDIS_DATABASES_PER_WORKER = 2
+# Another Redis server for the tests (say two checkouts testing at once on one machine).
+REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "6379"))
 
 
 def isolate_database() -> None:
@@ -39,4 +41,4 @@ def redis_url(database: int) -> str:
     """A Redis URL for a test that needs Redis: `database` 15 or 14, moved down per worker."""
     if database < 16 - REDIS_DATABASES_PER_WORKER:
         raise ValueError("tests use Redis databases 15 and 14 (and lower ones per worker)")
-    return f"redis://127.0.0.1:6379/{database - REDIS_DATABASES_PER_WORKER * INDEX}"
+    return f"redis://127.0.0.1:{REDIS_PORT}/{database - REDIS_DATABASES_PER_WORKER * INDEX}"
