@@ -19,10 +19,12 @@ ALLOWED: dict[Permission, frozenset[Role]] = {
     Permission.ASSIGN: EVERYONE,
     Permission.BUY: EVERYONE,  # members buy: the team's guardrails limit spending, not roles
     Permission.RELEASE: OWNERS_AND_ADMINS,
+    Permission.APPROVE_PURCHASES: OWNERS_AND_ADMINS,
     Permission.MANAGE_ASSISTANTS: OWNERS_AND_ADMINS,
     Permission.INVITE: OWNERS_AND_ADMINS,
     Permission.MANAGE_ROLES: OWNERS,
     Permission.CHANGE_PLAN: OWNERS,
+    Permission.SET_GUARDRAILS: OWNERS,
 }
 
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EVERYONE = {"view the team", "manage their own API tokens"}
 # Permissions whose pages are not built yet: nothing checks them. Remove one from here when
 # its page or endpoint arrives; the test below insists. (None left: plans and members came.)
-NOT_YET_CHECKED: set[Permission] = set()
+NOT_YET_CHECKED: set[Permission] = {Permission.APPROVE_PURCHASES, Permission.SET_GUARDRAILS}
 
 
 def documented_matrix() -> dict[str, set[str]]:

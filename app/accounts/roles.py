@@ -7,10 +7,12 @@
 | assign numbers    |  yes  |  yes  |  yes   |
 | buy numbers       |  yes  |  yes  |  yes   |
 | release numbers   |  yes  |  yes  |   -    |
+| approve purchases |  yes  |  yes  |   -    |
 | manage assistants |  yes  |  yes  |   -    |
 | invite / remove   |  yes  |  yes  |   -    |
 | change roles      |  yes  |   -   |   -    |
 | change the plan   |  yes  |   -   |   -    |
+| set guardrails    |  yes  |   -   |   -    |
 
 Every user manages their own API tokens; a token acts with its user's role in each team.
 """
@@ -33,6 +35,8 @@ class Permission(StrEnum):
     INVITE = "invite or remove members"
     MANAGE_ROLES = "change members' roles"
     CHANGE_PLAN = "change the plan"
+    APPROVE_PURCHASES = "approve or deny members' purchases"
+    SET_GUARDRAILS = "set the team's spending guardrails"
 
 
 # Members search, hold and buy (the product exists for them); the team's guardrails, not
@@ -40,6 +44,7 @@ class Permission(StrEnum):
 _EVERYONE = {Permission.LABEL, Permission.ASSIGN, Permission.BUY}
 _ADMINS = _EVERYONE | {
     Permission.RELEASE,
+    Permission.APPROVE_PURCHASES,
     Permission.MANAGE_ASSISTANTS,
     Permission.INVITE,
 }
