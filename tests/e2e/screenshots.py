@@ -55,9 +55,9 @@ def seed(app) -> dict[str, str]:
         old = assistants.create_assistant(as_alice, "Old IVR")
         assistants.rename_assistant(as_alice, support, "Support Desk")
         assistants.delete_assistant(as_alice, old)
-        laptop = tokens.issue_token(alice, "Old laptop")
+        laptop = tokens.issue_token(alice, "Old laptop", scopes=None)
         tokens.revoke_token(alice, laptop.token.id)
-        ci = tokens.issue_token(alice, "CI pipeline")
+        ci = tokens.issue_token(alice, "CI pipeline", scopes=["numbers:read", "numbers:buy"])
         tokens.user_for_token(ci.plain)  # used once: "Last used" has a time
         carol = users.create_user("carol@example.com", "Carol Diaz", PASSWORD)
         teams.add_member(carol, growth, "member")
