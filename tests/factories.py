@@ -61,6 +61,12 @@ class Factory:
             token = tokens.issue_token(user, "test", scopes=FULL).plain
             return Member(team.id, user.id, email, token, role)
 
+    def token(self, member: Member, scopes: list[str] | None, name: str = "scoped") -> str:
+        """Another token for the member, with these scopes (checked against their roles)."""
+        with self.app.app_context():
+            user = db.session.get(User, member.user_id)
+            return tokens.issue_token(user, name, scopes=scopes).plain
+
     def assistant(self, member: Member, name: str = "Sales Agent", numbers=()) -> str:
         """An assistant made by the member (through the service), answering on `numbers`."""
         from app.assistants import service
