@@ -166,6 +166,7 @@ def main() -> int:
         shoot(page, "assistants")
         page.goto(f"{base}/settings/tokens")
         page.get_by_label("Token name").fill("Production voice bot")
+        page.locator("#scopes-field input[value='numbers:buy']").check()
         page.get_by_role("button", name="Create token").click()
         page.wait_for_selector("#token-created")
         shoot(page, "api-tokens")
