@@ -6,6 +6,8 @@ matrix fails here until this table says the same.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.accounts import scopes, teams, tokens
@@ -13,6 +15,7 @@ from app.exceptions import ValidationFailed
 from app.extensions import db
 from app.models import ApiToken, Role, User
 
+ORDER = list(Role).index
 EVERY = ["numbers:read", "numbers:buy", "numbers:manage", "assistants:manage", "team:manage"]
 GRANTABLE: dict[tuple[Role, ...], list[str]] = {
     (Role.OWNER,): EVERY,
@@ -108,3 +111,24 @@ def test_none_gives_every_scope_now_and_later(app, factory):
         assert holder.scopes is None
         for scope in scopes.SCOPES.values():
             holder.require(scope)  # refuses nothing
+
+
+def test_the_readme_documents_every_scope_and_who_may_give_it():
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = text.split("## API tokens and scopes", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    documented = {}
+    for row in rows:
+        name, allows, _operations, holders = (cell.strip() for cell in row.strip("|").split("|"))
+        documented[name.strip("`")] = (allows, holders)
+    assert list(documented) == EVERY
+    for name, scope in scopes.SCOPES.items():
+        holders = "anyone" if not scope.permissions else ", ".join(sorted(scope.roles, key=ORDER))
+        assert documented[name] == (scope.allows, holders), name
+    assert {name: holders for name, (_allows, holders) in documented.items()} == {
+        "numbers:read": "anyone",
+        "numbers:buy": "owner, admin, member",
+        "numbers:manage": "owner, admin, member",
+        "assistants:manage": "owner, admin",
+        "team:manage": "owner",
+    }
