@@ -3,10 +3,13 @@ the refusal says what to do, and tokens made before scopes keep every scope."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
+from app.accounts.scopes import SCOPES
 from app.accounts.tokens import hash_token
+from app.api.auth import token_required
 from app.extensions import db
 from app.ids import new_id
 from app.models import utcnow
@@ -147,3 +150,12 @@ def test_a_members_legacy_token_is_refused_by_role_not_by_scope(client, factory)
     )
     assert "(member) may not create" in refused["error"]["message"]
     assert new_assistant(client, owner, "Ava")
+
+
+def test_a_view_must_name_its_scope(app):
+    with pytest.raises(TypeError, match="Name the scope the view needs"):
+        token_required(lambda: None)  # a bare @token_required fails at import, not at a call
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") and rule.endpoint != "api.openapi_document":
+            scope = getattr(app.view_functions[rule.endpoint], "required_scope", None)
+            assert scope in SCOPES.values(), rule.rule

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.accounts import users
 from app.extensions import db
 from app.models import ApiToken
+from tests.factories import PASSWORD
 from tests.pages.helpers import post, soup, text
 
 TOKENS = "/settings/tokens"
@@ -124,3 +126,15 @@ def test_the_ticks_sent_are_kept_when_the_name_is_refused(client, growth):
     assert page.select_one("#scopes-error") is None
     ticked = [name for name, on in boxes(page).items() if on]
     assert ticked == ["numbers:buy", "team:manage"]
+
+
+def test_someone_in_no_team_is_offered_reading_only(app, client, auth):
+    with app.app_context():
+        users.create_user("alone@example.com", "Alone", PASSWORD)
+    auth.sign_in("alone@example.com")
+    page = soup(client.get(TOKENS))
+    assert boxes(page) == {"numbers:read": True}
+    hint = page.select_one("#scopes-hint [data-scope='numbers:buy']")
+    assert hint.get_text() == "numbers:buy: only someone in a team can give it."
+    made = post(client, TOKENS, {"name": "Search only", "scopes": "numbers:read"})
+    assert made.status_code == 200
