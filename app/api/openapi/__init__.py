@@ -4,7 +4,7 @@ from flask import current_app
 
 from app.api import bp
 from app.api.openapi.document import DOCUMENT
-from app.api.openapi.scopes import with_scopes
+from app.api.openapi.security import with_scopes
 
 
 @bp.get("/openapi.json")
