@@ -21,8 +21,8 @@ from app.api.openapi.schemas import (
     path,
     query,
 )
-from app.api.openapi.security import SCHEME
 from app.api.openapi.search import SEARCH_SCHEMAS
+from app.api.openapi.security import SCHEME
 from app.numbers.listing import SORT_CHOICES, STATUSES, UNASSIGNED
 from app.phone import NUMBER_TYPES
 
