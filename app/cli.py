@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from app.accounts import teams, tokens, users
+from app.accounts.scopes import SCOPES
 from app.exceptions import ServiceError
 from app.models import Role
 from app.numbers.reconciling import reconcile
@@ -83,15 +84,29 @@ def create_user(email: str, name: str, password: str, team_id: str, role: str | 
 @tokens_cli.command("create")
 @click.argument("email")
 @click.option("--name", "label", default="", help="A label to tell tokens apart.")
-def create_token(email: str, label: str) -> None:
-    """Issue an API token for a user; prints it (shown once, only a hash is kept)."""
+@click.option(
+    "--scope",
+    "scope_names",
+    multiple=True,
+    metavar="SCOPE",
+    help=f"A scope to give it; repeat, or separate with commas ({', '.join(SCOPES)}). "
+    "Default: every scope the user's roles allow.",
+)
+def create_token(email: str, label: str, scope_names: tuple[str, ...]) -> None:
+    """Issue an API token for a user; prints its scopes, then the token (shown once, only a
+    hash is kept)."""
     user = users.user_by_email(email)
     if user is None:
         raise click.ClickException(f"No user with email {email}.")
+    names = [name.strip() for given in scope_names for name in given.split(",") if name.strip()]
+    if not scope_names:
+        names = [scope.name for scope in tokens.grantable_to(user)]
     try:
-        click.echo(tokens.issue_token(user, label).plain)
+        issued = tokens.issue_token(user, label, scopes=names)
     except ServiceError as error:
         raise _fail(error) from None
+    click.echo(f"Scopes: {', '.join(issued.token.scopes or ())}")
+    click.echo(issued.plain)
 
 
 @numbers_cli.command("sync")
@@ -189,7 +204,7 @@ def demo() -> None:
     # Derived from SECRET_KEY, so each run can print the same token while storing only its hash.
     plain = tokens.derived_token(current_app.config["SECRET_KEY"], f"demo:{user.id}")
     if tokens.user_for_token(plain) is None:
-        tokens.issue_token(user, "demo", plain=plain)
+        tokens.issue_token(user, "demo", scopes=None, plain=plain)  # every scope, now and later
     click.echo(f"Team:     {team.name} ({team.id}, {get_plan(team.plan).name} plan)")
     click.echo(f"Sign in:  {DEMO_EMAIL} / {DEMO_PASSWORD}")
     click.echo("API token (next line):")

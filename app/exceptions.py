@@ -19,6 +19,11 @@ class ServiceError(Exception):
         super().__init__(message)
         self.message = message
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """Headers the answer carries along with the envelope."""
+        return {}
+
 
 class ValidationFailed(ServiceError):
     """One or more fields are wrong; `fields` maps the field's path to a sentence."""
@@ -45,6 +50,30 @@ class PermissionDenied(ServiceError):
 
     status = 403
     code = "forbidden"
+
+
+class InsufficientScope(ServiceError):
+    """The API token was not given the scope this call needs (RFC 6750's insufficient_scope).
+
+    `only` names who may give a token that scope when the token's user may not ("an owner
+    of a team"): the message then says so, instead of sending them to make a token.
+    """
+
+    status = 403
+    code = "insufficient_scope"
+
+    def __init__(self, scope: str, token: str, only: str | None = None):
+        advice = (
+            f"only {only} can give a token that scope."
+            if only
+            else "make a token with it on the API tokens page."
+        )
+        super().__init__(f"This API token ({token}) lacks the {scope} scope: {advice}")
+        self.scope = scope
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{self.scope}"'}
 
 
 class PlanLimitReached(ServiceError):

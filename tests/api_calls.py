@@ -13,7 +13,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+import sqlalchemy as sa
+
 from app.api.openapi import DOCUMENT
+from app.extensions import db
+from app.models import (
+    Assistant,
+    AuditEvent,
+    CartItem,
+    IdempotencyRecord,
+    NumberOrder,
+    PhoneNumber,
+    Team,
+)
 from tests.factories import Factory, Member
 from tests.helpers import sandbox_number
 
@@ -128,6 +140,10 @@ def replace(call: Call, target: Field, value: Any) -> Call:
     return call
 
 
+def _count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
 class World:
     """A Scale team with an owner, an admin and a member, and fresh things to act on."""
 
@@ -144,6 +160,22 @@ class World:
     @property
     def team_id(self) -> str:
         return self.owner.team_id
+
+    def snapshot(self) -> tuple:
+        """Everything a call could change: numbers, assistants, holds, orders, History, the
+        team's version and the Idempotency-Keys claimed."""
+        with self.app.app_context():
+            rows = db.session.execute
+            numbers = sa.select(
+                PhoneNumber.id, PhoneNumber.status, PhoneNumber.label, PhoneNumber.assistant_id
+            )
+            return (
+                sorted(rows(numbers).all()),
+                sorted(rows(sa.select(Assistant.id, Assistant.name)).all()),
+                sorted(db.session.scalars(sa.select(CartItem.id))),
+                [_count(model) for model in (NumberOrder, AuditEvent, IdempotencyRecord)],
+                sorted(rows(sa.select(Team.id, Team.version)).all()),
+            )
 
     def fresh_number(self) -> str:
         """A number the team holds (written straight to the table: no rate limit to spend)."""

@@ -18,6 +18,9 @@ from app.ids import new_id
 from app.models import Assistant, PhoneNumber, Role, Team, User, utcnow
 
 PASSWORD = "correct horse battery"
+# Tokens with every scope (as tokens made before scopes have): the matrices that use these
+# test roles, which scopes must not mask; tests/api/test_scope_matrix.py tests the scopes.
+FULL = None
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,14 @@ class Factory:
             email = f"user{self._count}@example.com"
             user = users.create_user(email, f"User {self._count}", PASSWORD)
             teams.add_member(user, team, role)
-            token = tokens.issue_token(user, "test").plain
+            token = tokens.issue_token(user, "test", scopes=FULL).plain
             return Member(team.id, user.id, email, token, role)
+
+    def token(self, member: Member, scopes: list[str] | None, name: str = "scoped") -> str:
+        """Another token for the member, with these scopes (checked against their roles)."""
+        with self.app.app_context():
+            user = db.session.get(User, member.user_id)
+            return tokens.issue_token(user, name, scopes=scopes).plain
 
     def assistant(self, member: Member, name: str = "Sales Agent", numbers=()) -> str:
         """An assistant made by the member (through the service), answering on `numbers`."""
@@ -154,7 +163,7 @@ def create_account(app: Flask, name: str, plan: str, email: str) -> Member:
         team = teams.create_team(name, plan)
         user = users.create_user(email, name, PASSWORD)
         teams.add_member(user, team, "owner")
-        token = tokens.issue_token(user, "bench").plain
+        token = tokens.issue_token(user, "bench", scopes=FULL).plain
         return Member(team.id, user.id, user.email, token)
 
 
@@ -172,7 +181,7 @@ def add_member(app: Flask, team_id: str, email: str, role: str = "admin") -> Mem
         team = db.session.get(Team, team_id)
         user = users.create_user(email, email.split("@")[0], PASSWORD)
         teams.add_member(user, team, role)
-        token = tokens.issue_token(user, "bench").plain
+        token = tokens.issue_token(user, "bench", scopes=FULL).plain
         return Member(team_id, user.id, user.email, token, role)
 
 

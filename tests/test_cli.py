@@ -3,7 +3,7 @@
 import re
 
 from app.extensions import db
-from app.models import Membership, Team
+from app.models import ApiToken, Membership, Team, User
 from tests.helpers import SEARCH
 
 
@@ -162,3 +162,65 @@ def test_demo_is_idempotent_and_prints_a_working_token(app, client, runner):
     body = {"phoneNumber": "+14155550101", "teamId": team.id}
     response = client.post("/api/phone-numbers/purchase", json=body, headers=headers)
     assert response.status_code == 200
+
+
+def stored_scopes(app, email: str) -> list[list[str] | None]:
+    """The scopes of each of the user's tokens, oldest first."""
+    with app.app_context():
+        query = (
+            db.select(ApiToken.scopes)
+            .join(User, User.id == ApiToken.user_id)
+            .where(User.email == email)
+            .order_by(ApiToken.created_at, ApiToken.id)
+        )
+        return list(db.session.scalars(query))
+
+
+def test_tokens_create_gives_every_scope_the_users_roles_allow(app, client, runner, factory):
+    owner = factory.member("growth")
+    member = factory.member(team_id=owner.team_id, role="member")
+    made = runner.invoke(args=["tokens", "create", member.email])
+    assert made.exit_code == 0
+    assert made.stdout.splitlines()[0] == "Scopes: numbers:read, numbers:buy, numbers:manage"
+    assert stored_scopes(app, member.email)[-1] == ["numbers:read", "numbers:buy", "numbers:manage"]
+    headers = {"Authorization": f"Bearer {last_line(made)}"}
+    body = {"teamId": owner.team_id, "name": "Ava"}
+    refused = client.post("/api/assistants", json=body, headers=headers)
+    assert refused.get_json()["error"]["code"] == "insufficient_scope"
+    made = runner.invoke(args=["tokens", "create", owner.email])
+    assert made.stdout.splitlines()[0] == (
+        "Scopes: numbers:read, numbers:buy, numbers:manage, assistants:manage, team:manage"
+    )
+
+
+def test_tokens_create_with_chosen_scopes(app, runner, factory):
+    owner = factory.member("growth")
+    args = ["tokens", "create", owner.email, "--scope", "numbers:buy", "--scope", "numbers:read"]
+    assert runner.invoke(args=args).stdout.splitlines()[0] == "Scopes: numbers:read, numbers:buy"
+    commas = ["tokens", "create", owner.email, "--scope", "team:manage, numbers:manage"]
+    assert runner.invoke(args=commas).exit_code == 0
+    assert stored_scopes(app, owner.email)[1:] == [
+        ["numbers:read", "numbers:buy"],
+        ["numbers:manage", "team:manage"],
+    ]
+
+
+def test_tokens_create_refuses_a_scope_the_user_cannot_have_in_one_line(app, runner, factory):
+    owner = factory.member("growth")
+    admin = factory.member(team_id=owner.team_id, role="admin")
+    every = "numbers:read, numbers:buy, numbers:manage, assistants:manage, team:manage"
+    beyond = "You cannot give a token the team:manage scope: only an owner of a team can."
+    for scope, error in [
+        ("team:manage", beyond),
+        ("numbers:write", f"No scope is called 'numbers:write'; scopes: {every}."),
+    ]:
+        refused = runner.invoke(args=["tokens", "create", admin.email, "--scope", scope])
+        assert refused.exit_code == 1
+        assert refused.stdout == ""
+        assert refused.stderr == f"Error: {error}\n"
+    assert stored_scopes(app, admin.email) == [None]  # only the factory's token
+
+
+def test_the_demo_token_has_every_scope_now_and_later(app, runner):
+    runner.invoke(args=["demo"])
+    assert stored_scopes(app, "demo@example.com") == [None]

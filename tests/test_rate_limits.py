@@ -47,7 +47,10 @@ def limited(tmp_path):
 def more_tokens(app, member, count: int) -> list[dict[str, str]]:
     with app.app_context():
         user = db.session.get(User, member.user_id)
-        plain = [tokens.issue_token(user, f"extra {i}").plain for i in range(count)]
+        made = [
+            tokens.issue_token(user, f"extra {i}", scopes=["numbers:read"]) for i in range(count)
+        ]
+    plain = [issued.plain for issued in made]
     return [{"Authorization": f"Bearer {p}"} for p in plain]
 
 
@@ -87,7 +90,7 @@ def test_tokens_are_capped_per_user(app, client, factory, runner):
     member = factory.member("free")
     more_tokens(app, member, MAX_LIVE_TOKENS - 1)  # the factory made one already
     Auth(client).sign_in(member)
-    refused = post(client, "/settings/tokens", {"name": "one too many"})
+    refused = post(client, "/settings/tokens", {"name": "one too many", "scopes": "numbers:read"})
     assert refused.status_code == 400
     error = text(soup(refused).select_one(".field-error"))
     assert f"You have {MAX_LIVE_TOKENS} live API tokens" in error and "revoke one" in error
@@ -95,7 +98,8 @@ def test_tokens_are_capped_per_user(app, client, factory, runner):
     assert result.exit_code == 1 and "revoke one" in result.output
     revoke = soup(client.get("/settings/tokens")).select_one("details[data-role=revoke] form")
     assert post(client, revoke["action"]).status_code == 200
-    assert post(client, "/settings/tokens", {"name": "replacement"}).status_code == 200
+    replacement = {"name": "replacement", "scopes": "numbers:read"}
+    assert post(client, "/settings/tokens", replacement).status_code == 200
 
 
 def sign_in_attempts(app, forwarded_for: list[str]) -> list[int]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.exceptions import NotFound, ValidationFailed
+from app.accounts.scopes import Scope, chosen_scopes, grantable
+from app.exceptions import InsufficientScope, NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
 from app.models import ApiToken, Membership, Role, Team, User, utcnow
@@ -49,9 +51,22 @@ def clean_token_name(name: object) -> str:
     return cleaned
 
 
-def issue_token(user: User, name: str = "", plain: str | None = None) -> IssuedToken:
-    """Make a token for the user; only its hash is stored, `plain` is shown once."""
+def roles_of(user: User) -> list[Role]:
+    """The user's role in each of their teams: what caps the scopes their tokens may have."""
+    query = sa.select(Membership.role).where(Membership.user_id == user.id)
+    return [Role(role) for role in db.session.scalars(query)]
+
+
+def issue_token(
+    user: User, name: str = "", *, scopes: Iterable[str] | None, plain: str | None = None
+) -> IssuedToken:
+    """Make a token for the user; only its hash is stored, `plain` is shown once.
+
+    `scopes` are checked against the user's roles (app.accounts.scopes); None makes a token
+    with every scope, now and later, as tokens made before scopes have (the demo's token).
+    """
     name = one_line(name, "name")[:MAX_TOKEN_NAME]
+    stored = None if scopes is None else chosen_scopes(scopes, roles_of(user))
     live = db.session.scalar(
         sa.select(sa.func.count()).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     )
@@ -68,6 +83,7 @@ def issue_token(user: User, name: str = "", plain: str | None = None) -> IssuedT
         name=name,
         token_hash=hash_token(plain),
         display_prefix=plain[:10],
+        scopes=stored,
     )
     db.session.add(token)
     db.session.commit()
@@ -81,12 +97,32 @@ class TokenHolder:
     user: User
     team_id: str | None  # the team asked about along with the token, if any
     membership: tuple[Team, Role] | None  # that team and the user's role; None if not in it
+    scopes: frozenset[str] | None  # None: every scope (made before scopes, or the demo's)
+    label: str  # how an answer names the token: its name and first characters
+
+    def require(self, scope: Scope) -> None:
+        """Refuse a call the token's scopes do not cover (its role is checked later)."""
+        if self.scopes is not None and scope.name not in self.scopes:
+            only = None if scope in grantable_to(self.user) else scope.holders()
+            raise InsufficientScope(scope.name, self.label, only)
+
+
+def grantable_to(user: User) -> list[Scope]:
+    """The scopes the user may give a token now, by their roles in all their teams."""
+    return grantable(roles_of(user))
 
 
 # Built once: every API request runs one of these, and building a statement costs about as
 # much Python time as running it.
 _HOLDER = (
-    sa.select(ApiToken.id, ApiToken.last_used_at, User)
+    sa.select(
+        ApiToken.id,
+        ApiToken.last_used_at,
+        User,
+        ApiToken.scopes,
+        ApiToken.name,
+        ApiToken.display_prefix,
+    )
     .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None))
 )
@@ -112,15 +148,18 @@ def holder_for_token(plain: str, team_id: str | None = None) -> TokenHolder | No
     row = db.session.execute(query, params).first()
     if row is None:
         return None
-    token_id, last_used, user = row[0], row[1], row[2]
-    membership = (row[3], Role(row[4])) if team_id is not None and row[3] is not None else None
+    token_id, last_used, user, scopes, name, prefix = row[:6]
+    membership = (row[6], Role(row[7])) if team_id is not None and row[6] is not None else None
     now = utcnow()
     if last_used is None or now - last_used > LAST_USED_RESOLUTION:
         db.session.execute(
             sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
         )
         db.session.commit()
-    return TokenHolder(user, team_id, membership)
+    label = f"“{name}”, {prefix}…" if name else f"{prefix}…"
+    return TokenHolder(
+        user, team_id, membership, None if scopes is None else frozenset(scopes), label
+    )
 
 
 def user_for_token(plain: str) -> User | None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import request
 
+from app.accounts.scopes import ASSISTANTS_MANAGE, NUMBERS_MANAGE, NUMBERS_READ
 from app.api import bp
 from app.api.auth import api_actor, api_user, token_required
 from app.api.payloads import json_body
@@ -16,7 +17,7 @@ from app.timefmt import iso
 
 
 @bp.get("/assistants")
-@token_required
+@token_required(NUMBERS_READ)
 def list_assistants():
     actor = api_actor(request.args.get("teamId"))
     rows = service.list_assistants(actor.team)
@@ -25,7 +26,7 @@ def list_assistants():
 
 
 @bp.post("/assistants")
-@token_required
+@token_required(ASSISTANTS_MANAGE)
 def create_assistant():
     body = json_body()
     assistant = service.create_assistant(api_actor(body.get("teamId")), body.get("name"))
@@ -33,7 +34,7 @@ def create_assistant():
 
 
 @bp.patch("/assistants/<assistant_id>")
-@token_required
+@token_required(ASSISTANTS_MANAGE)
 def rename_assistant(assistant_id: str):
     name = json_body().get("name")
     actor, assistant = service.find_assistant(api_user(), assistant_id)
@@ -44,7 +45,7 @@ def rename_assistant(assistant_id: str):
 
 
 @bp.delete("/assistants/<assistant_id>")
-@token_required
+@token_required(ASSISTANTS_MANAGE)
 def delete_assistant(assistant_id: str):
     actor, assistant = service.find_assistant(api_user(), assistant_id)
     service.delete_assistant(actor, assistant)
@@ -52,7 +53,7 @@ def delete_assistant(assistant_id: str):
 
 
 @bp.post("/assistants/<assistant_id>/phone-numbers")
-@token_required
+@token_required(NUMBERS_MANAGE)
 def assign(assistant_id: str):
     ids = json_body().get("phoneNumberIds")
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
@@ -67,7 +68,7 @@ def assign(assistant_id: str):
 
 
 @bp.delete("/assistants/<assistant_id>/phone-numbers/<number_id>")
-@token_required
+@token_required(NUMBERS_MANAGE)
 def unassign(assistant_id: str, number_id: str):
     actor, assistant = service.find_assistant(api_user(), assistant_id)
     service.unassign_number(actor, assistant, number_id)

@@ -9,6 +9,7 @@ from typing import TypeVar
 from flask import g, request
 
 from app.accounts.roles import Actor, Permission
+from app.accounts.scopes import Scope
 from app.accounts.teams import actor_for
 from app.accounts.tokens import TokenHolder, bearer_token, holder_for_token
 from app.exceptions import Unauthorized, ValidationFailed
@@ -18,20 +19,33 @@ from app.models import User
 F = TypeVar("F", bound=Callable)
 
 
-def token_required(view: F) -> F:
-    """Let the view run only for a live bearer token; g.api_user is its user."""
+def token_required(scope: Scope) -> Callable[[F], F]:
+    """Let the view run only for a live bearer token with `scope`; g.api_user is its user.
 
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if bearer_token(request.headers.get("Authorization")) is None:
-            raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
-        holder = token_holder()
-        if holder is None:
-            raise Unauthorized("The API token is not valid or has been revoked.")
-        g.api_user = holder.user
-        return view(*args, **kwargs)
+    The one place an API operation names its scope (`@token_required(NUMBERS_BUY)`); the
+    OpenAPI document reads it from the view. The scope is checked as soon as the token is
+    known, before the view reads its body or its team, so a token without it changes nothing
+    and claims no Idempotency-Key (the role in the team is checked later, as before).
+    """
+    if not isinstance(scope, Scope):
+        raise TypeError("Name the scope the view needs: @token_required(scopes.NUMBERS_READ)")
 
-    return wrapped  # type: ignore[return-value]
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if bearer_token(request.headers.get("Authorization")) is None:
+                raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
+            holder = token_holder()
+            if holder is None:
+                raise Unauthorized("The API token is not valid or has been revoked.")
+            holder.require(scope)
+            g.api_user = holder.user
+            return view(*args, **kwargs)
+
+        wrapped.required_scope = scope  # type: ignore[attr-defined]  (copied by outer @wraps)
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
 
 
 def read_only(view: F) -> F:

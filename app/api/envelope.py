@@ -10,7 +10,7 @@ from typing import Any
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from app.exceptions import PlanLimitReached, ServiceError, ValidationFailed
+from app.exceptions import InsufficientScope, PlanLimitReached, ServiceError, ValidationFailed
 
 # HTTP errors raised by Flask/Werkzeug itself, in the contract's words.
 CODE_BY_STATUS = {
@@ -34,14 +34,16 @@ def error_body(error: ServiceError) -> dict[str, Any]:
     body: dict[str, Any] = {"code": error.code, "message": error.message}
     if isinstance(error, ValidationFailed) and error.fields:
         body["fields"] = error.fields
+    if isinstance(error, InsufficientScope):
+        body["requiredScope"] = error.scope
     answer: dict[str, Any] = {"success": False, "error": body}
     if isinstance(error, PlanLimitReached):
         answer["eligibility"] = error.eligibility
     return answer
 
 
-def service_error(error: ServiceError) -> tuple[Response, int]:
-    return jsonify(error_body(error)), error.status
+def service_error(error: ServiceError) -> tuple[Response, int, dict[str, str]]:
+    return jsonify(error_body(error)), error.status, error.headers
 
 
 def http_error(error: HTTPException) -> tuple[Response, int]:

@@ -9,6 +9,7 @@ from typing import Any
 from flask import request
 
 from app.accounts.roles import Permission
+from app.accounts.scopes import NUMBERS_BUY, NUMBERS_READ
 from app.api import bp
 from app.api.auth import api_actor, token_required
 from app.api.idempotency import once
@@ -25,7 +26,7 @@ from app.timefmt import iso
 
 @bp.post("/phone-numbers/orders")
 @purchase_limit
-@token_required
+@token_required(NUMBERS_BUY)
 def create_order():
     body = json_body()
     numbers = _phone_numbers(body)
@@ -44,7 +45,7 @@ def create_order():
 
 
 @bp.get("/phone-numbers/orders/<id(ord):order_id>")
-@token_required
+@token_required(NUMBERS_READ)
 def get_order(order_id: str):
     actor = api_actor(request.args.get("teamId"))
     return {"success": True, "order": order_json(team_order(actor.team.id, order_id))}
@@ -82,7 +83,7 @@ def _phone_numbers(body: dict[str, Any]) -> list[str]:
 
 @bp.post("/phone-numbers/holds")
 @purchase_limit  # a hold asks the provider too: it shares the purchase budget
-@token_required
+@token_required(NUMBERS_BUY)
 def create_hold():
     body = json_body()
     wanted = parse_purchase({**body, "connectionId": None})
@@ -91,7 +92,7 @@ def create_hold():
 
 
 @bp.get("/phone-numbers/holds")
-@token_required
+@token_required(NUMBERS_READ)
 def list_holds():
     actor = api_actor(request.args.get("teamId"))
     cart = team_cart(actor.team)
@@ -106,7 +107,7 @@ def list_holds():
 
 
 @bp.delete("/phone-numbers/holds/<id(hold):hold_id>")
-@token_required
+@token_required(NUMBERS_BUY)
 def delete_hold(hold_id: str):
     actor = api_actor(request.args.get("teamId"), Permission.BUY)
     return {"success": True, "hold": hold_json(drop_hold(actor, hold_id))}

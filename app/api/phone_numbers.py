@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, request
 
 from app.accounts.roles import Permission
+from app.accounts.scopes import NUMBERS_BUY, NUMBERS_MANAGE, NUMBERS_READ
 from app.api import bp
 from app.api.auth import api_actor, read_only, token_required
 from app.api.idempotency import once
@@ -29,7 +30,7 @@ MAX_PAGE = 500
 @bp.post("/phone-numbers/search")
 @read_only
 @api_search_limit
-@token_required
+@token_required(NUMBERS_READ)
 def search():
     body = json_body()
     if "filters" not in body:
@@ -80,7 +81,7 @@ def offer_json(offer: Offer, detailed: bool = False) -> dict:
 
 @bp.post("/phone-numbers/purchase")
 @purchase_limit
-@token_required
+@token_required(NUMBERS_BUY)
 def purchase():
     order = parse_purchase(json_body())
     actor = api_actor(order.team_id, Permission.BUY)
@@ -97,7 +98,7 @@ def purchase():
 
 
 @bp.get("/phone-numbers/purchase")
-@token_required
+@token_required(NUMBERS_READ)
 def list_numbers():
     actor = api_actor(request.args.get("teamId"))
     limit = _page_limit(request.args.get("limit"))
@@ -106,7 +107,7 @@ def list_numbers():
 
 
 @bp.get("/phone-numbers/export")
-@token_required
+@token_required(NUMBERS_READ)
 def export_numbers():
     """Every number the list's filters keep, as CSV (the Numbers page's export)."""
     actor = api_actor(request.args.get("teamId"))
@@ -119,7 +120,7 @@ def export_numbers():
 
 
 @bp.patch("/phone-numbers/<id(pn):number_id>")
-@token_required
+@token_required(NUMBERS_MANAGE)
 def update_number(number_id: str):
     body = json_body()
     actor = api_actor(body.get("teamId"))
@@ -130,7 +131,7 @@ def update_number(number_id: str):
 
 
 @bp.delete("/phone-numbers/<id(pn):number_id>")
-@token_required
+@token_required(NUMBERS_MANAGE)
 def release(number_id: str):
     actor = api_actor(request.args.get("teamId"), Permission.RELEASE)
 

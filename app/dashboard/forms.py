@@ -164,9 +164,13 @@ class LabelForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    """A token's name; the service judges it, in the API's words."""
+    """A token's name and scopes; the service judges both, in the API's words. The view offers
+    only the scopes the user's roles allow (app.accounts.scopes)."""
 
     name = StringField("Token name", render_kw={"maxlength": MAX_TOKEN_NAME, "autocomplete": "off"})
+    scopes = SelectMultipleField(
+        "Scopes", choices=[], option_widget=CheckboxInput(), validate_choice=False
+    )
 
 
 class InviteForm(FlaskForm):

@@ -94,6 +94,9 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # First characters of the token, so a person can tell tokens apart in a list.
     display_prefix: Mapped[str] = mapped_column(sa.String(12))
+    # The scope names it was given (app.accounts.scopes). NULL: every scope its user's role
+    # allows, including scopes added later (tokens made before scopes existed, and the demo's).
+    scopes: Mapped[list[str] | None] = mapped_column(sa.JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,11 +9,9 @@ nothing.
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from app.accounts.roles import Permission
-from app.extensions import db
-from app.models import Assistant, IdempotencyRecord, PhoneNumber, Role
+from app.models import Role
 from tests.api_calls import World, operations
 from tests.role_table import allowed
 
@@ -43,24 +41,6 @@ def world(app, client):
     return World(app, client)
 
 
-def snapshot(app):
-    with app.app_context():
-        return (
-            sorted(
-                db.session.execute(
-                    sa.select(
-                        PhoneNumber.id,
-                        PhoneNumber.status,
-                        PhoneNumber.label,
-                        PhoneNumber.assistant_id,
-                    )
-                ).all()
-            ),
-            sorted(db.session.execute(sa.select(Assistant.id, Assistant.name)).all()),
-            db.session.scalar(sa.select(sa.func.count()).select_from(IdempotencyRecord)),
-        )
-
-
 def test_every_operation_names_the_permission_it_needs():
     assert {op.operation_id for op in operations()} == set(OPERATION_PERMISSIONS)
 
@@ -71,7 +51,7 @@ def test_each_role_gets_what_the_matrix_gives_it(app, client, world, operation, 
     needed = OPERATION_PERMISSIONS[operation.operation_id]
     caller = {Role.OWNER: world.owner, Role.ADMIN: world.admin, Role.MEMBER: world.member}[role]
     call = world.baseline(operation)
-    before = snapshot(app)
+    before = world.snapshot()
     response = client.open(
         call.url(),
         method=call.method,
@@ -90,4 +70,4 @@ def test_each_role_gets_what_the_matrix_gives_it(app, client, world, operation, 
     assert body["error"]["code"] == "forbidden"
     message = body["error"]["message"]
     assert f"({role})" in message and str(needed) in message and "ask an owner" in message
-    assert snapshot(app) == before  # nothing changed, and no Idempotency-Key was claimed
+    assert world.snapshot() == before  # nothing changed, and no Idempotency-Key was claimed

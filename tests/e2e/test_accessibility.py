@@ -99,6 +99,18 @@ def test_every_page_of_a_full_team(server, big_team, context, axe_page: Page, vi
         check(page, server.url + path, state, problems)
     check(page, f"{server.url}/teams/team_00000000000000000000000000/numbers", "404", problems)
 
+    # The API tokens page with a token just made (its scopes shown), then with both fields wrong.
+    page.goto(server.url + "/settings/tokens")
+    page.get_by_label("Token name").fill("Voice bot")
+    page.locator("#scopes-field input[value='numbers:buy']").check()
+    page.get_by_role("button", name="Create token").click()
+    expect(page.locator("#token-created-scopes code")).to_have_count(2)
+    _note(page, "API tokens, a token made", problems)
+    page.locator("#scopes-field input[value='numbers:read']").uncheck()
+    page.get_by_role("button", name="Create token").click()
+    expect(page.locator("#scopes-error")).to_be_visible()
+    _note(page, "API tokens, no name and no scope", problems)
+
     # States reached by acting on the Numbers page.
     page.goto(team + "/numbers?sort=number")
     row = page.locator("#numbers-table tbody tr").first

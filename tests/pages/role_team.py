@@ -97,7 +97,7 @@ class Team:
             case "dashboard.tokens":
                 return "GET", "/settings/tokens", {}
             case "dashboard.create_token":
-                return "POST", "/settings/tokens", {"name": "CI"}
+                return "POST", "/settings/tokens", {"name": "CI", "scopes": "numbers:read"}
             case "dashboard.revoke_token":
                 return "POST", "/settings/tokens/{token}/revoke", {}
             case "dashboard.buy":

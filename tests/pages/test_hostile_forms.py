@@ -33,6 +33,7 @@ INVISIBLE = {"zero-width only"}
 # message on the form), "missing" (404). A callable decides per input.
 NAMES = {
     "name": lambda kind: "refused" if kind in {"nul byte", *INVISIBLE} else "ok",
+    "scopes": "refused",  # no scope has such a name
     "team_name": lambda kind: "refused" if kind in {"nul byte", *INVISIBLE} else "ok",
     "label": lambda kind: "refused" if kind == "nul byte" else "ok",
     "email": "refused",

@@ -168,7 +168,8 @@ def test_each_role_may_do_on_the_pages_what_the_matrix_gives_it(app, role):
     for endpoint, needed in ROUTE_PERMISSIONS.items():
         method, url, form = team.request(endpoint)
         if "{token}" in url:
-            client.post("/settings/tokens", data={"name": "x", "csrf_token": csrf_token(client)})
+            token = {"name": "x", "scopes": "numbers:read", "csrf_token": csrf_token(client)}
+            client.post("/settings/tokens", data=token)
             row = soup(client.get("/settings/tokens")).select_one("details[data-role=revoke] form")
             url = row["action"]
         before = state(app)

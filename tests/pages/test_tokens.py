@@ -36,7 +36,7 @@ def test_the_list_shows_each_token_without_its_secret(app, client, member):
 
 
 def test_a_new_token_is_shown_once_and_works_on_the_api(app, client, member):
-    response = post(client, TOKENS, {"name": "Voice bot"}, htmx=False)
+    response = post(client, TOKENS, {"name": "Voice bot", "scopes": "numbers:read"}, htmx=False)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     page = soup(response)
@@ -56,7 +56,7 @@ def test_a_new_token_is_shown_once_and_works_on_the_api(app, client, member):
 
 
 def test_htmx_create_returns_the_panel(client, member):
-    response = post(client, TOKENS, {"name": "CI"})
+    response = post(client, TOKENS, {"name": "CI", "scopes": "numbers:read"})
     assert response.status_code == 200
     panel = soup(response)
     assert panel.find("html") is None
@@ -65,7 +65,7 @@ def test_htmx_create_returns_the_panel(client, member):
 
 
 def test_a_token_needs_a_name(app, client, member):
-    response = post(client, TOKENS, {"name": "  "}, htmx=False)
+    response = post(client, TOKENS, {"name": "  ", "scopes": "numbers:read"}, htmx=False)
     assert response.status_code == 400
     page = soup(response)
     assert page.select_one("#name")["aria-invalid"] == "true"

@@ -22,6 +22,7 @@ from app.api.openapi.schemas import (
     query,
 )
 from app.api.openapi.search import SEARCH_SCHEMAS
+from app.api.openapi.security import SCHEME
 from app.numbers.listing import SORT_CHOICES, STATUSES, UNASSIGNED
 from app.phone import NUMBER_TYPES
 
@@ -250,7 +251,7 @@ DOCUMENT: dict[str, Any] = {
     "servers": [{"url": "/"}],
     "security": [{"bearer": []}],
     "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "securitySchemes": {"bearer": SCHEME},
         "schemas": {**SCHEMAS, **SEARCH_SCHEMAS, **ORDER_SCHEMAS},
     },
     "paths": {**PATHS, **ORDER_PATHS},

@@ -61,7 +61,7 @@ def errors(*statuses: int) -> dict[str, Any]:
     names = {
         400: "Invalid request (fields says which)",
         401: "Missing, unknown or revoked token",
-        403: "Beyond the plan, or not allowed for the caller's role",
+        403: "Beyond the plan, not allowed for the caller's role, or outside the token's scopes",
         404: "Not found, or not in the caller's teams",
         405: "Method not allowed",
         409: "Number unavailable, a name already used, or an Idempotency-Key still in use",
@@ -72,7 +72,7 @@ def errors(*statuses: int) -> dict[str, Any]:
         502: "The provider failed",
         504: "The provider timed out",
     }
-    always = (400, 401, 405, 413, 429)
+    always = (400, 401, 403, 405, 413, 429)  # any token may lack the operation's scope
     answers = {}
     for status in sorted({*always, *statuses}):
         schema = {"anyOf": [ref("PlanLimitError"), ref("Error")]} if status == 403 else ref("Error")
@@ -120,6 +120,10 @@ SCHEMAS: dict[str, Any] = {
             code={"type": "string"},
             message={"type": "string"},
             fields={"type": "object", "additionalProperties": {"type": "string"}},
+            requiredScope={
+                "type": "string",
+                "description": "With insufficient_scope: the scope the call needs",
+            },
         ),
     ),
     "Eligibility": obj(
