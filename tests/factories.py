@@ -110,6 +110,18 @@ def hold(app: Flask, member: Member, e164: str) -> str:
         return hold_number(actor_of(member), e164).id
 
 
+def guard(app: Flask, owner: Member, **columns) -> None:
+    """Set the team's guardrails as its owner would (app.guardrails.settings): spend_cap,
+    approval_required, approval_above; amounts as text ("5.00") or None."""
+    from decimal import Decimal
+
+    from app.guardrails.settings import update_guardrails
+
+    values = {k: Decimal(v) if isinstance(v, str) else v for k, v in columns.items()}
+    with app.app_context():
+        update_guardrails(actor_of(owner), values)
+
+
 def actor_of(member: Member) -> Actor:
     """The member acting for their team (inside an app context)."""
     user = db.session.get(User, member.user_id)

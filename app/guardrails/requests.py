@@ -14,16 +14,27 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app import audit
-from app.accounts.roles import Actor, Permission
+from app.accounts.roles import ROLE_PERMISSIONS, Actor, Permission
+from app.accounts.teams import memberships_query
 from app.exceptions import Conflict, NotFound, NumberUnavailable, ValidationFailed
 from app.extensions import db
 from app.guardrails import notices
 from app.guardrails.rules import ApprovalRequired
 from app.ids import is_id
-from app.models import CartItem, PurchaseRequest, RequestStatus, utcnow
+from app.models import (
+    CartItem,
+    Membership,
+    PurchaseRequest,
+    RequestStatus,
+    Role,
+    Team,
+    User,
+    utcnow,
+)
 from app.numbers.cart import hold_number, live_holds
 from app.numbers.purchasing import Purchase, purchase_number
 from app.text import one_line
+from app.timefmt import readable
 
 MAX_NOTE = 200
 LIST_LIMIT = 50
@@ -96,6 +107,23 @@ def ask_approval(
     return request
 
 
+def sent_for_approval(request: PurchaseRequest) -> str:
+    """What a member is told when a Buy becomes a request."""
+    return (
+        f"Sent for approval: an owner or admin of the team decides. {request.phone_number} is "
+        f"held for the team until {readable(request.hold_expires_at)}; the request expires then."
+    )
+
+
+def requests_by_id(ids: list[str]) -> list[PurchaseRequest]:
+    """These requests, in the order given (an order's, say)."""
+    found = {
+        r.id: r
+        for r in db.session.scalars(sa.select(PurchaseRequest).where(PurchaseRequest.id.in_(ids)))
+    }
+    return [found[i] for i in ids if i in found]
+
+
 def team_requests(
     actor: Actor, status: str | None = None, limit: int = LIST_LIMIT
 ) -> list[PurchaseRequest]:
@@ -137,6 +165,21 @@ def team_request(actor: Actor, request_id: object) -> PurchaseRequest:
     if request is None or not (mine or actor.can(Permission.APPROVE_PURCHASES)):
         raise NotFound("Purchase request not found.")
     return request
+
+
+def memberships_with_requests(user: User) -> list[tuple[Team, Role, int]]:
+    """The user's teams and roles (app.accounts.teams.memberships_of), each with how many
+    purchase requests wait there for them to decide (0 where they may not): one query."""
+    waiting = (
+        sa.select(sa.func.count())
+        .where(PurchaseRequest.team_id == Team.id, PurchaseRequest.open(utcnow()))
+        .correlate(Team)
+        .scalar_subquery()
+    )
+    approvers = [str(r) for r in Role if Permission.APPROVE_PURCHASES in ROLE_PERMISSIONS[r]]
+    decides = sa.case((Membership.role.in_(approvers), waiting), else_=0)
+    rows = db.session.execute(memberships_query(user).add_columns(decides))
+    return [(team, Role(role), count) for team, role, count in rows]
 
 
 def clean_note(note: object) -> str | None:

@@ -124,29 +124,35 @@ def check_purchase(
     (ApprovalRequired); `team` and `spent` as read under the team's lock."""
     limits = Limits.of(team)
     if limits.over_cap(spent, cost):
-        spending = spending_json(limits.cap, spent, cost)
-        raise SpendCapReached(cap_message(team, phone_number, spent, cost), spending)
+        message = cap_message(actor, phone_number, spent, cost)
+        raise SpendCapReached(message, spending_json(limits.cap, spent, cost))
     if limits.waits(actor, spent, cost):
         raise ApprovalRequired(spent, cost)
 
 
 def cap_message(
-    team: Team, phone_number: str, spent: Decimal, cost: Decimal | None, what: str = ""
+    actor: Actor, phone_number: str, spent: Decimal, cost: Decimal | None, what: str = ""
 ) -> str:
-    """Why the cap refuses; `what` names the purchase ("These 3 numbers"), `phone_number` the
-    number whose price is unknown when `cost` is None."""
+    """Why the cap refuses, and the way on for this person; `what` names the purchase
+    ("These 3 numbers"), `phone_number` the number whose price is unknown (`cost` None)."""
+    team = actor.team
     cap = team.spend_cap
+    way_on = (
+        "Raise the cap in the team's settings."
+        if actor.can(Permission.SET_GUARDRAILS)
+        else "Ask an owner to raise the cap."
+    )
     if cost is None:
         return (
             f"{phone_number} has no quoted price, so it cannot be checked against "
             f"{team.name}'s monthly spend cap of ${cap:,.2f}: search for it again to see its "
-            "price, or ask an owner to lift the cap."
+            f"price. {way_on}"
         )
     left = max(ZERO, cap - spent)
     return (
-        f"{what or 'This purchase'} (${cost:,.2f}: setup and first month) would take {team.name}'s "
-        f"spending this month to ${spent + cost:,.2f}, past its monthly cap of ${cap:,.2f} "
-        f"(${spent:,.2f} spent, ${left:,.2f} left). An owner can raise the cap."
+        f"{what or 'This purchase'} (${cost:,.2f}: setup and first month) would take "
+        f"{team.name}'s spending this month to ${spent + cost:,.2f}, past its monthly cap of "
+        f"${cap:,.2f} (${spent:,.2f} spent, ${left:,.2f} left). {way_on}"
     )
 
 

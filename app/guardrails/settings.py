@@ -21,7 +21,10 @@ from app.guardrails.rules import Limits, Spending, money
 from app.models import Team
 
 MAX_AMOUNT = Decimal("1000000.00")
-_AMOUNT = re.compile(r"[0-9]{1,7}(\.[0-9]{1,2})?")
+_AMOUNT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,2})?")
+# Exactly what the server takes, for the OpenAPI document: "" (none), or an amount from 0.01
+# to 1000000.00 with at most two decimals and no leading zeros.
+AMOUNT_PATTERN = r"^((?=[0.]*[1-9])(0|[1-9][0-9]{0,5})(\.[0-9]{1,2})?|1000000(\.0{1,2})?)?$"
 # The API's names, and the team's columns they set.
 FIELDS = {
     "monthlySpendCap": "spend_cap",
@@ -61,11 +64,10 @@ def _amount(value: object, name: str, errors: dict[str, str]) -> Decimal | None:
     if not isinstance(value, str):
         errors[name] = f"{AMOUNT_HINT} Send it as a string, or null for none."
         return None
-    text = value.strip().removeprefix("$").replace(",", "")
-    if not _AMOUNT.fullmatch(text):
+    if not _AMOUNT.fullmatch(value):
         errors[name] = AMOUNT_HINT
         return None
-    amount = Decimal(text).quantize(Decimal("0.01"))
+    amount = Decimal(value).quantize(Decimal("0.01"))
     if amount <= 0:
         errors[name] = "The amount must be more than $0.00 (leave it empty for none)."
     elif amount > MAX_AMOUNT:

@@ -54,9 +54,9 @@ class Cart:
     held: int  # numbers the team has now (toward the plan)
     refusal: str | None  # why the team may not buy at all now, if it may not
     documents: list[CountryDocuments] = field(default_factory=list)
-    # Held for a member's purchase request (app.guardrails): an approver decides on them,
-    # so "Buy N numbers" and its totals leave them out.
-    awaiting: frozenset[str] = frozenset()
+    # Numbers held for a member's purchase request (app.guardrails), and the request's id: an
+    # approver decides on them, so "Buy N numbers" and its totals leave them out.
+    awaiting: dict[str, str] = field(default_factory=dict)
 
     @property
     def buyable(self) -> list[CartItem]:
@@ -108,10 +108,14 @@ def cart_count(team_id: str, now: datetime | None = None) -> int:
 
 def team_cart(team: Team, now: datetime | None = None) -> Cart:
     now = now or utcnow()
-    asked = sa.exists().where(
-        PurchaseRequest.team_id == team.id,
-        PurchaseRequest.phone_number == CartItem.phone_number,
-        PurchaseRequest.open(now),
+    asked = (
+        sa.select(PurchaseRequest.id)
+        .where(
+            PurchaseRequest.team_id == team.id,
+            PurchaseRequest.phone_number == CartItem.phone_number,
+            PurchaseRequest.open(now),
+        )
+        .scalar_subquery()
     )
     rows = db.session.execute(
         sa.select(CartItem, asked)
@@ -119,7 +123,7 @@ def team_cart(team: Team, now: datetime | None = None) -> Cart:
         .order_by(CartItem.created_at, CartItem.id)
     ).all()
     items = [item for item, _asked in rows]
-    awaiting = frozenset(item.phone_number for item, waiting in rows if waiting)
+    awaiting = {item.phone_number: request for item, request in rows if request}
     held = held_count(team.id, now)
     kinds = sorted({(i.country_code, i.number_type) for i in items})
     documents = [

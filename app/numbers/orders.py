@@ -69,7 +69,7 @@ def buy_numbers(
         raise PlanLimitReached(
             fit_message(team, len(phone_numbers), room, refusal), eligibility(team, held)
         )
-    _check_cap(team, phone_numbers)
+    _check_cap(actor, phone_numbers)
     results = [_buy_one(actor, number, connection_id) for number in phone_numbers]
     # Bought, on its way, or gone: no longer to decide on (a requested one stays held).
     settled = [r["phoneNumber"] for r in results if r["status"] not in (FAILED, REQUESTED)]
@@ -121,9 +121,10 @@ def summary(results: list[dict[str, Any]]) -> str:
     return ", ".join(words)
 
 
-def _check_cap(team, phone_numbers: list[str]) -> None:
+def _check_cap(actor: Actor, phone_numbers: list[str]) -> None:
     """The whole order must fit the team's spend cap, or nothing is bought (each purchase
     checks again under the team's lock: a single Buy may spend the rest meanwhile)."""
+    team = actor.team
     limits = Limits.of(team)
     if limits.cap is None or get_plan(team.plan).trial_length is not None:
         return
@@ -134,11 +135,11 @@ def _check_cap(team, phone_numbers: list[str]) -> None:
         prices = (quote.monthly_price, quote.setup_price) if quote else (None, None)
         cost = purchase_cost(*prices, trial=False)
         if cost is None:
-            message = cap_message(team, phone_number, spent, None)
+            message = cap_message(actor, phone_number, spent, None)
             raise SpendCapReached(message, spending_json(limits.cap, spent, None))
         total += cost
     if limits.over_cap(spent, total):
-        message = cap_message(team, "", spent, total, f"These {len(phone_numbers)} numbers")
+        message = cap_message(actor, "", spent, total, f"These {len(phone_numbers)} numbers")
         raise SpendCapReached(message, spending_json(limits.cap, spent, total))
 
 
