@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from app.api.openapi import DOCUMENT
-from tests.factories import Factory, Member
+from tests.factories import Factory, Member, ask
 from tests.helpers import sandbox_number
 
 
@@ -140,6 +140,7 @@ class World:
         self.factory = factory
         self._numbers = itertools.count()
         self._names = itertools.count()
+        self._asked_for_list: list[str] = []
 
     @property
     def team_id(self) -> str:
@@ -159,6 +160,10 @@ class World:
 
     def fresh_name(self) -> str:
         return f"Agent {next(self._names)}"
+
+    def asked(self) -> str:
+        """A purchase request of the member's, waiting for approval."""
+        return ask(self.app, self.member, self.spare_number())
 
     def cursor(self) -> str:
         self.fresh_number()
@@ -245,6 +250,25 @@ class World:
                     json={"phoneNumberIds": [number]},
                     headers=self.owner.headers,
                 )
+            case "getGuardrails":
+                call.path = {"teamId": team}
+            case "setGuardrails":
+                call.path = {"teamId": team}
+                call.body = {
+                    "monthlySpendCap": "50.00",
+                    "approvalRequired": True,
+                    "approvalAbove": "20.00",
+                }
+            case "listPurchaseRequests":
+                if not self._asked_for_list:  # once: a team holds at most 20 numbers
+                    self._asked_for_list = [self.asked(), self.asked()]
+                call.query = {"teamId": team, "status": "pending", "limit": "10"}
+            case "approvePurchaseRequest":
+                call.path = {"requestId": self.asked()}
+                call.body = {"teamId": team}
+            case "denyPurchaseRequest":
+                call.path = {"requestId": self.asked()}
+                call.body = {"teamId": team, "note": "Use the support line"}
             case unknown:
                 raise AssertionError(f"tests/api_calls.py: add a baseline request for {unknown}")
         return call

@@ -122,6 +122,15 @@ def guard(app: Flask, owner: Member, **columns) -> None:
         update_guardrails(actor_of(owner), values)
 
 
+def ask(app: Flask, member: Member, e164: str) -> str:
+    """The member asks for the number to be bought (held for their team, waiting for an
+    owner's or admin's approval); returns the purchase request's id."""
+    from app.guardrails.requests import ask_approval
+
+    with app.app_context():
+        return ask_approval(actor_of(member), e164).id
+
+
 def actor_of(member: Member) -> Actor:
     """The member acting for their team (inside an app context)."""
     user = db.session.get(User, member.user_id)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.accounts.roles import Permission
 from app.extensions import db
-from app.models import Assistant, IdempotencyRecord, PhoneNumber, Role
+from app.models import Assistant, IdempotencyRecord, PhoneNumber, PurchaseRequest, Role, Team
 from tests.api_calls import World, operations
 from tests.role_table import allowed
 
@@ -35,6 +35,11 @@ OPERATION_PERMISSIONS: dict[str, Permission | None] = {
     "createAssistant": Permission.MANAGE_ASSISTANTS,
     "renameAssistant": Permission.MANAGE_ASSISTANTS,
     "deleteAssistant": Permission.MANAGE_ASSISTANTS,
+    "getGuardrails": None,
+    "setGuardrails": Permission.SET_GUARDRAILS,
+    "listPurchaseRequests": None,  # a member lists their own requests
+    "approvePurchaseRequest": Permission.APPROVE_PURCHASES,
+    "denyPurchaseRequest": Permission.APPROVE_PURCHASES,
 }
 
 
@@ -58,6 +63,8 @@ def snapshot(app):
             ),
             sorted(db.session.execute(sa.select(Assistant.id, Assistant.name)).all()),
             db.session.scalar(sa.select(sa.func.count()).select_from(IdempotencyRecord)),
+            sorted(db.session.execute(sa.select(PurchaseRequest.id, PurchaseRequest.status))),
+            db.session.execute(sa.select(Team.spend_cap, Team.approval_required)).all(),
         )
 
 

@@ -94,7 +94,7 @@ GUARDRAIL_SCHEMAS: dict[str, Any] = {
             },
         ),
     ),
-    "PurchaseRequest": obj(
+    "PurchaseRequestRecord": obj(
         [
             "id",
             "teamId",
@@ -131,17 +131,17 @@ GUARDRAIL_SCHEMAS: dict[str, Any] = {
     "PurchaseRequested": obj(
         ["success", "request"],
         success={"const": True},
-        request=ref("PurchaseRequest"),
+        request=ref("PurchaseRequestRecord"),
         message={"type": "string"},
     ),
     "PurchaseRequestList": obj(
         ["success", "requests", "count"],
         success={"const": True},
-        requests={"type": "array", "items": ref("PurchaseRequest")},
+        requests={"type": "array", "items": ref("PurchaseRequestRecord")},
         count={"type": "integer", "minimum": 0},
     ),
-    "ApproveRequest": obj(["teamId"], teamId=TEAM_ID),
-    "DenyRequest": obj(
+    "ApproveBody": obj(["teamId"], teamId=TEAM_ID),
+    "DenyBody": obj(
         ["teamId"],
         teamId=TEAM_ID,
         note={"type": ["string", "null"], "maxLength": MAX_NOTE, "pattern": "^[^\\u0000]*$"},
@@ -151,9 +151,11 @@ GUARDRAIL_SCHEMAS: dict[str, Any] = {
         success={"const": True},
         phoneNumber=SCHEMAS["PurchaseResponse"]["properties"]["phoneNumber"],
         eligibility=ref("Eligibility"),
-        request=ref("PurchaseRequest"),
+        request=ref("PurchaseRequestRecord"),
     ),
-    "Denied": obj(["success", "request"], success={"const": True}, request=ref("PurchaseRequest")),
+    "Denied": obj(
+        ["success", "request"], success={"const": True}, request=ref("PurchaseRequestRecord")
+    ),
     "SpendCapError": {
         "allOf": [
             ref("Error"),
@@ -212,7 +214,7 @@ GUARDRAIL_PATHS: dict[str, Any] = {
             "operationId": "approvePurchaseRequest",
             "summary": "Buy what the request asks for, once, in the asker's name (owners, admins)",
             "parameters": [IDEMPOTENCY_KEY],
-            "requestBody": body("ApproveRequest"),
+            "requestBody": body("ApproveBody"),
             "responses": {**ok("Approved"), **errors(403, 404, 409, 422, 502, 504)},
         },
     },
@@ -221,7 +223,7 @@ GUARDRAIL_PATHS: dict[str, Any] = {
         "post": {
             "operationId": "denyPurchaseRequest",
             "summary": "Refuse the request and drop its hold (owners, admins)",
-            "requestBody": body("DenyRequest"),
+            "requestBody": body("DenyBody"),
             "responses": {**ok("Denied"), **errors(403, 404, 409)},
         },
     },

@@ -76,7 +76,7 @@ ORDER_SCHEMAS: dict[str, Any] = {
         success={"const": True},
         order=ref("Order"),
         eligibility=ref("Eligibility"),
-        requests={"type": "array", "items": ref("PurchaseRequest")},
+        requests={"type": "array", "items": ref("PurchaseRequestRecord")},
     ),
     "OrderRead": obj(["success", "order"], success={"const": True}, order=ref("Order")),
     "HoldRequest": obj(["teamId", "phoneNumber"], teamId=TEAM_ID, phoneNumber=E164),
