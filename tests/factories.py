@@ -97,6 +97,14 @@ class Factory:
             db.session.commit()
             return number.id
 
+    def approving_team(self, plan: str = "growth") -> tuple[Member, Member, Member]:
+        """A team whose members' purchases wait for approval: its owner, an admin, a member."""
+        owner = self.member(plan)
+        admin = self.member(team_id=owner.team_id, role="admin")
+        member = self.member(team_id=owner.team_id, role="member")
+        guard(self.app, owner, approval_required=True)
+        return owner, admin, member
+
     def many_numbers(self, member: Member, count: int, area: str = "415") -> None:
         """`count` active numbers at once (fast), every other one answered by "Ava"."""
         seed_numbers(self.app, member.team_id, member.user_id, count, area)

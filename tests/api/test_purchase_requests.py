@@ -29,13 +29,9 @@ NUMBER = sandbox_number("415", 7)
 
 
 @pytest.fixture
-def team(app, factory):
+def team(factory):
     """A Growth team with approvals on: its owner, an admin and a member."""
-    owner = factory.member("growth")
-    admin = factory.member(team_id=owner.team_id, role="admin")
-    member = factory.member(team_id=owner.team_id, role="member")
-    guard(app, owner, approval_required=True)
-    return owner, admin, member
+    return factory.approving_team()
 
 
 def numbers_of(app, team_id: str) -> list[PhoneNumber]:
