@@ -123,6 +123,8 @@ def test_approving_with_htmx_buys_it_and_answers_the_panel_and_the_count(app, te
     assert len(fragment.select("#waiting-requests tbody tr")) == 1
     count = fragment.select_one("#requests-link[hx-swap-oob=true] [data-waiting]")
     assert count["data-waiting"] == "1"
+    spend = fragment.select_one("#spending[hx-swap-oob=true] #spending-headline")
+    assert text(spend).startswith("$2.00 spent in ")  # the number just bought
     assert numbers(app) == [NUMBER]
     # A resent form buys nothing more, and says so.
     again = decide(client, owner.team_id, request_id, "approve")
