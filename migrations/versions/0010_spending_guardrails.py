@@ -20,17 +20,22 @@ PENDING = sa.text("status = 'pending'")
 STATUSES = "status IN ('pending', 'approved', 'denied', 'expired', 'failed')"
 
 
+# The teams table is changed in place, never rebuilt: batch mode on SQLite rebuilds a table by
+# dropping the old one, and with foreign keys on, dropping teams deletes every row that cascades
+# from it (memberships, numbers, assistants). Columns are added with ADD COLUMN (a plain string
+# default: an expression would make batch mode rebuild) and dropped with DROP COLUMN (SQLite
+# 3.35 and later, and PostgreSQL).
+GUARDRAILS = ("approval_above", "approval_required", "spend_cap")
+
+
 def upgrade():
-    with op.batch_alter_table("teams", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("spend_cap", sa.Numeric(precision=10, scale=2), nullable=True)
-        )
-        batch_op.add_column(
-            sa.Column("approval_required", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-        batch_op.add_column(
-            sa.Column("approval_above", sa.Numeric(precision=10, scale=2), nullable=True)
-        )
+    op.add_column("teams", sa.Column("spend_cap", sa.Numeric(precision=10, scale=2), nullable=True))
+    op.add_column(
+        "teams", sa.Column("approval_required", sa.Boolean(), server_default="0", nullable=False)
+    )
+    op.add_column(
+        "teams", sa.Column("approval_above", sa.Numeric(precision=10, scale=2), nullable=True)
+    )
     op.create_table(
         "purchase_requests",
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -93,7 +98,5 @@ def downgrade():
     op.drop_index("uq_purchase_requests_pending_number", table_name="purchase_requests")
     op.drop_index("ix_purchase_requests_team_status", table_name="purchase_requests")
     op.drop_table("purchase_requests")
-    with op.batch_alter_table("teams", schema=None) as batch_op:
-        batch_op.drop_column("approval_above")
-        batch_op.drop_column("approval_required")
-        batch_op.drop_column("spend_cap")
+    for column in GUARDRAILS:
+        op.execute(f"ALTER TABLE teams DROP COLUMN {column}")

@@ -351,3 +351,35 @@ def test_with_approvals_off_again_a_waiting_request_can_still_be_decided(app, cl
     guard(app, owner, approval_required=False)
     assert buy(client, member, sandbox_number("415", 9)).status_code == 200
     assert decide(client, owner, request_id, "approve").status_code == 200
+
+
+def test_a_mail_server_that_fails_leaves_the_request_standing(app, client, team, monkeypatch):
+    from app.guardrails import notices
+    from app.mail import MailError
+
+    owner, _admin, member = team
+
+    def refused(to, *_args):
+        raise MailError("the SMTP server could not be reached", to=to, subject="x")
+
+    monkeypatch.setattr(notices, "send_purchase_request", refused)
+    request_id = asked_id(client, member, NUMBER)
+    assert stored(app, request_id).status == "pending"
+    assert mail_to(app, owner.email) == []
+
+
+def test_holding_longer_keeps_the_request_waiting_longer(app, client, team):
+    from app.numbers.cart import extend_hold
+    from tests.factories import actor_of
+
+    owner, _admin, member = team
+    request_id = asked_id(client, member, NUMBER)
+    with app.app_context():
+        earlier = utcnow() + timedelta(minutes=5)
+        db.session.execute(sa.update(PurchaseRequest).values(hold_expires_at=earlier))
+        db.session.execute(sa.update(CartItem).values(expires_at=earlier))
+        db.session.commit()
+        item_id = db.session.scalar(sa.select(CartItem.id))
+        extended = extend_hold(actor_of(member), item_id)
+    assert extended.expires_at > earlier + timedelta(minutes=20)
+    assert stored(app, request_id).hold_expires_at == extended.expires_at
