@@ -20,7 +20,7 @@ from app.exceptions import Conflict, NotFound, NumberUnavailable, ValidationFail
 from app.extensions import db
 from app.guardrails import notices
 from app.guardrails.rules import ApprovalRequired
-from app.ids import is_id
+from app.ids import is_id, new_id
 from app.models import (
     CartItem,
     Membership,
@@ -75,6 +75,7 @@ def ask_approval(
         .values(status=RequestStatus.EXPIRED)
     )
     request = PurchaseRequest(
+        id=new_id("preq"),  # now, for History's line (a column default waits for the INSERT)
         team_id=team.id,
         phone_number=phone_number,
         place=item.place,

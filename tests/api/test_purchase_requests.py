@@ -50,12 +50,15 @@ def stored(app, request_id: str) -> PurchaseRequest:
 
 
 def actions(app, team_id: str) -> list[tuple[str, str | None]]:
+    """(action, who) of each History line about numbers and requests, oldest first; each names
+    the request or the number it is about."""
     with app.app_context():
         events = db.session.scalars(
             sa.select(AuditEvent)
             .where(AuditEvent.team_id == team_id, AuditEvent.action != "guardrails_change")
             .order_by(AuditEvent.created_at, AuditEvent.id)
-        )
+        ).all()
+        assert all(e.subject_id and e.subject_id.startswith(("preq_", "pn_")) for e in events)
         return [(e.action, e.actor_id) for e in events]
 
 
