@@ -35,6 +35,11 @@ class Action(StrEnum):
     MEMBER_LEAVE = "member_leave"
     ROLE_CHANGE = "role_change"
     OWNERSHIP_TRANSFER = "ownership_transfer"
+    GUARDRAILS_CHANGE = "guardrails_change"
+    REQUEST_CREATE = "purchase_request"
+    REQUEST_APPROVE = "request_approve"
+    REQUEST_DENY = "request_deny"
+    REQUEST_FAIL = "request_fail"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,11 @@ from typing import Any
 
 
 class ServiceError(Exception):
-    """A request the rules refuse; subclasses say why."""
+    """A request the rules refuse; subclasses say why.
+
+    `extra` holds fields the API's error answer carries beside `error` (a plan refusal's
+    `eligibility`, say): the envelope adds them as they are.
+    """
 
     status = 400
     code = "invalid_request"
@@ -18,6 +22,7 @@ class ServiceError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+        self.extra: dict[str, Any] = {}
 
     @property
     def headers(self) -> dict[str, str]:
@@ -83,6 +88,23 @@ class PlanLimitReached(ServiceError):
     def __init__(self, message: str, eligibility: dict[str, Any]):
         super().__init__(message)
         self.eligibility = eligibility
+        self.extra["eligibility"] = eligibility
+
+
+class SpendCapReached(ServiceError):
+    """A purchase that would take the team's spend this month past its cap.
+
+    `spending` is {"cap", "spent", "thisPurchase"} as USD strings (thisPurchase null when the
+    number has no quoted price, which a capped team cannot buy).
+    """
+
+    status = 403
+    code = "spend_cap_reached"
+
+    def __init__(self, message: str, spending: dict[str, Any]):
+        super().__init__(message)
+        self.spending = spending
+        self.extra["spending"] = spending
 
 
 class TeamNotFound(ServiceError):

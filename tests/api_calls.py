@@ -24,9 +24,10 @@ from app.models import (
     IdempotencyRecord,
     NumberOrder,
     PhoneNumber,
+    PurchaseRequest,
     Team,
 )
-from tests.factories import Factory, Member
+from tests.factories import Factory, Member, ask
 from tests.helpers import sandbox_number
 
 
@@ -156,14 +157,15 @@ class World:
         self.factory = factory
         self._numbers = itertools.count()
         self._names = itertools.count()
+        self._asked_for_list: list[str] = []
 
     @property
     def team_id(self) -> str:
         return self.owner.team_id
 
     def snapshot(self) -> tuple:
-        """Everything a call could change: numbers, assistants, holds, orders, History, the
-        team's version and the Idempotency-Keys claimed."""
+        """Everything a call could change: numbers, assistants, holds, orders, purchase
+        requests, History, the team's version and guardrails, and the Idempotency-Keys claimed."""
         with self.app.app_context():
             rows = db.session.execute
             numbers = sa.select(
@@ -174,7 +176,12 @@ class World:
                 sorted(rows(sa.select(Assistant.id, Assistant.name)).all()),
                 sorted(db.session.scalars(sa.select(CartItem.id))),
                 [_count(model) for model in (NumberOrder, AuditEvent, IdempotencyRecord)],
-                sorted(rows(sa.select(Team.id, Team.version)).all()),
+                sorted(rows(sa.select(PurchaseRequest.id, PurchaseRequest.status)).all()),
+                sorted(
+                    rows(
+                        sa.select(Team.id, Team.version, Team.spend_cap, Team.approval_required)
+                    ).all()
+                ),
             )
 
     def fresh_number(self) -> str:
@@ -191,6 +198,10 @@ class World:
 
     def fresh_name(self) -> str:
         return f"Agent {next(self._names)}"
+
+    def asked(self) -> str:
+        """A purchase request of the member's, waiting for approval."""
+        return ask(self.app, self.member, self.spare_number())
 
     def cursor(self) -> str:
         self.fresh_number()
@@ -277,6 +288,25 @@ class World:
                     json={"phoneNumberIds": [number]},
                     headers=self.owner.headers,
                 )
+            case "getGuardrails":
+                call.path = {"teamId": team}
+            case "setGuardrails":
+                call.path = {"teamId": team}
+                call.body = {
+                    "monthlySpendCap": "50.00",
+                    "approvalRequired": True,
+                    "approvalAbove": "20.00",
+                }
+            case "listPurchaseRequests":
+                if not self._asked_for_list:  # once: a team holds at most 20 numbers
+                    self._asked_for_list = [self.asked(), self.asked()]
+                call.query = {"teamId": team, "status": "pending", "limit": "10"}
+            case "approvePurchaseRequest":
+                call.path = {"requestId": self.asked()}
+                call.body = {"teamId": team}
+            case "denyPurchaseRequest":
+                call.path = {"requestId": self.asked()}
+                call.body = {"teamId": team, "note": "Use the support line"}
             case unknown:
                 raise AssertionError(f"tests/api_calls.py: add a baseline request for {unknown}")
         return call

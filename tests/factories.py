@@ -106,6 +106,14 @@ class Factory:
             db.session.commit()
             return number.id
 
+    def approving_team(self, plan: str = "growth") -> tuple[Member, Member, Member]:
+        """A team whose members' purchases wait for approval: its owner, an admin, a member."""
+        owner = self.member(plan)
+        admin = self.member(team_id=owner.team_id, role="admin")
+        member = self.member(team_id=owner.team_id, role="member")
+        guard(self.app, owner, approval_required=True)
+        return owner, admin, member
+
     def many_numbers(self, member: Member, count: int, area: str = "415") -> None:
         """`count` active numbers at once (fast), every other one answered by "Ava"."""
         seed_numbers(self.app, member.team_id, member.user_id, count, area)
@@ -117,6 +125,27 @@ def hold(app: Flask, member: Member, e164: str) -> str:
 
     with app.app_context():
         return hold_number(actor_of(member), e164).id
+
+
+def guard(app: Flask, owner: Member, **columns) -> None:
+    """Set the team's guardrails as its owner would (app.guardrails.settings): spend_cap,
+    approval_required, approval_above; amounts as text ("5.00") or None."""
+    from decimal import Decimal
+
+    from app.guardrails.settings import update_guardrails
+
+    values = {k: Decimal(v) if isinstance(v, str) else v for k, v in columns.items()}
+    with app.app_context():
+        update_guardrails(actor_of(owner), values)
+
+
+def ask(app: Flask, member: Member, e164: str) -> str:
+    """The member asks for the number to be bought (held for their team, waiting for an
+    owner's or admin's approval); returns the purchase request's id."""
+    from app.guardrails.requests import ask_approval
+
+    with app.app_context():
+        return ask_approval(actor_of(member), e164).id
 
 
 def actor_of(member: Member) -> Actor:

@@ -6,6 +6,7 @@ from typing import Any
 
 SEARCH = "/api/phone-numbers/search"
 PURCHASE = "/api/phone-numbers/purchase"
+REQUESTS = "/api/purchase-requests"
 
 
 def search(client, member, **filters: Any):
@@ -50,3 +51,51 @@ def new_assistant(client, member, name: str = "Sales Agent") -> str:
     )
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()["assistant"]["id"]
+
+
+def guardrails_url(team_id: str) -> str:
+    return f"/api/teams/{team_id}/guardrails"
+
+
+def asked_id(client, member, phone_number: str) -> str:
+    """A member's Buy where approvals are on: the purchase request's id (202)."""
+    response = buy(client, member, phone_number)
+    assert response.status_code == 202, response.get_data(as_text=True)
+    return response.get_json()["request"]["id"]
+
+
+def decide(client, member, request_id: str, decision: str, **body: Any):
+    """Approve or deny a purchase request as `member` (extra headers under `headers`)."""
+    headers = {**member.headers, **body.pop("headers", {})}
+    return client.post(
+        f"{REQUESTS}/{request_id}/{decision}",
+        json={"teamId": member.team_id, **body},
+        headers=headers,
+    )
+
+
+def race(app, calls) -> list:
+    """Run each (member, call) at once, each in a thread of its own: `call(actor)` acts for
+    the member. Answers what each call returned, or the code of the refusal it raised."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.exceptions import ServiceError
+    from app.extensions import db
+    from tests.factories import actor_of
+
+    barrier = threading.Barrier(len(calls))
+
+    def attempt(pair):
+        member, call = pair
+        with app.app_context():
+            actor = actor_of(member)
+            db.session.commit()  # hand the connection back: the pool is smaller than the race
+            barrier.wait(timeout=30)
+            try:
+                return call(actor)
+            except ServiceError as error:
+                return error.code
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(attempt, calls))

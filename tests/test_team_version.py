@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from app.assistants import service as assistants
 from app.extensions import db
+from app.guardrails import approvals
+from app.guardrails.requests import ask_approval
+from app.guardrails.settings import update_guardrails
 from app.models import Assistant, PhoneNumber, Team, utcnow
 from app.numbers import bulk, managing, purchasing, reconciling, settling, trials
 from app.providers import current_provider
@@ -147,6 +151,18 @@ def release_selected(factory, member, monkeypatch):
     assert outcome.done
 
 
+def set_guardrails(factory, member, monkeypatch):
+    """A cap changes what the pages show (the month's spend and what is left)."""
+    update_guardrails(actor_of(member), {"spend_cap": Decimal("5.00")})
+
+
+def approve_request(factory, member, monkeypatch):
+    """A member's request approved: it is bought (a request and its hold move nothing)."""
+    asker = factory.member(team_id=member.team_id, role="member")
+    request = ask_approval(actor_of(asker), NUMBER)
+    approvals.approve_request(actor_of(member), request.id)
+
+
 def _assistant(factory: Factory, member: Member) -> Assistant:
     return db.session.get(Assistant, factory.assistant(member, "Ava"))
 
@@ -172,6 +188,8 @@ WRITES: list[tuple[Callable, str, int]] = [
     (assign_selected, "growth", 1),
     (unassign_selected, "growth", 1),
     (release_selected, "growth", 2),  # releasing, then released
+    (set_guardrails, "growth", 1),
+    (approve_request, "growth", 2),  # the reservation, then the order's answer
 ]
 
 

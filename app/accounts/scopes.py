@@ -52,11 +52,13 @@ class Scope:
 
 NUMBERS_READ = Scope(
     "numbers:read",
-    "search numbers; list and export the team's numbers; read its holds, orders and assistants",
+    "search numbers; list and export the team's numbers; read its holds, orders, assistants, "
+    "purchase requests and guardrails",
 )
 NUMBERS_BUY = Scope(
     "numbers:buy",
-    "buy numbers, one at a time or in an order; hold numbers and drop holds",
+    "buy numbers, one at a time or in an order; hold numbers and drop holds; approve or deny "
+    "purchase requests",
     frozenset({Permission.BUY, Permission.APPROVE_PURCHASES}),
 )
 NUMBERS_MANAGE = Scope(

@@ -18,13 +18,17 @@ MAX_TEAM_NAME = 120
 
 def memberships_of(user: User) -> list[tuple[Team, Role]]:
     """Every team the user belongs to, by name, with their role: one query."""
-    rows = db.session.execute(
+    return [(team, Role(role)) for team, role in db.session.execute(memberships_query(user))]
+
+
+def memberships_query(user: User) -> sa.Select:
+    """memberships_of as a statement, for a caller that asks more about each team at once."""
+    return (
         sa.select(Team, Membership.role)
         .join(Membership)
         .where(Membership.user_id == user.id)
         .order_by(Team.name, Team.id)
     )
-    return [(team, Role(role)) for team, role in rows]
 
 
 def actor_for(

@@ -8,4 +8,10 @@ from app.exceptions import ServiceError
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.register_error_handler(ServiceError, service_error)
 
-from app.api import assistants, openapi, orders, phone_numbers  # noqa: E402, F401  (routes)
+from app.api import (  # noqa: E402, F401  (routes)
+    assistants,
+    guardrails,
+    openapi,
+    orders,
+    phone_numbers,
+)

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from app.exceptions import InsufficientScope, PlanLimitReached, ServiceError, ValidationFailed
+from app.exceptions import InsufficientScope, ServiceError, ValidationFailed
 
 # HTTP errors raised by Flask/Werkzeug itself, in the contract's words.
 CODE_BY_STATUS = {
@@ -36,10 +36,7 @@ def error_body(error: ServiceError) -> dict[str, Any]:
         body["fields"] = error.fields
     if isinstance(error, InsufficientScope):
         body["requiredScope"] = error.scope
-    answer: dict[str, Any] = {"success": False, "error": body}
-    if isinstance(error, PlanLimitReached):
-        answer["eligibility"] = error.eligibility
-    return answer
+    return {"success": False, "error": body, **error.extra}
 
 
 def service_error(error: ServiceError) -> tuple[Response, int, dict[str, str]]:

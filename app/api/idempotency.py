@@ -14,10 +14,14 @@ from app.exceptions import ServiceError, ValidationFailed
 HEADER = "Idempotency-Key"
 
 
-def once(team_id: str, call: Callable[[], dict[str, Any]]) -> Response | dict[str, Any]:
+Body = dict[str, Any]
+
+
+def once(team_id: str, call: Callable[[], Body | tuple[Body, int]]) -> Response | Any:
     """Run `call` (the view's work) once per key and request; replay its answer after that.
 
-    Called once the team is authorised, so a key is never claimed for another team.
+    `call` answers a body (200) or a body and its status. Called once the team is
+    authorised, so a key is never claimed for another team.
     """
     key = request.headers.get(HEADER)
     if key is None:
@@ -34,9 +38,11 @@ def once(team_id: str, call: Callable[[], dict[str, Any]]) -> Response | dict[st
 
     def answer() -> idempotency.Answer:
         try:
-            return idempotency.Answer(200, call())
+            result = call()
         except ServiceError as error:  # a refusal is an answer, replayed like any
             return idempotency.Answer(error.status, error_body(error))
+        body, status = result if isinstance(result, tuple) else (result, 200)
+        return idempotency.Answer(status, body)
 
     result, replayed = idempotency.run_once(team_id, key, request_print, answer)
     response = jsonify(result.body)

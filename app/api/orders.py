@@ -3,7 +3,6 @@ it; and holds: keep numbers for the team for 30 minutes while it decides (the ca
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from flask import request
@@ -13,11 +12,20 @@ from app.accounts.scopes import NUMBERS_BUY, NUMBERS_READ
 from app.api import bp
 from app.api.auth import api_actor, token_required
 from app.api.idempotency import once
-from app.api.payloads import json_body
+from app.api.payloads import json_body, request_json
 from app.exceptions import ValidationFailed
+from app.guardrails.requests import requests_by_id
+from app.guardrails.rules import money
 from app.models import CartItem, NumberOrder
 from app.numbers.cart import drop_hold, hold_number, team_cart
-from app.numbers.orders import MAX_ORDER, buy_numbers, order_status, summary, team_order
+from app.numbers.orders import (
+    MAX_ORDER,
+    REQUESTED,
+    buy_numbers,
+    order_status,
+    summary,
+    team_order,
+)
 from app.numbers.validation import parse_purchase
 from app.plans.rules import eligibility, held_count
 from app.ratelimit import purchase_limit
@@ -35,11 +43,15 @@ def create_order():
 
     def buy():
         order = buy_numbers(actor, numbers, first.connection_id)
-        return {
+        answer = {
             "success": True,
             "order": order_json(order),
             "eligibility": eligibility(actor.team, held_count(actor.team.id)),
         }
+        asked = [r["requestId"] for r in order.results if r["status"] == REQUESTED]
+        if asked:  # only where the team turned approvals on
+            return answer | {"requests": [request_json(r) for r in requests_by_id(asked)]}, 202
+        return answer
 
     return once(actor.team.id, buy)
 
@@ -98,10 +110,10 @@ def list_holds():
     cart = team_cart(actor.team)
     return {
         "success": True,
-        "holds": [hold_json(item) for item in cart.items],
+        "holds": [hold_json(item, cart.awaiting.get(item.phone_number)) for item in cart.items],
         "count": len(cart.items),
-        "dueNow": _usd(cart.due_now),
-        "perMonth": _usd(cart.monthly_total),
+        "dueNow": money(cart.due_now),
+        "perMonth": money(cart.monthly_total),
         "planAllows": cart.room,
     }
 
@@ -113,17 +125,15 @@ def delete_hold(hold_id: str):
     return {"success": True, "hold": hold_json(drop_hold(actor, hold_id))}
 
 
-def hold_json(item: CartItem) -> dict[str, Any]:
-    return {
+def hold_json(item: CartItem, request_id: str | None = None) -> dict[str, Any]:
+    """A hold; one kept for a member's purchase request names it (`purchaseRequestId`)."""
+    found = {
         "id": item.id,
         "phoneNumber": item.phone_number,
         "region": item.place or None,
         "features": list(item.features),
-        "monthlyPrice": _usd(item.monthly_price),
-        "setupPrice": _usd(item.setup_price),
+        "monthlyPrice": money(item.monthly_price),
+        "setupPrice": money(item.setup_price),
         "heldUntil": iso(item.expires_at),
     }
-
-
-def _usd(amount: Decimal | None) -> str | None:
-    return None if amount is None else str(amount.quantize(Decimal("0.01")))
+    return found | {"purchaseRequestId": request_id} if request_id else found

@@ -9,8 +9,9 @@ from typing import Any
 from flask import current_app, request
 
 from app.exceptions import ValidationFailed
+from app.guardrails.rules import money
 from app.json_provider import TooDeep
-from app.models import PhoneNumber
+from app.models import PhoneNumber, PurchaseRequest, User
 from app.models.numbers import effective_status, public_status
 from app.timefmt import iso
 
@@ -97,3 +98,28 @@ def purchased(number: PhoneNumber, now: datetime) -> dict[str, Any]:
         "message": message,
         "pending_reason": number.status_reason,
     }
+
+
+def request_json(request: PurchaseRequest, now: datetime | None = None) -> dict[str, Any]:
+    """A purchase request, as every endpoint that shows one answers it."""
+    return {
+        "id": request.id,
+        "teamId": request.team_id,
+        "phoneNumber": request.phone_number,
+        "region": request.place or None,
+        "features": list(request.features),
+        "monthlyPrice": money(request.monthly_price),
+        "setupPrice": money(request.setup_price),
+        "status": str(request.effective_status(now)),
+        "heldUntil": iso(request.hold_expires_at),
+        "requestedBy": _person(request.requested_by),
+        "createdAt": iso(request.created_at),
+        "decidedBy": _person(request.decided_by),
+        "decidedAt": iso(request.decided_at),
+        "reason": request.reason,
+        "phoneNumberId": request.phone_number_id,
+    }
+
+
+def _person(user: User | None) -> dict[str, str] | None:
+    return None if user is None else {"id": user.id, "email": user.email, "name": user.name}

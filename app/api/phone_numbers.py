@@ -10,13 +10,13 @@ from app.api import bp
 from app.api.auth import api_actor, read_only, token_required
 from app.api.idempotency import once
 from app.api.listing import list_answer, respond
-from app.api.payloads import json_body, number_row, purchased
+from app.api.payloads import json_body, number_row, purchased, request_json
 from app.exceptions import ValidationFailed
-from app.models import utcnow
+from app.guardrails.requests import buy_or_ask, sent_for_approval
+from app.models import PurchaseRequest, utcnow
 from app.numbers.export import numbers_csv
 from app.numbers.listing import parse_filters
 from app.numbers.managing import list_numbers_page, release_number, set_label
-from app.numbers.purchasing import purchase_number
 from app.numbers.queries import team_number
 from app.numbers.searching import Offer, search_numbers
 from app.numbers.validation import parse_purchase, parse_search_filters
@@ -87,7 +87,10 @@ def purchase():
     actor = api_actor(order.team_id, Permission.BUY)
 
     def buy():
-        bought = purchase_number(actor, order.phone_number, order.connection_id)
+        bought = buy_or_ask(actor, order.phone_number, order.connection_id)
+        if isinstance(bought, PurchaseRequest):  # only where the team turned approvals on
+            answer = {"success": True, "request": request_json(bought)}
+            return answer | {"message": sent_for_approval(bought)}, 202
         return {
             "success": True,
             "phoneNumber": purchased(bought.number, utcnow()),

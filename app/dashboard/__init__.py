@@ -10,8 +10,9 @@ from flask import Blueprint, Response, g, render_template, request, session
 from flask_login import current_user
 
 from app.accounts.roles import Actor, Permission
-from app.accounts.teams import actor_for, memberships_of
+from app.accounts.teams import actor_for
 from app.exceptions import ServiceError
+from app.guardrails.requests import memberships_with_requests
 from app.plans.catalog import FREE
 
 bp = Blueprint("dashboard", __name__)
@@ -36,10 +37,19 @@ def actor() -> Actor:
 
 
 def user_memberships():
-    """The signed-in user's teams and roles: one query per request, shared with the header."""
+    """The signed-in user's teams and roles: one query per request, shared with the header
+    (which also shows how many purchase requests wait for them in each team)."""
     if "memberships" not in g:
-        g.memberships = memberships_of(current_user) if current_user.is_authenticated else []
+        rows = memberships_with_requests(current_user) if current_user.is_authenticated else []
+        g.memberships = [(team, role) for team, role, _waiting in rows]
+        g.waiting_requests = {team.id: waiting for team, _role, waiting in rows}
     return g.memberships
+
+
+def waiting_requests(team_id: str) -> int:
+    """How many purchase requests wait in the team for the signed-in user to decide."""
+    user_memberships()
+    return g.waiting_requests.get(team_id, 0)
 
 
 def is_htmx() -> bool:
@@ -67,6 +77,7 @@ def navigation():
     """The header's teams, read lazily so pages that never show a team switcher never query."""
     return {
         "nav_memberships": user_memberships,
+        "waiting_requests": waiting_requests,
         "session_team_id": session.get("team_id"),
         "Permission": Permission,
         "free_plan": FREE,
@@ -85,10 +96,12 @@ from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     assistants,
     cart,
     formatting,
+    guardrails,
     history,
     number_list,
     numbers,
     plans,
+    requests,
     search,
     team,
     tokens,

@@ -16,7 +16,14 @@ from app.accounts.roles import Permission
 from app.dashboard import actor, bp, is_htmx
 from app.dashboard.error_pages import provider_failure
 from app.dashboard.search import MAX_KEY, search_back_url
-from app.exceptions import NumberUnavailable, PlanLimitReached, ProviderFailed, ServiceError
+from app.exceptions import (
+    NumberUnavailable,
+    PlanLimitReached,
+    ProviderFailed,
+    ServiceError,
+    SpendCapReached,
+)
+from app.guardrails.rules import spending
 from app.numbers.cart import cart_count, drop_hold, extend_hold, hold_number, team_cart
 from app.numbers.orders import buy_numbers, order_status, summary, team_order
 from app.numbers.validation import parse_purchase
@@ -29,10 +36,7 @@ CART_KEY_SCOPE = "page-cart:"  # apart from single Buy keys and an API client's 
 @bp.get("/teams/<team_id>/cart")
 @login_required
 def cart():
-    team = actor().team
-    return render_template(
-        "cart/page.html", team=team, actor=actor(), cart=team_cart(team), plan=usage(team)
-    )
+    return _page()
 
 
 @bp.post("/teams/<team_id>/cart")
@@ -106,7 +110,7 @@ def buy_cart():
         except ServiceError as error:  # the same click still running, or a reused key
             return _refused(error.message, 409 if error.status == 409 else 400)
     if "order_id" not in answer.body:
-        return _refused(answer.body["message"], answer.status)
+        return _refused(answer.body["message"], answer.status, answer.body.get("cap", False))
     return _go(url_for("dashboard.order", team_id=team.id, order_id=answer.body["order_id"]))
 
 
@@ -136,23 +140,29 @@ def _attempt(numbers: list[str]) -> idempotency.Answer:
         placed = buy_numbers(actor(), checked)
     except PlanLimitReached as error:
         return idempotency.Answer(403, {"message": error.message})
+    except SpendCapReached as error:  # the page links an owner to the cap
+        return idempotency.Answer(403, {"message": error.message, "cap": True})
     except ServiceError as error:
         return idempotency.Answer(error.status, {"message": _words(error, "Nothing was bought")})
     return idempotency.Answer(200, {"order_id": placed.id})
 
 
-def _refused(message: str, status: int):
+def _refused(message: str, status: int, cap: bool = False):
     """The cart again, with why nothing was bought at the top."""
+    return _page(refusal=message, cap_refusal=cap), status
+
+
+def _page(**context) -> str:
     team = actor().team
-    html = render_template(
+    return render_template(
         "cart/page.html",
         team=team,
         actor=actor(),
         cart=team_cart(team),
         plan=usage(team),
-        refusal=message,
+        spending=spending(team),
+        **context,
     )
-    return html, status
 
 
 def _go(url: str):

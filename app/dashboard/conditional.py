@@ -3,8 +3,9 @@
 A page's tag digests everything its HTML depends on. For the Numbers page that is the team's
 version (every change to its numbers, assistants or plan moves it), what time changes (the
 count toward the plan, which drops when a trial expires, and the minute: the trial countdown
-reads in minutes), and who is looking (their teams and role in the header, their session's
-CSRF token in the forms). A page with messages to flash is always rendered.
+reads in minutes), and who is looking (their teams and role in the header, with the purchase
+requests waiting for them, their session's CSRF token in the forms). A page with messages
+to flash is always rendered.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 from flask import Response, current_app, request, session
 from flask_login import current_user
 
-from app.dashboard import actor, is_htmx, user_memberships
+from app.dashboard import actor, is_htmx, user_memberships, waiting_requests
 
 
 def numbers_page_etag(live: int, ordering: int, now: datetime) -> str | None:
@@ -33,7 +34,7 @@ def numbers_page_etag(live: int, ordering: int, now: datetime) -> str | None:
         int(now.timestamp() // 60),
         current_user.id,
         str(actor().role),
-        repr([(t.id, t.name, str(r)) for t, r in user_memberships()]),
+        repr([(t.id, t.name, str(r), waiting_requests(t.id)) for t, r in user_memberships()]),
         str(session.get("csrf_token", "")),
         request.query_string.decode("latin-1"),
         is_htmx(),

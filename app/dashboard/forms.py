@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
 try:
@@ -222,3 +229,54 @@ def default_country() -> str:
         if region in phonenumbers.SUPPORTED_REGIONS:
             return region
     return "US"
+
+
+class GuardrailsForm(FlaskForm):
+    """The team's spend cap and approvals; the service judges the amounts, in the API's words.
+
+    People write "$1,500" or " 50 ": the form drops the dollar sign, thousands commas and
+    spaces before the service reads the amount (the API takes "1500.00" only).
+    """
+
+    spend_cap = StringField("Monthly spend cap (USD)", render_kw={"maxlength": 16})
+    approval_required = BooleanField("Purchases by members need an owner's or admin's approval")
+    approval_above = StringField(
+        "Only above this month's spend of (USD)", render_kw={"maxlength": 16}
+    )
+    # The API's field names, and the form field that shows each one's message.
+    FIELDS = {
+        "monthlySpendCap": "spend_cap",
+        "approvalRequired": "approval_required",
+        "approvalAbove": "approval_above",
+    }
+
+    @classmethod
+    def of(cls, limits) -> GuardrailsForm:
+        """The form filled in with the team's guardrails as they are."""
+
+        def text(amount):
+            return "" if amount is None else f"{amount:.2f}"
+
+        return cls(
+            formdata=None,
+            spend_cap=text(limits.cap),
+            approval_required=limits.approval_required,
+            approval_above=text(limits.approval_above),
+        )
+
+    def changes(self) -> dict:
+        """The form as the API's body (every field: the form shows them all)."""
+
+        def amount(field) -> str:
+            return (field.data or "").strip().removeprefix("$").replace(",", "").strip()
+
+        return {
+            "monthlySpendCap": amount(self.spend_cap),
+            "approvalRequired": bool(self.approval_required.data),
+            "approvalAbove": amount(self.approval_above),
+        }
+
+    def show(self, error: ValidationFailed) -> None:
+        for name, message in error.fields.items():
+            field = getattr(self, self.FIELDS.get(name, "spend_cap"))
+            field.errors = [*field.errors, message]

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from flask import request
 from flask_login import login_required
 
 from app import audit
 from app.dashboard import actor, bp, render
+from app.dashboard.guardrails import summary
+from app.guardrails.rules import Limits
 from app.models import AuditEvent
 from app.phone import national
+from app.timefmt import readable
 
 PER_PAGE = 50
 
@@ -85,7 +90,7 @@ def describe(event: AuditEvent) -> Line:
         count = before.get("phone_numbers") or 0
         freed = f"; {count} number{'' if count == 1 else 's'} became unassigned" if count else ""
         return Line(event, who, f"Deleted assistant {before.get('name', event.subject)}{freed}")
-    if line := _people(event, who, before, after):
+    if line := _people(event, who, before, after) or _guardrails(event, who, number, after):
         return line
     return Line(event, who, f"{action.replace('_', ' ').capitalize()} {event.subject}".strip())
 
@@ -112,6 +117,42 @@ def _people(event: AuditEvent, who: str, before: dict, after: dict) -> Line | No
     if action == "ownership_transfer":
         return Line(event, who, f"Handed the team over to {person}; now an admin")
     return None
+
+
+def _guardrails(event: AuditEvent, who: str, number: str, after: dict) -> Line | None:
+    """The spending guardrails, and members' purchase requests: asked, approved, denied."""
+    action, asker = event.action, after.get("requested_by") or "someone who has left"
+    if action == "guardrails_change":
+        before = limits_words(event.before or {})
+        return Line(event, who, "Changed the spending guardrails", before, limits_words(after))
+    if action == "purchase_request":
+        held = after.get("held_until")
+        until = f"; held until {readable(datetime.fromisoformat(held))}" if held else ""
+        return Line(event, who, f"Asked to buy {number}{until}")
+    if action == "request_approve":
+        return Line(event, who, f"Approved {asker}'s request to buy {number}")
+    if action == "request_deny":
+        note = f": “{after['note']}”" if after.get("note") else ""
+        return Line(event, who, f"Denied {asker}'s request to buy {number}{note}")
+    if action == "request_fail":
+        reason = after.get("reason", "")
+        return Line(event, who, f"Approved {asker}'s request for {number}; not bought: {reason}")
+    return None
+
+
+def limits_words(limits: dict) -> str:
+    """The guardrails as History shows a change of them (the API's fields, as recorded)."""
+
+    def amount(name: str) -> Decimal | None:
+        return Decimal(limits[name]) if limits.get(name) else None
+
+    return summary(
+        Limits(
+            amount("monthlySpendCap"),
+            bool(limits.get("approvalRequired")),
+            amount("approvalAbove"),
+        )
+    )
 
 
 def _page_number() -> int:

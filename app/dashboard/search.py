@@ -28,8 +28,10 @@ from app.dashboard.forms import (
     default_country,
 )
 from app.exceptions import ProviderFailed, ServiceError, ValidationFailed
+from app.guardrails.requests import buy_or_ask
+from app.guardrails.rules import spending
+from app.models import PurchaseRequest
 from app.numbers.cart import cart_count
-from app.numbers.purchasing import purchase_number
 from app.numbers.searching import search_numbers
 from app.numbers.validation import MAX_LIMIT
 from app.plans.rules import usage
@@ -41,7 +43,11 @@ SEARCH_KEYS = (
 )
 KEY_SCOPE = "page-buy:"  # keeps the pages' keys apart from an API client's own
 MAX_KEY = 200
-OUTCOMES = {"plan_limit_reached": "limit", "number_unavailable": "taken"}
+OUTCOMES = {
+    "plan_limit_reached": "limit",
+    "number_unavailable": "taken",
+    "spend_cap_reached": "cap",
+}
 
 
 @bp.app_template_global("idempotency_key")
@@ -75,6 +81,7 @@ def search():
         "result": result,
         "error": error,
         "plan": usage(team),
+        "spending": spending(team),
         "query": request.query_string.decode(),
         "more_url": _more_url(team.id, form),
         "max_limit": MAX_LIMIT,
@@ -136,9 +143,20 @@ def _attempt(form: BuyForm) -> dict[str, Any]:
     phone_number = form.phone_number.data or ""
     try:
         order = form.purchase(actor().team.id)
-        number = purchase_number(actor(), order.phone_number).number
+        bought = buy_or_ask(actor(), order.phone_number)
     except ServiceError as error:
         return _refusal(error, phone_number)
+    if isinstance(bought, PurchaseRequest):  # the team's approvals: it waits for an approver
+        return {
+            "outcome": "requested",
+            "status": 200,
+            "phone_number": phone_number,
+            "request_id": bought.id,
+            "held_until": f"{bought.hold_expires_at:%H:%M} UTC",
+            "message": f"Sent for approval: {phone_number} is held for the team until "
+            f"{bought.hold_expires_at:%H:%M} UTC while an owner or admin decides.",
+        }
+    number = bought.number
     ready = number.status == "active"
     return {
         "outcome": "purchased",
@@ -186,10 +204,14 @@ def _answer(form: BuyForm, outcome: dict[str, Any]):
     search_url = search_back_url(team.id, form.search.data)
     purchased = outcome["outcome"] == "purchased"
     if not is_htmx():
-        flash(outcome["message"], "success" if purchased else "error")
+        done = outcome["outcome"] in ("purchased", "requested")
+        flash(outcome["message"], "success" if done else "error")
         if purchased:
             numbers_url = url_for("dashboard.numbers", team_id=team.id)
             return redirect(f"{numbers_url}#number-{outcome['number_id']}")
+        if outcome["outcome"] == "requested":
+            requests_url = url_for("dashboard.purchase_requests", team_id=team.id)
+            return redirect(f"{requests_url}#request-{outcome['request_id']}", code=303)
         return redirect(search_url, code=303)
     plan = usage(team)
     html = render_template(
@@ -200,8 +222,11 @@ def _answer(form: BuyForm, outcome: dict[str, Any]):
         query=form.search.data or "",
         phone_number=outcome["phone_number"],
         plan=plan,
+        spending=spending(team),
         search_url=search_url,
         number={"id": outcome.get("number_id"), "status": outcome.get("number_status")},
+        request_id=outcome.get("request_id"),
+        held_until=outcome.get("held_until"),
         message=outcome["message"],
     )
     response = make_response(html, outcome["status"])

@@ -12,8 +12,9 @@ from flask_login import current_user, login_required
 from app.accounts import invitations, members
 from app.accounts.teams import found_team
 from app.dashboard import actor, bp, is_htmx, render
-from app.dashboard.forms import InviteForm, TeamForm
+from app.dashboard.forms import GuardrailsForm, InviteForm, TeamForm
 from app.exceptions import ServiceError, ValidationFailed
+from app.guardrails.rules import Limits, spending
 from app.models import Role
 
 
@@ -134,23 +135,33 @@ def _refused(error: ServiceError):
 
 
 def _panel(form: InviteForm, status: int = 200, notice: str | None = None, problem=None):
-    team = actor().team
-    people = members.members_of(team.id)
     body, status = render(
         "team/page.html",
         "team/_people.html",
         status,
-        team=team,
-        actor=actor(),
-        members=people,
-        invitations=invitations.open_invitations(team.id),
-        owners=sum(1 for m in people if m.role == Role.OWNER),
-        form=form,
+        **team_context(form),
         notice=notice,
         problem=problem,
-        Role=Role,
     )
     return make_response(body, status)
+
+
+def team_context(form: InviteForm | None = None, **guardrails) -> dict:
+    """What the Team page shows: its people and invitations, and its guardrails."""
+    team = actor().team
+    people = members.members_of(team.id)
+    return {
+        "team": team,
+        "actor": actor(),
+        "members": people,
+        "invitations": invitations.open_invitations(team.id),
+        "owners": sum(1 for m in people if m.role == Role.OWNER),
+        "form": form or InviteForm(formdata=None),
+        "Role": Role,
+        "spending": spending(team),
+        "guardrails_form": GuardrailsForm.of(Limits.of(team)),
+        **guardrails,
+    }
 
 
 def _a(role: str) -> str:

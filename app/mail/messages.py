@@ -94,6 +94,66 @@ def send_trial_expired(
     )
 
 
+def send_purchase_request(
+    to: str,
+    name: str,
+    asker: str,
+    team_name: str,
+    phone_number: str,
+    cost: str,
+    held_until: datetime,
+    requests_url: str,
+) -> None:
+    """A member asked to buy a number: an owner or admin approves or denies it."""
+    number = display_number(phone_number)
+    send(
+        to,
+        f"{_short(asker)} asks to buy {number}",
+        "purchase_request",
+        name=name,
+        asker=asker,
+        team_name=team_name,
+        phone_number=number,
+        cost=cost,
+        held_until=utc_time(held_until),
+        requests_url=requests_url,
+    )
+
+
+# What became of a request, as its subject says it.
+DECISIONS = {
+    "approved": "was approved",
+    "denied": "was denied",
+    "failed": "could not be bought",
+}
+
+
+def send_request_decided(
+    to: str,
+    name: str,
+    decider: str,
+    team_name: str,
+    phone_number: str,
+    outcome: str,
+    detail: str | None,
+    requests_url: str,
+) -> None:
+    """The member who asked: approved (and bought), denied (with the note), or failed."""
+    number = display_number(phone_number)
+    send(
+        to,
+        f"Your request for {number} {DECISIONS[outcome]}",
+        "request_decided",
+        name=name,
+        decider=decider,
+        team_name=team_name,
+        phone_number=number,
+        outcome=outcome,
+        detail=detail,
+        requests_url=requests_url,
+    )
+
+
 def _short(text: str) -> str:
     text = one_line(text)
     return text if len(text) <= SUBJECT_PART else text[: SUBJECT_PART - 1].rstrip() + "…"

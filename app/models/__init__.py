@@ -4,6 +4,7 @@ from app.models.access import Invitation, LoginSession, PendingSignup
 from app.models.accounts import ApiToken, Membership, Team, User
 from app.models.base import HELD, ORDERING, NumberStatus, Role, UTCDateTime, utcnow
 from app.models.cart import CartItem, NumberOrder
+from app.models.guardrails import PurchaseRequest, RequestStatus
 from app.models.numbers import Assistant, PhoneNumber
 from app.models.records import AuditEvent, IdempotencyRecord, SentNotice, WebhookEvent
 
@@ -22,6 +23,8 @@ __all__ = [
     "NumberStatus",
     "PendingSignup",
     "PhoneNumber",
+    "PurchaseRequest",
+    "RequestStatus",
     "Role",
     "SentNotice",
     "Team",

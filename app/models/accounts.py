@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -36,6 +37,13 @@ class Team(db.Model):
     # When the provider made the last billing event applied: an older one arriving late is
     # ignored, so a delayed "updated" never undoes a newer "deleted".
     billing_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Spending guardrails (app.guardrails), all off by default. The monthly cap is USD of
+    # setup and first month of the numbers bought this calendar month (UTC); null: no cap.
+    spend_cap: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
+    # Members' purchases wait for an owner's or admin's approval (purchase_requests); with
+    # approval_above, only those that take this month's spend past that amount.
+    approval_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    approval_above: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="team", cascade="all, delete-orphan"

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.roles import Actor, Permission
 from app.exceptions import Conflict, NotFound, NumberUnavailable
 from app.extensions import db
-from app.models import HELD, CartItem, PhoneNumber, Team, utcnow
+from app.models import HELD, CartItem, PhoneNumber, PurchaseRequest, Team, utcnow
 from app.numbers.failures import provider_failure
 from app.numbers.queries import lock_number
 from app.numbers.searching import quote_for, requirements_for
@@ -54,6 +54,13 @@ class Cart:
     held: int  # numbers the team has now (toward the plan)
     refusal: str | None  # why the team may not buy at all now, if it may not
     documents: list[CountryDocuments] = field(default_factory=list)
+    # Numbers held for a member's purchase request (app.guardrails), and the request's id: an
+    # approver decides on them, so "Buy N numbers" and its totals leave them out.
+    awaiting: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def buyable(self) -> list[CartItem]:
+        return [i for i in self.items if i.phone_number not in self.awaiting]
 
     @property
     def room(self) -> int:
@@ -64,7 +71,7 @@ class Cart:
 
     @property
     def fits(self) -> bool:
-        return len(self.items) <= self.room
+        return len(self.buyable) <= self.room
 
     @property
     def is_trial(self) -> bool:
@@ -72,18 +79,18 @@ class Cart:
 
     @property
     def monthly_total(self) -> Decimal:
-        return Decimal(0) if self.is_trial else _sum(i.monthly_price for i in self.items)
+        return Decimal(0) if self.is_trial else _sum(i.monthly_price for i in self.buyable)
 
     @property
     def due_now(self) -> Decimal:
         """Setup fees and the first month: what buying the cart costs today (a trial: nothing)."""
         if self.is_trial:
             return Decimal(0)
-        return _sum(i.setup_price for i in self.items) + self.monthly_total
+        return _sum(i.setup_price for i in self.buyable) + self.monthly_total
 
     @property
     def unpriced(self) -> int:
-        return sum(1 for i in self.items if i.monthly_price is None or i.setup_price is None)
+        return sum(1 for i in self.buyable if i.monthly_price is None or i.setup_price is None)
 
 
 def live_holds(numbers: Iterable[str] | None = None, now: datetime | None = None):
@@ -101,13 +108,22 @@ def cart_count(team_id: str, now: datetime | None = None) -> int:
 
 def team_cart(team: Team, now: datetime | None = None) -> Cart:
     now = now or utcnow()
-    items = list(
-        db.session.scalars(
-            sa.select(CartItem)
-            .where(CartItem.team_id == team.id, live_holds(now=now))
-            .order_by(CartItem.created_at, CartItem.id)
+    asked = (
+        sa.select(PurchaseRequest.id)
+        .where(
+            PurchaseRequest.team_id == team.id,
+            PurchaseRequest.phone_number == CartItem.phone_number,
+            PurchaseRequest.open(now),
         )
+        .scalar_subquery()
     )
+    rows = db.session.execute(
+        sa.select(CartItem, asked)
+        .where(CartItem.team_id == team.id, live_holds(now=now))
+        .order_by(CartItem.created_at, CartItem.id)
+    ).all()
+    items = [item for item, _asked in rows]
+    awaiting = {item.phone_number: request for item, request in rows if request}
     held = held_count(team.id, now)
     kinds = sorted({(i.country_code, i.number_type) for i in items})
     documents = [
@@ -115,7 +131,8 @@ def team_cart(team: Team, now: datetime | None = None) -> Cart:
         for country, kind in kinds
         if (found := requirements_for(SearchFilters(country, number_type=kind)))
     ]
-    return Cart(items, get_plan(team.plan), held, purchase_refusal(team, held), documents)
+    refusal = purchase_refusal(team, held)
+    return Cart(items, get_plan(team.plan), held, refusal, documents, awaiting)
 
 
 def hold_number(actor: Actor, phone_number: str) -> CartItem:
@@ -178,6 +195,11 @@ def drop_hold(actor: Actor, item_id: str) -> CartItem:
     )
     if item is None:
         raise NotFound("That number is not in this team's cart.")
+    if _awaiting_approval(item, utcnow()) is not None:
+        raise Conflict(
+            f"{item.phone_number} is held for a purchase request: it stays held until an owner "
+            "or admin decides, or the hold ends."
+        )
     db.session.delete(item)
     db.session.commit()
     return item
@@ -205,10 +227,24 @@ def extend_hold(actor: Actor, item_id: str) -> CartItem:
     item = db.session.get(CartItem, item_id)
     if item is None:
         raise NotFound("That number left the cart meanwhile.")
-    item.expires_at = min(hold.expires_at, utcnow() + HOLD_LENGTH)
+    now = utcnow()
+    if (request := _awaiting_approval(item, now)) is not None:
+        request.hold_expires_at = min(hold.expires_at, now + HOLD_LENGTH)  # it waits longer
+    item.expires_at = min(hold.expires_at, now + HOLD_LENGTH)
     item.provider_hold_id = hold.id or item.provider_hold_id
     db.session.commit()
     return item
+
+
+def _awaiting_approval(item: CartItem, now: datetime) -> PurchaseRequest | None:
+    """The open purchase request this hold is kept for, if any."""
+    return db.session.scalar(
+        sa.select(PurchaseRequest).where(
+            PurchaseRequest.team_id == item.team_id,
+            PurchaseRequest.phone_number == item.phone_number,
+            PurchaseRequest.open(now),
+        )
+    )
 
 
 def clear_holds(team_id: str, numbers: Iterable[str]) -> None:

@@ -8,22 +8,33 @@ numbers were bought, which are still being completed and which were not.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
 from app.accounts.roles import Actor, Permission
-from app.exceptions import NotFound, NumberUnavailable, PlanLimitReached, ProviderFailed
+from app.exceptions import (
+    NotFound,
+    NumberUnavailable,
+    PlanLimitReached,
+    ProviderFailed,
+    SpendCapReached,
+)
 from app.extensions import db
+from app.guardrails.requests import buy_or_ask
+from app.guardrails.rules import Limits, cap_message, purchase_cost, spending_json, spent_this_month
 from app.ids import is_id
-from app.models import NumberOrder, NumberStatus, utcnow
+from app.models import NumberOrder, NumberStatus, PurchaseRequest, utcnow
 from app.numbers.cart import clear_holds
-from app.numbers.purchasing import purchase_number
+from app.numbers.searching import quote_for
 from app.plans.catalog import get_plan
 from app.plans.rules import eligibility, held_count, purchase_refusal
+from app.timefmt import readable
 
 MAX_ORDER = 20
 BOUGHT, PENDING, UNAVAILABLE, FAILED = "bought", "pending", "unavailable", "failed"
+REQUESTED = "requested"  # sent for an owner's or admin's approval (app.guardrails)
 
 
 def room_left(team) -> tuple[int, int, str | None]:
@@ -58,10 +69,12 @@ def buy_numbers(
         raise PlanLimitReached(
             fit_message(team, len(phone_numbers), room, refusal), eligibility(team, held)
         )
+    _check_cap(actor, phone_numbers)
     results = [_buy_one(actor, number, connection_id) for number in phone_numbers]
-    settled = [r["phoneNumber"] for r in results if r["status"] != FAILED]
+    # Bought, on its way, or gone: no longer to decide on (a requested one stays held).
+    settled = [r["phoneNumber"] for r in results if r["status"] not in (FAILED, REQUESTED)]
     if settled:
-        clear_holds(team.id, settled)  # bought, on its way, or gone: no longer to decide on
+        clear_holds(team.id, settled)
     order = NumberOrder(
         team_id=team.id, created_by_id=actor.user.id, results=results, created_at=utcnow()
     )
@@ -82,34 +95,61 @@ def team_order(team_id: str, order_id: object) -> NumberOrder:
 
 
 def order_status(results: list[dict[str, Any]]) -> str:
-    """complete (all bought), pending (all bought or on the way), partial, or failed."""
+    """complete (all bought), pending (all bought or on the way), requested (the rest sent
+    for approval), partial (some not bought), or failed."""
     statuses = {r["status"] for r in results}
     if statuses <= {BOUGHT}:
         return "complete"
     if statuses <= {BOUGHT, PENDING}:
         return "pending"
-    return "partial" if statuses & {BOUGHT, PENDING} else "failed"
+    if statuses <= {BOUGHT, PENDING, REQUESTED}:
+        return REQUESTED
+    return "partial" if statuses & {BOUGHT, PENDING, REQUESTED} else "failed"
 
 
 def summary(results: list[dict[str, Any]]) -> str:
     """ "2 of 3 bought, 1 unavailable": every number accounted for, in words."""
-    counts = {s: sum(1 for r in results if r["status"] == s) for s in (BOUGHT, PENDING)}
+    counts = {s: sum(1 for r in results if r["status"] == s) for s in (BOUGHT, PENDING, REQUESTED)}
     words = [f"{counts[BOUGHT]} of {len(results)} bought"]
     if counts[PENDING]:
         words.append(f"{counts[PENDING]} still being completed by the provider")
+    if counts[REQUESTED]:
+        words.append(f"{counts[REQUESTED]} sent for approval")
     for status in (UNAVAILABLE, FAILED):
         if n := sum(1 for r in results if r["status"] == status):
             words.append(f"{n} {'not available' if status == UNAVAILABLE else 'failed'}")
     return ", ".join(words)
 
 
+def _check_cap(actor: Actor, phone_numbers: list[str]) -> None:
+    """The whole order must fit the team's spend cap, or nothing is bought (each purchase
+    checks again under the team's lock: a single Buy may spend the rest meanwhile)."""
+    team = actor.team
+    limits = Limits.of(team)
+    if limits.cap is None or get_plan(team.plan).trial_length is not None:
+        return
+    spent, _unpriced = spent_this_month(team.id, utcnow())
+    total = Decimal(0)
+    for phone_number in phone_numbers:
+        quote = quote_for(phone_number)
+        prices = (quote.monthly_price, quote.setup_price) if quote else (None, None)
+        cost = purchase_cost(*prices, trial=False)
+        if cost is None:
+            message = cap_message(actor, phone_number, spent, None)
+            raise SpendCapReached(message, spending_json(limits.cap, spent, None))
+        total += cost
+    if limits.over_cap(spent, total):
+        message = cap_message(actor, "", spent, total, f"These {len(phone_numbers)} numbers")
+        raise SpendCapReached(message, spending_json(limits.cap, spent, total))
+
+
 def _buy_one(actor: Actor, phone_number: str, connection_id: str | None) -> dict[str, Any]:
     outcome: dict[str, Any] = {"phoneNumber": phone_number, "phoneNumberId": None}
     try:
-        number = purchase_number(actor, phone_number, connection_id).number
+        bought = buy_or_ask(actor, phone_number, connection_id)
     except NumberUnavailable as error:
         return {**outcome, "status": UNAVAILABLE, "message": error.message}
-    except PlanLimitReached as error:  # a single Buy elsewhere filled the plan meanwhile
+    except (PlanLimitReached, SpendCapReached) as error:  # a single Buy elsewhere came first
         return {**outcome, "status": FAILED, "message": error.message}
     except ProviderFailed as error:
         # An order the provider may have placed is kept as pending; sync settles it.
@@ -118,6 +158,15 @@ def _buy_one(actor: Actor, phone_number: str, connection_id: str | None) -> dict
             "status": PENDING if error.outcome_unknown else FAILED,
             "message": error.message,
         }
+    if isinstance(bought, PurchaseRequest):
+        held = readable(bought.hold_expires_at)
+        return {
+            **outcome,
+            "status": REQUESTED,
+            "message": f"Sent for approval: held for the team until {held}.",
+            "requestId": bought.id,
+        }
+    number = bought.number
     ready = number.status == NumberStatus.ACTIVE
     return {
         **outcome,

@@ -17,12 +17,19 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.roles import Actor, Permission
 from app.accounts.teams import bump_version
-from app.exceptions import NumberUnavailable, PlanLimitReached
+from app.exceptions import NumberUnavailable, PlanLimitReached, SpendCapReached
 from app.extensions import db
+from app.guardrails.rules import (
+    ApprovalRequired,
+    Limits,
+    check_purchase,
+    purchase_cost,
+    spent_this_month,
+)
 from app.models import ORDERING, CartItem, NumberStatus, PhoneNumber, Team, utcnow
 from app.numbers.failures import provider_failure
 from app.numbers.queries import number_lock, purchase_check
-from app.numbers.searching import quote_for
+from app.numbers.searching import Offer, quote_for
 from app.numbers.settling import settle
 from app.phone import number_type, region
 from app.plans.catalog import get_plan
@@ -42,12 +49,33 @@ class Purchase:
     eligibility: dict[str, Any]
 
 
-def purchase_number(actor: Actor, phone_number: str, connection_id: str | None = None) -> Purchase:
-    """Buy a canonical E.164 number for the actor's team, within its plan."""
+@dataclass(frozen=True)
+class OnBehalf:
+    """An approver buying what a member asked for: the member is the buyer on record, and the
+    price is the one the member was quoted (and the approver saw)."""
+
+    buyer_id: str | None
+    quote: Offer | None
+
+
+def purchase_number(
+    actor: Actor,
+    phone_number: str,
+    connection_id: str | None = None,
+    on_behalf: OnBehalf | None = None,
+) -> Purchase:
+    """Buy a canonical E.164 number for the actor's team, within its plan and guardrails.
+
+    Raises ApprovalRequired when the team's approvals make this a request instead
+    (app.guardrails.requests.buy_or_ask turns it into one).
+    """
     actor.require(Permission.BUY)
     provider = current_provider()
     connection_id = connection_id or current_app.config.get("TELNYX_CONNECTION_ID")
-    number = _reserve(actor, phone_number, connection_id, provider.name)
+    # Before the lock: asking the provider for a price may take a while.
+    quote = on_behalf.quote if on_behalf else quote_for(phone_number)
+    buyer_id = (on_behalf.buyer_id if on_behalf else None) or actor.user.id
+    number = _reserve(actor, phone_number, connection_id, provider.name, quote, buyer_id)
     reference = number.customer_reference
     # Touch nothing of `number` until the provider answers: reloading it would open a
     # transaction and pin a database connection for the whole order.
@@ -68,11 +96,16 @@ def purchase_number(actor: Actor, phone_number: str, connection_id: str | None =
 
 
 def _reserve(
-    actor: Actor, phone_number: str, connection_id: str | None, provider: str
+    actor: Actor,
+    phone_number: str,
+    connection_id: str | None,
+    provider: str,
+    quote: Offer | None,
+    buyer_id: str,
 ) -> PhoneNumber:
-    """Check the plan and hold the number, in one short transaction under the team's lock."""
+    """Check the plan and the guardrails and hold the number, in one short transaction under
+    the team's lock."""
     team, now = actor.team, utcnow()
-    quote = quote_for(phone_number)  # before the lock: it may ask the provider
     _lock_team(team, phone_number)
     held, holder_team, holder_status, carted_by = purchase_check(team.id, phone_number, now)
     if holder_team is not None:
@@ -89,6 +122,15 @@ def _reserve(
         raise PlanLimitReached(refusal, limits)
 
     plan = get_plan(team.plan)
+    if Limits.of(team).on:  # one more read, for a team that set guardrails
+        spent, _unpriced = spent_this_month(team.id, now)
+        prices = (quote.monthly_price, quote.setup_price) if quote else (None, None)
+        cost = purchase_cost(*prices, trial=plan.trial_length is not None)
+        try:
+            check_purchase(actor, team, phone_number, spent, cost)
+        except (SpendCapReached, ApprovalRequired):
+            db.session.rollback()
+            raise
     number = PhoneNumber(
         team_id=team.id,
         phone_number=phone_number,
@@ -103,7 +145,7 @@ def _reserve(
         setup_price=quote.setup_price if quote else None,
         features=list(quote.features) if quote else [],
         connection_id=connection_id,
-        created_by_id=actor.user.id,
+        created_by_id=buyer_id,
         created_at=now,
     )
     db.session.add(number)

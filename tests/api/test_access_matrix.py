@@ -6,7 +6,8 @@ import re
 import pytest
 
 from app.extensions import db
-from app.models import Assistant, PhoneNumber
+from app.models import Assistant, PhoneNumber, PurchaseRequest, Team
+from tests.factories import ask
 from tests.helpers import assert_error, bought_id, new_assistant, sandbox_number
 
 
@@ -20,7 +21,8 @@ def api_routes(app):
 def fill(rule: str, **ids: str) -> str:
     def value(match):
         name = match.group(1)
-        kind = next((k for k in ("assistant", "order", "hold") if k in name), "number")
+        kinds = ("assistant", "order", "hold", "request", "team")
+        kind = next((k for k in kinds if k in name), "number")
         return ids.get(kind, ids["number"])
 
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", value, rule)
@@ -40,7 +42,15 @@ def world(client, factory):
         "their_order": new_order(client, theirs, sandbox_number("415", 3)),
         "my_hold": new_hold(client, mine, sandbox_number("415", 4)),
         "their_hold": new_hold(client, theirs, sandbox_number("415", 5)),
+        "my_request": new_request(factory, mine, sandbox_number("415", 6)),
+        "their_request": new_request(factory, theirs, sandbox_number("415", 7)),
     }
+
+
+def new_request(factory, owner, phone_number: str) -> str:
+    """A member's purchase request in the owner's team."""
+    member = factory.member(team_id=owner.team_id, role="member")
+    return ask(factory.app, member, phone_number)
 
 
 def new_hold(client, member, phone_number: str) -> str:
@@ -69,6 +79,7 @@ def call(client, method, url, member=None, team_id=None, **kwargs):
             "phoneNumberIds": [some_number],
             "phoneNumber": sandbox_number("415", 50),
             "phoneNumbers": [sandbox_number("415", 50)],
+            "monthlySpendCap": "5.00",
         },
     )
     return client.open(url, method=method, headers=headers, query_string=query, json=body, **kwargs)
@@ -82,6 +93,8 @@ def test_every_route_needs_a_token(app, client, world):
             number=world["my_number"],
             order=world["my_order"],
             hold=world["my_hold"],
+            request=world["my_request"],
+            team=world["mine"].team_id,
         )
         assert_error(call(client, method, url, team_id=world["mine"].team_id), 401, "unauthorized")
 
@@ -102,6 +115,8 @@ def test_other_teams_things_are_404_and_untouched(app, client, world):
             number=world["their_number"],
             order=world["their_order"],
             hold=world["their_hold"],
+            request=world["their_request"],
+            team=theirs.team_id,
         )
         response = call(client, method, url, mine, team_id=mine.team_id)
         assert response.status_code == 404, (method, rule, response.get_json())
@@ -109,6 +124,8 @@ def test_other_teams_things_are_404_and_untouched(app, client, world):
         assert db.session.get(Assistant, world["their_assistant"]).name == "Theirs"
         number = db.session.get(PhoneNumber, world["their_number"])
         assert (number.status, number.label) == ("active", None)
+        assert db.session.get(PurchaseRequest, world["their_request"]).status == "pending"
+        assert db.session.get(Team, theirs.team_id).spend_cap is None
 
 
 def test_ids_of_the_wrong_kind_are_404(app, client, world):
@@ -127,7 +144,13 @@ def test_oversized_and_non_json_bodies(app, client, world):
     for method, rule in api_routes(app):
         if method not in ("POST", "PATCH"):
             continue
-        url = fill(rule, assistant=world["my_assistant"], number=world["my_number"])
+        url = fill(
+            rule,
+            assistant=world["my_assistant"],
+            number=world["my_number"],
+            request=world["my_request"],
+            team=mine.team_id,
+        )
         big = call(client, method, url, mine, team_id=mine.team_id, json={"pad": "x" * 70_000})
         assert_error(big, 413, "payload_too_large")
         text = client.open(

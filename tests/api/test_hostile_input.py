@@ -14,7 +14,7 @@ import json
 import pytest
 
 from app.extensions import db
-from app.models import Assistant, PhoneNumber
+from app.models import Assistant, PhoneNumber, PurchaseRequest
 from tests.api_calls import Call, World, fields, operations, replace
 
 HOSTILE = {
@@ -31,8 +31,9 @@ UNSTORABLE = {"lone surrogate", "nul byte"}
 DEEP = 20_000
 
 # What each field does with hostile text (the field's dotted name in the document).
-TEXT = {"name", "label"}  # cleaned and stored; unstorable text is a 400 naming the field
-IDS = {"teamId", "numberId", "assistantId", "phoneNumberIds", "orderId", "holdId"}  # 404
+# Cleaned and stored; unstorable text is a 400 naming the field.
+TEXT = {"name", "label", "note"}
+IDS = {"teamId", "numberId", "assistantId", "phoneNumberIds", "orderId", "holdId", "requestId"}
 STRICT = {  # a closed format: a 400 naming the field
     "phoneNumber",
     "filters.countryCode",
@@ -52,6 +53,10 @@ STRICT = {  # a closed format: a 400 naming the field
     "numberType",
     "countryCode",
     "sort",
+    # The guardrails: amounts as USD text, and a switch.
+    "monthlySpendCap",
+    "approvalAbove",
+    "approvalRequired",
 }
 LISTS = {"listNumbers", "exportNumbers"}
 OPAQUE = {"connectionId"}  # passed to the provider as given: any printable text
@@ -138,6 +143,8 @@ def stored_text(app, body, target) -> str | None:
             return db.session.get(Assistant, body["assistant"]["id"]).name
         if target.name == "label":
             return db.session.get(PhoneNumber, body["phoneNumber"]["id"]).label or ""
+        if target.name == "note":
+            return db.session.get(PurchaseRequest, body["request"]["id"]).reason or ""
     return None
 
 

@@ -32,6 +32,17 @@ def test_the_document_is_served_without_auth(client):
     )
 
 
+def test_no_schema_name_is_used_twice():
+    """Each module's schemas are merged into one map: a name used twice would hide one."""
+    from app.api.openapi.guardrails import GUARDRAIL_SCHEMAS
+    from app.api.openapi.orders import ORDER_SCHEMAS
+    from app.api.openapi.schemas import SCHEMAS
+    from app.api.openapi.search import SEARCH_SCHEMAS
+
+    parts = (SCHEMAS, SEARCH_SCHEMAS, ORDER_SCHEMAS, GUARDRAIL_SCHEMAS)
+    assert len(DOCUMENT["components"]["schemas"]) == sum(len(part) for part in parts)
+
+
 def test_every_api_route_is_documented(app):
     documented = {
         (re.sub(r"\{(\w+)\}", "<>", p), m.upper())
@@ -117,3 +128,36 @@ def test_real_answers_match_the_document(client, factory):
         assistants + "/{assistantId}",
         "delete",
     )
+
+
+def test_guardrail_answers_match_the_document(app, client, factory):
+    """The answers only a team with guardrails on sees: 202 requests, the cap's 403, and the
+    guardrails and requests endpoints themselves."""
+    from tests.helpers import REQUESTS, decide, guardrails_url
+
+    owner = factory.member("growth")
+    member = factory.member(team_id=owner.team_id, role="member")
+    rails = "/api/teams/{teamId}/guardrails"
+    check(client.get(guardrails_url(owner.team_id), headers=owner.headers), rails, "get")
+    body = {"approvalRequired": True, "monthlySpendCap": "5.00"}
+    patched = client.patch(guardrails_url(owner.team_id), json=body, headers=owner.headers)
+    check(patched, rails, "patch")
+    asked = check(buy(client, member, sandbox_number("415", 0)), PURCHASE, "post")
+    assert asked.status_code == 202
+    orders = "/api/phone-numbers/orders"
+    order = {"teamId": owner.team_id, "phoneNumbers": [sandbox_number("415", 1)]}
+    assert (
+        check(client.post(orders, json=order, headers=member.headers), orders, "post").status_code
+        == 202
+    )
+    listed = client.get(REQUESTS, query_string={"teamId": owner.team_id}, headers=owner.headers)
+    check(listed, REQUESTS, "get")
+    first, second = (r["id"] for r in listed.get_json()["requests"])
+    approve, deny = REQUESTS + "/{requestId}/approve", REQUESTS + "/{requestId}/deny"
+    check(decide(client, owner, second, "approve"), approve, "post")
+    check(decide(client, owner, first, "deny", note="No"), deny, "post")
+    check(decide(client, owner, first, "approve"), approve, "post")  # 409, with the request
+    for index in (2, 3):
+        buy(client, owner, sandbox_number("415", index))
+    refused = check(buy(client, owner, sandbox_number("415", 4)), PURCHASE, "post")
+    assert refused.get_json()["error"]["code"] == "spend_cap_reached"

@@ -33,6 +33,11 @@ OPERATION_PERMISSIONS: dict[str, Permission | None] = {
     "createAssistant": Permission.MANAGE_ASSISTANTS,
     "renameAssistant": Permission.MANAGE_ASSISTANTS,
     "deleteAssistant": Permission.MANAGE_ASSISTANTS,
+    "getGuardrails": None,
+    "setGuardrails": Permission.SET_GUARDRAILS,
+    "listPurchaseRequests": None,  # a member lists their own requests
+    "approvePurchaseRequest": Permission.APPROVE_PURCHASES,
+    "denyPurchaseRequest": Permission.APPROVE_PURCHASES,
 }
 
 

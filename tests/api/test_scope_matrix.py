@@ -25,10 +25,14 @@ OPERATION_SCOPES: dict[str, str] = {
     "getOrder": "numbers:read",
     "listHolds": "numbers:read",
     "listAssistants": "numbers:read",
+    "getGuardrails": "numbers:read",
+    "listPurchaseRequests": "numbers:read",
     "purchaseNumber": "numbers:buy",
     "orderNumbers": "numbers:buy",
     "holdNumber": "numbers:buy",
     "dropHold": "numbers:buy",
+    "approvePurchaseRequest": "numbers:buy",
+    "denyPurchaseRequest": "numbers:buy",
     "labelNumber": "numbers:manage",
     "assignNumbers": "numbers:manage",
     "unassignNumber": "numbers:manage",
@@ -36,6 +40,7 @@ OPERATION_SCOPES: dict[str, str] = {
     "createAssistant": "assistants:manage",
     "renameAssistant": "assistants:manage",
     "deleteAssistant": "assistants:manage",
+    "setGuardrails": "team:manage",
 }
 
 

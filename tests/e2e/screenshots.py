@@ -231,7 +231,33 @@ def main() -> int:
         shoot(phone, "mobile-plans")
         phone.goto(f"{base}/teams/{teams['growth']}/settings")
         shoot(phone, "mobile-team")
+
+        # Last, as it changes the Growth team: a cap and approvals, and Carol's requests.
+        guardrails(server.app, teams["growth"])
+        carol = browser.new_context(viewport=DESKTOP, **options).new_page()
+        sign_in(carol, base, "carol@example.com")
+        carol.goto(f"{base}/teams/{teams['growth']}/search?country=US&area_code=312&limit=4")
+        carol.locator("#offers tbody tr").nth(1).locator("button[data-buy]").click()
+        carol.wait_for_selector("td[data-outcome=requested]")
+        shoot(carol, "search-requested")
+        page.goto(f"{base}/teams/{teams['growth']}/requests")
+        shoot(page, "requests")
+        page.goto(f"{base}/teams/{teams['growth']}/settings#guardrails")
+        page.locator("#guardrails").screenshot(path=str(OUT / "team-guardrails.png"))
     return 0
+
+
+def guardrails(app, team_id: str) -> None:
+    """A $50 monthly cap, members' purchases past $10 this month approved, one request waiting."""
+    from app.guardrails.requests import ask_approval
+    from app.guardrails.settings import update_guardrails
+
+    with app.app_context():
+        alice = db.session.scalar(db.select(User).where(User.email == "alice@example.com"))
+        carol = db.session.scalar(db.select(User).where(User.email == "carol@example.com"))
+        changes = {"spend_cap": Decimal("50"), "approval_required": True}
+        update_guardrails(teams.actor_for(alice, team_id), changes)
+        ask_approval(teams.actor_for(carol, team_id), "+13125550104")
 
 
 if __name__ == "__main__":

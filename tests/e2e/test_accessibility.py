@@ -14,7 +14,7 @@ from app.models import utcnow
 from app.numbers.purchasing import purchase_number
 from tests.e2e.axe import assert_no_violations, violations, with_axe
 from tests.e2e.helpers import sign_in
-from tests.factories import actor_of, hold, seed
+from tests.factories import actor_of, ask, guard, hold, seed
 from tests.helpers import sandbox_number
 
 PHONE = {"width": 390, "height": 844}
@@ -154,6 +154,49 @@ def test_the_cart_and_an_order(server, people, axe_page: Page, viewport):
     expect(page.locator("#order-results tbody tr")).to_have_count(2)
     _note(page, "the order's results", problems)
     check(page, team + "/cart", "an empty cart", problems)
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_guardrails_and_purchase_requests(server, people, browser, viewport):
+    """The month's spend, the guardrails form (and its error), requests waiting, one being
+    denied and one approved, a member's Buy sent for approval, and the cart holding it."""
+    owner = people.member("growth")
+    member = people.member(team_id=owner.team_id, role="member")
+    guard(server.app, owner, spend_cap="9.00", approval_required=True)
+    area = "303" if viewport == "phone" else "512"
+    for index in range(2):
+        ask(server.app, member, sandbox_number(area, 10 + index))
+    team = f"{server.url}/teams/{owner.team_id}"
+    problems: list[str] = []
+    for who in (owner, member):
+        context = with_axe(browser.new_context(locale="en-US"))
+        page = context.new_page()
+        if viewport == "phone":
+            page.set_viewport_size(PHONE)
+        sign_in(page, server.url, who.email)
+        role = "owner" if who is owner else "member"
+        check(page, team + "/requests", f"requests, two waiting ({role})", problems)
+        if who is owner:
+            page.locator("details[data-role=deny] summary").first.click()
+            expect(page.locator("details[data-role=deny] input[name=note]").first).to_be_visible()
+            _note(page, "requests, a denial being written", problems)
+            page.locator("button[data-role=approve]").first.click()
+            expect(page.locator("#requests-notice")).to_be_visible()
+            _note(page, "requests, one approved", problems)
+            check(page, team + "/settings", "team, guardrails on", problems)
+            page.locator("#spend_cap").fill("lots")
+            page.locator("#guardrails-save").click()
+            expect(page.locator("#spend_cap-error")).to_be_visible()
+            _note(page, "team, a bad cap", problems)
+            check(page, team + f"/search?country=US&area_code={area}", "search, the cap", problems)
+        else:
+            page.goto(team + f"/search?country=US&area_code={area}&limit=3")
+            page.locator("button[data-buy]").first.click()
+            expect(page.locator("td[data-outcome=requested]")).to_be_visible()
+            _note(page, "search, a Buy sent for approval", problems)
+            check(page, team + "/cart", "cart, a number waiting for approval", problems)
+        context.close()
     assert not problems, "\n\n".join(problems)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from app.accounts import invitations
 from app.models import Role
-from tests.factories import PASSWORD, Factory, actor_of, hold
+from tests.factories import PASSWORD, Factory, actor_of, ask, hold
 from tests.helpers import sandbox_number
 from tests.pages.helpers import Auth
 
@@ -52,6 +52,11 @@ class Team:
     def hold(self) -> str:
         self.count += 1
         return hold(self.app, self.members[Role.OWNER], sandbox_number("213", self.count))
+
+    def asked(self) -> str:
+        """A purchase request by the team's member, waiting for approval."""
+        self.count += 1
+        return ask(self.app, self.members[Role.MEMBER], sandbox_number("214", self.count))
 
     def order(self) -> str:
         from app.numbers.orders import buy_numbers
@@ -140,6 +145,14 @@ class Team:
                 return "POST", f"{team}/assistants/{self.assistant()}/delete", {}
             case "dashboard.plans" | "dashboard.team_settings":
                 return "GET", f"{team}/{endpoint.split('.')[1].removeprefix('team_')}", {}
+            case "dashboard.set_guardrails":
+                return "POST", f"{team}/guardrails", {"spend_cap": "500"}
+            case "dashboard.purchase_requests":
+                return "GET", f"{team}/requests", {}
+            case "dashboard.approve_purchase":
+                return "POST", f"{team}/requests/{self.asked()}/approve", {}
+            case "dashboard.deny_purchase":
+                return "POST", f"{team}/requests/{self.asked()}/deny", {"note": "Not now"}
             case "dashboard.choose":
                 return "POST", f"{team}/plans", {"plan": "growth"}
             case "dashboard.billing":

@@ -14,7 +14,7 @@ from app.accounts import invitations
 from app.extensions import db
 from app.models import Assistant
 from tests.api_calls import quote_part
-from tests.factories import PASSWORD, actor_of, hold
+from tests.factories import PASSWORD, actor_of, ask, guard, hold
 from tests.helpers import sandbox_number
 from tests.pages.helpers import HTMX, Auth, soup
 
@@ -54,6 +54,11 @@ NAMES = {
     "role": "refused",
     "current_password": "refused",
     "csrf_token": "expired",  # the form's token: the error page says the form expired
+    # The guardrails: amounts in dollars (the form drops "$", commas and spaces, no more).
+    "spend_cap": "refused",
+    "approval_above": "refused",
+    "approval_required": "ok",  # a checkbox: any value sent means ticked
+    "note": lambda kind: "refused" if kind == "nul byte" else "ok",  # a denial's note
 }
 # Where a field owes something else: the new password goes with the current one, which the
 # page renders empty, so nothing changes.
@@ -72,6 +77,7 @@ PAGES = [
     "/teams/{team}/plans",
     "/teams/{team}/cart",
     "/teams/{team}/settings",
+    "/teams/{team}/requests",
     "/teams/new",
     "/account",
 ]
@@ -132,8 +138,11 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
     number = factory.number(owner, sandbox_number("415", 90))
     assistant = factory.assistant(owner, "Ava", [number])
     # People, an open invitation and a second owner: every form of the Team page shows.
-    factory.member(team_id=owner.team_id, role="member")
+    member = factory.member(team_id=owner.team_id, role="member")
     factory.member(team_id=owner.team_id, role="owner")
+    # Approvals on, and a member's request waiting: the guardrails' and Requests' forms show.
+    guard(app, owner, approval_required=True)
+    ask(app, member, sandbox_number("415", 92))
     with app.app_context():
         invitations.invite(actor_of(owner), "invited@example.com")
     hold(app, owner, sandbox_number("415", 91))  # the cart's forms: remove, and buy it all

@@ -53,6 +53,10 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.choose": Permission.CHANGE_PLAN,
     "dashboard.billing": Permission.CHANGE_PLAN,
     "dashboard.team_settings": None,
+    "dashboard.set_guardrails": Permission.SET_GUARDRAILS,
+    "dashboard.purchase_requests": None,  # a member sees their own requests
+    "dashboard.approve_purchase": Permission.APPROVE_PURCHASES,
+    "dashboard.deny_purchase": Permission.APPROVE_PURCHASES,
     "dashboard.invite": Permission.INVITE,
     "dashboard.revoke_invitation": Permission.INVITE,
     "dashboard.remove_member": Permission.INVITE,  # a member; admins and owners need MANAGE_ROLES
@@ -97,6 +101,9 @@ SUCCESS = (
             "dashboard.extend",
             "dashboard.buy_cart",  # to the order's page
             "dashboard.billing",
+            "dashboard.set_guardrails",  # back to the Team page's guardrails
+            "dashboard.approve_purchase",  # back to the Requests page
+            "dashboard.deny_purchase",
             "dashboard.change_role",
             "dashboard.choose",
             "dashboard.invite",
@@ -133,6 +140,8 @@ CONTROLS: dict[Permission, tuple[str, str]] = {
     Permission.CHANGE_PLAN: ("plans", "#plans [data-role=choose]"),
     Permission.INVITE: ("settings", "#invite-form"),
     Permission.MANAGE_ROLES: ("settings", "select[data-role=role-select]"),
+    Permission.SET_GUARDRAILS: ("settings", "#guardrails-form"),
+    Permission.APPROVE_PURCHASES: ("requests", "button[data-role=approve]"),
 }
 
 
@@ -190,6 +199,7 @@ def test_pages_show_each_role_only_the_controls_it_may_use(app, role):
     team = Team(app)
     team.number()
     team.assistant()
+    team.asked()
     client = team.client(role)
     for permission, (page, selector) in CONTROLS.items():
         shown = soup(client.get(f"/teams/{team.team_id}/{page}")).select(selector)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.openapi.guardrails import GUARDRAIL_PATHS, GUARDRAIL_SCHEMAS, WAITS
 from app.api.openapi.orders import ORDER_PATHS, ORDER_SCHEMAS
 from app.api.openapi.schemas import (
     ASSISTANT_ID,
@@ -127,7 +128,11 @@ PATHS: dict[str, Any] = {
             "parameters": [IDEMPOTENCY_KEY],
             "requestBody": body("PurchaseRequest"),
             "responses": linked(
-                {**ok("PurchaseResponse"), **errors(403, 404, 409, 422, 502, 504)},
+                {
+                    **ok("PurchaseResponse"),
+                    **ok("PurchaseRequested", WAITS["description"], "202"),
+                    **errors(403, 404, 409, 422, 502, 504),
+                },
                 "200",
                 NUMBER_LINKS,
             ),
@@ -252,7 +257,7 @@ DOCUMENT: dict[str, Any] = {
     "security": [{"bearer": []}],
     "components": {
         "securitySchemes": {"bearer": SCHEME},
-        "schemas": {**SCHEMAS, **SEARCH_SCHEMAS, **ORDER_SCHEMAS},
+        "schemas": {**SCHEMAS, **SEARCH_SCHEMAS, **ORDER_SCHEMAS, **GUARDRAIL_SCHEMAS},
     },
-    "paths": {**PATHS, **ORDER_PATHS},
+    "paths": {**PATHS, **ORDER_PATHS, **GUARDRAIL_PATHS},
 }

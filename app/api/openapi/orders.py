@@ -43,9 +43,10 @@ ORDER_SCHEMAS: dict[str, Any] = {
         ["id", "status", "summary", "createdAt", "numbers"],
         id=ORDER_ID,
         status={
-            "enum": ["complete", "pending", "partial", "failed"],
+            "enum": ["complete", "pending", "requested", "partial", "failed"],
             "description": "complete: all bought; pending: all bought or still being "
-            "completed; partial: some not bought; failed: none bought",
+            "completed; requested: the rest sent for approval; partial: some not bought; "
+            "failed: none bought",
         },
         summary={"type": "string", "description": 'In words: "2 of 3 bought, 1 not available"'},
         createdAt=TIMESTAMP,
@@ -54,9 +55,13 @@ ORDER_SCHEMAS: dict[str, Any] = {
             "items": obj(
                 ["phoneNumber", "status", "phoneNumberId", "message"],
                 phoneNumber={"type": "string"},
-                status={"enum": ["bought", "pending", "unavailable", "failed"]},
+                status={"enum": ["bought", "pending", "requested", "unavailable", "failed"]},
                 phoneNumberId=NULLABLE_STRING,
                 message={"type": "string"},
+                requestId={
+                    "type": "string",
+                    "description": "requested: the purchase request waiting for approval",
+                },
             ),
         },
     ),
@@ -65,6 +70,13 @@ ORDER_SCHEMAS: dict[str, Any] = {
         success={"const": True},
         order=ref("Order"),
         eligibility=ref("Eligibility"),
+    ),
+    "OrderRequested": obj(
+        ["success", "order", "eligibility", "requests"],
+        success={"const": True},
+        order=ref("Order"),
+        eligibility=ref("Eligibility"),
+        requests={"type": "array", "items": ref("PurchaseRequestRecord")},
     ),
     "OrderRead": obj(["success", "order"], success={"const": True}, order=ref("Order")),
     "HoldRequest": obj(["teamId", "phoneNumber"], teamId=TEAM_ID, phoneNumber=E164),
@@ -77,6 +89,10 @@ ORDER_SCHEMAS: dict[str, Any] = {
         monthlyPrice=NULLABLE_MONEY,
         setupPrice=NULLABLE_MONEY,
         heldUntil=TIMESTAMP,
+        purchaseRequestId={
+            "type": "string",
+            "description": "Held for this purchase request, waiting for approval",
+        },
     ),
     "HoldResponse": obj(["success", "hold"], success={"const": True}, hold=ref("Hold")),
     "HoldList": obj(
@@ -84,7 +100,11 @@ ORDER_SCHEMAS: dict[str, Any] = {
         success={"const": True},
         holds={"type": "array", "items": ref("Hold")},
         count={"type": "integer", "minimum": 0},
-        dueNow={**NULLABLE_MONEY, "description": "Setup and first month of every hold (trial: 0)"},
+        dueNow={
+            **NULLABLE_MONEY,
+            "description": "Setup and first month of every hold not waiting for approval "
+            "(trial: 0)",
+        },
         perMonth=NULLABLE_MONEY,
         planAllows={"type": "integer", "minimum": 0, "description": "How many more numbers fit"},
     ),
@@ -97,7 +117,11 @@ ORDER_PATHS: dict[str, Any] = {
             "summary": "Buy several numbers at once: all must fit the plan; an outcome per number",
             "parameters": [IDEMPOTENCY_KEY],
             "requestBody": body("OrderRequest"),
-            "responses": {**ok("OrderResponse"), **errors(403, 404, 409, 422)},
+            "responses": {
+                **ok("OrderResponse"),
+                **ok("OrderRequested", "Some numbers sent for approval (approvals are on)", "202"),
+                **errors(403, 404, 409, 422),
+            },
         }
     },
     "/api/phone-numbers/holds": {

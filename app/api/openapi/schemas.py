@@ -61,7 +61,8 @@ def errors(*statuses: int) -> dict[str, Any]:
     names = {
         400: "Invalid request (fields says which)",
         401: "Missing, unknown or revoked token",
-        403: "Beyond the plan, not allowed for the caller's role, or outside the token's scopes",
+        403: "Beyond the plan or the spend cap, not allowed for the caller's role, or outside the "
+        "token's scopes",
         404: "Not found, or not in the caller's teams",
         405: "Method not allowed",
         409: "Number unavailable, a name already used, or an Idempotency-Key still in use",
@@ -75,7 +76,8 @@ def errors(*statuses: int) -> dict[str, Any]:
     always = (400, 401, 403, 405, 413, 429)  # any token may lack the operation's scope
     answers = {}
     for status in sorted({*always, *statuses}):
-        schema = {"anyOf": [ref("PlanLimitError"), ref("Error")]} if status == 403 else ref("Error")
+        refusals = [ref("PlanLimitError"), ref("SpendCapError"), ref("Error")]
+        schema = {"anyOf": refusals} if status == 403 else ref("Error")
         answers[str(status)] = {"description": names[status], "content": _json(schema)}
     return answers
 
