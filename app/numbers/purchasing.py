@@ -26,7 +26,8 @@ from app.numbers.searching import quote_for
 from app.numbers.settling import settle
 from app.phone import number_type, region
 from app.plans.catalog import get_plan
-from app.plans.rules import eligibility, held_count, purchase_refusal
+from app.plans.rules import eligibility, purchase_refusal
+from app.plans.trial_rights import founder_lock
 from app.providers import current_provider
 from app.providers.base import ProviderError
 
@@ -47,7 +48,7 @@ def purchase_number(actor: Actor, phone_number: str, connection_id: str | None =
     actor.require(Permission.BUY)
     provider = current_provider()
     connection_id = connection_id or current_app.config.get("TELNYX_CONNECTION_ID")
-    number = _reserve(actor, phone_number, connection_id, provider.name)
+    number, held = _reserve(actor, phone_number, connection_id, provider.name)
     reference = number.customer_reference
     # Touch nothing of `number` until the provider answers: reloading it would open a
     # transaction and pin a database connection for the whole order.
@@ -64,31 +65,38 @@ def purchase_number(actor: Actor, phone_number: str, connection_id: str | None =
             f"The provider did not sell {phone_number}"
             + (f": {result.detail}." if result.detail else ".")
         )
-    return Purchase(number, eligibility(actor.team, held_count(actor.team.id)))
+    # Counted under the lock, with this number: the contract's count after the purchase.
+    return Purchase(number, eligibility(actor.team, held + 1))
 
 
 def _reserve(
     actor: Actor, phone_number: str, connection_id: str | None, provider: str
-) -> PhoneNumber:
-    """Check the plan and hold the number, in one short transaction under the team's lock."""
+) -> tuple[PhoneNumber, int]:
+    """Check the plan and hold the number, in one short transaction under the team's lock;
+    returns it and how many numbers the team held before it."""
     team, now = actor.team, utcnow()
     quote = quote_for(phone_number)  # before the lock: it may ask the provider
     _lock_team(team, phone_number)
-    held, holder_team, holder_status, carted_by = purchase_check(team.id, phone_number, now)
-    if holder_team is not None:
+    plan = get_plan(team.plan)
+    # A Free team that may still start a trial asks about its founder's (locked above).
+    founder = team.founder_id if plan.trial_length and team.trial_used_at is None else None
+    check = purchase_check(team.id, phone_number, now, founder)
+    if check.holder_team is not None:
         db.session.rollback()
-        raise NumberUnavailable(_held_message(phone_number, team, holder_team, holder_status))
-    if carted_by is not None and carted_by != team.id:
+        raise NumberUnavailable(
+            _held_message(phone_number, team, check.holder_team, check.holder_status)
+        )
+    if check.carted_by is not None and check.carted_by != team.id:
         db.session.rollback()
         raise NumberUnavailable(
             f"{phone_number} is held by another team on this platform while they decide."
         )
-    if refusal := purchase_refusal(team, held):
+    held = check.held
+    if refusal := purchase_refusal(team, held, trial_elsewhere=check.trial_elsewhere, now=now):
         limits = eligibility(team, held)
         db.session.rollback()
         raise PlanLimitReached(refusal, limits)
 
-    plan = get_plan(team.plan)
     number = PhoneNumber(
         team_id=team.id,
         phone_number=phone_number,
@@ -107,7 +115,7 @@ def _reserve(
         created_at=now,
     )
     db.session.add(number)
-    if carted_by == team.id:  # the team's own hold on the number becomes the number itself
+    if check.carted_by == team.id:  # the team's own hold on the number becomes the number itself
         db.session.execute(
             sa.delete(CartItem).where(
                 CartItem.team_id == team.id, CartItem.phone_number == phone_number
@@ -119,7 +127,7 @@ def _reserve(
         # Another team reserved the same number a moment ago (the partial unique index).
         db.session.rollback()
         raise NumberUnavailable(f"{phone_number} was just taken on this platform.") from None
-    return number
+    return number, held
 
 
 def _held_message(phone_number: str, team: Team, holder_team: str, status: str) -> str:
@@ -137,13 +145,14 @@ def _lock_team(team: Team, phone_number: str) -> None:
     statement serialises concurrent purchases for a team on both. It moves the team's
     version too: the reservation it commits with is a new number in the list. It locks
     the number as well, against another team's hold of it (app.numbers.cart), so the
-    checks that follow see any hold committed first.
+    checks that follow see any hold committed first; and, for a team that may start a trial,
+    its founder, against a trial starting in another of their teams (app.plans.trial_rights).
     """
     db.session.execute(
         sa.update(Team)
         .where(Team.id == team.id)
         .values(purchase_seq=Team.purchase_seq + 1, version=Team.version + 1)
-        .returning(Team, number_lock(phone_number))
+        .returning(Team, number_lock(phone_number), founder_lock())
         .execution_options(populate_existing=True, synchronize_session=False)
     ).scalars().all()
 

@@ -22,6 +22,7 @@ from app import audit
 from app.accounts.teams import bump_version
 from app.extensions import db
 from app.models import ORDERING, NumberStatus, PhoneNumber, Team, utcnow
+from app.plans.trial_rights import spend_founders_trial
 from app.providers import current_provider
 from app.providers.base import OrderResult, ProviderError, ProviderNumberUnavailable
 
@@ -63,6 +64,8 @@ def settle(number: PhoneNumber, result: OrderResult, *, record_purchase: bool = 
         .values(**team)
         .execution_options(synchronize_session=False)
     )
+    if result.status == "active" and number.is_trial:
+        spend_founders_trial(number.team_id, now)  # and so is its founder's, once per person
     if record_purchase:
         audit.record(
             number.team_id,
