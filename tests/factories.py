@@ -166,6 +166,20 @@ def add_team(app: Flask, owner: Member, name: str, plan: str) -> Member:
         return Member(team.id, owner.user_id, owner.email, owner.token)
 
 
+def downgraded(
+    app: Flask, owner: Member, held: int, to: str = "starter", area: str = "628"
+) -> Member:
+    """Another team of the owner's, on Growth with `held` numbers (every other one answered by
+    "Ava"), then moved to `to` through the plan service: over its limit, in its grace."""
+    from app.subscriptions import change_plan
+
+    member = add_team(app, owner, f"Downgraded {area}", "growth")
+    seed_numbers(app, member.team_id, owner.user_id, held, area)
+    with app.app_context():
+        change_plan(db.session.get(Team, member.team_id), to)
+    return member
+
+
 def add_member(app: Flask, team_id: str, email: str, role: str = "admin") -> Member:
     """Another user (with a token) in an existing team; admins may buy, members may not."""
     with app.app_context():

@@ -145,8 +145,10 @@ def finish_release(number: PhoneNumber, actor_id: str | None = None) -> str:
 def mark_released(
     number: PhoneNumber, final: NumberStatus, actor_id: str | None, now: datetime | None = None
 ) -> None:
-    """The provider has the number back: keep the row as history, unassigned."""
+    """The provider has the number back: keep the row as history, unassigned. The History
+    line keeps why it went (a person's release, a trial's end, the over-limit sweep)."""
     before = {"status": "active", "assistant_id": number.assistant_id}
+    reason = number.status_reason
     if not _update(
         number,
         NumberStatus.RELEASING,
@@ -166,7 +168,7 @@ def mark_released(
         subject_id=number.id,
         subject=number.phone_number,
         before=before,
-        after={"status": str(final), "assistant_id": None},
+        after={"status": str(final), "assistant_id": None, "reason": reason},
     )
     db.session.commit()
 

@@ -108,10 +108,16 @@ class Standing:
         return f"the {self.plan.name} plan allows {self.limit}"
 
 
-def standing(team: Team, now: datetime | None = None, held: int | None = None) -> Standing:
-    """The team's standing; `held` is its live count when the caller has just counted it."""
+def standing(
+    team: Team, now: datetime | None = None, held: int | None = None, plan: Plan | None = None
+) -> Standing:
+    """The team's standing; `held` is its live count when the caller has just counted it.
+    With `plan`, where it would stand on that plan (a custom limit does not follow it)."""
     now = now or utcnow()
-    plan, limit = get_plan(team.plan), team_limit(team)
+    if plan is None:
+        plan, limit, custom = get_plan(team.plan), team_limit(team), team.custom_limit is not None
+    else:
+        limit, custom = plan.max_numbers, False
     held = held_count(team.id, now) if held is None else held
     if plan.has_subscription:
         excess = max(0, held - limit)
@@ -120,7 +126,7 @@ def standing(team: Team, now: datetime | None = None, held: int | None = None) -
         excess = (held - trials) + max(0, trials - limit)
     else:
         excess = 0
-    return Standing(plan, limit, team.custom_limit is not None, held, excess, team.grace_ends_at)
+    return Standing(plan, limit, custom, held, excess, team.grace_ends_at)
 
 
 def live_trials(team_id: str, now: datetime) -> int:

@@ -142,6 +142,12 @@ class Team:
                 return "GET", f"{team}/{endpoint.split('.')[1].removeprefix('team_')}", {}
             case "dashboard.choose":
                 return "POST", f"{team}/plans", {"plan": "growth"}
+            case "dashboard.confirm_plan":
+                return "GET", f"{team}/plans/starter/confirm", {}
+            case "dashboard.keep_numbers":
+                return "GET", f"{team}/plans/keep", {}
+            case "dashboard.save_kept":
+                return "POST", f"{team}/plans/keep", {"keep": self.number()}
             case "dashboard.billing":
                 return "POST", f"{team}/billing", {}
             case "dashboard.invite":
