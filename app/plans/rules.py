@@ -157,7 +157,7 @@ class PlanUsage:
             excess = self.place.excess
             if self.grace_ends_at is None:
                 return f"Release {numbers(excess)} to buy again."
-            return f"{numbers(excess)} over: released {readable(self.grace_ends_at)} unless kept."
+            return f"{numbers(excess)} over the plan: buying is stopped."
         if self.is_trial_plan:
             if self.count:
                 return "Your trial number is live."

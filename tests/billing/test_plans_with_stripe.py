@@ -149,8 +149,10 @@ def test_a_cancelled_subscription_returns_the_team_to_free_and_blocks_purchases(
     assert team.billing_customer_id == session["customer"]  # kept, for the next checkout
     page = soup(client.get(f"/teams/{owner.team_id}/numbers"))
     assert page.select_one("#plan-headline").get_text(strip=True) == "3 of 1 numbers · Free"
-    assert "Release 2 numbers or choose a larger plan." in text(page.select_one("#plan-banner"))
-    assert len(page.select("#numbers-table tbody tr")) == 3
+    assert text(page.select_one("#grace-situation")).startswith(
+        "This team holds 3 numbers and the Free plan keeps only a trial number"
+    )
+    assert len(page.select("#numbers-table tbody tr")) == 3  # nothing released before the end
     refused = buy(client, owner.team_id, "+14155550111")
     assert refused.status_code == 403
     # A new checkout reuses the Stripe customer.
