@@ -72,7 +72,7 @@ class Factory:
     def number(self, member: Member, e164: str, *, assistant: str | None = None, **fields) -> str:
         """A held number written straight to the table; returns its id."""
         with self.app.app_context():
-            assistant_id = None
+            assistant_id = fields.pop("assistant_id", None)
             if assistant:
                 row = Assistant(team_id=member.team_id, name=assistant)
                 db.session.add(row)
@@ -96,6 +96,28 @@ class Factory:
             db.session.add(number)
             db.session.commit()
             return number.id
+
+    def over_limit(self, held: int = 6, to: str = "starter", area: str = "303"):
+        """A Growth team holding `held` numbers bought an hour apart (the first the oldest;
+        the even ones answered by "Ava", the odd ones unassigned), moved to `to` through the
+        plan service: over its limit, in its grace. (member, number ids, oldest first)."""
+        from app.subscriptions import change_plan
+
+        member = self.member("growth")
+        ava = self.assistant(member, "Ava")
+        start = utcnow() - timedelta(days=30)
+        ids = [
+            self.number(
+                member,
+                f"+1{area}55502{i:02d}",
+                assistant_id=ava if i % 2 == 0 else None,
+                created_at=start + timedelta(hours=i),
+            )
+            for i in range(held)
+        ]
+        with self.app.app_context():
+            change_plan(db.session.get(Team, member.team_id), to, member.user_id)
+        return member, ids
 
     def many_numbers(self, member: Member, count: int, area: str = "415") -> None:
         """`count` active numbers at once (fast), every other one answered by "Ava"."""
