@@ -188,6 +188,14 @@ def add_team(app: Flask, owner: Member, name: str, plan: str) -> Member:
         return Member(team.id, owner.user_id, owner.email, owner.token)
 
 
+def found(app: Flask, person: Member, name: str, now=None) -> Member:
+    """A team the person creates (as the new-team page does): they found and own it."""
+    with app.app_context():
+        user = db.session.get(User, person.user_id)
+        team = teams.found_team(user, name, now)
+        return Member(team.id, person.user_id, person.email, person.token)
+
+
 def downgraded(
     app: Flask, owner: Member, held: int, to: str = "starter", area: str = "628"
 ) -> Member:
