@@ -252,3 +252,20 @@ def test_the_billing_portal_button_needs_the_forms_own_token(app, client, fake, 
     response = client.post(f"/teams/{owner.team_id}/billing", data={"csrf_token": token})
     assert response.status_code == 400
     assert fake.requests_to("POST", "/v1/billing_portal/sessions") == []
+
+
+def test_the_summary_says_what_paying_looks_like_before_stripe_opens(app, client, fake, owner):
+    page = soup(client.get(f"/teams/{owner.team_id}/plans/growth/confirm"))
+    assert text(page.select_one("#change-billing")) == (
+        "Next you pay $29 by card in Stripe Checkout, then $29 each month until you cancel. "
+        "The plan changes as soon as Stripe confirms the payment."
+    )
+    assert text(page.select_one("#change-confirm")) == "Continue to payment"
+    assert fake.requests_to("POST", "/v1/checkout/sessions") == []  # nothing opened yet
+    checkout(client, fake, owner)
+    page = soup(client.get(f"/teams/{owner.team_id}/plans/free/confirm"))
+    assert text(page.select_one("#change-billing")).startswith(
+        "Stripe's billing portal opens next: cancel the subscription there. Stripe shows what "
+        "you are charged or credited before you confirm"
+    )
+    assert text(page.select_one("#change-confirm")) == "Continue to Stripe"
