@@ -37,12 +37,14 @@ def set_custom_limit(team: Team, limit: int | None, actor_id: str | None = None)
     if limit != team.custom_limit:
         record_custom_limit(team, limit, actor_id)
         review_limit(team, actor_id)
+        bump_version(team.id)
     db.session.commit()
     return team
 
 
 def record_custom_limit(team: Team, limit: int | None, actor_id: str | None) -> None:
-    """Change the team's custom limit with its History line, in the caller's transaction."""
+    """Change the team's custom limit with its History line, in the caller's transaction
+    (which moves the team's version)."""
     audit.record(
         team.id,
         actor_id,
@@ -53,4 +55,3 @@ def record_custom_limit(team: Team, limit: int | None, actor_id: str | None) -> 
         after={"custom_limit": limit},
     )
     team.custom_limit = limit
-    bump_version(team.id)

@@ -98,6 +98,7 @@ def _start_missing(team_id: str, now: datetime) -> int:
         db.session.rollback()
         return 0
     start_grace(team, place, None, now)
+    bump_version(team_id)
     db.session.commit()
     log.info("team %s is over its limit: grace until %s", team_id, team.grace_ends_at)
     return 1
@@ -191,5 +192,6 @@ def _clear(team_id: str, now: datetime) -> int:
         db.session.rollback()
         return 0
     end_grace(team, None)
+    bump_version(team_id)
     db.session.commit()
     return 1

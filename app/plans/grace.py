@@ -34,7 +34,8 @@ def grace_length() -> timedelta:
 
 
 def review_limit(team: Team, actor_id: str | None, now: datetime | None = None) -> None:
-    """Start or clear the team's grace after its limit changed, in the caller's transaction."""
+    """Start or clear the team's grace after its limit changed, in the caller's transaction
+    (which moves the team's version: its plan or limit changed too)."""
     now = now or utcnow()
     db.session.flush()  # the new plan or limit, for the count below
     place = standing(team, now, staying_count(team.id, now))
@@ -60,6 +61,7 @@ def staying_count(team_id: str, now: datetime) -> int:
 
 
 def start_grace(team: Team, place: Standing, actor_id: str | None, now: datetime) -> None:
+    """In the caller's transaction, which moves the team's version."""
     team.grace_ends_at = now + grace_length()
     _forget_choices(team.id)
     audit.record(
@@ -75,11 +77,11 @@ def start_grace(team: Team, place: Standing, actor_id: str | None, now: datetime
             "ends_at": team.grace_ends_at.isoformat(),
         },
     )
-    bump_version(team.id)
 
 
 def end_grace(team: Team, actor_id: str | None) -> None:
-    """The team is within its limit again: nothing will be released."""
+    """The team is within its limit again: nothing will be released. In the caller's
+    transaction, which moves the team's version."""
     before = team.grace_ends_at
     team.grace_ends_at = None
     _forget_choices(team.id)
@@ -95,7 +97,6 @@ def end_grace(team: Team, actor_id: str | None) -> None:
         subject_id=team.id,
         before={"ends_at": before.isoformat() if before else None},
     )
-    bump_version(team.id)
 
 
 def _forget_choices(team_id: str) -> None:
