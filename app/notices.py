@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import SentNotice, utcnow
+from app.models import Membership, PhoneNumber, Role, SentNotice, Team, User, utcnow
 
 
 def claim(kind: str, subject_id: str, user_id: str) -> bool:
@@ -43,3 +43,17 @@ def not_told(kind: str, subject_id, user_id) -> sa.ColumnElement[bool]:
         SentNotice.subject_id == subject_id,
         SentNotice.user_id == user_id,
     )
+
+
+def numbers_to_tell(kind: str, *where: sa.ColumnElement[bool], order: tuple = ()) -> list[tuple]:
+    """(number, team, owner) for each number matching `where` and each owner of its team who
+    has not had this notice: notices about numbers go to owners (they change the plan)."""
+    rows = db.session.execute(
+        sa.select(PhoneNumber, Team, User)
+        .join(Team, Team.id == PhoneNumber.team_id)
+        .join(Membership, Membership.team_id == Team.id)
+        .join(User, User.id == Membership.user_id)
+        .where(*where, Membership.role == Role.OWNER, not_told(kind, PhoneNumber.id, User.id))
+        .order_by(*order, PhoneNumber.id, User.id)
+    )
+    return [(number, team, user) for number, team, user in rows]

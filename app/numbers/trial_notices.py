@@ -14,16 +14,13 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from app import notices
-from app.extensions import db
 from app.links import external_url
 from app.mail import MailError
 from app.mail.messages import send_trial_expired, send_trial_expiring
 from app.models import (
     HELD,
-    Membership,
     NumberStatus,
     PhoneNumber,
-    Role,
     Team,
     User,
     utcnow,
@@ -76,20 +73,9 @@ def notify_trials(now: datetime | None = None) -> NoticeRun:
 
 def _due(kind: str, condition) -> list[tuple[PhoneNumber, Team, User]]:
     """Each trial number in the window with each of its team's owners not yet told."""
-    rows = db.session.execute(
-        sa.select(PhoneNumber, Team, User)
-        .join(Team, Team.id == PhoneNumber.team_id)
-        .join(Membership, Membership.team_id == Team.id)
-        .join(User, User.id == Membership.user_id)
-        .where(
-            PhoneNumber.is_trial.is_(True),
-            condition,
-            Membership.role == Role.OWNER,
-            notices.not_told(kind, PhoneNumber.id, User.id),
-        )
-        .order_by(PhoneNumber.trial_expires_at, PhoneNumber.id, User.id)
+    return notices.numbers_to_tell(
+        kind, PhoneNumber.is_trial.is_(True), condition, order=(PhoneNumber.trial_expires_at,)
     )
-    return [(number, team, user) for number, team, user in rows]
 
 
 def _send(kind: str, number: PhoneNumber, team: Team, user: User) -> None:

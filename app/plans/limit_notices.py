@@ -65,19 +65,12 @@ def send_grace_notices(now: datetime) -> tuple[int, int]:
 
 def send_release_notices(now: datetime) -> tuple[int, int]:
     """Tell the owners of each number the sweep released lately, once: (sent, failed)."""
-    rows = db.session.execute(
-        sa.select(PhoneNumber, Team, User)
-        .join(Team, Team.id == PhoneNumber.team_id)
-        .join(Membership, Membership.team_id == Team.id)
-        .join(User, User.id == Membership.user_id)
-        .where(
-            PhoneNumber.over_limit_at > now - LOOK_BACK,
-            PhoneNumber.status == NumberStatus.RELEASED,
-            Membership.role == Role.OWNER,
-            notices.not_told(RELEASED, PhoneNumber.id, User.id),
-        )
-        .order_by(PhoneNumber.over_limit_at, PhoneNumber.id, User.id)
-    ).all()
+    rows = notices.numbers_to_tell(
+        RELEASED,
+        PhoneNumber.over_limit_at > now - LOOK_BACK,
+        PhoneNumber.status == NumberStatus.RELEASED,
+        order=(PhoneNumber.over_limit_at,),
+    )
     sent = failed = 0
     for number, team, user in rows:
         if not notices.claim(RELEASED, number.id, user.id):

@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Team, WebhookEvent
-from tests.billing.helpers import WEBHOOK_SECRET
+from tests.billing.helpers import WEBHOOK_SECRET, stripe_settings
 from tests.factories import Factory
 from tests.fakes.stripe import FakeStripe, make_event, signed
 from tests.pages.helpers import Auth, add_number, buy, csrf_token, soup, text
@@ -18,14 +18,7 @@ from tests.support import build_app, teardown_app
 
 @pytest.fixture
 def app(tmp_path, fake: FakeStripe, prices):
-    app = build_app(
-        tmp_path,
-        BILLING_PROVIDER="stripe",
-        STRIPE_API_KEY=fake.api_key,
-        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        STRIPE_API_BASE=fake.base_url,
-        **{f"STRIPE_PRICE_{plan.upper()}": price for plan, price in prices.items()},
-    )
+    app = build_app(tmp_path, **stripe_settings(fake, prices))
     yield app
     teardown_app(app)
 

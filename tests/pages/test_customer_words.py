@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Team
 from app.plans.enforcement import enforce_limits
 from app.subscriptions import change_plan
-from tests.billing.helpers import WEBHOOK_SECRET
+from tests.billing.helpers import stripe_settings
 from tests.factories import found, hold
 from tests.fakes.stripe import FakeStripe
 from tests.helpers import bought_id, sandbox_number
@@ -85,14 +85,7 @@ def test_no_page_or_email_shows_operator_words_with_the_default_billing(app, cli
 def stripe_app(tmp_path):
     with FakeStripe(api_key="sk_test_fake_key") as fake:
         prices = {p: fake.add_price(f"price_{p}") for p in ("starter", "growth", "scale")}
-        app = build_app(
-            tmp_path,
-            BILLING_PROVIDER="stripe",
-            STRIPE_API_KEY=fake.api_key,
-            STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
-            STRIPE_API_BASE=fake.base_url,
-            **{f"STRIPE_PRICE_{plan.upper()}": price for plan, price in prices.items()},
-        )
+        app = build_app(tmp_path, **stripe_settings(fake, prices))
         yield app
         teardown_app(app)
 
