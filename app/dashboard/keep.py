@@ -20,7 +20,6 @@ from app.plans import grace
 from app.plans.catalog import Plan
 from app.plans.grace import due_for_release, staying_count
 from app.plans.limits import Standing, numbers, plan_above, sales_contact, standing
-from app.plans.rules import over_limit_message
 
 
 @bp.get("/teams/<team_id>/plans/keep")
@@ -101,7 +100,6 @@ def _page(problem: str | None = None, status: int = 200):
         place=place,
         numbers=live,
         due=due,
-        situation=over_limit_message(team, place) if place.over else None,
         problem=problem,
     )
     return body, status
