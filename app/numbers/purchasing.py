@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.roles import Actor, Permission
 from app.accounts.teams import bump_version
@@ -65,6 +66,10 @@ def purchase_number(actor: Actor, phone_number: str, connection_id: str | None =
             f"The provider did not sell {phone_number}"
             + (f": {result.detail}." if result.detail else ".")
         )
+    if number.is_trial and number.activated_at and actor.team.trial_used_at is None:
+        # settle spent the team's trial in the database; say so to the team in hand too (the
+        # page that answers this purchase reads it), without reading the row again.
+        set_committed_value(actor.team, "trial_used_at", number.activated_at)
     # Counted under the lock, with this number: the contract's count after the purchase.
     return Purchase(number, eligibility(actor.team, held + 1))
 

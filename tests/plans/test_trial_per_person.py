@@ -18,6 +18,7 @@ from app.plans.trial_rights import NO_TRIAL_MESSAGE
 from tests.factories import add_team, found
 from tests.helpers import assert_error, buy, sandbox_number
 from tests.pages.helpers import Auth, soup, text
+from tests.pages.helpers import buy as page_buy
 
 
 def trial_used(app, user_id):
@@ -130,3 +131,14 @@ def test_the_new_team_page_says_whether_a_new_team_gets_the_trial(app, client, f
 def test_the_sign_up_page_says_the_trial_is_once_per_person(client):
     page = soup(client.get("/signup"))
     assert "once per person" in text(page.select_one("#trial-per-person"))
+
+
+def test_right_after_the_trial_is_bought_the_page_says_it_is_used(app, client, factory):
+    """The team in hand learns its trial is spent (the database was told by the purchase)."""
+    member = factory.member("free")
+    Auth(client).sign_in(member)
+    answer = page_buy(client, member.team_id, sandbox_number("415", 0))
+    assert answer.status_code == 200
+    assert text(soup(answer).select_one("#offers-notice")).startswith(
+        "This team has used its free trial number."
+    )
