@@ -17,9 +17,12 @@ from app.numbers.settling import sync
 from app.numbers.trial_notices import notify_trials
 from app.numbers.trials import expire_trials
 from app.plans.catalog import PLAN_KEYS, get_plan
+from app.plans.custom_limits import set_custom_limit
+from app.plans.enforcement import enforce_limits
+from app.plans.limits import team_limit
 from app.subscriptions import change_plan
 
-teams_cli = AppGroup("teams", help="Create teams and change their plan.")
+teams_cli = AppGroup("teams", help="Create teams, change their plan and limits.")
 users_cli = AppGroup("users", help="Create users.")
 tokens_cli = AppGroup("tokens", help="Issue API tokens.")
 numbers_cli = AppGroup("numbers", help="Maintain phone numbers.")
@@ -55,6 +58,42 @@ def set_plan(team_id: str, plan: str) -> None:
     except ServiceError as error:
         raise _fail(error) from None
     click.echo(f"{team.id} {team.plan}")
+
+
+@teams_cli.command("set-limit")
+@click.argument("team_id")
+@click.argument("limit", required=False, type=click.IntRange(min=1))
+@click.option("--clear", is_flag=True, help="Remove the custom limit: the plan's applies again.")
+def set_limit(team_id: str, limit: int | None, clear: bool) -> None:
+    """Give one team a custom limit of LIMIT numbers (a paid plan's, in its place); prints
+    TEAM_ID and the limit. A change of plan clears it."""
+    if (limit is None) == (not clear):
+        raise click.UsageError("Give a LIMIT, or --clear (not both).")
+    try:
+        team = set_custom_limit(teams.team_by_id(team_id), limit)
+    except ServiceError as error:
+        raise _fail(error) from None
+    if team.custom_limit is None:
+        click.echo(f"{team.id} plan limit {team_limit(team)} ({get_plan(team.plan).name})")
+    else:
+        click.echo(f"{team.id} custom limit {team.custom_limit}")
+
+
+@teams_cli.command("enforce-limits")
+@click.option("--now", "now_text", help="Pretend it is this ISO 8601 time (default: now, UTC).")
+def enforce_limits_command(now_text: str | None) -> None:
+    """Start a grace for teams over their limit, clear it for teams back within it, and at its
+    end release what their owners did not keep; email owners. Safe on several hosts at once."""
+    run = enforce_limits(_moment(now_text))
+    click.echo(
+        f"{run.released} numbers released over their team's limit ({run.started} graces "
+        f"started, {run.cleared} ended, {run.notices} emails sent)"
+    )
+    if run.failed:
+        raise click.ClickException(
+            f"{run.failed} releases or emails did not go through (see the log); "
+            "the next run tries again."
+        )
 
 
 @users_cli.command("create")

@@ -102,6 +102,11 @@ def environment_settings() -> dict[str, Any]:
         # Where people reach the site: every emailed link starts with it (never with the
         # request's Host header, which a stranger can set when asking for a password reset).
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Plans: days a team over its plan after a downgrade has to choose what to keep; how
+        # many teams a person may create a day; where customers past the largest plan write.
+        "OVER_LIMIT_GRACE_DAYS": os.environ.get("OVER_LIMIT_GRACE_DAYS", "7"),
+        "TEAMS_PER_USER_PER_DAY": os.environ.get("TEAMS_PER_USER_PER_DAY", "3"),
+        "SALES_CONTACT_URL": os.environ.get("SALES_CONTACT_URL", ""),
     }
 
 
@@ -169,6 +174,9 @@ def settle_config(config: dict[str, Any]) -> None:
             f"PREFERRED_URL_SCHEME={config.get('PREFERRED_URL_SCHEME')!r} must be http or https."
         )
     config["BASE_URL"] = _base_url(config.get("BASE_URL"))
+    config["OVER_LIMIT_GRACE_DAYS"] = _whole(config, "OVER_LIMIT_GRACE_DAYS", "days", 1, 90, 7)
+    config["TEAMS_PER_USER_PER_DAY"] = _whole(config, "TEAMS_PER_USER_PER_DAY", "teams", 1, 1000, 3)
+    config["SALES_CONTACT_URL"] = _contact_url(config.get("SALES_CONTACT_URL"))
 
 
 def _shared_storage(config: dict[str, Any]) -> None:
@@ -195,6 +203,36 @@ def _number(config: dict[str, Any], name: str, kind: type, example: str):
     if value < 0:
         raise ConfigError(f"{name}={raw!r} must not be negative: write it like {name}={example}.")
     return value
+
+
+def _whole(config: dict[str, Any], name: str, unit: str, low: int, high: int, example: int) -> int:
+    """A whole number of `unit` from low to high, in ASCII digits."""
+    raw = config.get(name)
+    text = str(raw).strip()
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        text = str(raw)
+    if not (text.isascii() and text.isdigit() and low <= int(text) <= high):
+        raise ConfigError(
+            f"{name}={raw!r} must be a whole number of {unit} from {low} to {high}: "
+            f"write it like {name}={example}."
+        )
+    return int(text)
+
+
+def _contact_url(raw: object) -> str | None:
+    """Where customers past the largest plan reach sales: a mailto: or https address, or none."""
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    parts = urlsplit(text)
+    mail = parts.scheme == "mailto" and "@" in parts.path and not any(c in text for c in ' <>"')
+    web = parts.scheme == "https" and bool(parts.netloc) and not any(c in text for c in ' <>"')
+    if not (mail or web):
+        raise ConfigError(
+            f"SALES_CONTACT_URL={raw!r} is not a link customers can follow: write it like "
+            "SALES_CONTACT_URL=mailto:sales@example.com or SALES_CONTACT_URL=https://example.com/sales."
+        )
+    return text
 
 
 def _rates(raw: object) -> dict[str, Decimal]:

@@ -1,8 +1,10 @@
 """Changing a team's plan: one rule for the CLI, the Plans page and the billing webhooks.
 
-Upgrading from Free keeps a live trial number as a regular one. Moving to a smaller plan
-never releases anything: purchases are refused until the team is within the plan again.
-A subscription that ends (cancelled, unpaid) moves the team to Free the same way.
+Upgrading from Free keeps a live trial number as a regular one. A change that leaves the
+team holding more than the new plan allows starts its over-limit grace (app.plans.grace):
+purchases stop, owners choose what to keep, and the rest is released when it ends. A
+subscription that ends (cancelled, unpaid) moves the team to Free the same way. A custom
+limit belongs to the plan it was set on: any change of plan clears it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from app.ids import is_id
 from app.models import Team, WebhookEvent
 from app.numbers.trials import convert_trials
 from app.plans.catalog import DEFAULT_PLAN, get_plan
+from app.plans.custom_limits import record_custom_limit
+from app.plans.grace import review_limit
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,8 @@ def change_plan(team: Team, plan: str, actor_id: str | None = None, via: str | N
         db.session.commit()  # whatever else the caller changed on the team
         return team
     before = team.plan
+    if team.custom_limit is not None:
+        record_custom_limit(team, None, actor_id)
     team.plan = plan
     audit.record(
         team.id,
@@ -46,6 +52,7 @@ def change_plan(team: Team, plan: str, actor_id: str | None = None, via: str | N
         after={"plan": plan, **({"via": via} if via else {})},
     )
     bump_version(team.id)
+    review_limit(team, actor_id)
     db.session.commit()
     if get_plan(plan).has_subscription:
         convert_trials(team, actor_id)

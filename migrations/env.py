@@ -86,10 +86,24 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration rebuilds a SQLite table by dropping the old one, and with
+            # foreign keys on, that drop deletes (ON DELETE CASCADE) or clears every row that
+            # points at it: a team's people and numbers. Off while migrating (SQLite ignores
+            # the pragma inside a transaction: this runs before one), and checked after.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
 
 
 if context.is_offline_mode():

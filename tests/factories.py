@@ -81,7 +81,7 @@ class Factory:
     def number(self, member: Member, e164: str, *, assistant: str | None = None, **fields) -> str:
         """A held number written straight to the table; returns its id."""
         with self.app.app_context():
-            assistant_id = None
+            assistant_id = fields.pop("assistant_id", None)
             if assistant:
                 row = Assistant(team_id=member.team_id, name=assistant)
                 db.session.add(row)
@@ -113,6 +113,28 @@ class Factory:
         member = self.member(team_id=owner.team_id, role="member")
         guard(self.app, owner, approval_required=True)
         return owner, admin, member
+
+    def over_limit(self, held: int = 6, to: str = "starter", area: str = "303"):
+        """A Growth team holding `held` numbers bought an hour apart (the first the oldest;
+        the even ones answered by "Ava", the odd ones unassigned), moved to `to` through the
+        plan service: over its limit, in its grace. (member, number ids, oldest first)."""
+        from app.subscriptions import change_plan
+
+        member = self.member("growth")
+        ava = self.assistant(member, "Ava")
+        start = utcnow() - timedelta(days=30)
+        ids = [
+            self.number(
+                member,
+                f"+1{area}55502{i:02d}",
+                assistant_id=ava if i % 2 == 0 else None,
+                created_at=start + timedelta(hours=i),
+            )
+            for i in range(held)
+        ]
+        with self.app.app_context():
+            change_plan(db.session.get(Team, member.team_id), to, member.user_id)
+        return member, ids
 
     def many_numbers(self, member: Member, count: int, area: str = "415") -> None:
         """`count` active numbers at once (fast), every other one answered by "Ava"."""
@@ -202,6 +224,28 @@ def add_team(app: Flask, owner: Member, name: str, plan: str) -> Member:
         team = teams.create_team(name, plan)
         teams.add_member(db.session.get(User, owner.user_id), team, "owner")
         return Member(team.id, owner.user_id, owner.email, owner.token)
+
+
+def found(app: Flask, person: Member, name: str, now=None) -> Member:
+    """A team the person creates (as the new-team page does): they found and own it."""
+    with app.app_context():
+        user = db.session.get(User, person.user_id)
+        team = teams.found_team(user, name, now)
+        return Member(team.id, person.user_id, person.email, person.token)
+
+
+def downgraded(
+    app: Flask, owner: Member, held: int, to: str = "starter", area: str = "628"
+) -> Member:
+    """Another team of the owner's, on Growth with `held` numbers (every other one answered by
+    "Ava"), then moved to `to` through the plan service: over its limit, in its grace."""
+    from app.subscriptions import change_plan
+
+    member = add_team(app, owner, f"Downgraded {area}", "growth")
+    seed_numbers(app, member.team_id, owner.user_id, held, area)
+    with app.app_context():
+        change_plan(db.session.get(Team, member.team_id), to)
+    return member
 
 
 def add_member(app: Flask, team_id: str, email: str, role: str = "admin") -> Member:

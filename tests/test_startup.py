@@ -50,6 +50,12 @@ def run_flask(tmp_path, **env) -> subprocess.CompletedProcess:
         ({"BILLING_PROVIDER": "paypal"}, "BILLING_PROVIDER must be sandbox or stripe"),
         ({"MAIL_PORT": "abc"}, "MAIL_PORT='abc'"),
         ({"BASE_URL": "numbers.example.com"}, "BASE_URL='numbers.example.com'"),
+        ({"OVER_LIMIT_GRACE_DAYS": "0"}, "OVER_LIMIT_GRACE_DAYS='0' must be a whole number"),
+        ({"OVER_LIMIT_GRACE_DAYS": "a week"}, "OVER_LIMIT_GRACE_DAYS='a week'"),
+        ({"TEAMS_PER_USER_PER_DAY": "-1"}, "TEAMS_PER_USER_PER_DAY='-1'"),
+        ({"SALES_CONTACT_URL": "sales@example.com"}, "SALES_CONTACT_URL='sales@example.com'"),
+        ({"SALES_CONTACT_URL": "http://example.com/sales"}, "SALES_CONTACT_URL="),
+        ({"SALES_CONTACT_URL": "javascript:alert(1)"}, "SALES_CONTACT_URL="),
     ],
 )
 def test_a_bad_setting_is_one_line_that_names_it(tmp_path, env, names):
@@ -67,6 +73,9 @@ def test_good_settings_start(tmp_path):
         PRICE_RATES="EUR=1.08, GBP=1.27",
         SEARCH_CACHE_SECONDS="0",
         BASE_URL="https://numbers.example.com/",
+        OVER_LIMIT_GRACE_DAYS="14",
+        TEAMS_PER_USER_PER_DAY="5",
+        SALES_CONTACT_URL="mailto:sales@example.com",
     )
     assert result.returncode == 0, result.stderr
     assert "create" in result.stdout

@@ -21,6 +21,9 @@ from app.guardrails.requests import ask_approval
 from app.guardrails.settings import update_guardrails
 from app.models import Assistant, PhoneNumber, Team, utcnow
 from app.numbers import bulk, managing, purchasing, reconciling, settling, trials
+from app.plans.custom_limits import set_custom_limit
+from app.plans.enforcement import enforce_limits
+from app.plans.grace import keep_numbers
 from app.providers import current_provider
 from app.providers.base import OrderResult, ProviderError
 from app.subscriptions import change_plan
@@ -104,6 +107,42 @@ def upgrade(factory, member, monkeypatch):
     change_plan(db.session.get(Team, member.team_id), "growth")
 
 
+def downgrade(factory, member, monkeypatch):
+    """Growth to Starter holding 4: the plan and its over-limit grace, in one transaction."""
+    for i in range(4):
+        factory.number(member, sandbox_number("303", i))
+    change_plan(db.session.get(Team, member.team_id), "starter")
+    assert db.session.get(Team, member.team_id).grace_ends_at is not None
+
+
+def keep(factory, member, monkeypatch):
+    """Owners choose the numbers to keep through the grace."""
+    ids = [factory.number(member, sandbox_number("303", i)) for i in range(4)]
+    _over_without_moving(member)
+    keep_numbers(actor_of(member), ids[:2])
+
+
+def enforce(factory, member, monkeypatch):
+    """The sweep at the end of a grace: claimed, released, and the grace ended."""
+    for i in range(4):
+        factory.number(member, sandbox_number("303", i))
+    _over_without_moving(member, ended=True)
+    assert enforce_limits().released == 1
+
+
+def custom_limit(factory, member, monkeypatch):
+    set_custom_limit(db.session.get(Team, member.team_id), 20)
+
+
+def _over_without_moving(member: Member, ended: bool = False) -> None:
+    """The team on Starter in a grace, written straight to the table (no version moved)."""
+    ends = utcnow() + timedelta(days=-1 if ended else 7)
+    db.session.execute(
+        sa.update(Team).where(Team.id == member.team_id).values(plan="starter", grace_ends_at=ends)
+    )
+    db.session.commit()
+
+
 def mark_missing(factory, member, monkeypatch):
     held(factory, member, activated_at=utcnow() - timedelta(minutes=1))
     monkeypatch.setattr(current_provider(), "owned_numbers", lambda: iter(()))
@@ -179,6 +218,10 @@ WRITES: list[tuple[Callable, str, int]] = [
     (label, "growth", 1),
     (expire, "free", 2),  # claimed (releasing), then expired
     (upgrade, "free", 2),  # the plan, then the trial kept
+    (downgrade, "growth", 1),  # the plan and its grace together
+    (keep, "growth", 1),
+    (enforce, "growth", 3),  # claimed, released, the grace ended
+    (custom_limit, "scale", 1),
     (mark_missing, "growth", 1),
     (create_assistant, "growth", 1),
     (rename_assistant, "growth", 1),

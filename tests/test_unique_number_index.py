@@ -3,6 +3,8 @@ teams race, each checks that nobody holds the number before either has committed
 loser's insert meets the index. These tests make the check miss on purpose (as a race does) so
 that path runs on every database, every time, not only when threads happen to collide."""
 
+from dataclasses import replace
+
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -18,8 +20,7 @@ def check_misses_the_holder(monkeypatch):
     real = purchasing.purchase_check
 
     def raced(*args, **kwargs):
-        held, _holder_team, _holder_status, carted_by = real(*args, **kwargs)
-        return held, None, None, carted_by
+        return replace(real(*args, **kwargs), holder_team=None, holder_status=None)
 
     monkeypatch.setattr(purchasing, "purchase_check", raced)
 

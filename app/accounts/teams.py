@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
+from flask import current_app
 
 from app import audit
 from app.accounts.roles import Actor
 from app.exceptions import ServiceError, TeamNotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
-from app.models import Membership, Role, Team, User
-from app.plans.catalog import PLAN_KEYS, PLANS
+from app.models import Membership, Role, Team, User, utcnow
+from app.plans.catalog import DEFAULT_PLAN, PLAN_KEYS, PLANS
 from app.text import one_line
+from app.timefmt import readable
 
 MAX_TEAM_NAME = 120
+FOUNDING_WINDOW = timedelta(days=1)  # TEAMS_PER_USER_PER_DAY counts teams founded in it
 
 
 def memberships_of(user: User) -> list[tuple[Team, Role]]:
@@ -70,13 +75,41 @@ def create_team(name: str, plan: str = "free") -> Team:
     return team
 
 
-def found_team(user: User, name: str) -> Team:
-    """A new Free team owned by the user, with its first History line."""
-    team = create_team(name)
+def found_team(user: User, name: str, now: datetime | None = None) -> Team:
+    """A new Free team owned by the user (its founder: the free trial is theirs, once per
+    person), with its first History line. A person creates at most TEAMS_PER_USER_PER_DAY
+    teams in any 24 hours: checked under a lock on them, so a burst of requests gets no more."""
+    name, now = clean_team_name(name), now or utcnow()
+    lock_user(user.id)
+    recent = db.session.scalars(
+        sa.select(Team.created_at)
+        .where(Team.founder_id == user.id, Team.created_at > now - FOUNDING_WINDOW)
+        .order_by(Team.created_at)
+    ).all()
+    allowed = current_app.config["TEAMS_PER_USER_PER_DAY"]
+    if len(recent) >= allowed:
+        db.session.rollback()
+        again = readable(recent[len(recent) - allowed] + FOUNDING_WINDOW)
+        raise ValidationFailed(
+            {
+                "team_name": f"You have created {allowed} team{'' if allowed == 1 else 's'} in "
+                f"the last 24 hours, the most one person may: you can create another after "
+                f"{again}."
+            }
+        )
+    team = Team(name=name, plan=DEFAULT_PLAN, founder_id=user.id, created_at=now)
+    db.session.add(team)
+    db.session.flush()
     db.session.add(Membership(user_id=user.id, team_id=team.id, role=Role.OWNER))
     audit.record(team.id, user.id, audit.Action.TEAM_CREATE, subject_id=team.id, subject=team.name)
     db.session.commit()
     return team
+
+
+def lock_user(user_id: str) -> None:
+    """Serialise what a person does across their teams (founding teams, holding numbers): an
+    UPDATE takes their row lock on PostgreSQL and the write lock on SQLite, until the commit."""
+    db.session.execute(sa.update(User).where(User.id == user_id).values(name=User.name))
 
 
 def lock_team(team_id: str) -> None:

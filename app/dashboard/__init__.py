@@ -81,7 +81,16 @@ def navigation():
         "session_team_id": session.get("team_id"),
         "Permission": Permission,
         "free_plan": FREE,
+        "demo_numbers": demo_numbers,
     }
+
+
+def demo_numbers() -> bool:
+    """Whether the numbers on offer are the embedded provider's fictional ones (the pages say
+    so in customers' words: the provider's name is the operator's)."""
+    from app.providers import current_provider
+
+    return current_provider().name == "sandbox"
 
 
 @bp.errorhandler(ServiceError)
@@ -98,6 +107,7 @@ from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     formatting,
     guardrails,
     history,
+    keep,
     number_list,
     numbers,
     plans,

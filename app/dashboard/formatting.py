@@ -11,6 +11,7 @@ from app import phone, timefmt
 from app.dashboard import bp
 from app.models import utcnow
 from app.numbers.validation import AREA_CODE_COUNTRIES
+from app.plans.limits import contact_label, sales_contact
 
 bp.add_app_template_filter(phone.national, "national")
 bp.add_app_template_filter(phone.digits, "digits")
@@ -76,6 +77,18 @@ def plan_price(amount) -> str:
     """A plan's monthly price as people write it: "$29", or "$9.50" when it has cents."""
     value = Decimal(str(amount))
     return f"${value:,.0f}" if value == value.to_integral_value() else f"${value:,.2f}"
+
+
+@bp.app_template_filter("linked")
+def linked(message: str | None) -> Markup:
+    """A refusal's words with the sales contact in them as a link: the API sends the same
+    sentence, where the address itself is the link (app.plans.limits.more_numbers)."""
+    text = escape(message or "")
+    url = sales_contact()
+    if not url or escape(url) not in text:
+        return text
+    link = Markup('<a href="{}" data-role="sales-link">{}</a>').format(url, contact_label(url))
+    return Markup(text.replace(escape(url), link))
 
 
 @bp.app_template_filter("highlighted")

@@ -77,6 +77,8 @@ def describe(event: AuditEvent) -> Line:
             who = after["via"].capitalize()  # "Stripe": the provider's webhook changed it
         return Line(event, who, "Changed the plan", before.get("plan"), after.get("plan"))
     if action == "release":
+        if after.get("reason") == "over_limit":
+            return Line(event, who, f"Released {number}: over the plan's limit, and not kept")
         return Line(event, who, f"Released {number}")
     if action == "expire":
         return Line(event, who, f"Trial number {number} expired and went back to the provider")
@@ -90,7 +92,11 @@ def describe(event: AuditEvent) -> Line:
         count = before.get("phone_numbers") or 0
         freed = f"; {count} number{'' if count == 1 else 's'} became unassigned" if count else ""
         return Line(event, who, f"Deleted assistant {before.get('name', event.subject)}{freed}")
-    if line := _people(event, who, before, after) or _guardrails(event, who, number, after):
+    if line := (
+        _people(event, who, before, after)
+        or _guardrails(event, who, number, after)
+        or _limits(event, who, before, after)
+    ):
         return line
     return Line(event, who, f"{action.replace('_', ' ').capitalize()} {event.subject}".strip())
 
@@ -153,6 +159,32 @@ def limits_words(limits: dict) -> str:
             amount("approvalAbove"),
         )
     )
+
+
+def _limits(event: AuditEvent, who: str, before: dict, after: dict) -> Line | None:
+    """The team's limit: a custom one, and the grace after a downgrade."""
+    action = event.action
+    if action == "custom_limit":
+        old, new = before.get("custom_limit"), after.get("custom_limit")
+        was = f"{old} (custom)" if old else "the plan's"
+        now = f"{new} (custom)" if new else "the plan's"
+        return Line(event, who, "Changed the team's number limit", was, now)
+    if action == "limit_grace_start":
+        ends = readable(datetime.fromisoformat(after["ends_at"]))
+        keep = after.get("keep") or 0
+        choose = f"choose {keep} to keep" if keep else "choose a paid plan to keep them"
+        return Line(
+            event,
+            who,
+            f"Held {after.get('held')} numbers, over the {event.subject} plan: {choose} "
+            f"by {ends}; the rest are released then",
+        )
+    if action == "limit_grace_end":
+        return Line(event, who, "Within the plan's limit again: nothing more is released")
+    if action == "keep_numbers":
+        kept = [national(n) for n in after.get("kept") or []]
+        return Line(event, who, f"Chose the numbers to keep: {', '.join(kept) or 'none'}")
+    return None
 
 
 def _page_number() -> int:

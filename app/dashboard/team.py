@@ -6,7 +6,7 @@ back with a flash. Who may do what is the services' rule (app.accounts.members/i
 
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.accounts import invitations, members
@@ -16,6 +16,7 @@ from app.dashboard.forms import GuardrailsForm, InviteForm, TeamForm
 from app.exceptions import ServiceError, ValidationFailed
 from app.guardrails.rules import Limits, spending
 from app.models import Role
+from app.plans.trial_rights import spent_elsewhere, would_get_trial
 
 
 @bp.get("/teams/<team_id>/settings")
@@ -108,12 +109,22 @@ def new_team():
         except ValidationFailed as error:
             form.name.errors = list(error.fields.values())
         else:
-            flash(f"Created {team.name}. It starts on the Free plan.", "success")
+            trial = (
+                "with" if team.trial_used_at is None and not spent_elsewhere(team) else "without"
+            )
+            flash(
+                f"Created {team.name}. It starts on the Free plan, {trial} a free trial.", "success"
+            )
             target = url_for("dashboard.numbers", team_id=team.id)
             if is_htmx():  # a whole new page, not a fragment
                 return make_response("", 200, {"HX-Redirect": target})
             return redirect(target, code=303)
-    return render_template("team/new.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "team/new.html",
+        form=form,
+        trial=would_get_trial(current_user),
+        per_day=current_app.config["TEAMS_PER_USER_PER_DAY"],
+    ), (400 if form.errors else 200)
 
 
 def _done(message: str):

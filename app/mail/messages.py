@@ -154,6 +154,39 @@ def send_request_decided(
     )
 
 
+def send_over_limit_grace(
+    to: str, name: str, team_name: str, situation: str, ends_at: datetime, keep_url: str
+) -> None:
+    """A change of plan left the team over its limit: what to do, and by when."""
+    send(
+        to,
+        f"{_short(team_name)} holds more numbers than its plan allows",
+        "over_limit_grace",
+        name=name,
+        team_name=team_name,
+        situation=situation,
+        ends=utc_time(ends_at),
+        keep_url=keep_url,
+    )
+
+
+def send_over_limit_released(
+    to: str, name: str, team_name: str, phone_number: str, reason: str, plans_url: str
+) -> None:
+    """A number beyond the team's limit was released at the end of its grace."""
+    number = display_number(phone_number)
+    send(
+        to,
+        f"{number} was released: {_short(team_name)} was over its plan",
+        "over_limit_released",
+        name=name,
+        team_name=team_name,
+        phone_number=number,
+        reason=reason,
+        plans_url=plans_url,
+    )
+
+
 def _short(text: str) -> str:
     text = one_line(text)
     return text if len(text) <= SUBJECT_PART else text[: SUBJECT_PART - 1].rstrip() + "…"

@@ -17,7 +17,12 @@ from app.plans.catalog import DEFAULT_PLAN, PLAN_KEYS
 
 class Team(db.Model):
     __tablename__ = "teams"
-    __table_args__ = (sa.CheckConstraint(check_in("plan", PLAN_KEYS), name="plan"),)
+    __table_args__ = (
+        sa.CheckConstraint(check_in("plan", PLAN_KEYS), name="plan"),
+        sa.CheckConstraint("custom_limit IS NULL OR custom_limit > 0", name="custom_limit"),
+        # Teams a person founded lately (app.accounts.teams: a few a day per person).
+        sa.Index("ix_teams_founder_created", "founder_id", "created_at"),
+    )
 
     id: Mapped[str] = mapped_column(sa.String(40), primary_key=True, default=lambda: new_id("team"))
     name: Mapped[str] = mapped_column(sa.String(120))
@@ -44,6 +49,15 @@ class Team(db.Model):
     # approval_above, only those that take this month's spend past that amount.
     approval_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     approval_above: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
+    # Who created the team from the dashboard or sign-up (null for teams made with the CLI):
+    # the free trial is theirs, once per person (app.plans.trial_rights).
+    founder_id: Mapped[str | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # An operator's limit for this team alone, in place of its plan's (`flask teams
+    # set-limit`); it belongs to the plan it was set on, so a change of plan clears it.
+    custom_limit: Mapped[int | None]
+    # Set while the team holds more numbers than its plan allows after a downgrade: when the
+    # numbers beyond the limit that its owners did not keep are released (app.plans.grace).
+    grace_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="team", cascade="all, delete-orphan"
@@ -58,6 +72,9 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When a trial number in a team this person founded became active: one trial per
+    # person, whatever the number of teams (app.plans.trial_rights).
+    trial_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -21,7 +21,11 @@ class CartItem(db.Model):
     """
 
     __tablename__ = "cart_items"
-    __table_args__ = (sa.Index("ix_cart_items_team_expires", "team_id", "expires_at"),)
+    __table_args__ = (
+        sa.Index("ix_cart_items_team_expires", "team_id", "expires_at"),
+        # A person's live holds across their teams (app.numbers.cart: a cap per person).
+        sa.Index("ix_cart_items_holder_expires", "held_by_id", "expires_at"),
+    )
 
     id: Mapped[str] = mapped_column(sa.String(40), primary_key=True, default=lambda: new_id("hold"))
     team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"))

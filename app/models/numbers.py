@@ -54,6 +54,13 @@ class PhoneNumber(db.Model):
             sqlite_where=sa.text(check_in("status", HELD)),
         ),
         sa.Index("ix_phone_numbers_team_created", "team_id", "created_at"),
+        # The few numbers the over-limit sweep released lately, whose owners it tells.
+        sa.Index(
+            "ix_phone_numbers_over_limit_at",
+            "over_limit_at",
+            postgresql_where=sa.text("over_limit_at IS NOT NULL"),
+            sqlite_where=sa.text("over_limit_at IS NOT NULL"),
+        ),
         sa.CheckConstraint(check_in("status", NumberStatus), name="status"),
         sa.CheckConstraint(check_in("number_type", NUMBER_TYPES), name="number_type"),
     )
@@ -90,6 +97,11 @@ class PhoneNumber(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An owner chose to keep it through the team's over-limit grace (app.plans.grace).
+    kept: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # When the over-limit sweep claimed it for release: its owners are emailed once it is
+    # released, even by a later run if this one stopped half-way (app.plans.enforcement).
+    over_limit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     assistant: Mapped[Assistant | None] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.roles import Actor, Permission
+from app.accounts.teams import lock_user
 from app.exceptions import Conflict, NotFound, NumberUnavailable
 from app.extensions import db
 from app.models import HELD, CartItem, PhoneNumber, PurchaseRequest, Team, utcnow
@@ -24,6 +25,7 @@ from app.numbers.queries import lock_number
 from app.numbers.searching import quote_for, requirements_for
 from app.phone import number_type, region
 from app.plans.catalog import Plan, get_plan
+from app.plans.limits import team_limit
 from app.plans.rules import held_count, purchase_refusal
 from app.providers import current_provider
 from app.providers.base import (
@@ -36,6 +38,9 @@ from app.providers.base import (
 from app.providers.places import place_of
 
 MAX_CART = 20  # numbers one team may hold at once
+# Live holds one person may have across all their teams: holds cost the platform a carrier
+# reservation each, so a person with many teams cannot hold many carts' worth at once.
+MAX_HOLDS_PER_PERSON = 20
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class Cart:
 
     items: list[CartItem]
     plan: Plan
+    limit: int  # the team's limit: its plan's, or a custom one
     held: int  # numbers the team has now (toward the plan)
     refusal: str | None  # why the team may not buy at all now, if it may not
     documents: list[CountryDocuments] = field(default_factory=list)
@@ -67,7 +73,7 @@ class Cart:
         """How many more numbers the plan allows (a used trial allows none)."""
         if self.refusal:
             return 0
-        return max(0, self.plan.max_numbers - self.held)
+        return max(0, self.limit - self.held)
 
     @property
     def fits(self) -> bool:
@@ -131,8 +137,8 @@ def team_cart(team: Team, now: datetime | None = None) -> Cart:
         for country, kind in kinds
         if (found := requirements_for(SearchFilters(country, number_type=kind)))
     ]
-    refusal = purchase_refusal(team, held)
-    return Cart(items, get_plan(team.plan), held, refusal, documents, awaiting)
+    refusal = purchase_refusal(team, held, now=now)
+    return Cart(items, get_plan(team.plan), team_limit(team), held, refusal, documents, awaiting)
 
 
 def hold_number(actor: Actor, phone_number: str) -> CartItem:
@@ -142,6 +148,7 @@ def hold_number(actor: Actor, phone_number: str) -> CartItem:
     _refuse_if_taken(team.id, phone_number, now)
     if cart_count(team.id, now) >= MAX_CART:
         raise Conflict(f"A cart holds at most {MAX_CART} numbers: buy or remove some first.")
+    _refuse_past_person_cap(actor.user.id, now)
     quote = quote_for(phone_number)
     provider = current_provider()
     try:
@@ -154,6 +161,8 @@ def hold_number(actor: Actor, phone_number: str) -> CartItem:
     # come first while the provider answered), then the row.
     lock_number(phone_number)
     _refuse_if_taken(team.id, phone_number, now)
+    lock_user(actor.user.id)  # the person's count again, one hold at a time
+    _refuse_past_person_cap(actor.user.id, now)
     # An expired hold on the number (ours or another team's) makes way, and the team's own
     # expired holds go: nothing else reads them.
     db.session.execute(
@@ -269,6 +278,23 @@ def held_elsewhere(team_id: str, phone_number: str, now: datetime | None = None)
         )
         is not None
     )
+
+
+def person_holds(user_id: str, now: datetime | None = None) -> int:
+    """The person's live holds, in every team they belong to."""
+    query = sa.select(sa.func.count()).where(CartItem.held_by_id == user_id, live_holds(now=now))
+    return db.session.scalar(query) or 0
+
+
+def _refuse_past_person_cap(user_id: str, now: datetime) -> None:
+    """Conflict (its transaction rolled back) when the person holds all one person may."""
+    held = person_holds(user_id, now)
+    if held >= MAX_HOLDS_PER_PERSON:
+        db.session.rollback()
+        raise Conflict(
+            f"You hold {held} numbers across your teams, the most one person may hold at once: "
+            "buy some, or remove some from a cart, first."
+        )
 
 
 def _refuse_if_taken(team_id: str, phone_number: str, now: datetime) -> None:

@@ -29,6 +29,7 @@ from app.models import NumberOrder, NumberStatus, PurchaseRequest, utcnow
 from app.numbers.cart import clear_holds
 from app.numbers.searching import quote_for
 from app.plans.catalog import get_plan
+from app.plans.limits import more_numbers, team_limit
 from app.plans.rules import eligibility, held_count, purchase_refusal
 from app.timefmt import readable
 
@@ -41,19 +42,24 @@ def room_left(team) -> tuple[int, int, str | None]:
     """(numbers held, how many more the plan allows, why none at all if so)."""
     held = held_count(team.id)
     refusal = purchase_refusal(team, held)
-    room = 0 if refusal else max(0, get_plan(team.plan).max_numbers - held)
+    room = 0 if refusal else max(0, team_limit(team) - held)
     return held, room, refusal
 
 
 def fit_message(team, wanted: int, room: int, refusal: str | None) -> str:
     """Why these numbers cannot all be bought, and how many could be."""
-    plan = get_plan(team.plan)
     if refusal and room == 0:
         return refusal
+    limit = (
+        "its custom limit allows"
+        if team.custom_limit is not None
+        else f"the {get_plan(team.plan).name} plan allows"
+    )
+    way = more_numbers(team)
     return (
-        f"{wanted} numbers do not fit: the {plan.name} plan allows {room} more "
-        f"number{'' if room == 1 else 's'} for this team. Remove {wanted - room} from the order, "
-        "or choose a larger plan."
+        f"{wanted} numbers do not fit: {limit} {room} more number{'' if room == 1 else 's'} "
+        "for this team. "
+        f"Remove {wanted - room} from the order" + (f", or {way}." if way else ".")
     )
 
 

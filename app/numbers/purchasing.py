@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.roles import Actor, Permission
 from app.accounts.teams import bump_version
@@ -33,7 +34,8 @@ from app.numbers.searching import Offer, quote_for
 from app.numbers.settling import settle
 from app.phone import number_type, region
 from app.plans.catalog import get_plan
-from app.plans.rules import eligibility, held_count, purchase_refusal
+from app.plans.rules import eligibility, purchase_refusal
+from app.plans.trial_rights import founder_lock
 from app.providers import current_provider
 from app.providers.base import ProviderError
 
@@ -75,7 +77,7 @@ def purchase_number(
     # Before the lock: asking the provider for a price may take a while.
     quote = on_behalf.quote if on_behalf else quote_for(phone_number)
     buyer_id = (on_behalf.buyer_id if on_behalf else None) or actor.user.id
-    number = _reserve(actor, phone_number, connection_id, provider.name, quote, buyer_id)
+    number, held = _reserve(actor, phone_number, connection_id, provider.name, quote, buyer_id)
     reference = number.customer_reference
     # Touch nothing of `number` until the provider answers: reloading it would open a
     # transaction and pin a database connection for the whole order.
@@ -92,7 +94,12 @@ def purchase_number(
             f"The provider did not sell {phone_number}"
             + (f": {result.detail}." if result.detail else ".")
         )
-    return Purchase(number, eligibility(actor.team, held_count(actor.team.id)))
+    if number.is_trial and number.activated_at and actor.team.trial_used_at is None:
+        # settle spent the team's trial in the database; say so to the team in hand too (the
+        # page that answers this purchase reads it), without reading the row again.
+        set_committed_value(actor.team, "trial_used_at", number.activated_at)
+    # Counted under the lock, with this number: the contract's count after the purchase.
+    return Purchase(number, eligibility(actor.team, held + 1))
 
 
 def _reserve(
@@ -102,26 +109,31 @@ def _reserve(
     provider: str,
     quote: Offer | None,
     buyer_id: str,
-) -> PhoneNumber:
+) -> tuple[PhoneNumber, int]:
     """Check the plan and the guardrails and hold the number, in one short transaction under
-    the team's lock."""
+    the team's lock; returns it and how many numbers the team held before it."""
     team, now = actor.team, utcnow()
     _lock_team(team, phone_number)
-    held, holder_team, holder_status, carted_by = purchase_check(team.id, phone_number, now)
-    if holder_team is not None:
+    plan = get_plan(team.plan)
+    # A Free team that may still start a trial asks about its founder's (locked above).
+    founder = team.founder_id if plan.trial_length and team.trial_used_at is None else None
+    check = purchase_check(team.id, phone_number, now, founder)
+    if check.holder_team is not None:
         db.session.rollback()
-        raise NumberUnavailable(_held_message(phone_number, team, holder_team, holder_status))
-    if carted_by is not None and carted_by != team.id:
+        raise NumberUnavailable(
+            _held_message(phone_number, team, check.holder_team, check.holder_status)
+        )
+    if check.carted_by is not None and check.carted_by != team.id:
         db.session.rollback()
         raise NumberUnavailable(
             f"{phone_number} is held by another team on this platform while they decide."
         )
-    if refusal := purchase_refusal(team, held):
+    held = check.held
+    if refusal := purchase_refusal(team, held, trial_elsewhere=check.trial_elsewhere, now=now):
         limits = eligibility(team, held)
         db.session.rollback()
         raise PlanLimitReached(refusal, limits)
 
-    plan = get_plan(team.plan)
     if Limits.of(team).on:  # one more read, for a team that set guardrails
         spent, _unpriced = spent_this_month(team.id, now)
         prices = (quote.monthly_price, quote.setup_price) if quote else (None, None)
@@ -149,7 +161,7 @@ def _reserve(
         created_at=now,
     )
     db.session.add(number)
-    if carted_by == team.id:  # the team's own hold on the number becomes the number itself
+    if check.carted_by == team.id:  # the team's own hold on the number becomes the number itself
         db.session.execute(
             sa.delete(CartItem).where(
                 CartItem.team_id == team.id, CartItem.phone_number == phone_number
@@ -161,7 +173,7 @@ def _reserve(
         # Another team reserved the same number a moment ago (the partial unique index).
         db.session.rollback()
         raise NumberUnavailable(f"{phone_number} was just taken on this platform.") from None
-    return number
+    return number, held
 
 
 def _held_message(phone_number: str, team: Team, holder_team: str, status: str) -> str:
@@ -179,13 +191,14 @@ def _lock_team(team: Team, phone_number: str) -> None:
     statement serialises concurrent purchases for a team on both. It moves the team's
     version too: the reservation it commits with is a new number in the list. It locks
     the number as well, against another team's hold of it (app.numbers.cart), so the
-    checks that follow see any hold committed first.
+    checks that follow see any hold committed first; and, for a team that may start a trial,
+    its founder, against a trial starting in another of their teams (app.plans.trial_rights).
     """
     db.session.execute(
         sa.update(Team)
         .where(Team.id == team.id)
         .values(purchase_seq=Team.purchase_seq + 1, version=Team.version + 1)
-        .returning(Team, number_lock(phone_number))
+        .returning(Team, number_lock(phone_number), founder_lock())
         .execution_options(populate_existing=True, synchronize_session=False)
     ).scalars().all()
 

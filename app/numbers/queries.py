@@ -14,6 +14,7 @@ from app.extensions import db
 from app.ids import is_id
 from app.models import HELD, Assistant, CartItem, NumberStatus, PhoneNumber, User, utcnow
 from app.plans.rules import held_count_query
+from app.plans.trial_rights import had_trial
 
 _IN_LIST_MAX = 100  # above this many candidates, read the held numbers in their range
 
@@ -61,27 +62,39 @@ def lock_number(phone_number: str) -> None:
         db.session.execute(sa.update(CartItem).where(sa.false()).values(place=CartItem.place))
 
 
+@dataclass(frozen=True)
+class PurchaseCheck:
+    """What a purchase checks under the team's lock, read in one round trip."""
+
+    held: int  # the team's numbers toward its plan
+    holder_team: str | None  # the team holding the number, if any
+    holder_status: str | None  # and in which state
+    carted_by: str | None  # the team whose cart holds it, if any
+    trial_elsewhere: bool  # the team's founder has had their trial (in another team)
+
+
 def purchase_check(
-    team_id: str, phone_number: str, now: datetime
-) -> tuple[int, str | None, str | None, str | None]:
-    """(how many numbers the team holds toward its plan, the team holding `phone_number` and
-    in which state, or None, and the team whose cart holds it, or None): what a purchase
-    checks under the team's lock, in one round trip."""
+    team_id: str, phone_number: str, now: datetime, founder_id: str | None = None
+) -> PurchaseCheck:
+    """What a purchase checks under the team's lock, in one round trip; the founder's trial
+    is asked about only when given (a Free team that may still start one)."""
     holder = sa.select(PhoneNumber.team_id).where(
         PhoneNumber.phone_number == phone_number, PhoneNumber.status.in_(HELD)
     )
     carted = sa.select(CartItem.team_id).where(
         CartItem.phone_number == phone_number, CartItem.expires_at > now
     )
-    held, holder_team, holder_status, carted_by = db.session.execute(
+    trial = had_trial(founder_id, now, team_id) if founder_id else sa.false()
+    row = db.session.execute(
         sa.select(
             held_count_query(team_id, now).scalar_subquery(),
             holder.scalar_subquery(),
             holder.with_only_columns(PhoneNumber.status).scalar_subquery(),
             carted.scalar_subquery(),
+            trial,
         )
     ).one()
-    return held, holder_team, holder_status, carted_by
+    return PurchaseCheck(row[0], row[1], row[2], row[3], bool(row[4]))
 
 
 def held_from(provider: str) -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ from app import audit
 from app.accounts.teams import bump_version
 from app.extensions import db
 from app.models import ORDERING, NumberStatus, PhoneNumber, Team, utcnow
+from app.plans.trial_rights import spend_founders_trial
 from app.providers import current_provider
 from app.providers.base import OrderResult, ProviderError, ProviderNumberUnavailable
 
@@ -63,6 +64,8 @@ def settle(number: PhoneNumber, result: OrderResult, *, record_purchase: bool = 
         .values(**team)
         .execution_options(synchronize_session=False)
     )
+    if result.status == "active" and number.is_trial:
+        spend_founders_trial(number.team_id, now)  # and so is its founder's, once per person
     if record_purchase:
         audit.record(
             number.team_id,
@@ -142,8 +145,10 @@ def finish_release(number: PhoneNumber, actor_id: str | None = None) -> str:
 def mark_released(
     number: PhoneNumber, final: NumberStatus, actor_id: str | None, now: datetime | None = None
 ) -> None:
-    """The provider has the number back: keep the row as history, unassigned."""
+    """The provider has the number back: keep the row as history, unassigned. The History
+    line keeps why it went (a person's release, a trial's end, the over-limit sweep)."""
     before = {"status": "active", "assistant_id": number.assistant_id}
+    reason = number.status_reason
     if not _update(
         number,
         NumberStatus.RELEASING,
@@ -163,7 +168,7 @@ def mark_released(
         subject_id=number.id,
         subject=number.phone_number,
         before=before,
-        after={"status": str(final), "assistant_id": None},
+        after={"status": str(final), "assistant_id": None, "reason": reason},
     )
     db.session.commit()
 

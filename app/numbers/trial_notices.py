@@ -12,19 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
-from app.extensions import db
+from app import notices
 from app.links import external_url
 from app.mail import MailError
 from app.mail.messages import send_trial_expired, send_trial_expiring
 from app.models import (
     HELD,
-    Membership,
     NumberStatus,
     PhoneNumber,
-    Role,
-    SentNotice,
     Team,
     User,
     utcnow,
@@ -60,12 +56,12 @@ def notify_trials(now: datetime | None = None) -> NoticeRun:
     )
     for kind, condition in ((EXPIRING, ending_soon), (EXPIRED, ended)):
         for number, team, user in _due(kind, condition):
-            if not _claim(kind, number.id, user.id):
+            if not notices.claim(kind, number.id, user.id):
                 continue
             try:
                 _send(kind, number, team, user)
             except MailError:
-                _release(kind, number.id, user.id)
+                notices.give_back(kind, number.id, user.id)
                 run.failed += 1
                 continue
             if kind == EXPIRING:
@@ -77,46 +73,9 @@ def notify_trials(now: datetime | None = None) -> NoticeRun:
 
 def _due(kind: str, condition) -> list[tuple[PhoneNumber, Team, User]]:
     """Each trial number in the window with each of its team's owners not yet told."""
-    told = sa.exists().where(
-        SentNotice.kind == kind,
-        SentNotice.subject_id == PhoneNumber.id,
-        SentNotice.user_id == User.id,
+    return notices.numbers_to_tell(
+        kind, PhoneNumber.is_trial.is_(True), condition, order=(PhoneNumber.trial_expires_at,)
     )
-    rows = db.session.execute(
-        sa.select(PhoneNumber, Team, User)
-        .join(Team, Team.id == PhoneNumber.team_id)
-        .join(Membership, Membership.team_id == Team.id)
-        .join(User, User.id == Membership.user_id)
-        .where(
-            PhoneNumber.is_trial.is_(True),
-            condition,
-            Membership.role == Role.OWNER,
-            ~told,
-        )
-        .order_by(PhoneNumber.trial_expires_at, PhoneNumber.id, User.id)
-    )
-    return [(number, team, user) for number, team, user in rows]
-
-
-def _claim(kind: str, number_id: str, user_id: str) -> bool:
-    db.session.add(SentNotice(kind=kind, subject_id=number_id, user_id=user_id, sent_at=utcnow()))
-    try:
-        db.session.commit()
-    except IntegrityError:  # another run claimed it a moment ago
-        db.session.rollback()
-        return False
-    return True
-
-
-def _release(kind: str, number_id: str, user_id: str) -> None:
-    db.session.execute(
-        sa.delete(SentNotice).where(
-            SentNotice.kind == kind,
-            SentNotice.subject_id == number_id,
-            SentNotice.user_id == user_id,
-        )
-    )
-    db.session.commit()
 
 
 def _send(kind: str, number: PhoneNumber, team: Team, user: User) -> None:

@@ -18,6 +18,17 @@ CANCEL_URL = "https://app.example.com/billing"
 MakeBilling = Callable[..., StripeBilling]
 
 
+def stripe_settings(fake: FakeStripe, prices: dict[str, str]) -> dict[str, str]:
+    """The settings of an app that sells its plans through the fake Stripe."""
+    return {
+        "BILLING_PROVIDER": "stripe",
+        "STRIPE_API_KEY": fake.api_key,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_API_BASE": fake.base_url,
+        **{f"STRIPE_PRICE_{plan.upper()}": price for plan, price in prices.items()},
+    }
+
+
 def stripe_call(
     fake: FakeStripe,
     method: str,

@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Team, WebhookEvent
-from tests.billing.helpers import WEBHOOK_SECRET
+from tests.billing.helpers import WEBHOOK_SECRET, stripe_settings
 from tests.factories import Factory
 from tests.fakes.stripe import FakeStripe, make_event, signed
 from tests.pages.helpers import Auth, add_number, buy, csrf_token, soup, text
@@ -18,14 +18,7 @@ from tests.support import build_app, teardown_app
 
 @pytest.fixture
 def app(tmp_path, fake: FakeStripe, prices):
-    app = build_app(
-        tmp_path,
-        BILLING_PROVIDER="stripe",
-        STRIPE_API_KEY=fake.api_key,
-        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        STRIPE_API_BASE=fake.base_url,
-        **{f"STRIPE_PRICE_{plan.upper()}": price for plan, price in prices.items()},
-    )
+    app = build_app(tmp_path, **stripe_settings(fake, prices))
     yield app
     teardown_app(app)
 
@@ -149,8 +142,10 @@ def test_a_cancelled_subscription_returns_the_team_to_free_and_blocks_purchases(
     assert team.billing_customer_id == session["customer"]  # kept, for the next checkout
     page = soup(client.get(f"/teams/{owner.team_id}/numbers"))
     assert page.select_one("#plan-headline").get_text(strip=True) == "3 of 1 numbers · Free"
-    assert "Release 2 numbers or choose a larger plan." in text(page.select_one("#plan-banner"))
-    assert len(page.select("#numbers-table tbody tr")) == 3
+    assert text(page.select_one("#grace-situation")).startswith(
+        "This team holds 3 numbers and the Free plan keeps only a trial number"
+    )
+    assert len(page.select("#numbers-table tbody tr")) == 3  # nothing released before the end
     refused = buy(client, owner.team_id, "+14155550111")
     assert refused.status_code == 403
     # A new checkout reuses the Stripe customer.
@@ -250,3 +245,20 @@ def test_the_billing_portal_button_needs_the_forms_own_token(app, client, fake, 
     response = client.post(f"/teams/{owner.team_id}/billing", data={"csrf_token": token})
     assert response.status_code == 400
     assert fake.requests_to("POST", "/v1/billing_portal/sessions") == []
+
+
+def test_the_summary_says_what_paying_looks_like_before_stripe_opens(app, client, fake, owner):
+    page = soup(client.get(f"/teams/{owner.team_id}/plans/growth/confirm"))
+    assert text(page.select_one("#change-billing")) == (
+        "Next you pay $29 by card in Stripe Checkout, then $29 each month until you cancel. "
+        "The plan changes as soon as Stripe confirms the payment."
+    )
+    assert text(page.select_one("#change-confirm")) == "Continue to payment"
+    assert fake.requests_to("POST", "/v1/checkout/sessions") == []  # nothing opened yet
+    checkout(client, fake, owner)
+    page = soup(client.get(f"/teams/{owner.team_id}/plans/free/confirm"))
+    assert text(page.select_one("#change-billing")).startswith(
+        "Stripe's billing portal opens next: cancel the subscription there. Stripe shows what "
+        "you are charged or credited before you confirm"
+    )
+    assert text(page.select_one("#change-confirm")) == "Continue to Stripe"

@@ -250,3 +250,50 @@ def test_the_phone_header_is_compact(server, big_team, context, axe_page: Page):
     tops = [link.bounding_box()["y"] for link in nav.get_by_role("link").all()]
     history = tops[3]
     assert tops.count(history) >= 2, tops  # "History" never on a line of its own
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_plan_changes(server, people, browser, viewport):
+    """The plan-change summaries, a team over its limit (its banner, the Keep page for owners
+    and for others, a refused choice), sales past the largest plan, and the new-team page."""
+    problems: list[str] = []
+    area = "347" if viewport == "phone" else "332"
+    owner, ids = people.over_limit(6, "starter", area=area)
+    admin = people.member(team_id=owner.team_id, role="admin")
+    scale = people.member("scale")
+    seed(server.app, scale, 50, "786" if viewport == "phone" else "754")
+    server.app.config["SALES_CONTACT_URL"] = "mailto:sales@example.com"
+    try:
+        for who, pages in [
+            (
+                owner,
+                [
+                    (f"/teams/{owner.team_id}/numbers", "numbers, over the plan"),
+                    (f"/teams/{owner.team_id}/plans", "plans, over the plan"),
+                    (f"/teams/{owner.team_id}/plans/keep", "keep, owner"),
+                    (f"/teams/{owner.team_id}/plans/growth/confirm", "summary, an upgrade"),
+                    (f"/teams/{owner.team_id}/plans/free/confirm", "summary, to Free"),
+                    ("/teams/new", "new team"),
+                ],
+            ),
+            (admin, [(f"/teams/{owner.team_id}/plans/keep", "keep, read-only")]),
+            (scale, [(f"/teams/{scale.team_id}/plans", "plans, the largest plan full")]),
+        ]:
+            context = with_axe(browser.new_context(locale="en-US"))
+            page = context.new_page()
+            if viewport == "phone":
+                page.set_viewport_size(PHONE)
+            sign_in(page, server.url, who.email)
+            for path, state in pages:
+                check(page, server.url + path, state, problems)
+            if who is owner:  # a choice of too many: the page says so
+                page.goto(f"{server.url}/teams/{owner.team_id}/plans/keep")
+                for number_id in ids[:4]:
+                    page.locator(f"#keep-box-{number_id}").check()
+                page.get_by_role("button", name="Keep the ticked numbers").click()
+                expect(page.locator("#keep-problem")).to_be_visible()
+                _note(page, "keep, too many chosen", problems)
+            context.close()
+    finally:
+        server.app.config["SALES_CONTACT_URL"] = None
+    assert not problems, "\n\n".join(problems)

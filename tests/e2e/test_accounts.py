@@ -35,9 +35,13 @@ def test_a_free_team_hits_its_limit_upgrades_on_the_plans_page_and_buys_a_second
     page.locator("#offers-notice").get_by_role("link", name="Compare plans").click()
 
     expect(page.get_by_role("heading", name="Plans")).to_be_visible()
-    expect(page.locator("#billing-sandbox")).to_contain_text("Sandbox billing")
+    expect(page.locator("#billing-free-changes")).to_contain_text("No card needed")
     expect(page.locator("#plan-starter [data-role=price]")).to_have_text("$9 / month")
-    page.locator("#plan-starter").get_by_role("button", name="Upgrade to Starter").click()
+    page.locator("#plan-starter").get_by_role("link", name="Upgrade to Starter").click()
+    # What the change does, first: the trial number stays, as a regular one.
+    expect(page.get_by_role("heading", name="Upgrade to Starter?")).to_be_visible()
+    expect(page.locator("#change-trial")).to_contain_text("stays, as a regular number")
+    page.get_by_role("button", name="Confirm: upgrade to Starter").click()
     expect(page.locator(".flash-success")).to_contain_text("on the Starter plan now")
     expect(page.locator("#plan-headline")).to_have_text("1 of 3 numbers · Starter")
     expect(page.locator("#plan-starter [data-role=current]")).to_be_visible()

@@ -51,8 +51,10 @@ def test_checkout_then_webhook_changes_the_plan_and_cancelling_returns_to_free(
     owner = people.member("free")
     sign_in(page, server.url, owner.email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Plans").click()
-    expect(page.locator("#billing-sandbox")).to_have_count(0)
-    page.locator("#plan-growth").get_by_role("button", name="Upgrade to Growth").click()
+    expect(page.locator("#billing-free-changes")).to_have_count(0)
+    page.locator("#plan-growth").get_by_role("link", name="Upgrade to Growth").click()
+    expect(page.locator("#change-billing")).to_contain_text("Next you pay $29 by card")
+    page.get_by_role("button", name="Continue to payment").click()
     expect(page.get_by_role("heading", name="Stripe Checkout")).to_be_visible()
     session_id = page.url.rsplit("/", 1)[-1]
     assert session_id in fake.sessions
@@ -73,10 +75,11 @@ def test_checkout_then_webhook_changes_the_plan_and_cancelling_returns_to_free(
     send_events(server, fake, "customer.subscription.deleted")
     page.goto(f"{server.url}/teams/{owner.team_id}/numbers")
     expect(page.locator("#plan-headline")).to_have_text("2 of 1 numbers · Free")
-    expect(page.locator("#plan-banner")).to_contain_text(
-        "Release 1 number or choose a larger plan."
+    # Nothing is released yet: the grace says what happens, and when.
+    expect(page.locator("#grace-situation")).to_contain_text(
+        "This team holds 2 numbers and the Free plan keeps only a trial number"
     )
     expect(page.locator("#numbers-table tbody tr")).to_have_count(2)
     page.goto(f"{server.url}/teams/{owner.team_id}/search?country=US&area_code=212&limit=3")
     expect(page.locator("#offers tbody tr").first.locator("button[data-buy]")).to_be_disabled()
-    expect(page.locator("#offers-notice")).to_contain_text("release 1 number")
+    expect(page.locator("#offers-notice")).to_contain_text("keeps only a trial number")

@@ -155,6 +155,12 @@ class Team:
                 return "POST", f"{team}/requests/{self.asked()}/deny", {"note": "Not now"}
             case "dashboard.choose":
                 return "POST", f"{team}/plans", {"plan": "growth"}
+            case "dashboard.confirm_plan":
+                return "GET", f"{team}/plans/starter/confirm", {}
+            case "dashboard.keep_numbers":
+                return "GET", f"{team}/plans/keep", {}
+            case "dashboard.save_kept":
+                return "POST", f"{team}/plans/keep", {"keep": self.number()}
             case "dashboard.billing":
                 return "POST", f"{team}/billing", {}
             case "dashboard.invite":

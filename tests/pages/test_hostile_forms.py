@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
+
 from app.accounts import invitations
 from app.extensions import db
-from app.models import Assistant
+from app.models import Assistant, PhoneNumber
+from app.plans.grace import keep_numbers
 from tests.api_calls import quote_part
-from tests.factories import PASSWORD, actor_of, ask, guard, hold
+from tests.factories import PASSWORD, actor_of, ask, downgraded, guard, hold
 from tests.helpers import sandbox_number
 from tests.pages.helpers import HTMX, Auth, soup
 
@@ -51,6 +54,7 @@ NAMES = {
     "idempotency_key": "ok",  # an unusable key buys without one, once
     "remember": "ok",
     "plan": "refused",
+    "keep": "refused",  # numbers to keep: one that is not the team's is named on the page
     "role": "refused",
     "current_password": "refused",
     "csrf_token": "expired",  # the form's token: the error page says the form expired
@@ -75,6 +79,8 @@ PAGES = [
     "/teams/{team}/assistants/{assistant}/edit",
     "/settings/tokens",
     "/teams/{team}/plans",
+    "/teams/{team}/plans/growth/confirm",
+    "/teams/{graced}/plans/keep",  # a team over its limit after a downgrade
     "/teams/{team}/cart",
     "/teams/{team}/settings",
     "/teams/{team}/requests",
@@ -146,10 +152,20 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
     with app.app_context():
         invitations.invite(actor_of(owner), "invited@example.com")
     hold(app, owner, sandbox_number("415", 91))  # the cart's forms: remove, and buy it all
+    graced = downgraded(app, owner, 5)
+    with app.app_context():  # one number kept, so its box is ticked and sent
+        kept = db.session.scalar(
+            sa.select(PhoneNumber.id).where(PhoneNumber.team_id == graced.team_id)
+        )
+        keep_numbers(actor_of(graced), [kept])
     # Buy and the cart's buy share the purchase budget: more attempts here than a minute allows.
     app.config.update(RATELIMIT_API_PURCHASE="1000 per minute")
+    # Every hostile team name that is accepted founds a team: more than a day allows.
+    app.config.update(TEAMS_PER_USER_PER_DAY=1000)
     Auth(client).sign_in(owner)
-    found = forms(client, PAGES, team=owner.team_id, number=number, assistant=assistant)
+    found = forms(
+        client, PAGES, team=owner.team_id, number=number, assistant=assistant, graced=graced.team_id
+    )
     wrong, buys = [], iter(range(100))
     for (method, action), fields in found.items():
         for field in fields:

@@ -47,7 +47,8 @@ def test_every_plan_shows_its_price_limit_and_trial_from_the_catalog(client, mem
         assert (trial is not None) == (plan.trial_days is not None)
     current = page.select_one("#plan-free [data-role=current]")
     assert current.get_text(strip=True) == "Current plan"
-    assert page.select_one("#billing-sandbox")  # clearly labelled as a sandbox
+    # Changes cost nothing here, in the customer's words (not the operator's "sandbox").
+    assert "nothing is charged" in text(page.select_one("#billing-free-changes"))
     assert page.select_one("#plan-headline").get_text(strip=True) == "Trial: 1 number for 5 days"
     assert page.select_one("nav a[href$='/plans']")["aria-current"] == "page"
 
@@ -71,7 +72,7 @@ def test_an_owner_upgrades_in_the_sandbox_and_the_trial_number_stays(app, client
     assert buy(client, member.team_id, "+14155550101").status_code == 200
 
 
-def test_downgrading_below_what_the_team_holds_releases_nothing_and_says_what_to_do(
+def test_downgrading_below_what_the_team_holds_releases_nothing_yet_and_says_what_happens(
     app, client, factory, auth
 ):
     owner = factory.member("growth")
@@ -79,19 +80,22 @@ def test_downgrading_below_what_the_team_holds_releases_nothing_and_says_what_to
     for i in range(3):
         add_number(app, owner.team_id, f"+1415555010{i}")
     page = soup(client.get(plans_url(owner.team_id)))
-    assert "release 2" in page.select_one("#plan-free [data-role=over]").get_text()
+    assert page.select_one("#plan-starter [data-role=over]") is None  # 3 fit Starter
+    assert text(page.select_one("#plan-free [data-role=over]")).startswith(
+        "3 of your 3 numbers would be over this plan: released 7 days after the change"
+    )
 
     choose(client, owner.team_id, "free")
     assert plan_of(app, owner.team_id) == "free"
     page = soup(client.get(numbers_url(owner.team_id)))
     banner = page.select_one("#plan-banner")
     assert banner.select_one("#plan-headline").get_text(strip=True) == "3 of 1 numbers · Free"
-    assert "Release 2 numbers or choose a larger plan." in text(banner)
+    assert "3 numbers over the plan: buying is stopped." in text(banner)
     assert banner.select_one("[data-role=plans-link]")["href"] == plans_url(owner.team_id)
-    assert len(page.select("#numbers-table tbody tr")) == 3  # nothing released
+    assert len(page.select("#numbers-table tbody tr")) == 3  # nothing released yet
     refused = buy(client, owner.team_id, "+14155550199")
     assert refused.status_code == 403
-    assert "release 2 numbers or choose a larger plan" in text(soup(refused))
+    assert "the Free plan keeps only a trial number" in text(soup(refused))
 
 
 @pytest.mark.parametrize("role", ["admin", "member"])

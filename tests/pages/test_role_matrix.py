@@ -51,6 +51,9 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.delete_assistant": Permission.MANAGE_ASSISTANTS,
     "dashboard.plans": None,
     "dashboard.choose": Permission.CHANGE_PLAN,
+    "dashboard.confirm_plan": Permission.CHANGE_PLAN,  # what a change would do, before it
+    "dashboard.keep_numbers": None,  # everyone sees what is kept; owners choose
+    "dashboard.save_kept": Permission.CHANGE_PLAN,
     "dashboard.billing": Permission.CHANGE_PLAN,
     "dashboard.team_settings": None,
     "dashboard.set_guardrails": Permission.SET_GUARDRAILS,
@@ -106,6 +109,7 @@ SUCCESS = (
             "dashboard.deny_purchase",
             "dashboard.change_role",
             "dashboard.choose",
+            "dashboard.save_kept",  # within its plan: back to Plans, nothing to choose
             "dashboard.invite",
             "dashboard.leave_team",
             "dashboard.new_team",

@@ -201,12 +201,15 @@ def test_malformed_json_is_a_provider_error(fake, telnyx):
         telnyx.search(SearchFilters("US"))
 
 
-def test_wrong_api_key_is_rejected_without_leaking_the_key(fake, make_provider):
+def test_wrong_api_key_is_rejected_without_leaking_the_key(fake, make_provider, caplog):
     telnyx = make_provider(api_key="KEY-supersecret-123")
 
-    with pytest.raises(ProviderError, match="rejected the API key") as raised:
+    with pytest.raises(ProviderError, match="rejected our credentials") as raised:
         telnyx.search(SearchFilters("US"))
     assert "supersecret" not in str(raised.value)
+    # The fix names a setting: the operator's log says it, the customer's sentence does not.
+    assert "TELNYX_API_KEY" not in str(raised.value)
+    assert "check TELNYX_API_KEY" in caplog.text and "supersecret" not in caplog.text
     assert len(fake.requests) == 1  # not retried
 
 

@@ -68,7 +68,7 @@ def test_connection_id_in_the_body_wins(client, factory, fake):
 @pytest.mark.parametrize(
     ("fault", "status", "code", "says"),
     [
-        ({"status": 401}, 502, "provider_error", "TELNYX_API_KEY"),
+        ({"status": 401}, 502, "provider_error", "rejected our credentials"),
         (
             {
                 "status": 403,

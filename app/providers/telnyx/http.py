@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,8 @@ import requests
 from urllib3.exceptions import ConnectTimeoutError
 
 from app.providers.base import ProviderError, ProviderTimeout
+
+log = logging.getLogger(__name__)
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 PAGE_SIZE = 250  # the most Telnyx lists in one page
@@ -135,7 +138,10 @@ class TelnyxHttp:
         """A non-2xx answer in words, with Telnyx's own detail (never our key)."""
         status, detail = response.status_code, self.detail(response)
         if status == 401:
-            return ProviderError("Telnyx rejected the API key (HTTP 401): check TELNYX_API_KEY.")
+            # The fix is the operator's (the key in TELNYX_API_KEY): the log says so; the
+            # customer, who sees this sentence, is only told what failed.
+            log.error("Telnyx rejected the API key (HTTP 401): check TELNYX_API_KEY.")
+            return ProviderError("Telnyx rejected our credentials (HTTP 401).")
         if status == 403:
             return ProviderError(sentence("Telnyx refused this request (HTTP 403)", detail))
         if status == 429:
