@@ -87,6 +87,7 @@ from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     formatting,
     history,
     number_list,
+    number_release,
     numbers,
     plans,
     search,

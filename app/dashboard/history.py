@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import request
 from flask_login import login_required
@@ -11,6 +12,7 @@ from app import audit
 from app.dashboard import actor, bp, render
 from app.models import AuditEvent
 from app.phone import national
+from app.timefmt import parse_iso
 
 PER_PAGE = 50
 
@@ -24,6 +26,7 @@ class Line:
     what: str
     before: str | None = None
     after: str | None = None
+    due: datetime | None = None  # when a scheduled release falls due, shown in local time
 
 
 @bp.get("/teams/<team_id>/history")
@@ -72,7 +75,19 @@ def describe(event: AuditEvent) -> Line:
             who = after["via"].capitalize()  # "Stripe": the provider's webhook changed it
         return Line(event, who, "Changed the plan", before.get("plan"), after.get("plan"))
     if action == "release":
+        if after.get("scheduled"):
+            return Line(event, who, f"Released {number}, as scheduled")
         return Line(event, who, f"Released {number}")
+    if action == "release_schedule":
+        due = parse_iso(after["release_after"]) if after.get("release_after") else None
+        return Line(event, who, f"Scheduled the release of {number}", due=due)
+    if action == "release_undo":
+        lost = after.get("lost_assistant")
+        if lost:
+            return Line(
+                event, who, f"Undid the release of {number}; back unassigned ({lost} was deleted)"
+            )
+        return Line(event, who, f"Undid the release of {number}")
     if action == "expire":
         return Line(event, who, f"Trial number {number} expired and went back to the provider")
     if action == "convert_trial":

@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app import audit
 from app.accounts.teams import bump_version
 from app.extensions import db
-from app.models import ORDERING, NumberStatus, PhoneNumber, Team, utcnow
+from app.models import ORDERING, SCHEDULED, NumberStatus, PhoneNumber, Team, utcnow
 from app.providers import current_provider
 from app.providers.base import OrderResult, ProviderError, ProviderNumberUnavailable
 
@@ -81,6 +81,8 @@ def settle_from_provider(number: PhoneNumber) -> str:
     provider = current_provider()
     try:
         if number.status == NumberStatus.RELEASING:
+            if number.release_scheduled:  # not due, or due for the release sweep: not ours
+                return "unchanged"
             return finish_release(number)
         if number.provider_order_id:
             result = provider.check_order(number.provider_order_id, number.phone_number)
@@ -115,8 +117,9 @@ def start_release(number: PhoneNumber, reason: str) -> bool:
 def finish_release(number: PhoneNumber, actor_id: str | None = None) -> str:
     """Ask the provider to take a releasing number back; "released" once it confirms.
 
-    A definite refusal (a deletion lock, say) puts the number back to active; an answer
-    that never came leaves it releasing, for a retry or `sync` to finish.
+    A definite refusal (a deletion lock, say) puts the number back where it was: active, or
+    scheduled for the next release sweep when a person's release had waited out its grace
+    window; an answer that never came leaves it releasing, for a retry or `sync` to finish.
     """
     try:
         if number.provider_number_id:
@@ -126,8 +129,20 @@ def finish_release(number: PhoneNumber, actor_id: str | None = None) -> str:
         if not error.outcome_unknown:
             back = db.session.execute(
                 sa.update(PhoneNumber)
-                .where(PhoneNumber.id == number.id, PhoneNumber.status == NumberStatus.RELEASING)
-                .values(status=NumberStatus.ACTIVE, status_reason=None)
+                .where(
+                    PhoneNumber.id == number.id,
+                    PhoneNumber.status == NumberStatus.RELEASING,
+                    sa.func.coalesce(PhoneNumber.status_reason, "") != SCHEDULED,
+                )
+                .values(
+                    status=sa.case(
+                        (PhoneNumber.release_after.is_(None), NumberStatus.ACTIVE),
+                        else_=NumberStatus.RELEASING,
+                    ),
+                    status_reason=sa.case(
+                        (PhoneNumber.release_after.is_(None), None), else_=SCHEDULED
+                    ),
+                )
             )
             if back.rowcount == 1:
                 bump_version(number.team_id)
@@ -144,6 +159,9 @@ def mark_released(
 ) -> None:
     """The provider has the number back: keep the row as history, unassigned."""
     before = {"status": "active", "assistant_id": number.assistant_id}
+    after = {"status": str(final), "assistant_id": None}
+    if number.release_after is not None:
+        after["scheduled"] = True  # a person's release, done by the sweep after its window
     if not _update(
         number,
         NumberStatus.RELEASING,
@@ -151,6 +169,7 @@ def mark_released(
             "status": final,
             "status_reason": None,
             "released_at": now or utcnow(),
+            "release_after": None,
             "assistant_id": None,
         },
     ):
@@ -163,7 +182,7 @@ def mark_released(
         subject_id=number.id,
         subject=number.phone_number,
         before=before,
-        after={"status": str(final), "assistant_id": None},
+        after=after,
     )
     db.session.commit()
 
@@ -179,7 +198,12 @@ def sync(grace: timedelta) -> tuple[int, int]:
         sa.select(PhoneNumber)
         .where(
             sa.or_(
-                PhoneNumber.status.in_((NumberStatus.PENDING, NumberStatus.RELEASING)),
+                PhoneNumber.status == NumberStatus.PENDING,
+                # A release waiting out its grace window is the release sweep's, not ours.
+                sa.and_(
+                    PhoneNumber.status == NumberStatus.RELEASING,
+                    sa.func.coalesce(PhoneNumber.status_reason, "") != SCHEDULED,
+                ),
                 sa.and_(
                     PhoneNumber.status == NumberStatus.RESERVING,
                     PhoneNumber.created_at < cutoff,

@@ -52,6 +52,23 @@ def purchase_refusal(team: Team, held: int) -> str | None:
     return None
 
 
+def undo_refusal(team: Team, held_with_it: int, number: str) -> str | None:
+    """Why a released number cannot come back (undoing its release), or None if it fits.
+
+    `held_with_it` counts the number as back. Only the count matters: the number is the
+    team's already (a Free team's trial comes back as the same trial, nothing is bought).
+    """
+    plan = get_plan(team.plan)
+    if held_with_it <= plan.max_numbers:
+        return None
+    others = held_with_it - 1
+    return (
+        f"{number} cannot come back: the {plan.name} plan allows {plan.numbers_phrase} and "
+        f"this team holds {others} now. Release another number first, or choose a larger "
+        "plan, then undo again before the release is done."
+    )
+
+
 def limit_message(plan: Plan, held: int) -> str:
     if held > plan.max_numbers:
         extra = held - plan.max_numbers

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.openapi.orders import ORDER_PATHS, ORDER_SCHEMAS
+from app.api.openapi.releases import RELEASE_PATHS, RELEASE_SCHEMAS
 from app.api.openapi.schemas import (
     ASSISTANT_ID,
     CURSOR,
@@ -188,7 +189,8 @@ PATHS: dict[str, Any] = {
         },
         "delete": {
             "operationId": "releaseNumber",
-            "summary": "Release the number at the provider (safe to retry)",
+            "summary": "Release the number at the provider (safe to retry); with a grace "
+            "window the release is scheduled and can be undone until it falls due",
             "parameters": [TEAM, IDEMPOTENCY_KEY],
             "responses": {**ok("ReleaseResponse"), **errors(403, 404, 409, 422, 502, 504)},
         },
@@ -251,7 +253,7 @@ DOCUMENT: dict[str, Any] = {
     "security": [{"bearer": []}],
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {**SCHEMAS, **SEARCH_SCHEMAS, **ORDER_SCHEMAS},
+        "schemas": {**SCHEMAS, **SEARCH_SCHEMAS, **ORDER_SCHEMAS, **RELEASE_SCHEMAS},
     },
-    "paths": {**PATHS, **ORDER_PATHS},
+    "paths": {**PATHS, **ORDER_PATHS, **RELEASE_PATHS},
 }
