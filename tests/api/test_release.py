@@ -91,9 +91,7 @@ def test_release_is_safe_to_retry_and_unassigns_once_done(app, client, factory):
         assert (actions.count("release_schedule"), actions.count("release")) == (1, 1)
 
 
-def test_a_released_number_stays_held_until_done_then_another_team_can_buy_it(
-    app, client, factory
-):
+def test_a_released_number_stays_held_until_done_then_another_team_can_buy_it(app, client, factory):
     alice, bob = factory.member("growth"), factory.member("growth")
     number = bought_id(client, alice, sandbox_number("415", 5))
     release(client, alice, number)
