@@ -8,11 +8,12 @@ reached by one of them: a new form or field fails here until its answers are wri
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from app.accounts import invitations
 from app.extensions import db
-from app.models import Assistant
+from app.models import Assistant, utcnow
 from tests.api_calls import quote_part
 from tests.factories import PASSWORD, actor_of, hold
 from tests.helpers import sandbox_number
@@ -130,6 +131,14 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
     owner = factory.member("scale")
     number = factory.number(owner, sandbox_number("415", 90))
     assistant = factory.assistant(owner, "Ava", [number])
+    # A number whose release waits out its grace window: its row has the Undo form.
+    factory.number(
+        owner,
+        sandbox_number("415", 92),
+        status="releasing",
+        status_reason="scheduled",
+        release_after=utcnow() + timedelta(hours=1),
+    )
     # People, an open invitation and a second owner: every form of the Team page shows.
     factory.member(team_id=owner.team_id, role="member")
     factory.member(team_id=owner.team_id, role="owner")
