@@ -79,8 +79,10 @@ def test_release_keeps_the_row_with_when_and_undo_and_frees_the_plan(app, client
     assert text(banner.select_one("#plan-headline")) == "1 of 10 numbers · Growth"
     notice = fragment.select_one("#numbers-notice[hx-swap-oob=true] [data-role=scheduled]")
     assert text(notice) == f"{SHOWN} releases at {clock(due)} — Undo the release of {SHOWN}"
-    notice_form = notice.select_one("form")
-    assert notice_form["hx-post"] == undo_url and notice_form["hx-target"] == f"#number-{number_id}"
+    # A button htmx posts: a <form> beside a table row would be emptied by the HTML parser.
+    undo_button = notice.select_one("button[data-role=undo-release]")
+    assert notice.select_one("form") is None
+    assert undo_button["hx-post"] == undo_url and undo_button["hx-target"] == f"#number-{number_id}"
     page = soup(client.get(numbers_url(growth.team_id)))
     assert text(page.select_one("#numbers-count")) == "1 number held, 1 being released"
 
