@@ -17,7 +17,16 @@ from flask import current_app
 from app.assistants import service as assistants
 from app.extensions import db
 from app.models import Assistant, PhoneNumber, Team, utcnow
-from app.numbers import bulk, managing, purchasing, reconciling, releasing, settling, trials
+from app.numbers import (
+    bulk,
+    managing,
+    purchasing,
+    reconciling,
+    release_sweep,
+    releasing,
+    settling,
+    trials,
+)
 from app.providers import current_provider
 from app.providers.base import OrderResult, ProviderError
 from app.subscriptions import change_plan
@@ -105,7 +114,7 @@ def sweep_releases(factory, member, monkeypatch):
     number = held(factory, member, status="releasing", status_reason="scheduled")
     number.release_after = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    assert releasing.release_due() == 1
+    assert release_sweep.release_due() == 1
 
 
 def label(factory, member, monkeypatch):

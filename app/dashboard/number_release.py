@@ -15,7 +15,7 @@ from flask_login import login_required
 from app.accounts.roles import Permission
 from app.dashboard import actor, bp, is_htmx, render
 from app.dashboard.error_pages import provider_failure
-from app.dashboard.numbers import NUMBER, back_to, row_update
+from app.dashboard.numbers import NUMBER, back_to, list_news, row_update
 from app.exceptions import NumberUnavailable, PlanLimitReached, ProviderFailed
 from app.models import NumberStatus, PhoneNumber, utcnow
 from app.numbers import releasing
@@ -67,7 +67,7 @@ def release_number(number_id: str):
         if not is_htmx():
             flash(notice, SCHEDULED)
             return back_to(number)
-        return row_update(number, plan=usage(team), scheduled=notice)
+        return row_update(number, scheduled=notice, **list_news(team))
     message = f"Released {national(number.phone_number)}."
     if not is_htmx():
         flash(message, "success")
@@ -82,13 +82,13 @@ def release_number(number_id: str):
             table=True,
             filters=NumberFilters(),
             filter_errors={},
-            plan=usage(team),
             released=message,
+            **list_news(team),
         )
         response = make_response(html)
         response.headers.update({"HX-Retarget": "#numbers-table", "HX-Reswap": "outerHTML"})
         return response
-    return row_update(None, plan=usage(team), released=message)
+    return row_update(None, released=message, **list_news(team))
 
 
 @bp.post(NUMBER + "/undo-release")
@@ -114,7 +114,7 @@ def undo_release(number_id: str):
     if not is_htmx():
         flash(message, "success")
         return back_to(undone.number)
-    return row_update(undone.number, plan=usage(team), undone=message)
+    return row_update(undone.number, undone=message, **list_news(team))
 
 
 def scheduled_notice(at: datetime, numbers: list[tuple[str, str]]) -> dict:

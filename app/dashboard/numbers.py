@@ -7,8 +7,11 @@ POST that redirects back to the table with a flash. The rules stay in the servic
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from app.accounts.roles import Permission
 from app.assistants import service as assistants
@@ -194,6 +197,21 @@ def _label_form(number: PhoneNumber, form: LabelForm, status: int = 200):
 def _assistant_choices():
     """The numbers table's picker: the team's assistants by name."""
     return [assistant for assistant, _count in assistants.list_assistants(actor().team)]
+
+
+def list_news(team) -> dict:
+    """What a release or an undo changes beyond its row, for the list as the browser shows it
+    (htmx sends its address): the plan banner, the list's count and the monthly costs."""
+    now = utcnow()
+    shown = urlsplit(request.headers.get("HX-Current-URL", "")).query
+    filters, _errors = page_filters(MultiDict(parse_qsl(shown)))
+    live, _ordering, releasing = list_state(team.id, now)
+    return {
+        "plan": usage(team, now, held=live),
+        "costs": monthly_costs(team.id, now),
+        "releasing": releasing,
+        "matched": count_numbers(team.id, filters, now) if filters.narrowed else None,
+    }
 
 
 def row_update(number: PhoneNumber | None, status: int = 200, **extra):

@@ -2,15 +2,14 @@
 
 With RELEASE_GRACE_MINUTES (60 by default) a person's release is scheduled: the number keeps
 working at the provider and stays held here (under the unique index: no other team can buy
-it), but stops counting toward the plan at once. Until the release sweep (`release_due`)
-takes it, Undo restores it as it was. Scheduling, undoing and the sweep's claim are each one
-conditional UPDATE on the number's state, so Undo and the sweep (on any number of hosts)
-never both win. With 0, a release is done at once, as it always was.
+it), but stops counting toward the plan at once. Until the release sweep
+(app.numbers.release_sweep) takes it, Undo restores it as it was. Scheduling, undoing and the
+sweep's claim are each one conditional UPDATE on the number's state, so Undo and the sweep (on
+any number of hosts) never both win. With 0, a release is done at once, as it always was.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,7 +39,6 @@ from app.plans.rules import eligibility, held_count, undo_refusal
 from app.providers.base import ProviderError
 from app.timefmt import iso, readable
 
-log = logging.getLogger(__name__)
 UNCONFIRMED_RELEASE = (
     "It shows as releasing until the provider confirms; releasing it again is safe."
 )
@@ -198,60 +196,6 @@ def too_late(number: PhoneNumber) -> str:
         f"Too late to undo: {number.phone_number} is being released at the provider now. "
         "Search for it again once it is released, if you want it back."
     )
-
-
-def release_due(now: datetime | None = None) -> int:
-    """Release, at the provider, every number whose grace window has passed; how many.
-
-    Safe on several hosts at once and after a run was killed: each number is claimed by one
-    conditional UPDATE (scheduled → release), which one run (or Undo) wins. A provider that
-    refuses puts the number back for the next run; one whose answer never came leaves it
-    releasing for `numbers sync`, as any unconfirmed release.
-    """
-    now = now or utcnow()
-    released = 0
-    skipped: set[str] = set()
-    while (number := _next_due(now, skipped)) is not None:
-        if not _claim(number, now):
-            skipped.add(number.id)  # another run, or Undo, took it
-            continue
-        try:
-            if finish_release(number) == NumberStatus.RELEASED:
-                released += 1
-        except ProviderError as error:  # keep going: one number's failure must not stop the run
-            log.warning("could not release %s as scheduled: %s", number.id, error.message)
-            skipped.add(number.id)
-    return released
-
-
-def _due(now: datetime) -> sa.ColumnElement[bool]:
-    return sa.and_(
-        PhoneNumber.status == NumberStatus.RELEASING,
-        PhoneNumber.status_reason == SCHEDULED,
-        PhoneNumber.release_after <= now,
-    )
-
-
-def _next_due(now: datetime, skipped: set[str]) -> PhoneNumber | None:
-    query = sa.select(PhoneNumber).where(_due(now)).order_by(PhoneNumber.release_after)
-    if skipped:
-        query = query.where(PhoneNumber.id.not_in(skipped))
-    return db.session.scalars(query.limit(1)).first()
-
-
-def _claim(number: PhoneNumber, now: datetime) -> bool:
-    claimed = db.session.execute(
-        sa.update(PhoneNumber)
-        .where(PhoneNumber.id == number.id, _due(now))
-        .values(status_reason="release")
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount == 1:
-        bump_version(number.team_id)
-    db.session.commit()
-    if claimed.rowcount == 1:
-        db.session.refresh(number)
-    return claimed.rowcount == 1
 
 
 def _lock_team(team_id: str) -> Team:

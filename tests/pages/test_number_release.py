@@ -68,9 +68,12 @@ def test_release_removes_the_row_and_updates_the_banner(app, client, growth, rel
     response = post(client, panel.select_one("form")["action"])
     assert response.status_code == 200
     fragment = soup(response)
-    assert fragment.select_one("tr") is None  # the row is swapped for nothing
+    assert fragment.select_one("tr[id^=number-]") is None  # the row is swapped for nothing
     banner = fragment.select_one("#plan-banner[hx-swap-oob=true]")
     assert text(banner.select_one("#plan-headline")) == "1 of 10 numbers · Growth"
+    assert text(fragment.select_one("#numbers-count[hx-swap-oob=true]")) == "1 number held"
+    costs = fragment.select_one("#numbers-costs[hx-swap-oob=true]")
+    assert "a month for 1 number;" in text(costs.select_one(".costs-total"))
     # Said where it is seen, not only to screen readers: the row is gone, this stays.
     notice = fragment.select_one("#numbers-notice[hx-swap-oob=true]")
     assert "visually-hidden" not in notice.get("class", [])

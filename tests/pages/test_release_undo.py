@@ -8,10 +8,11 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import PhoneNumber, utcnow
-from app.numbers.releasing import release_due
+from app.numbers.release_sweep import release_due
 from tests.pages.helpers import (
     HTMX,
     add_number,
+    csrf_token,
     make_assistant,
     numbers_url,
     post,
@@ -32,6 +33,12 @@ def clock(moment) -> str:
 def prose(element) -> str:
     """Text as read, where punctuation follows an inline element (a <time>) directly."""
     return " ".join(element.get_text().split())
+
+
+def post_as(client, path: str, headers: dict):
+    """An htmx POST from a page at another address (htmx sends it as HX-Current-URL)."""
+    token = csrf_token(client, "/settings/tokens")
+    return client.post(path, data={"csrf_token": token}, headers={**HTMX, **headers})
 
 
 def scheduled_number(app, growth, **fields) -> str:
@@ -83,8 +90,16 @@ def test_release_keeps_the_row_with_when_and_undo_and_frees_the_plan(app, client
     undo_button = notice.select_one("button[data-role=undo-release]")
     assert notice.select_one("form") is None
     assert undo_button["hx-post"] == undo_url and undo_button["hx-target"] == f"#number-{number_id}"
+    # The list's count and costs follow at once, for the list as the browser shows it.
+    count = fragment.select_one("#numbers-count[hx-swap-oob=true]")
+    assert text(count) == "1 number held, 1 being released"
+    costs = fragment.select_one("#numbers-costs[hx-swap-oob=true]")
+    assert "a month for 1 number;" in text(costs.select_one(".costs-total"))
     page = soup(client.get(numbers_url(growth.team_id)))
     assert text(page.select_one("#numbers-count")) == "1 number held, 1 being released"
+    shown = {"HX-Current-URL": f"http://localhost{numbers_url(growth.team_id)}?q=front"}
+    undone = soup(post_as(client, row_url(growth.team_id, number_id, "undo-release"), shown))
+    assert text(undone.select_one("#numbers-count")) == "1 number matches the filters"
 
 
 def test_undo_brings_it_back_as_it_was(app, client, growth):
