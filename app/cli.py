@@ -12,8 +12,8 @@ from app.accounts import teams, tokens, users
 from app.exceptions import ServiceError
 from app.models import Role
 from app.numbers.reconciling import reconcile
-from app.numbers.release_sweep import release_due
 from app.numbers.settling import sync
+from app.numbers.sweeps import release_due
 from app.numbers.trial_notices import notify_trials
 from app.numbers.trials import expire_trials
 from app.plans.catalog import PLAN_KEYS, get_plan

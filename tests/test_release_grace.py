@@ -10,7 +10,7 @@ from app.assistants import service as assistants
 from app.exceptions import PlanLimitReached, TooLateToUndo
 from app.extensions import db
 from app.models import AuditEvent, PhoneNumber, utcnow
-from app.numbers import release_sweep, releasing
+from app.numbers import releasing, sweeps
 from app.numbers.settling import sync
 from app.plans.rules import held_count
 from app.providers.base import ProviderError
@@ -54,7 +54,7 @@ def held(app, member) -> int:
 
 def sweep(app, after: timedelta = LATER) -> int:
     with app.app_context():
-        return release_sweep.release_due(utcnow() + after)
+        return sweeps.release_due(utcnow() + after)
 
 
 def history(app, number_id) -> list[str]:

@@ -12,7 +12,7 @@ from app.accounts.teams import actor_for
 from app.exceptions import NumberUnavailable, PlanLimitReached, TooLateToUndo
 from app.extensions import db
 from app.models import PhoneNumber, User, utcnow
-from app.numbers import release_sweep, releasing
+from app.numbers import releasing, sweeps
 from app.numbers.purchasing import purchase_number
 from app.plans.rules import held_count
 from tests.helpers import sandbox_number
@@ -76,8 +76,8 @@ def test_undo_racing_the_sweep_exactly_one_wins_each_number(app, factory, monkey
         threading.Event().wait(0.01)  # keep the sweep busy while the undos land
 
     monkeypatch.setattr(app.extensions["phone_provider"], "release", slow_release)
-    sweeps = [lambda: release_sweep.release_due(utcnow()) for _ in range(2)]
-    outcomes = at_once(app, [*sweeps, *(undo_by(member, i) for i in ids)])
+    runs = [lambda: sweeps.release_due(utcnow()) for _ in range(2)]
+    outcomes = at_once(app, [*runs, *(undo_by(member, i) for i in ids)])
     swept, undos = outcomes[:2], dict(zip(ids, outcomes[2:], strict=True))
     final = dict(zip(ids, statuses(app, ids), strict=True))
     for number_id in ids:
@@ -101,7 +101,7 @@ def test_sweeps_on_several_hosts_release_each_number_once(app, factory, monkeypa
         threading.Event().wait(0.02)  # long enough for the runs to overlap
 
     monkeypatch.setattr(app.extensions["phone_provider"], "release", slow_release)
-    counts = at_once(app, [lambda: release_sweep.release_due(utcnow()) for _ in range(4)])
+    counts = at_once(app, [lambda: sweeps.release_due(utcnow()) for _ in range(4)])
     assert sum(counts) == 8
     assert len(released) == len(set(released)) == 8
     with app.app_context():

@@ -22,9 +22,9 @@ from app.numbers import (
     managing,
     purchasing,
     reconciling,
-    release_sweep,
     releasing,
     settling,
+    sweeps,
     trials,
 )
 from app.providers import current_provider
@@ -114,7 +114,7 @@ def sweep_releases(factory, member, monkeypatch):
     number = held(factory, member, status="releasing", status_reason="scheduled")
     number.release_after = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    assert release_sweep.release_due() == 1
+    assert sweeps.release_due() == 1
 
 
 def label(factory, member, monkeypatch):

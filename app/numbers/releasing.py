@@ -3,7 +3,7 @@
 With RELEASE_GRACE_MINUTES (60 by default) a person's release is scheduled: the number keeps
 working at the provider and stays held here (under the unique index: no other team can buy
 it), but stops counting toward the plan at once. Until the release sweep
-(app.numbers.release_sweep) takes it, Undo restores it as it was. Scheduling, undoing and the
+(app.numbers.sweeps) takes it, Undo restores it as it was. Scheduling, undoing and the
 sweep's claim are each one conditional UPDATE on the number's state, so Undo and the sweep (on
 any number of hosts) never both win. With 0, a release is done at once, as it always was.
 """

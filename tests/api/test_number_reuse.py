@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from app.extensions import db
 from app.models import PhoneNumber, utcnow
-from app.numbers.release_sweep import release_due
+from app.numbers.sweeps import release_due
 from tests.helpers import assert_error, bought_id, buy, new_assistant, sandbox_number, search
 
 NUMBER = sandbox_number("415", 0)

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.extensions import db
 from app.models import AuditEvent, PhoneNumber, utcnow
-from app.numbers.release_sweep import release_due
+from app.numbers.sweeps import release_due
 from tests.helpers import assert_error, bought_id, buy, listed, new_assistant, sandbox_number
 
 

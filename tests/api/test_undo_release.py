@@ -4,7 +4,7 @@ back as it was, if it fits the plan; too late, it says so."""
 from datetime import timedelta
 
 from app.models import utcnow
-from app.numbers.release_sweep import release_due
+from app.numbers.sweeps import release_due
 from tests.helpers import assert_error, bought_id, buy, listed, new_assistant, sandbox_number
 
 

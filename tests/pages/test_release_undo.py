@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import PhoneNumber, utcnow
-from app.numbers.release_sweep import release_due
+from app.numbers.sweeps import release_due
 from tests.pages.helpers import (
     HTMX,
     add_number,

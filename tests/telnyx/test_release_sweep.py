@@ -11,7 +11,7 @@ from pathlib import Path
 
 from app.extensions import db
 from app.models import PhoneNumber, utcnow
-from app.numbers.release_sweep import release_due
+from app.numbers.sweeps import release_due
 from tests.helpers import assert_error, bought_id, listed
 from tests.invariants import assert_accounts_agree
 from tests.support import wait_until
