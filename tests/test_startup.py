@@ -50,6 +50,8 @@ def run_flask(tmp_path, **env) -> subprocess.CompletedProcess:
         ({"BILLING_PROVIDER": "paypal"}, "BILLING_PROVIDER must be sandbox or stripe"),
         ({"MAIL_PORT": "abc"}, "MAIL_PORT='abc'"),
         ({"BASE_URL": "numbers.example.com"}, "BASE_URL='numbers.example.com'"),
+        ({"RELEASE_GRACE_MINUTES": "1h"}, "RELEASE_GRACE_MINUTES='1h' must be a whole number"),
+        ({"RELEASE_GRACE_MINUTES": "10081"}, "from 0 to 10080"),
     ],
 )
 def test_a_bad_setting_is_one_line_that_names_it(tmp_path, env, names):
@@ -67,6 +69,7 @@ def test_good_settings_start(tmp_path):
         PRICE_RATES="EUR=1.08, GBP=1.27",
         SEARCH_CACHE_SECONDS="0",
         BASE_URL="https://numbers.example.com/",
+        RELEASE_GRACE_MINUTES="0",
     )
     assert result.returncode == 0, result.stderr
     assert "create" in result.stdout
