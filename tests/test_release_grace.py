@@ -230,6 +230,16 @@ def test_a_trials_window_ends_with_the_trial(app, factory):
     assert sweep(app, timedelta(minutes=11)) == 1  # due at the trial end it was given
 
 
+def test_a_trial_already_over_is_released_at_once(app, factory, provider_calls):
+    member = factory.member("free")
+    ended = utcnow() - timedelta(minutes=1)
+    number_id = factory.number(
+        member, sandbox_number("415", 0), is_trial=True, trial_expires_at=ended
+    )
+    assert release(app, member, number_id).status == "released"
+    assert len(provider_calls) == 1
+
+
 def test_undoing_a_number_that_is_back_already_succeeds_again(app, factory):
     member = factory.member("growth")
     number_id = factory.number(member, sandbox_number("415", 0))

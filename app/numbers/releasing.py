@@ -72,14 +72,14 @@ def release_number(actor: Actor, number_id: str) -> PhoneNumber:
 
 def release_time(now: datetime, number: PhoneNumber | None = None) -> datetime | None:
     """When a release asked for now falls due (None: it is done at once). A trial's end
-    comes first: after that it could not come back anyway."""
+    comes first: after that it could not come back anyway (and one already over goes now)."""
     grace = current_app.config["RELEASE_GRACE_MINUTES"]
     if not grace:
         return None
     due = now + timedelta(minutes=grace)
     if number is not None and number.is_trial and number.trial_expires_at is not None:
         due = min(due, number.trial_expires_at)
-    return due
+    return due if due > now else None
 
 
 def _schedule(actor: Actor, number: PhoneNumber, due: datetime) -> bool:
