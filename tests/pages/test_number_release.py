@@ -34,7 +34,7 @@ def test_release_confirmation_names_the_number_and_its_assistant(app, client, gr
     panel = soup(client.get(url, headers=HTMX))
     assert panel.find("html") is None
     assert text(panel.select_one(".confirm-question")) == (
-        "Release (415) 555-0101? Sales Agent will stop answering on it."
+        "Release (415) 555-0101? Sales Agent will stop answering on it when it goes."
     )
     form = panel.select_one("form")
     assert form["hx-post"] == form["action"] == url
