@@ -7,7 +7,6 @@ import pytest
 import sqlalchemy as sa
 
 from app.assistants import service as assistants
-from app.config import ConfigError
 from app.exceptions import PlanLimitReached, TooLateToUndo
 from app.extensions import db
 from app.models import AuditEvent, PhoneNumber, utcnow
@@ -17,7 +16,6 @@ from app.plans.rules import held_count
 from app.providers.base import ProviderError
 from tests.factories import actor_of
 from tests.helpers import bought_id, sandbox_number
-from tests.support import build_app, teardown_app
 
 LATER = timedelta(minutes=61)
 
@@ -285,18 +283,3 @@ def test_trial_expiry_and_sync_leave_a_scheduled_release_to_the_sweep(app, facto
 def test_release_due_refuses_a_bad_time(runner):
     result = runner.invoke(args=["numbers", "release-due", "--now", "in an hour"])
     assert result.exit_code == 1 and "ISO 8601" in result.stderr
-
-
-@pytest.mark.parametrize(
-    ("raw", "minutes"), [(" 90 ", 90), ("0", 0), ("10080", 10080), ("-5", None), ("1.5", None)]
-)
-def test_the_window_is_whole_minutes_up_to_a_week(tmp_path, raw, minutes):
-    if minutes is None:
-        with pytest.raises(ConfigError, match=f"RELEASE_GRACE_MINUTES='{raw}' must be a whole"):
-            build_app(tmp_path, RELEASE_GRACE_MINUTES=raw)
-        return
-    app = build_app(tmp_path, RELEASE_GRACE_MINUTES=raw)
-    try:
-        assert app.config["RELEASE_GRACE_MINUTES"] == minutes
-    finally:
-        teardown_app(app)

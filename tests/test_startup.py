@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import free_port, listening, wait_until
+from app.config import ConfigError
+from tests.support import build_app, free_port, listening, teardown_app, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -116,3 +117,18 @@ def test_make_run_serves_on_the_port_asked_for(tmp_path):
     finally:
         os.killpg(server.pid, 15)
         server.wait(20)
+
+
+@pytest.mark.parametrize(
+    ("raw", "minutes"), [(" 90 ", 90), ("0", 0), ("10080", 10080), ("-5", None), ("1.5", None)]
+)
+def test_the_release_window_is_whole_minutes_up_to_a_week(tmp_path, raw, minutes):
+    if minutes is None:
+        with pytest.raises(ConfigError, match=f"RELEASE_GRACE_MINUTES='{raw}' must be a whole"):
+            build_app(tmp_path, RELEASE_GRACE_MINUTES=raw)
+        return
+    app = build_app(tmp_path, RELEASE_GRACE_MINUTES=raw)
+    try:
+        assert app.config["RELEASE_GRACE_MINUTES"] == minutes
+    finally:
+        teardown_app(app)
