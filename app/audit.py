@@ -20,6 +20,8 @@ class Action(StrEnum):
     UNASSIGN = "unassign"
     LABEL = "label"
     RELEASE = "release"
+    RELEASE_SCHEDULE = "release_schedule"
+    RELEASE_UNDO = "release_undo"
     EXPIRE = "expire"
     MISSING = "missing"
     CONVERT_TRIAL = "convert_trial"

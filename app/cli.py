@@ -14,6 +14,7 @@ from app.exceptions import ServiceError
 from app.models import Role
 from app.numbers.reconciling import reconcile
 from app.numbers.settling import sync
+from app.numbers.sweeps import release_due
 from app.numbers.trial_notices import notify_trials
 from app.numbers.trials import expire_trials
 from app.plans.catalog import PLAN_KEYS, get_plan
@@ -178,6 +179,14 @@ def _moment(now_text: str | None) -> datetime | None:
 def expire_trials_command(now_text: str | None) -> None:
     """Release every trial past its expiry; prints how many. Safe to run from cron on many hosts."""
     click.echo(f"{expire_trials(_moment(now_text))} expired trial numbers released")
+
+
+@numbers_cli.command("release-due")
+@click.option("--now", "now_text", help="Pretend it is this ISO 8601 time (default: now, UTC).")
+def release_due_command(now_text: str | None) -> None:
+    """Release every number whose grace window has passed; prints how many. Safe to run from
+    cron (every minute) on many hosts at once."""
+    click.echo(f"{release_due(_moment(now_text))} numbers released as scheduled")
 
 
 @numbers_cli.command("notify-trials")

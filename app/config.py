@@ -66,6 +66,9 @@ def environment_settings() -> dict[str, Any]:
         # The list's serialised answer is kept per team version this many seconds at most (0
         # turns it off). Safe in each process's memory too: a write moves the version.
         "LIST_CACHE_SECONDS": os.environ.get("LIST_CACHE_SECONDS", "300"),
+        # Minutes a released number stays the team's, undoable, before the release sweep gives
+        # it back to the provider (0: released at once).
+        "RELEASE_GRACE_MINUTES": os.environ.get("RELEASE_GRACE_MINUTES", "60"),
         # One Redis for everything several workers must share: the search cache and the rate
         # limits. CACHE_REDIS_URL and RATELIMIT_STORAGE_URI, when set, still win for their part.
         "REDIS_URL": os.environ.get("REDIS_URL"),
@@ -161,6 +164,10 @@ def settle_config(config: dict[str, Any]) -> None:
     config["LIST_CACHE_SECONDS"] = _number(config, "LIST_CACHE_SECONDS", int, "300")
     config["PRICE_RATES"] = _rates(config.get("PRICE_RATES"))
     config["TRUSTED_PROXIES"] = _number(config, "TRUSTED_PROXIES", int, "1")
+    # A week at most: a release nobody can see happening for longer is a number forgotten.
+    config["RELEASE_GRACE_MINUTES"] = _whole(
+        config, "RELEASE_GRACE_MINUTES", "minutes", 0, 7 * 24 * 60, 60
+    )
     _shared_storage(config)
     for name in (
         "RATELIMIT_API_SEARCH",

@@ -136,6 +136,10 @@ class NumberUnavailable(ServiceError):
     code = "number_unavailable"
 
 
+class TooLateToUndo(NumberUnavailable):
+    """Undo asked for a release that the sweep has taken (under way or done)."""
+
+
 class IdempotencyKeyInUse(ServiceError):
     status = 409
     code = "idempotency_key_in_use"

@@ -17,3 +17,17 @@ def readable(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return moment.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC")
+
+
+def clock(moment: datetime, now: datetime) -> str:
+    """ "14:05 UTC" on the same (UTC) day as `now`, else "27 Nov, 14:05 UTC"; the browser
+    replaces it with the viewer's own time (data-local="time")."""
+    moment = moment.astimezone(UTC)
+    if moment.date() == now.astimezone(UTC).date():
+        return moment.strftime("%H:%M UTC")
+    return moment.strftime("%d %b, %H:%M UTC")
+
+
+def parse_iso(text: str) -> datetime:
+    """An `iso` time back as an aware datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -188,6 +188,17 @@ class World:
         """A number the team holds (written straight to the table: no rate limit to spend)."""
         return self.factory.number(self.owner, self.spare_number())
 
+    def released_number(self) -> str:
+        """A number of the team whose release waits out its grace window (undoable)."""
+        number = self.fresh_number()
+        response = self.client.delete(
+            f"/api/phone-numbers/{number}",
+            query_string={"teamId": self.team_id},
+            headers=self.owner.headers,
+        )
+        assert response.get_json()["phoneNumber"]["status"] == "releasing", response.get_json()
+        return number
+
     def spare_number(self, index: int | None = None) -> str:
         """A sandbox number nobody holds yet."""
         index = next(self._numbers) if index is None else index
@@ -268,6 +279,9 @@ class World:
             case "releaseNumber":
                 call.path = {"numberId": self.fresh_number()}
                 call.query = {"teamId": team}
+            case "undoRelease":
+                call.path = {"numberId": self.released_number()}
+                call.body = {"teamId": team}
             case "listAssistants":
                 call.query = {"teamId": team}
             case "createAssistant":

@@ -44,3 +44,11 @@ def smtp_server() -> Iterator[SmtpServer]:
     """A real SMTP server on 127.0.0.1 (aiosmtpd), stopped after the test."""
     with SmtpServer() as server:
         yield server
+
+
+@pytest.fixture
+def release_at_once(app) -> Flask:
+    """RELEASE_GRACE_MINUTES=0 for this test: a release is done at once, as it was before
+    releases waited out a grace window (for tests about the provider's release itself)."""
+    app.config["RELEASE_GRACE_MINUTES"] = 0
+    return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import HELD, NumberStatus, PhoneNumber
+from app.models import HELD, SCHEDULED, NumberStatus, PhoneNumber
 
 NOT_OURS = ("deleted", "purchase-failed")
 
@@ -27,18 +27,24 @@ def assert_accounts_agree(app, fake) -> None:
         }
     with app.app_context():
         rows = db.session.execute(
-            sa.select(PhoneNumber.phone_number, PhoneNumber.status, PhoneNumber.team_id).where(
-                PhoneNumber.status.in_(HELD)
-            )
+            sa.select(
+                PhoneNumber.phone_number,
+                PhoneNumber.status,
+                PhoneNumber.team_id,
+                PhoneNumber.status_reason,
+            ).where(PhoneNumber.status.in_(HELD))
         ).all()
     holders: dict[str, list[str]] = {}
-    for number, _status, team in rows:
+    for number, _status, team, _reason in rows:
         holders.setdefault(number, []).append(team)
     orphans = [n for n in owned if len(holders.get(n, [])) != 1]
     assert not orphans, f"owned at the provider but not held by exactly one team: {orphans}"
-    for number, status, _team in rows:
-        if status == NumberStatus.ACTIVE:
-            assert owned.get(number) == "active", f"{number} is active here, not owned there"
+    for number, status, _team, reason in rows:
+        if status == NumberStatus.ACTIVE or reason == SCHEDULED:
+            # A release waiting out its grace window keeps working: the provider still has it.
+            assert owned.get(number) == "active", f"{number} is {status} here, not owned there"
+        elif status == NumberStatus.RELEASING:
+            pass  # asked back: the provider may have it still, or not any more
         else:
             assert status == NumberStatus.PENDING and number in pending_orders, (
                 f"{number} is {status} here with no pending order there"

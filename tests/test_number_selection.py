@@ -15,6 +15,7 @@ from app.numbers import bulk
 from app.numbers.costs import monthly_costs
 from app.numbers.export import numbers_csv
 from app.numbers.queries import team_numbers
+from app.plans.rules import held_count
 from tests.factories import actor_of, seed
 
 
@@ -67,7 +68,7 @@ def test_a_foreign_number_in_the_selection_changes_nothing(app, factory):
     assert history(app, owner.team_id, "assign") == []
 
 
-def test_release_a_selection(app, factory):
+def test_release_a_selection_at_once(app, factory, release_at_once):
     owner = factory.member("scale")
     seed(app, owner, 5)
     chosen = ids_of(app, owner)[1:3]
@@ -77,6 +78,21 @@ def test_release_a_selection(app, factory):
     assert [o.number_id for o in outcomes] == chosen and all(o.done for o in outcomes)
     assert len(left) == 3 and not set(chosen) & set(left)
     assert len(history(app, owner.team_id, "release")) == 2
+
+
+def test_release_a_selection_with_a_grace_window(app, factory):
+    owner = factory.member("scale")
+    seed(app, owner, 5)
+    chosen = ids_of(app, owner)[1:3]
+    with app.app_context():
+        outcomes = bulk.release_selected(actor_of(owner), chosen)
+        assert held_count(owner.team_id) == 3  # freed at once
+        assert len(team_numbers(owner.team_id)) == 5  # still listed: they work until then
+    assert [o.number_id for o in outcomes] == chosen and all(o.done for o in outcomes)
+    due = [o.release_after - utcnow() for o in outcomes]
+    assert all(timedelta(minutes=59) < d <= timedelta(minutes=60) for d in due)
+    assert len(history(app, owner.team_id, "release_schedule")) == 2
+    assert history(app, owner.team_id, "release") == []
 
 
 def test_members_may_not_release_in_bulk(app, factory):

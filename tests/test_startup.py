@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import free_port, listening, wait_until
+from app.config import ConfigError
+from tests.support import build_app, free_port, listening, teardown_app, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -56,6 +57,8 @@ def run_flask(tmp_path, **env) -> subprocess.CompletedProcess:
         ({"SALES_CONTACT_URL": "sales@example.com"}, "SALES_CONTACT_URL='sales@example.com'"),
         ({"SALES_CONTACT_URL": "http://example.com/sales"}, "SALES_CONTACT_URL="),
         ({"SALES_CONTACT_URL": "javascript:alert(1)"}, "SALES_CONTACT_URL="),
+        ({"RELEASE_GRACE_MINUTES": "1h"}, "RELEASE_GRACE_MINUTES='1h' must be a whole number"),
+        ({"RELEASE_GRACE_MINUTES": "10081"}, "from 0 to 10080"),
     ],
 )
 def test_a_bad_setting_is_one_line_that_names_it(tmp_path, env, names):
@@ -76,6 +79,7 @@ def test_good_settings_start(tmp_path):
         OVER_LIMIT_GRACE_DAYS="14",
         TEAMS_PER_USER_PER_DAY="5",
         SALES_CONTACT_URL="mailto:sales@example.com",
+        RELEASE_GRACE_MINUTES="0",
     )
     assert result.returncode == 0, result.stderr
     assert "create" in result.stdout
@@ -122,3 +126,18 @@ def test_make_run_serves_on_the_port_asked_for(tmp_path):
     finally:
         os.killpg(server.pid, 15)
         server.wait(20)
+
+
+@pytest.mark.parametrize(
+    ("raw", "minutes"), [(" 90 ", 90), ("0", 0), ("10080", 10080), ("-5", None), ("1.5", None)]
+)
+def test_the_release_window_is_whole_minutes_up_to_a_week(tmp_path, raw, minutes):
+    if minutes is None:
+        with pytest.raises(ConfigError, match=f"RELEASE_GRACE_MINUTES='{raw}' must be a whole"):
+            build_app(tmp_path, RELEASE_GRACE_MINUTES=raw)
+        return
+    app = build_app(tmp_path, RELEASE_GRACE_MINUTES=raw)
+    try:
+        assert app.config["RELEASE_GRACE_MINUTES"] == minutes
+    finally:
+        teardown_app(app)

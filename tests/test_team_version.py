@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from app.assistants import service as assistants
 from app.extensions import db
@@ -20,7 +21,16 @@ from app.guardrails import approvals
 from app.guardrails.requests import ask_approval
 from app.guardrails.settings import update_guardrails
 from app.models import Assistant, PhoneNumber, Team, utcnow
-from app.numbers import bulk, managing, purchasing, reconciling, settling, trials
+from app.numbers import (
+    bulk,
+    managing,
+    purchasing,
+    reconciling,
+    releasing,
+    settling,
+    sweeps,
+    trials,
+)
 from app.plans.custom_limits import set_custom_limit
 from app.plans.enforcement import enforce_limits
 from app.plans.grace import keep_numbers
@@ -80,16 +90,38 @@ def webhook_settles(factory, member, monkeypatch):
 
 
 def release(factory, member, monkeypatch):
+    """With no grace window: done at once."""
+    monkeypatch.setitem(current_app.config, "RELEASE_GRACE_MINUTES", 0)
     number = held(factory, member)
-    managing.release_number(actor_of(member), number.id)
+    releasing.release_number(actor_of(member), number.id)
 
 
 def release_refused(factory, member, monkeypatch):
     """The provider keeps the number (a deletion lock): releasing, then active again."""
+    monkeypatch.setitem(current_app.config, "RELEASE_GRACE_MINUTES", 0)
     number = held(factory, member)
     monkeypatch.setattr(current_provider(), "release", refuse(ProviderError("locked")))
     with pytest.raises(Exception, match="locked"):
-        managing.release_number(actor_of(member), number.id)
+        releasing.release_number(actor_of(member), number.id)
+
+
+def schedule_release(factory, member, monkeypatch):
+    """With a grace window: scheduled, and no longer counted."""
+    releasing.release_number(actor_of(member), held(factory, member).id)
+
+
+def undo_release(factory, member, monkeypatch):
+    number = held(factory, member, status="releasing", status_reason="scheduled")
+    number.release_after = utcnow() + timedelta(minutes=5)
+    db.session.commit()  # the scene, written as a test may: it moves nothing
+    releasing.undo_release(actor_of(member), number.id)
+
+
+def sweep_releases(factory, member, monkeypatch):
+    number = held(factory, member, status="releasing", status_reason="scheduled")
+    number.release_after = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert sweeps.release_due() == 1
 
 
 def label(factory, member, monkeypatch):
@@ -215,6 +247,9 @@ WRITES: list[tuple[Callable, str, int]] = [
     (webhook_settles, "growth", 1),
     (release, "growth", 2),  # releasing, then released
     (release_refused, "growth", 2),  # releasing, then active again
+    (schedule_release, "growth", 1),
+    (undo_release, "growth", 1),
+    (sweep_releases, "growth", 2),  # claimed, then released
     (label, "growth", 1),
     (expire, "free", 2),  # claimed (releasing), then expired
     (upgrade, "free", 2),  # the plan, then the trial kept
@@ -230,7 +265,7 @@ WRITES: list[tuple[Callable, str, int]] = [
     (unassign, "growth", 1),
     (assign_selected, "growth", 1),
     (unassign_selected, "growth", 1),
-    (release_selected, "growth", 2),  # releasing, then released
+    (release_selected, "growth", 1),  # scheduled (a window by default)
     (set_guardrails, "growth", 1),
     (approve_request, "growth", 2),  # the reservation, then the order's answer
 ]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.extensions import db
-from app.models import SentNotice
+from app.models import PhoneNumber, SentNotice
 from tests.factories import Factory
 from tests.fakes.smtp import SmtpServer, body
 from tests.support import build_app, teardown_app
@@ -73,6 +73,29 @@ def test_a_converted_trial_gets_no_notice(world, smtp_server):
     result = runner.invoke(args=at(EXPIRES - timedelta(hours=2)))
     assert result.stdout.strip().splitlines()[-1].startswith("0 trial notices sent")
     assert smtp_server.messages == []
+
+
+def test_a_trial_its_team_released_gets_no_notice_until_the_release_is_undone(world, smtp_server):
+    app, owner, _member = world
+    with app.app_context():
+        db.session.execute(
+            db.update(PhoneNumber).values(
+                status="releasing", status_reason="scheduled", release_after=EXPIRES
+            )
+        )
+        db.session.commit()
+    runner = app.test_cli_runner()
+    for moment in (EXPIRES - timedelta(hours=2), EXPIRES + timedelta(minutes=1)):
+        result = runner.invoke(args=at(moment))
+        assert result.stdout.strip().splitlines()[-1].startswith("0 trial notices sent")
+    assert smtp_server.messages == []
+    with app.app_context():  # undone (as Undo does): it is the team's trial again
+        db.session.execute(
+            db.update(PhoneNumber).values(status="active", status_reason=None, release_after=None)
+        )
+        db.session.commit()
+    result = runner.invoke(args=at(EXPIRES - timedelta(hours=2)))
+    assert result.stdout.strip().splitlines()[-1].startswith("1 trial notices sent")
 
 
 def test_a_failed_send_is_retried_by_the_next_run(tmp_path):

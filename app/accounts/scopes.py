@@ -63,7 +63,7 @@ NUMBERS_BUY = Scope(
 )
 NUMBERS_MANAGE = Scope(
     "numbers:manage",
-    "label numbers, assign them to assistants and unassign them, release them",
+    "label numbers, assign them to assistants and unassign them, release them and undo a release",
     frozenset({Permission.LABEL, Permission.ASSIGN, Permission.RELEASE}),
 )
 ASSISTANTS_MANAGE = Scope(

@@ -11,12 +11,17 @@ from flask import current_app, request
 from app.exceptions import ValidationFailed
 from app.guardrails.rules import money
 from app.json_provider import TooDeep
-from app.models import PhoneNumber, PurchaseRequest, User
+from app.models import SCHEDULED, PhoneNumber, PurchaseRequest, User
 from app.models.numbers import effective_status, public_status
 from app.timefmt import iso
 
 PURCHASED = "Phone number purchased successfully"
 ORDERED = "Phone number ordered; the provider is still completing the order"
+RELEASED = "Phone number released"
+SCHEDULED_RELEASE = (
+    "Phone number releases at {due}; until then it keeps working, and "
+    "POST /api/phone-numbers/{id}/undo-release brings it back"
+)
 DOCUMENTS = (
     "Phone number ordered; the provider needs regulatory documents before it completes the "
     "order, and cancels it if they are not provided by its deadline"
@@ -56,6 +61,7 @@ def number_row(number: PhoneNumber, now: datetime) -> dict[str, Any]:
             created_by_name=buyer.name if buyer else None,
             created_at=number.created_at,
             label=number.label,
+            release_after=number.release_after,
         ),
         now,
     )
@@ -80,7 +86,27 @@ def listed_number(row: Any, now: datetime) -> dict[str, Any]:
         "label": row.label,
         "state": str(state),
         "pending_reason": row.status_reason if row.status != "releasing" else None,
+        # While set, the number's release waits out its grace window: undo-release restores it.
+        "release_at": iso(row.release_after) if row.status_reason == SCHEDULED else None,
     }
+
+
+def released(number: PhoneNumber) -> dict[str, Any]:
+    """The release answer's phoneNumber object. With a grace window it also says when the
+    release falls due (null once done); with none it is the answer it always was."""
+    answer = {
+        "id": number.id,
+        "phone_number": number.phone_number,
+        "status": number.status,
+        "released_at": iso(number.released_at),
+        "message": RELEASED,
+    }
+    if number.release_scheduled:
+        due = iso(number.release_after)
+        answer["message"] = SCHEDULED_RELEASE.format(due=due, id=number.id)
+    if number.release_scheduled or current_app.config["RELEASE_GRACE_MINUTES"]:
+        answer["release_at"] = iso(number.release_after) if number.release_scheduled else None
+    return answer
 
 
 def purchased(number: PhoneNumber, now: datetime) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The three documented endpoints (search, purchase, list), and a number's label and release."""
+"""The three documented endpoints (search, purchase, list), and a number's label and release
+(and undoing a release)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,19 @@ from app.api import bp
 from app.api.auth import api_actor, read_only, token_required
 from app.api.idempotency import once
 from app.api.listing import list_answer, respond
-from app.api.payloads import json_body, number_row, purchased, request_json
+from app.api.payloads import json_body, number_row, purchased, released, request_json
 from app.exceptions import ValidationFailed
 from app.guardrails.requests import buy_or_ask, sent_for_approval
 from app.models import PurchaseRequest, utcnow
 from app.numbers.export import numbers_csv
 from app.numbers.listing import parse_filters
-from app.numbers.managing import list_numbers_page, release_number, set_label
+from app.numbers.managing import list_numbers_page, set_label
 from app.numbers.queries import team_number
+from app.numbers.releasing import back_message, release_number, undo_release
 from app.numbers.searching import Offer, search_numbers
 from app.numbers.validation import parse_purchase, parse_search_filters
 from app.plans.rules import eligibility, held_count
 from app.ratelimit import api_search_limit, purchase_limit
-from app.timefmt import iso
 
 MAX_PAGE = 500
 
@@ -142,17 +143,29 @@ def release(number_id: str):
         number = release_number(actor, number_id)
         return {
             "success": True,
-            "phoneNumber": {
-                "id": number.id,
-                "phone_number": number.phone_number,
-                "status": number.status,
-                "released_at": iso(number.released_at),
-                "message": "Phone number released",
-            },
+            "phoneNumber": released(number),
             "eligibility": eligibility(actor.team, held_count(actor.team.id)),
         }
 
     return once(actor.team.id, give_back)
+
+
+@bp.post("/phone-numbers/<id(pn):number_id>/undo-release")
+@token_required(NUMBERS_MANAGE)
+def undo(number_id: str):
+    """Bring back a number whose release is still waiting out its grace window."""
+    actor = api_actor(json_body().get("teamId"), Permission.RELEASE)
+
+    def restore():
+        undone = undo_release(actor, number_id)
+        return {
+            "success": True,
+            "phoneNumber": number_row(undone.number, utcnow()),
+            "eligibility": undone.eligibility,
+            "message": back_message(undone, undone.number.phone_number),
+        }
+
+    return once(actor.team.id, restore)
 
 
 def _page_limit(value: str | None) -> int | None:

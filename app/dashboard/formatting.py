@@ -17,6 +17,13 @@ bp.add_app_template_filter(phone.national, "national")
 bp.add_app_template_filter(phone.digits, "digits")
 bp.add_app_template_filter(lambda moment: timefmt.iso(moment) or "", "iso")
 bp.add_app_template_filter(timefmt.readable, "utc")
+bp.add_app_template_filter(timefmt.parse_iso, "instant")
+
+
+@bp.app_template_filter("clock")
+def clock(moment: datetime | None, now: datetime | None = None) -> str:
+    """A time of day, with the date only when it is not today (see app.timefmt.clock)."""
+    return "" if moment is None else timefmt.clock(moment, now or utcnow())
 
 
 @bp.app_template_filter("countdown")

@@ -15,7 +15,7 @@ from app.dashboard.guardrails import summary
 from app.guardrails.rules import Limits
 from app.models import AuditEvent
 from app.phone import national
-from app.timefmt import readable
+from app.timefmt import parse_iso, readable
 
 PER_PAGE = 50
 
@@ -29,6 +29,7 @@ class Line:
     what: str
     before: str | None = None
     after: str | None = None
+    due: datetime | None = None  # when a scheduled release falls due, shown in local time
 
 
 @bp.get("/teams/<team_id>/history")
@@ -79,7 +80,19 @@ def describe(event: AuditEvent) -> Line:
     if action == "release":
         if after.get("reason") == "over_limit":
             return Line(event, who, f"Released {number}: over the plan's limit, and not kept")
+        if after.get("scheduled"):
+            return Line(event, who, f"Released {number}, as scheduled")
         return Line(event, who, f"Released {number}")
+    if action == "release_schedule":
+        due = parse_iso(after["release_after"]) if after.get("release_after") else None
+        return Line(event, who, f"Scheduled the release of {number}", due=due)
+    if action == "release_undo":
+        lost = after.get("lost_assistant")
+        if lost:
+            return Line(
+                event, who, f"Undid the release of {number}; back unassigned ({lost} was deleted)"
+            )
+        return Line(event, who, f"Undid the release of {number}")
     if action == "expire":
         return Line(event, who, f"Trial number {number} expired and went back to the provider")
     if action == "convert_trial":

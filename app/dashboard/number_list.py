@@ -12,6 +12,7 @@ from flask_login import login_required
 from app.accounts.roles import Permission
 from app.assistants import service as assistants
 from app.dashboard import actor, bp
+from app.dashboard.number_release import SCHEDULED, scheduled_notice
 from app.dashboard.numbers import page_filters
 from app.exceptions import ValidationFailed
 from app.models import utcnow
@@ -19,6 +20,7 @@ from app.numbers import bulk
 from app.numbers.export import numbers_csv as as_csv
 from app.numbers.listing import NumberFilters
 from app.numbers.managing import list_numbers_page
+from app.numbers.releasing import release_time
 from app.phone import national
 
 SELECTION = "/teams/<team_id>/numbers/selection"
@@ -55,6 +57,7 @@ def review_selection():
     except ValidationFailed as error:  # no action, or too many: back to the list, which says so
         flash(next(iter(error.fields.values())), "error")
         return _back(filters)
+    now = utcnow()
     return render_template(
         "numbers/selection.html",
         team=team,
@@ -62,7 +65,8 @@ def review_selection():
         action=action,
         assistant=assistant,
         filters=filters,
-        now=utcnow(),
+        now=now,
+        release_at=release_time(now),
     )
 
 
@@ -74,9 +78,13 @@ def act_on_selection():
     ids = request.form.getlist("ids")
     if action == "release":
         outcomes = bulk.release_selected(actor(), ids)
-        done = [national(o.phone_number) for o in outcomes if o.done]
+        done = [national(o.phone_number) for o in outcomes if o.done and not o.release_after]
         if done:
             flash(f"Released {len(done)}: {', '.join(done)}.", "success")
+        if scheduled := [o for o in outcomes if o.release_after]:
+            due = min(o.release_after for o in scheduled)  # each is undoable until then
+            numbers = [(o.number_id, o.phone_number) for o in scheduled]
+            flash(scheduled_notice(due, numbers), SCHEDULED)
         for failed in (o for o in outcomes if not o.done):
             flash(f"{national(failed.phone_number)} was not released: {failed.message}", "error")
     elif action == "unassign":

@@ -1,4 +1,5 @@
-"""The Numbers page and each row's actions: its assistant, its label, releasing it.
+"""The Numbers page and each row's actions: its assistant and its label (releasing it:
+app.dashboard.number_release).
 
 htmx swaps the row (or the label inside it) in place; without JavaScript each form is a plain
 POST that redirects back to the table with a flash. The rules stay in the services.
@@ -6,22 +7,23 @@ POST that redirects back to the table with a flash. The rules stay in the servic
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from app.accounts.roles import Permission
 from app.assistants import service as assistants
 from app.dashboard import actor, bp, is_htmx, render, user_memberships
 from app.dashboard.conditional import not_modified, numbers_page_etag, tagged
-from app.dashboard.error_pages import provider_failure
 from app.dashboard.forms import LabelForm
-from app.exceptions import NumberUnavailable, ProviderFailed, ValidationFailed
+from app.exceptions import ValidationFailed
 from app.models import PhoneNumber, utcnow
 from app.numbers.costs import monthly_costs
 from app.numbers.listing import NumberFilters, parse_filters
 from app.numbers.managing import count_numbers, list_numbers_page, set_label
-from app.numbers.managing import release_number as give_back
-from app.numbers.queries import list_state, team_number, team_numbers
+from app.numbers.queries import list_state, team_number
 from app.phone import national
 from app.plans.rules import usage
 
@@ -50,7 +52,7 @@ def numbers():
     team = actor().team
     filters, errors = page_filters()
     now = utcnow()
-    live, ordering = list_state(team.id, now)
+    live, ordering, releasing = list_state(team.id, now)
     # The tag digests the query string, so each filter and page has its own.
     etag = None if errors else numbers_page_etag(live, ordering, now)
     if (unchanged := not_modified(etag)) is not None:
@@ -74,6 +76,7 @@ def numbers():
         assistants=_assistant_choices(),
         costs=None if is_htmx() else monthly_costs(team.id, now),  # the page shows them
         FILTERS_FROM=FILTERS_FROM,
+        releasing=releasing,
         now=now,
         # Counted above, unless listing has just settled an order.
         plan=usage(team) if ordering else usage(team, now, held=live),
@@ -111,8 +114,8 @@ def assign_number(number_id: str):
         message = f"No assistant answers on {pretty} now."
     if not is_htmx():
         flash(message, "success")
-        return _back_to(number)
-    return _row_update(number, notice=message, saved="assistant")
+        return back_to(number)
+    return row_update(number, notice=message, saved="assistant")
 
 
 @bp.get(NUMBER + "/assistant")
@@ -121,7 +124,7 @@ def number_assistant(number_id: str):
     """The row's assistant as shown (what Cancel brings back)."""
     number = team_number(actor().team.id, number_id)
     if not is_htmx():
-        return _back_to(number)
+        return back_to(number)
     return render_template(
         "numbers/_assistant.html", team=actor().team, actor=actor(), number=number, now=utcnow()
     )
@@ -148,7 +151,7 @@ def number_label(number_id: str):
     """The label as shown in the row (what Cancel brings back)."""
     number = team_number(actor().team.id, number_id)
     if not is_htmx():
-        return _back_to(number)
+        return back_to(number)
     return render_template("numbers/_label.html", team=actor().team, actor=actor(), number=number)
 
 
@@ -174,72 +177,9 @@ def save_label(number_id: str):
     if not is_htmx():
         pretty = national(number.phone_number)
         flash(f"Label saved for {pretty}." if number.label else f"Label removed from {pretty}.")
-        return _back_to(number)
+        return back_to(number)
     return render_template(
         "numbers/_label.html", team=actor().team, actor=actor(), number=number, saved="label"
-    )
-
-
-@bp.get(NUMBER + "/release")
-@login_required
-def confirm_release(number_id: str):
-    """What releasing means for this number, and the button: the row's panel loads it when
-    opened (so rows do not each carry it), and without JavaScript it is a page."""
-    actor().require(Permission.RELEASE)
-    number = team_number(actor().team.id, number_id)
-    return render(
-        "numbers/release_page.html",
-        "numbers/_release_confirm.html",
-        team=actor().team,
-        number=number,
-    )
-
-
-@bp.post(NUMBER + "/release")
-@login_required
-def release_number(number_id: str):
-    """Give the number back; the row goes, the banner counts again. A failure keeps the row."""
-    team = actor().team
-    try:
-        # Not looked up first: releasing a released number again is a quiet success.
-        number = give_back(actor(), number_id)
-    except (NumberUnavailable, ProviderFailed) as error:
-        number = team_number(team.id, number_id)
-        message = _release_failure(number, error)
-        if not is_htmx():
-            flash(message, "error")
-            return _back_to(number)
-        return _row_update(number, error.status, release_error=message)
-    message = f"Released {national(number.phone_number)}."
-    if not is_htmx():
-        flash(message, "success")
-        return redirect(url_for("dashboard.numbers", team_id=team.id))
-    if not team_numbers(team.id, limit=1):
-        # The last one: the table becomes its empty state rather than a table with no rows.
-        html = render_template(
-            "numbers/_row_update.html",
-            team=team,
-            actor=actor(),
-            numbers=[],
-            table=True,
-            filters=NumberFilters(),
-            filter_errors={},
-            plan=usage(team),
-            released=message,
-        )
-        response = make_response(html)
-        response.headers.update({"HX-Retarget": "#numbers-table", "HX-Reswap": "outerHTML"})
-        return response
-    return _row_update(None, plan=usage(team), released=message)
-
-
-def _release_failure(number: PhoneNumber, error: NumberUnavailable | ProviderFailed) -> str:
-    if isinstance(error, NumberUnavailable):
-        return error.message
-    return provider_failure(
-        error,
-        f"{national(number.phone_number)} was not released",
-        "It is still yours and still answering; try again in a moment.",
     )
 
 
@@ -259,7 +199,22 @@ def _assistant_choices():
     return [assistant for assistant, _count in assistants.list_assistants(actor().team)]
 
 
-def _row_update(number: PhoneNumber | None, status: int = 200, **extra):
+def list_news(team) -> dict:
+    """What a release or an undo changes beyond its row, for the list as the browser shows it
+    (htmx sends its address): the plan banner, the list's count and the monthly costs."""
+    now = utcnow()
+    shown = urlsplit(request.headers.get("HX-Current-URL", "")).query
+    filters, _errors = page_filters(MultiDict(parse_qsl(shown)))
+    live, _ordering, releasing = list_state(team.id, now)
+    return {
+        "plan": usage(team, now, held=live),
+        "costs": monthly_costs(team.id, now),
+        "releasing": releasing,
+        "matched": count_numbers(team.id, filters, now) if filters.narrowed else None,
+    }
+
+
+def row_update(number: PhoneNumber | None, status: int = 200, **extra):
     """The row again (or nothing, once released), with out-of-band news for the page."""
     html = render_template(
         "numbers/_row_update.html",
@@ -272,6 +227,6 @@ def _row_update(number: PhoneNumber | None, status: int = 200, **extra):
     return make_response(html, status)
 
 
-def _back_to(number: PhoneNumber):
+def back_to(number: PhoneNumber):
     url = url_for("dashboard.numbers", team_id=number.team_id)
     return redirect(f"{url}#number-{number.id}")

@@ -2,7 +2,7 @@
 
 from app.models.access import Invitation, LoginSession, PendingSignup
 from app.models.accounts import ApiToken, Membership, Team, User
-from app.models.base import HELD, ORDERING, NumberStatus, Role, UTCDateTime, utcnow
+from app.models.base import HELD, ORDERING, SCHEDULED, NumberStatus, Role, UTCDateTime, utcnow
 from app.models.cart import CartItem, NumberOrder
 from app.models.guardrails import PurchaseRequest, RequestStatus
 from app.models.numbers import Assistant, PhoneNumber
@@ -11,6 +11,7 @@ from app.models.records import AuditEvent, IdempotencyRecord, SentNotice, Webhoo
 __all__ = [
     "HELD",
     "ORDERING",
+    "SCHEDULED",
     "ApiToken",
     "Assistant",
     "AuditEvent",

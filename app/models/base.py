@@ -45,7 +45,10 @@ class NumberStatus(StrEnum):
     reserving: held here, the order sent or about to be, not yet confirmed by the provider.
     pending:   the provider has the order (its id is stored) and is completing it.
     active:    the provider sold it to us; it takes calls.
-    releasing: we asked the provider to take it back and it has not confirmed yet.
+    releasing: we asked the provider to take it back and it has not confirmed yet; or, with
+               the reason "scheduled", a person released it and the release sweep gives it
+               back once its `release_after` has passed (until then it works, and Undo
+               restores it).
     released / expired: given back (by a person / by the trial running out); kept as history.
     """
 
@@ -67,6 +70,8 @@ HELD = (
 )
 # Still being ordered: shown as "pending" to API clients, who know only that word.
 ORDERING = (NumberStatus.RESERVING, NumberStatus.PENDING)
+# The reason of a releasing number whose release waits out its grace window (undoable).
+SCHEDULED = "scheduled"
 
 
 def check_in(column: str, values) -> str:

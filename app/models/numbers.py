@@ -11,7 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from app.extensions import db
 from app.ids import new_id
 from app.models.accounts import User
-from app.models.base import HELD, ORDERING, NumberStatus, UTCDateTime, check_in, utcnow
+from app.models.base import (
+    HELD,
+    ORDERING,
+    SCHEDULED,
+    NumberStatus,
+    UTCDateTime,
+    check_in,
+    utcnow,
+)
 from app.phone import NUMBER_TYPES, canonical
 
 
@@ -61,6 +69,13 @@ class PhoneNumber(db.Model):
             postgresql_where=sa.text("over_limit_at IS NOT NULL"),
             sqlite_where=sa.text("over_limit_at IS NOT NULL"),
         ),
+        # The release sweep's queue: only numbers a person released while a grace window runs.
+        sa.Index(
+            "ix_phone_numbers_release_after",
+            "release_after",
+            postgresql_where=sa.text("release_after IS NOT NULL"),
+            sqlite_where=sa.text("release_after IS NOT NULL"),
+        ),
         sa.CheckConstraint(check_in("status", NumberStatus), name="status"),
         sa.CheckConstraint(check_in("number_type", NUMBER_TYPES), name="number_type"),
     )
@@ -77,8 +92,13 @@ class PhoneNumber(db.Model):
     number_type: Mapped[str] = mapped_column(sa.String(20))
     country_code: Mapped[str] = mapped_column(sa.String(2))
     status: Mapped[str] = mapped_column(sa.String(20), default=NumberStatus.RESERVING)
-    # Why a number is between states: "documents" (pending), "release" or "expire" (releasing).
+    # Why a number is between states: "documents" (pending); "release", "expire" or
+    # "scheduled" (releasing: a release waiting out its grace window, undoable).
     status_reason: Mapped[str | None] = mapped_column(sa.String(40))
+    # When a person's release falls due (RELEASE_GRACE_MINUTES after they asked). Set from
+    # then until the number is released (or the release undone): such a number no longer
+    # counts toward the plan, even while the provider is still being asked.
+    release_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_trial: Mapped[bool] = mapped_column(default=False)
     trial_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # USD, as the search quoted them; null when nobody quoted a price (never shown as zero).
@@ -116,14 +136,25 @@ class PhoneNumber(db.Model):
 
     @classmethod
     def live(cls, now: datetime) -> sa.ColumnElement[bool]:
-        """Held, and not a trial past its expiry: what counts toward the plan and is shown live."""
+        """Held, not a trial past its expiry and not released by a person (even while its
+        grace window runs): what counts toward the plan and is shown live."""
         return sa.and_(
             cls.status.in_(HELD),
+            cls.release_after.is_(None),
             sa.or_(cls.is_trial.is_(False), cls.trial_expires_at > now),
         )
 
     def is_live(self, now: datetime | None = None) -> bool:
-        return self.status in HELD and not self._trial_over(now or utcnow())
+        return (
+            self.status in HELD
+            and self.release_after is None
+            and not self._trial_over(now or utcnow())
+        )
+
+    @property
+    def release_scheduled(self) -> bool:
+        """Released by a person and waiting out the grace window: Undo can still restore it."""
+        return self.status == NumberStatus.RELEASING and self.status_reason == SCHEDULED
 
     def effective_status(self, now: datetime | None = None) -> str:
         """The lifecycle state, with a trial past its expiry read as expired before any job runs."""

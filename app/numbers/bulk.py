@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -17,7 +18,7 @@ from app.exceptions import NotFound, ServiceError, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
 from app.models import NumberStatus, PhoneNumber
-from app.numbers.managing import release_number
+from app.numbers.releasing import release_number
 
 # A page of the table at most: a selection is made by hand, and each release calls the provider.
 MAX_BULK = 100
@@ -31,6 +32,8 @@ class Outcome:
     phone_number: str
     done: bool
     message: str = ""
+    # When its release falls due, if it was scheduled (undoable until then) not done at once.
+    release_after: datetime | None = None
 
 
 def selected_numbers(team_id: str, number_ids: Sequence[object]) -> list[PhoneNumber]:
@@ -78,7 +81,8 @@ def release_selected(actor: Actor, number_ids: Sequence[object]) -> list[Outcome
             db.session.rollback()
             outcomes.append(Outcome(number.id, number.phone_number, False, error.message))
         else:
-            outcomes.append(Outcome(released.id, released.phone_number, True))
+            due = released.release_after if released.release_scheduled else None
+            outcomes.append(Outcome(released.id, released.phone_number, True, "", due))
     return outcomes
 
 

@@ -1,4 +1,4 @@
-"""Managing a team's numbers: listing them, labelling them, releasing them."""
+"""Managing a team's numbers: listing and labelling them (releasing is app.numbers.releasing)."""
 
 from __future__ import annotations
 
@@ -10,25 +10,20 @@ import sqlalchemy as sa
 from app import audit
 from app.accounts.roles import Actor, Permission
 from app.accounts.teams import bump_version
-from app.exceptions import NumberUnavailable, ValidationFailed
+from app.exceptions import ValidationFailed
 from app.extensions import db
-from app.models import ORDERING, NumberStatus, PhoneNumber, Team, utcnow
+from app.models import NumberStatus, PhoneNumber, Team, utcnow
 from app.numbers import listing
 from app.numbers.cursor import decode_cursor, encode_cursor
-from app.numbers.failures import provider_failure
 from app.numbers.listing import NumberFilters, filter_clauses
-from app.numbers.queries import ListQuery, team_number, team_number_rows, team_numbers
-from app.numbers.settling import finish_release, settle_from_provider, start_release
-from app.providers.base import ProviderError
+from app.numbers.queries import ListQuery, team_number_rows, team_numbers
+from app.numbers.settling import settle_from_provider
 from app.text import one_line
 
 MAX_LABEL = 80
 # Pending orders settled while listing, at most, so a list never waits on many provider calls.
 SETTLE_ON_LIST = 5
 EVERY_NUMBER = NumberFilters()
-UNCONFIRMED_RELEASE = (
-    "It shows as releasing until the provider confirms; releasing it again is safe."
-)
 
 
 @dataclass(frozen=True)
@@ -155,22 +150,3 @@ def clean_label(label: object) -> str | None:
     if max(len(label), len(cleaned)) > MAX_LABEL:
         raise ValidationFailed({"label": f"Label must be at most {MAX_LABEL} characters."})
     return cleaned or None
-
-
-def release_number(actor: Actor, number_id: str) -> PhoneNumber:
-    """Give the number back to the provider; safe to retry, and a provider failure keeps it."""
-    actor.require(Permission.RELEASE)
-    number = team_number(actor.team.id, number_id, released=True)
-    if number.status in (NumberStatus.RELEASED, NumberStatus.EXPIRED):
-        return number  # done before (by a person or the expiry job): a retry succeeds
-    if number.status in ORDERING and settle_from_provider(number) != NumberStatus.ACTIVE:
-        raise NumberUnavailable(
-            f"{number.phone_number} is still being ordered; release it once the order completes."
-        )
-    if number.status == NumberStatus.ACTIVE:
-        start_release(number, "release")
-    try:
-        finish_release(number, actor.user.id)
-    except ProviderError as error:
-        raise provider_failure(error, UNCONFIRMED_RELEASE) from error
-    return number

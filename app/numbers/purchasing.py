@@ -181,6 +181,8 @@ def _held_message(phone_number: str, team: Team, holder_team: str, status: str) 
         return f"{phone_number} is already held by another team on this platform."
     if status in ORDERING:
         return f"{phone_number} is already being ordered for your team: it shows as pending."
+    if status == NumberStatus.RELEASING:
+        return f"{phone_number} is being released from your team: undo the release to keep it."
     return f"{phone_number} is already held by your team."
 
 

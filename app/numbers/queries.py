@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
@@ -170,6 +171,7 @@ LIST_COLUMNS = (
     User.name.label("created_by_name"),
     PhoneNumber.created_at,
     PhoneNumber.label,
+    PhoneNumber.release_after,
 )
 
 
@@ -194,20 +196,26 @@ def team_number_rows(query: ListQuery) -> list[sa.Row]:
     return list(db.session.execute(select))
 
 
-def list_state(team_id: str, now: datetime) -> tuple[int, int]:
-    """What a list shows that its team's version does not say, in one small query: how many
-    numbers count toward the plan (a trial stops counting at its expiry) and how many orders
-    are still completing (listing settles those)."""
+class ListState(NamedTuple):
+    live: int  # counted toward the plan (a trial stops counting at its expiry)
+    ordering: int  # orders still completing (listing settles those)
+    releasing: int  # released by a person, the release not done yet (no longer counted)
+
+
+def list_state(team_id: str, now: datetime) -> ListState:
+    """What a list shows that its team's version does not say, and its counts, in one small
+    query."""
     live = sa.func.count().filter(PhoneNumber.live(now))
     ordering = sa.func.count().filter(
         PhoneNumber.status == NumberStatus.PENDING, PhoneNumber.provider_order_id.is_not(None)
     )
+    releasing = sa.func.count().filter(PhoneNumber.release_after.is_not(None))
     row = db.session.execute(
-        sa.select(live, ordering).where(
+        sa.select(live, ordering, releasing).where(
             PhoneNumber.team_id == team_id, PhoneNumber.status != NumberStatus.RELEASED
         )
     ).one()
-    return row[0], row[1]
+    return ListState(*row)
 
 
 def team_number(team_id: str, number_id: object, *, released: bool = False) -> PhoneNumber:

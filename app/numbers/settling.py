@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app import audit
 from app.accounts.teams import bump_version
 from app.extensions import db
-from app.models import ORDERING, NumberStatus, PhoneNumber, Team, utcnow
+from app.models import ORDERING, SCHEDULED, NumberStatus, PhoneNumber, Team, utcnow
 from app.plans.trial_rights import spend_founders_trial
 from app.providers import current_provider
 from app.providers.base import OrderResult, ProviderError, ProviderNumberUnavailable
@@ -84,6 +84,8 @@ def settle_from_provider(number: PhoneNumber) -> str:
     provider = current_provider()
     try:
         if number.status == NumberStatus.RELEASING:
+            if number.release_scheduled:  # not due, or due for the release sweep: not ours
+                return "unchanged"
             return finish_release(number)
         if number.provider_order_id:
             result = provider.check_order(number.provider_order_id, number.phone_number)
@@ -118,8 +120,9 @@ def start_release(number: PhoneNumber, reason: str) -> bool:
 def finish_release(number: PhoneNumber, actor_id: str | None = None) -> str:
     """Ask the provider to take a releasing number back; "released" once it confirms.
 
-    A definite refusal (a deletion lock, say) puts the number back to active; an answer
-    that never came leaves it releasing, for a retry or `sync` to finish.
+    A definite refusal (a deletion lock, say) puts the number back where it was: active, or
+    scheduled for the next release sweep when a person's release had waited out its grace
+    window; an answer that never came leaves it releasing, for a retry or `sync` to finish.
     """
     try:
         if number.provider_number_id:
@@ -129,8 +132,20 @@ def finish_release(number: PhoneNumber, actor_id: str | None = None) -> str:
         if not error.outcome_unknown:
             back = db.session.execute(
                 sa.update(PhoneNumber)
-                .where(PhoneNumber.id == number.id, PhoneNumber.status == NumberStatus.RELEASING)
-                .values(status=NumberStatus.ACTIVE, status_reason=None)
+                .where(
+                    PhoneNumber.id == number.id,
+                    PhoneNumber.status == NumberStatus.RELEASING,
+                    sa.func.coalesce(PhoneNumber.status_reason, "") != SCHEDULED,
+                )
+                .values(
+                    status=sa.case(
+                        (PhoneNumber.release_after.is_(None), NumberStatus.ACTIVE),
+                        else_=NumberStatus.RELEASING,
+                    ),
+                    status_reason=sa.case(
+                        (PhoneNumber.release_after.is_(None), None), else_=SCHEDULED
+                    ),
+                )
             )
             if back.rowcount == 1:
                 bump_version(number.team_id)
@@ -148,7 +163,9 @@ def mark_released(
     """The provider has the number back: keep the row as history, unassigned. The History
     line keeps why it went (a person's release, a trial's end, the over-limit sweep)."""
     before = {"status": "active", "assistant_id": number.assistant_id}
-    reason = number.status_reason
+    after = {"status": str(final), "assistant_id": None, "reason": number.status_reason}
+    if number.release_after is not None:
+        after["scheduled"] = True  # a person's release, done by the sweep after its window
     if not _update(
         number,
         NumberStatus.RELEASING,
@@ -156,6 +173,7 @@ def mark_released(
             "status": final,
             "status_reason": None,
             "released_at": now or utcnow(),
+            "release_after": None,
             "assistant_id": None,
         },
     ):
@@ -168,7 +186,7 @@ def mark_released(
         subject_id=number.id,
         subject=number.phone_number,
         before=before,
-        after={"status": str(final), "assistant_id": None, "reason": reason},
+        after=after,
     )
     db.session.commit()
 
@@ -184,7 +202,12 @@ def sync(grace: timedelta) -> tuple[int, int]:
         sa.select(PhoneNumber)
         .where(
             sa.or_(
-                PhoneNumber.status.in_((NumberStatus.PENDING, NumberStatus.RELEASING)),
+                PhoneNumber.status == NumberStatus.PENDING,
+                # A release waiting out its grace window is the release sweep's, not ours.
+                sa.and_(
+                    PhoneNumber.status == NumberStatus.RELEASING,
+                    sa.func.coalesce(PhoneNumber.status_reason, "") != SCHEDULED,
+                ),
                 sa.and_(
                     PhoneNumber.status == NumberStatus.RESERVING,
                     PhoneNumber.created_at < cutoff,

@@ -44,13 +44,16 @@ class NoticeRun:
 def notify_trials(now: datetime | None = None) -> NoticeRun:
     now = now or utcnow()
     run = NoticeRun()
+    # A trial its team has released (waiting out the grace window) needs no reminder.
     ending_soon = sa.and_(
         PhoneNumber.status.in_(HELD),
+        PhoneNumber.release_after.is_(None),
         PhoneNumber.trial_expires_at > now,
         PhoneNumber.trial_expires_at <= now + WARN_BEFORE,
     )
     ended = sa.and_(
         PhoneNumber.status.in_((*HELD, NumberStatus.EXPIRED)),
+        PhoneNumber.release_after.is_(None),
         PhoneNumber.trial_expires_at <= now,
         PhoneNumber.trial_expires_at > now - LOOK_BACK,
     )

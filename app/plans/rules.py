@@ -72,6 +72,29 @@ def purchase_refusal(
     return None
 
 
+def undo_refusal(team: Team, held_with_it: int, number: str) -> str | None:
+    """Why a released number cannot come back (undoing its release), or None if it fits.
+
+    `held_with_it` counts the number as back. Only the count matters: the number is the
+    team's already (a Free team's trial comes back as the same trial, nothing is bought).
+    """
+    limit = team_limit(team)
+    if held_with_it <= limit:
+        return None
+    allows = (
+        f"this team's custom limit allows {numbers(limit)}"
+        if team.custom_limit is not None
+        else f"the {get_plan(team.plan).name} plan allows {numbers(limit)}"
+    )
+    way = more_numbers(team)
+    return (
+        f"{number} cannot come back: {allows} and this team holds {held_with_it - 1} now. "
+        "Release another number first"
+        + (f", or {way}," if way else "")
+        + " then undo again before the release is done."
+    )
+
+
 def limit_message(team: Team, place: Standing) -> str:
     """The team holds all its limit allows."""
     allows = numbers(place.limit)

@@ -6,14 +6,18 @@
   document.documentElement.classList.add("js");
 
   var format = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+  var clock = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
 
-  // Timestamps arrive in UTC; show them in the viewer's own time zone (the ISO time stays in the title).
+  // Timestamps arrive in UTC; show them in the viewer's own time zone (the ISO time stays in the
+  // title). data-local="time" is a time of day: the date too only when it is not today here.
   function localise(root) {
     root.querySelectorAll("time[data-local]").forEach(function (el) {
       var moment = new Date(el.getAttribute("datetime"));
-      if (!isNaN(moment)) {
-        el.textContent = format.format(moment);
+      if (isNaN(moment)) {
+        return;
       }
+      var today = moment.toDateString() === new Date().toDateString();
+      el.textContent = (el.getAttribute("data-local") === "time" && today ? clock : format).format(moment);
     });
   }
 

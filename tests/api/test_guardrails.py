@@ -106,7 +106,9 @@ def test_only_owners_change_them_and_everyone_reads_them(client, factory, role):
     assert read.status_code == 200 and read.get_json()["guardrails"] == OFF
 
 
-def test_last_months_numbers_and_trials_are_not_this_months_spend(app, client, factory):
+def test_last_months_numbers_and_trials_are_not_this_months_spend(
+    app, client, factory, release_at_once
+):
     owner = factory.member("growth")
     factory.number(
         owner,

@@ -28,10 +28,12 @@ def test_lists_the_teams_numbers_newest_first(client, factory):
         "created_by_email",
         "created_by_name",
         "created_at",
-        # Extra fields after the contract's: the label, and where the number stands in detail.
+        # Extra fields after the contract's: the label, where the number stands in detail, and
+        # when a release waiting out its grace window falls due.
         "label",
         "state",
         "pending_reason",
+        "release_at",
     ]
     assert first["phone_number"] == sandbox_number("415", 0)
     assert (first["provider"], first["status"], first["is_trial"]) == ("sandbox", "active", False)

@@ -1,7 +1,10 @@
 """A number after its team is done with it, and a number bought twice by the same team."""
 
+from datetime import timedelta
+
 from app.extensions import db
-from app.models import PhoneNumber
+from app.models import PhoneNumber, utcnow
+from app.numbers.sweeps import release_due
 from tests.helpers import assert_error, bought_id, buy, new_assistant, sandbox_number, search
 
 NUMBER = sandbox_number("415", 0)
@@ -13,21 +16,25 @@ def offered(client, member) -> list[str]:
     return [n["phoneNumber"] for n in response.get_json()["numbers"]]
 
 
-def release(client, member, number_id):
+def release(app, client, member, number_id):
+    """Released, and its grace window over: the sweep has given it back."""
     response = client.delete(
         f"/api/phone-numbers/{number_id}",
         query_string={"teamId": member.team_id},
         headers=member.headers,
     )
     assert response.status_code == 200, response.get_data(as_text=True)
+    assert NUMBER not in offered(client, member)  # still the team's until the sweep
+    with app.app_context():
+        assert release_due(utcnow() + timedelta(minutes=61)) == 1
 
 
-def test_a_released_number_is_offered_by_search_again(client, factory):
+def test_a_released_number_is_offered_by_search_again(app, client, factory):
     owner, someone = factory.member("growth"), factory.member("growth")
     assert NUMBER in offered(client, someone)
     number_id = bought_id(client, owner, NUMBER)
     assert NUMBER not in offered(client, someone)  # held: offered to nobody
-    release(client, owner, number_id)
+    release(app, client, owner, number_id)
     assert NUMBER in offered(client, someone)
     assert buy(client, someone, NUMBER).status_code == 200
 
@@ -36,7 +43,7 @@ def test_a_released_number_cannot_be_assigned_to_an_assistant(app, client, facto
     owner = factory.member("growth")
     number_id = bought_id(client, owner, NUMBER)
     assistant_id = new_assistant(client, owner)
-    release(client, owner, number_id)
+    release(app, client, owner, number_id)
     response = client.post(
         f"/api/assistants/{assistant_id}/phone-numbers",
         json={"phoneNumberIds": [number_id]},

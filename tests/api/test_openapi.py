@@ -36,10 +36,11 @@ def test_no_schema_name_is_used_twice():
     """Each module's schemas are merged into one map: a name used twice would hide one."""
     from app.api.openapi.guardrails import GUARDRAIL_SCHEMAS
     from app.api.openapi.orders import ORDER_SCHEMAS
+    from app.api.openapi.releases import RELEASE_SCHEMAS
     from app.api.openapi.schemas import SCHEMAS
     from app.api.openapi.search import SEARCH_SCHEMAS
 
-    parts = (SCHEMAS, SEARCH_SCHEMAS, ORDER_SCHEMAS, GUARDRAIL_SCHEMAS)
+    parts = (SCHEMAS, SEARCH_SCHEMAS, ORDER_SCHEMAS, GUARDRAIL_SCHEMAS, RELEASE_SCHEMAS)
     assert len(DOCUMENT["components"]["schemas"]) == sum(len(part) for part in parts)
 
 
@@ -118,11 +119,29 @@ def test_real_answers_match_the_document(client, factory):
         assign + "/{numberId}",
         "delete",
     )
+    undo = one + "/undo-release"
+    check(
+        client.post(f"/api/phone-numbers/{number_id}/undo-release", json={"teamId": t}, headers=h),
+        undo,
+        "post",
+    )
     check(
         client.delete(f"/api/phone-numbers/{number_id}", query_string={"teamId": t}, headers=h),
         one,
         "delete",
+    )  # scheduled: releasing, with release_at
+    check(
+        client.post(f"/api/phone-numbers/{number_id}/undo-release", json={"teamId": t}, headers=h),
+        undo,
+        "post",
     )
+    client.delete(f"/api/phone-numbers/{number_id}", query_string={"teamId": t}, headers=h)
+    check(buy(client, member, sandbox_number("415", 4)), PURCHASE, "post")  # its freed slot
+    check(
+        client.post(f"/api/phone-numbers/{number_id}/undo-release", json={"teamId": t}, headers=h),
+        undo,
+        "post",
+    )  # 403
     check(
         client.delete(f"{assistants}/{assistant_id}", headers=h),
         assistants + "/{assistantId}",
@@ -161,3 +180,17 @@ def test_guardrail_answers_match_the_document(app, client, factory):
         buy(client, owner, sandbox_number("415", index))
     refused = check(buy(client, owner, sandbox_number("415", 4)), PURCHASE, "post")
     assert refused.get_json()["error"]["code"] == "spend_cap_reached"
+
+
+def test_a_release_done_at_once_and_a_late_undo_match_the_document(
+    client, factory, release_at_once
+):
+    member = factory.member("starter")
+    number_id = buy(client, member, sandbox_number("415", 0)).get_json()["phoneNumber"]["id"]
+    query, headers = {"teamId": member.team_id}, member.headers
+    one = "/api/phone-numbers/{numberId}"
+    url = f"/api/phone-numbers/{number_id}"
+    check(client.delete(url, query_string=query, headers=headers), one, "delete")
+    late = client.post(f"{url}/undo-release", json=query, headers=headers)
+    assert late.status_code == 409
+    check(late, one + "/undo-release", "post")

@@ -27,6 +27,7 @@ OPERATION_PERMISSIONS: dict[str, Permission | None] = {
     "listHolds": None,
     "dropHold": Permission.BUY,
     "releaseNumber": Permission.RELEASE,
+    "undoRelease": Permission.RELEASE,
     "labelNumber": Permission.LABEL,
     "assignNumbers": Permission.ASSIGN,
     "unassignNumber": Permission.ASSIGN,

@@ -37,6 +37,7 @@ OPERATION_SCOPES: dict[str, str] = {
     "assignNumbers": "numbers:manage",
     "unassignNumber": "numbers:manage",
     "releaseNumber": "numbers:manage",
+    "undoRelease": "numbers:manage",
     "createAssistant": "assistants:manage",
     "renameAssistant": "assistants:manage",
     "deleteAssistant": "assistants:manage",

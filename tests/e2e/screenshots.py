@@ -114,7 +114,8 @@ def _scale_team(owner: User) -> str:
 
 def shoot(page, name: str, *, full_page: bool = True) -> None:
     page.wait_for_timeout(150)  # let htmx settle classes and the spinner fade
-    page.screenshot(path=str(OUT / f"{name}.png"), full_page=full_page)
+    # caret="initial": hiding the caret would inject a <style>, which the pages' CSP refuses.
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=full_page, caret="initial")
     print(OUT / f"{name}.png")
 
 
@@ -162,6 +163,12 @@ def main() -> int:
         page.locator("#numbers-table tr[data-number='+14155550123'] summary").click()
         page.wait_for_selector("#numbers-table tr[data-number='+14155550123'] .confirm-question")
         shoot(page, "release-confirm")
+        released = page.locator("#numbers-table tr[data-number='+14155550123']")
+        released.get_by_role("button", name="Release number").click()
+        released.locator("[data-role=release-at]").wait_for()
+        shoot(page, "release-scheduled")
+        page.locator("#numbers-notice [data-role=undo-release]").click()  # as it was, again
+        page.locator("#numbers-notice [data-role=undone]").wait_for()
         page.goto(f"{base}/teams/{teams['growth']}/assistants")
         shoot(page, "assistants")
         page.goto(f"{base}/settings/tokens")
@@ -231,6 +238,12 @@ def main() -> int:
         shoot(phone, "mobile-plans")
         phone.goto(f"{base}/teams/{teams['growth']}/settings")
         shoot(phone, "mobile-team")
+        phone.goto(f"{base}/teams/{teams['growth']}/numbers")  # last: it leaves one releasing
+        releasing = phone.locator("#numbers-table tr[data-number='+12125550147']")
+        releasing.locator("summary", has_text="Release").click()
+        releasing.get_by_role("button", name="Release number").click()
+        releasing.locator("[data-role=release-at]").wait_for()
+        shoot(phone, "mobile-release-scheduled")
 
         # Last, as it changes the Growth team: a cap and approvals, and Carol's requests.
         guardrails(server.app, teams["growth"])

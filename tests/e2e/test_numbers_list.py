@@ -1,5 +1,5 @@
 """End to end in Chromium: a team with 60 numbers filters its list to one, then releases two
-in bulk through one confirmation that lists them."""
+in bulk through one confirmation that lists them (each undoable until its window ends)."""
 
 from __future__ import annotations
 
@@ -52,11 +52,13 @@ def test_filter_sixty_numbers_to_one_then_release_two_in_bulk(server, people, pa
     expect(page.locator("#selection-list")).to_contain_text("(303) 555-0003")
     page.get_by_role("button", name="Release 2 numbers").click()
 
-    # Back on the same filtered list, without them, with the plan counting 58.
-    expect(page.locator("#flashes .flash-success")).to_have_text(
-        "Released 2: (303) 555-0001, (303) 555-0003."
+    # Back on the same filtered list; they release at the end of the window, each with its
+    # Undo until then, and the plan counts 58 at once.
+    expect(page.locator("#flashes [data-role=scheduled]")).to_contain_text(
+        ": (303) 555-0001, (303) 555-0003. Undo any of them in its row until then."
     )
-    expect(rows).to_have_count(28)
+    expect(rows).to_have_count(30)
+    expect(page.locator("#numbers-table [data-role=undo-release]")).to_have_count(2)
     expect(page.get_by_label("Assistant", exact=True)).to_have_value(
         page.locator("#filter-assistant option", has_text="Ava").get_attribute("value")
     )
@@ -81,15 +83,18 @@ def test_without_javascript_filter_select_and_release(server, people, browser):
     page.get_by_role("button", name="Review…").click()
     expect(page.get_by_role("heading", name="Release 2 numbers?")).to_be_visible()
     page.get_by_role("button", name="Release 2 numbers").click()
-    released = page.locator("#flashes .flash-success")
-    expect(released).to_contain_text("Released 2:")  # in the list's order: newest first
-    expect(released).to_contain_text("(720) 555-0010")
-    expect(released).to_contain_text("(720) 555-0011")
-    expect(page.locator("#numbers-none-match")).to_be_visible()  # still the same search
+    scheduled = page.locator("#flashes [data-role=scheduled]")
+    expect(scheduled).to_contain_text("2 numbers release at")  # in the list's order
+    expect(scheduled).to_contain_text("(720) 555-0010")
+    expect(scheduled).to_contain_text("(720) 555-0011")
+    expect(scheduled).to_contain_text(" UTC")  # no JavaScript: the server's own time
+    expect(rows.locator("[data-role=undo-release]")).to_have_count(2)  # still the same search
     context.close()
 
 
-def test_without_javascript_one_release_goes_through_its_page(server, people, browser):
+def test_without_javascript_one_release_goes_through_its_page(server, people, browser, monkeypatch):
+    # Released at once (test_release_undo.py: a release with its window, without JavaScript).
+    monkeypatch.setitem(server.app.config, "RELEASE_GRACE_MINUTES", 0)
     owner = people.member("growth")
     people.number(owner, "+17205550150")
     context = browser.new_context(java_script_enabled=False, locale="en-US")

@@ -49,6 +49,15 @@ class Team:
         self.count += 1
         return self.factory.number(self.members[Role.OWNER], sandbox_number("303", self.count))
 
+    def released_number(self) -> str:
+        """A number whose release waits out its grace window (Undo brings it back)."""
+        from app.numbers.releasing import release_number
+
+        number_id = self.number()
+        with self.app.app_context():
+            release_number(actor_of(self.members[Role.OWNER]), number_id)
+        return number_id
+
     def hold(self) -> str:
         self.count += 1
         return hold(self.app, self.members[Role.OWNER], sandbox_number("213", self.count))
@@ -131,6 +140,8 @@ class Team:
                 return "POST", f"{team}/cart/buy", {"phone_number": number, "idempotency_key": "k"}
             case "dashboard.release_number":
                 return "POST", f"{team}/numbers/{self.number()}/release", {}
+            case "dashboard.undo_release":
+                return "POST", f"{team}/numbers/{self.released_number()}/undo-release", {}
             case "dashboard.save_label":
                 return "POST", f"{team}/numbers/{self.number()}/label", {"label": "Desk"}
             case "dashboard.assign_number":

@@ -6,7 +6,7 @@ from app import audit
 from app.assistants import service as assistants
 from app.extensions import db
 from app.models import AuditEvent, utcnow
-from app.numbers import managing
+from app.numbers import managing, releasing
 from app.numbers.queries import team_number
 from tests.factories import actor_of
 from tests.pages.helpers import HTMX, buy, soup, text
@@ -24,7 +24,7 @@ def test_empty_history(client, member):
     assert page.select_one("nav.pager") is None
 
 
-def test_what_happened_reads_as_sentences_newest_first(app, client, factory, auth):
+def test_what_happened_reads_as_sentences_newest_first(app, client, factory, auth, release_at_once):
     owner = factory.member("growth")
     auth.sign_in(owner)
     assert buy(client, owner.team_id, "+14155550101").status_code == 200
@@ -40,7 +40,7 @@ def test_what_happened_reads_as_sentences_newest_first(app, client, factory, aut
         managing.set_label(actor, number, "Front desk")
         assistants.rename_assistant(actor, support, "Help Desk")
         assistants.delete_assistant(actor, support)  # unassigns the number first
-        managing.release_number(actor, number_id)
+        releasing.release_number(actor, number_id)  # at once (test_release_undo.py: later)
         audit.record(owner.team_id, None, "expire", subject_id=number_id, subject="+14155550101")
         db.session.commit()
 

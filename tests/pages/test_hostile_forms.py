@@ -8,13 +8,14 @@ reached by one of them: a new form or field fails here until its answers are wri
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
 from app.accounts import invitations
 from app.extensions import db
-from app.models import Assistant, PhoneNumber
+from app.models import Assistant, PhoneNumber, utcnow
 from app.plans.grace import keep_numbers
 from tests.api_calls import quote_part
 from tests.factories import PASSWORD, actor_of, ask, downgraded, guard, hold
@@ -143,6 +144,14 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
     owner = factory.member("scale")
     number = factory.number(owner, sandbox_number("415", 90))
     assistant = factory.assistant(owner, "Ava", [number])
+    # A number whose release waits out its grace window: its row has the Undo form.
+    factory.number(
+        owner,
+        sandbox_number("415", 93),
+        status="releasing",
+        status_reason="scheduled",
+        release_after=utcnow() + timedelta(hours=1),
+    )
     # People, an open invitation and a second owner: every form of the Team page shows.
     member = factory.member(team_id=owner.team_id, role="member")
     factory.member(team_id=owner.team_id, role="owner")

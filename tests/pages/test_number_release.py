@@ -1,4 +1,7 @@
-"""Releasing a number from its row: one confirmation, then gone (or kept, and why)."""
+"""Releasing a number from its row: one confirmation, then gone (or kept, and why).
+
+The release here is done at once (RELEASE_GRACE_MINUTES=0) where a test is about the row going;
+tests/pages/test_release_undo.py follows a release through its grace window and Undo."""
 
 from app.providers.base import ProviderError
 from tests.pages.helpers import (
@@ -31,7 +34,7 @@ def test_release_confirmation_names_the_number_and_its_assistant(app, client, gr
     panel = soup(client.get(url, headers=HTMX))
     assert panel.find("html") is None
     assert text(panel.select_one(".confirm-question")) == (
-        "Release (415) 555-0101? Sales Agent will stop answering on it."
+        "Release (415) 555-0101? Sales Agent will stop answering on it when it goes."
     )
     form = panel.select_one("form")
     assert form["hx-post"] == form["action"] == url
@@ -56,7 +59,7 @@ def test_rows_carry_no_forms(app, client, growth):
     assert all(row.select_one("form") is None for row in rows)
 
 
-def test_release_removes_the_row_and_updates_the_banner(app, client, growth):
+def test_release_removes_the_row_and_updates_the_banner(app, client, growth, release_at_once):
     keep = add_number(app, growth.team_id, "+14155550101")
     gone = add_number(app, growth.team_id, "+14155550102")
     page = soup(client.get(numbers_url(growth.team_id)))
@@ -65,9 +68,12 @@ def test_release_removes_the_row_and_updates_the_banner(app, client, growth):
     response = post(client, panel.select_one("form")["action"])
     assert response.status_code == 200
     fragment = soup(response)
-    assert fragment.select_one("tr") is None  # the row is swapped for nothing
+    assert fragment.select_one("tr[id^=number-]") is None  # the row is swapped for nothing
     banner = fragment.select_one("#plan-banner[hx-swap-oob=true]")
     assert text(banner.select_one("#plan-headline")) == "1 of 10 numbers · Growth"
+    assert text(fragment.select_one("#numbers-count[hx-swap-oob=true]")) == "1 number held"
+    costs = fragment.select_one("#numbers-costs[hx-swap-oob=true]")
+    assert "a month for 1 number;" in text(costs.select_one(".costs-total"))
     # Said where it is seen, not only to screen readers: the row is gone, this stays.
     notice = fragment.select_one("#numbers-notice[hx-swap-oob=true]")
     assert "visually-hidden" not in notice.get("class", [])
@@ -78,7 +84,7 @@ def test_release_removes_the_row_and_updates_the_banner(app, client, growth):
     assert [r["id"] for r in rows] == [f"number-{keep}"]
 
 
-def test_releasing_the_last_number_shows_the_empty_state(app, client, growth):
+def test_releasing_the_last_number_shows_the_empty_state(app, client, growth, release_at_once):
     only = add_number(app, growth.team_id, "+14155550101")
     response = post(client, row_url(growth.team_id, only, "release"))
     assert response.headers["HX-Retarget"] == "#numbers-table"
@@ -91,7 +97,9 @@ def test_releasing_the_last_number_shows_the_empty_state(app, client, growth):
     )
 
 
-def test_a_provider_failure_keeps_the_number_and_says_so(app, client, growth, monkeypatch):
+def test_a_provider_failure_keeps_the_number_and_says_so(
+    app, client, growth, monkeypatch, release_at_once
+):
     number_id = add_number(app, growth.team_id, "+14155550101", provider_number_id="sbx-1")
     add_number(app, growth.team_id, "+14155550102")
 
@@ -114,7 +122,7 @@ def test_a_provider_failure_keeps_the_number_and_says_so(app, client, growth, mo
     assert "was not released" in text(flash)
 
 
-def test_release_without_javascript_redirects_with_a_flash(app, client, growth):
+def test_release_without_javascript_redirects_with_a_flash(app, client, growth, release_at_once):
     number_id = add_number(app, growth.team_id, "+14155550101")
     response = post(client, row_url(growth.team_id, number_id, "release"), htmx=False)
     assert response.status_code == 302 and response.location == numbers_url(growth.team_id)

@@ -70,7 +70,7 @@ def test_picking_an_assistant_swaps_the_row_and_says_saved(app, client, growth):
     # The release warning, loaded when its panel opens, names the assistant as it now is.
     release = soup(client.get(row_url(growth.team_id, number_id, "release"), headers=HTMX))
     assert text(release.select_one(".confirm-question")) == (
-        "Release (415) 555-0101? Sales Agent will stop answering on it."
+        "Release (415) 555-0101? Sales Agent will stop answering on it when it goes."
     )
     assert text(fragment.select_one("#live-status[hx-swap-oob]")) == (
         "Sales Agent now answers on (415) 555-0101."

@@ -123,7 +123,7 @@ def review(client, team, action: str, numbers: list[str], **filters):
     return client.get(form["action"], query_string=query)
 
 
-def test_releasing_a_selection_confirms_once_listing_them(app, client, team):
+def test_releasing_a_selection_confirms_once_listing_them(app, client, team, release_at_once):
     page = soup(client.get(numbers_url(team.team_id), query_string={"sort": "number"}))
     for number in ["+14155550003", "+14155550004"]:
         box = page.select_one(f"tr[data-number='{number}'] input[data-role=select-number]")

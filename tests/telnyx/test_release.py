@@ -1,4 +1,10 @@
-"""Releasing on Telnyx: a release is done only when Telnyx says the number is gone."""
+"""Releasing on Telnyx: a release is done only when Telnyx says the number is gone.
+
+These are about Telnyx's own answers to a release, so each releases at once
+(RELEASE_GRACE_MINUTES=0); tests/telnyx/test_release_sweep.py follows a scheduled release.
+"""
+
+import pytest
 
 from app.extensions import db
 from app.models import PhoneNumber
@@ -7,6 +13,11 @@ from tests.invariants import assert_accounts_agree
 from tests.telnyx import NUMBER
 
 NUMBERS = "/v2/phone_numbers/*"
+
+
+@pytest.fixture(autouse=True)
+def at_once(release_at_once):
+    return release_at_once
 
 
 def release(client, member, number_id):

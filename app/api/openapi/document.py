@@ -9,6 +9,7 @@ from typing import Any
 
 from app.api.openapi.guardrails import GUARDRAIL_PATHS, GUARDRAIL_SCHEMAS, WAITS
 from app.api.openapi.orders import ORDER_PATHS, ORDER_SCHEMAS
+from app.api.openapi.releases import RELEASE_PATHS, RELEASE_SCHEMAS
 from app.api.openapi.schemas import (
     ASSISTANT_ID,
     CURSOR,
@@ -194,7 +195,8 @@ PATHS: dict[str, Any] = {
         },
         "delete": {
             "operationId": "releaseNumber",
-            "summary": "Release the number at the provider (safe to retry)",
+            "summary": "Release the number at the provider (safe to retry); with a grace "
+            "window the release is scheduled and can be undone until it falls due",
             "parameters": [TEAM, IDEMPOTENCY_KEY],
             "responses": {**ok("ReleaseResponse"), **errors(403, 404, 409, 422, 502, 504)},
         },
@@ -257,7 +259,13 @@ DOCUMENT: dict[str, Any] = {
     "security": [{"bearer": []}],
     "components": {
         "securitySchemes": {"bearer": SCHEME},
-        "schemas": {**SCHEMAS, **SEARCH_SCHEMAS, **ORDER_SCHEMAS, **GUARDRAIL_SCHEMAS},
+        "schemas": {
+            **SCHEMAS,
+            **SEARCH_SCHEMAS,
+            **ORDER_SCHEMAS,
+            **GUARDRAIL_SCHEMAS,
+            **RELEASE_SCHEMAS,
+        },
     },
-    "paths": {**PATHS, **ORDER_PATHS, **GUARDRAIL_PATHS},
+    "paths": {**PATHS, **ORDER_PATHS, **GUARDRAIL_PATHS, **RELEASE_PATHS},
 }

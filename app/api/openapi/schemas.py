@@ -194,6 +194,11 @@ SCHEMAS: dict[str, Any] = {
         created_by_name=NULLABLE_STRING,
         created_at=TIMESTAMP,
         label=NULLABLE_STRING,
+        release_at={
+            **NULLABLE_TIMESTAMP,
+            "description": "While set, the number's release waits out its grace window: it "
+            "works, no longer counts toward the plan, and undo-release brings it back",
+        },
     ),
     "NumberList": obj(
         ["success", "numbers", "count"],
@@ -217,8 +222,16 @@ SCHEMAS: dict[str, Any] = {
             ["id", "phone_number", "status", "released_at"],
             id=ID,
             phone_number={"type": "string"},
-            status={"enum": ["released", "expired"]},
+            status={
+                "enum": ["released", "expired", "releasing"],
+                "description": "releasing: scheduled, see release_at",
+            },
             released_at=NULLABLE_TIMESTAMP,
+            release_at={
+                **NULLABLE_TIMESTAMP,
+                "description": "With a grace window only: when the release falls due (null "
+                "once done); undo-release brings the number back until then",
+            },
             message={"type": "string"},
         ),
         eligibility=ref("Eligibility"),
