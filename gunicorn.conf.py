@@ -15,3 +15,11 @@ def on_starting(server):
         return  # the workers will say what is wrong, in one line, when they start
     if warning:
         server.log.warning(warning)
+
+
+def post_worker_init(worker):
+    """Without Redis, each worker also works the SQLite job queue (with Redis, `flask worker`
+    does); started after the fork, as threads belong to one process."""
+    from app.jobs.worker import start_in_process
+
+    start_in_process(worker.wsgi)

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.config import Config, ConfigError, settle_config
 from app.extensions import cache, csrf, db, login_manager, migrate
+from app.jobs import init_jobs
 from app.json_provider import BoundedJSONProvider
 from app.mail import init_mail
 from app.ratelimit import limiter
@@ -55,6 +56,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     from app.providers import build_provider
 
     cli.register(app)
+    init_jobs(app)
     provider = build_provider(app.config, held_numbers, lambda: held_from("sandbox"))
     app.extensions["phone_provider"] = provider
     app.extensions["billing"] = billing = build_billing(app.config)
@@ -78,7 +80,24 @@ def create_app_or_exit() -> Flask:
     except ConfigError as error:
         print(f"Cannot start: {error}", file=sys.stderr)
         raise SystemExit(3) from None
+    if _serving_with_flask_run():
+        from app.jobs.worker import start_in_process
+
+        start_in_process(app)  # gunicorn starts it in each worker (gunicorn.conf.py)
     return app
+
+
+def _serving_with_flask_run() -> bool:
+    """Whether this process is `flask run`'s server (not its reloader, nor another command)."""
+    import click
+    from flask.helpers import get_debug_flag
+    from werkzeug.serving import is_running_from_reloader
+
+    context = click.get_current_context(silent=True)
+    if context is None or context.info_name != "run":
+        return False
+    reload = context.params.get("reload")
+    return is_running_from_reloader() or not (get_debug_flag() if reload is None else reload)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -11,12 +11,15 @@ from flask.cli import AppGroup, with_appcontext
 from app.accounts import teams, tokens, users
 from app.accounts.scopes import SCOPES
 from app.exceptions import ServiceError
-from app.models import Role
-from app.numbers.reconciling import reconcile
-from app.numbers.settling import sync
-from app.numbers.sweeps import release_due
-from app.numbers.trial_notices import notify_trials
-from app.numbers.trials import expire_trials
+from app.jobs.tasks import (
+    enforcement_line,
+    expire_trial_numbers,
+    release_scheduled,
+    send_trial_notices,
+    settle_numbers,
+)
+from app.models import Role, utcnow
+from app.numbers.reconciling import reconcile, summary
 from app.plans.catalog import PLAN_KEYS, get_plan
 from app.plans.custom_limits import set_custom_limit
 from app.plans.enforcement import enforce_limits
@@ -84,16 +87,13 @@ def set_limit(team_id: str, limit: int | None, clear: bool) -> None:
 @click.option("--now", "now_text", help="Pretend it is this ISO 8601 time (default: now, UTC).")
 def enforce_limits_command(now_text: str | None) -> None:
     """Start a grace for teams over their limit, clear it for teams back within it, and at its
-    end release what their owners did not keep; email owners. Safe on several hosts at once."""
+    end release what their owners did not keep; email owners. The job queue runs it every ten
+    minutes; safe to run at the same time, on any host."""
     run = enforce_limits(_moment(now_text))
-    click.echo(
-        f"{run.released} numbers released over their team's limit ({run.started} graces "
-        f"started, {run.cleared} ended, {run.notices} emails sent)"
-    )
+    click.echo(enforcement_line(run))
     if run.failed:
         raise click.ClickException(
-            f"{run.failed} releases or emails did not go through (see the log); "
-            "the next run tries again."
+            f"{run.failed} releases did not go through (see the log); the next run tries again."
         )
 
 
@@ -158,15 +158,17 @@ def create_token(email: str, label: str, scope_names: tuple[str, ...]) -> None:
     help="Seconds a reservation without an order id is left alone (it may be in flight).",
 )
 def sync_numbers(grace: int) -> None:
-    """Settle every number between states from the provider's own; prints how many settled."""
-    settled, total = sync(timedelta(seconds=grace))
-    click.echo(f"{settled} of {total} pending numbers settled")
+    """Settle every number between states from the provider's own; prints how many settled.
+
+    The job queue runs this every minute; this runs it now.
+    """
+    click.echo(settle_numbers(utcnow(), timedelta(seconds=grace)))
 
 
-def _moment(now_text: str | None) -> datetime | None:
-    """--now as an aware time (UTC when no zone is given), or None for the real now."""
+def _moment(now_text: str | None) -> datetime:
+    """--now as an aware time (UTC when no zone is given), or the real now."""
     if not now_text:
-        return None
+        return utcnow()
     try:
         now = datetime.fromisoformat(now_text.replace("Z", "+00:00"))
     except ValueError:
@@ -177,34 +179,25 @@ def _moment(now_text: str | None) -> datetime | None:
 @numbers_cli.command("expire-trials")
 @click.option("--now", "now_text", help="Pretend it is this ISO 8601 time (default: now, UTC).")
 def expire_trials_command(now_text: str | None) -> None:
-    """Release every trial past its expiry; prints how many. Safe to run from cron on many hosts."""
-    click.echo(f"{expire_trials(_moment(now_text))} expired trial numbers released")
+    """Release every trial past its expiry; prints how many. The job queue runs it every
+    minute; safe to run at the same time, on any host."""
+    click.echo(expire_trial_numbers(_moment(now_text)))
 
 
 @numbers_cli.command("release-due")
 @click.option("--now", "now_text", help="Pretend it is this ISO 8601 time (default: now, UTC).")
 def release_due_command(now_text: str | None) -> None:
-    """Release every number whose grace window has passed; prints how many. Safe to run from
-    cron (every minute) on many hosts at once."""
-    click.echo(f"{release_due(_moment(now_text))} numbers released as scheduled")
+    """Release every number whose grace window has passed; prints how many. The job queue runs
+    it every minute; safe to run at the same time, on any host."""
+    click.echo(release_scheduled(_moment(now_text)))
 
 
 @numbers_cli.command("notify-trials")
 @click.option("--now", "now_text", help="Pretend it is this ISO 8601 time (default: now, UTC).")
 def notify_trials_command(now_text: str | None) -> None:
-    """Email team owners a day before a trial number ends, and when it has; each notice once.
-
-    Safe to run from cron as often as you like, on several hosts at once.
-    """
-    run = notify_trials(_moment(now_text))
-    click.echo(
-        f"{run.expiring + run.expired} trial notices sent ({run.expiring} ending soon, "
-        f"{run.expired} ended)"
-    )
-    if run.failed:
-        raise click.ClickException(
-            f"{run.failed} notices could not be sent (see the log); the next run tries again."
-        )
+    """Queue emails to team owners a day before a trial number ends, and when it has; each
+    notice once. The job queue runs it every 5 minutes; safe to run at the same time."""
+    click.echo(send_trial_notices(_moment(now_text)))
 
 
 @numbers_cli.command("reconcile")
@@ -235,8 +228,7 @@ def reconcile_numbers(release_orphans: bool, mark_missing: bool) -> None:
         for row in rows:
             cells = (str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
             click.echo("  ".join(cells).rstrip())
-    orphans = sum(f.kind == "orphan" for f in findings)
-    click.echo(f"{orphans} orphaned, {len(findings) - orphans} missing")
+    click.echo(summary(findings))
 
 
 @click.command("demo")

@@ -102,6 +102,15 @@ def environment_settings() -> dict[str, Any]:
         ),
         "MAIL_TIMEOUT": os.environ.get("MAIL_TIMEOUT"),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox")),
+        # An email that cannot be sent is tried again after MAIL_RETRY_DELAY seconds, then
+        # twice as long each time (at most an hour apart), for MAIL_RETRY_HOURS at most.
+        "MAIL_RETRY_DELAY": os.environ.get("MAIL_RETRY_DELAY"),
+        "MAIL_RETRY_HOURS": os.environ.get("MAIL_RETRY_HOURS"),
+        # The job queue (app.jobs): Redis when one is given, shared by `flask worker` on any
+        # number of hosts; else a SQLite file, worked by the web process itself.
+        "JOBS_REDIS_URL": os.environ.get("JOBS_REDIS_URL"),
+        "JOBS_SQLITE_PATH": os.environ.get("JOBS_SQLITE_PATH"),
+        "JOBS_IMMEDIATE": os.environ.get("JOBS_IMMEDIATE"),
         # Where people reach the site: every emailed link starts with it (never with the
         # request's Host header, which a stranger can set when asking for a password reset).
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
@@ -153,6 +162,9 @@ class TestConfig(Config):
     # used by tests, and nothing is written to instance/. The mail tests pick SMTP themselves.
     MAIL_BACKEND = "locmem"
     BASE_URL = "http://127.0.0.1:5000"
+    # Each job runs at once, where it is queued: a test sees the email its request caused.
+    # The job tests run real workers instead.
+    JOBS_IMMEDIATE = "1"
     # Users are made by the hundred in tests: a cheap hash there, scrypt everywhere else.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

@@ -1,7 +1,7 @@
-"""Emails that go once: each is claimed in `sent_notices` before it is sent.
+"""Emails that go once: each is claimed in `sent_notices` in the transaction that queues it.
 
-Two runs at once cannot both send (the second claim meets the primary key), and a send that
-fails gives its claim back, so the next run tries again.
+Two runs at once cannot both queue one (the second claim meets the primary key); once queued,
+the mail job delivers it, with retries (app.mail.outgoing), so a failed send needs no new claim.
 """
 
 from __future__ import annotations
@@ -10,30 +10,22 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.mail import outgoing
 from app.models import Membership, PhoneNumber, Role, SentNotice, Team, User, utcnow
 
 
-def claim(kind: str, subject_id: str, user_id: str) -> bool:
-    """Claim the notice; False when another run has (or had) it."""
-    db.session.add(SentNotice(kind=kind, subject_id=subject_id, user_id=user_id, sent_at=utcnow()))
+def queue_once(notice: str, subject_id: str, user: User, email_kind: str, **args) -> bool:
+    """Claim the notice for this person and queue its email, in one transaction; False when
+    another run has (or had) it."""
+    db.session.add(
+        SentNotice(kind=notice, subject_id=subject_id, user_id=user.id, sent_at=utcnow())
+    )
     try:
-        db.session.commit()
+        outgoing.queue(email_kind, user.email, **args)
     except IntegrityError:  # another run claimed it a moment ago
         db.session.rollback()
         return False
     return True
-
-
-def give_back(kind: str, subject_id: str, user_id: str) -> None:
-    """The send failed: free the claim for the next run."""
-    db.session.execute(
-        sa.delete(SentNotice).where(
-            SentNotice.kind == kind,
-            SentNotice.subject_id == subject_id,
-            SentNotice.user_id == user_id,
-        )
-    )
-    db.session.commit()
 
 
 def not_told(kind: str, subject_id, user_id) -> sa.ColumnElement[bool]:

@@ -87,6 +87,8 @@ def server_env(database: Database, **extra: str) -> dict[str, str]:
         "SECRET_KEY": SECRET_KEY,
         "PHONE_PROVIDER": "sandbox",
         "PYTHONPATH": str(ROOT),
+        # Requests only: no job threads working a queue beside the measured workers.
+        "JOBS_IMMEDIATE": "1",
         **{name: NO_LIMIT for name in RATE_LIMITS},
     }
     for name in ("REDIS_URL", "CACHE_REDIS_URL", "RATELIMIT_STORAGE_URI", "PREFERRED_URL_SCHEME"):

@@ -17,7 +17,11 @@ BIN = Path(sys.executable).parent
 
 def run_flask(tmp_path, **env) -> subprocess.CompletedProcess:
     environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "MAIL_", "BILL"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("STRIPE_", "MAIL_", "BILL", "JOBS_", "REDIS"))
+        },
         "DATABASE_URL": f"sqlite:///{tmp_path}/start.db",
         "SECRET_KEY": "s",
         **env,
@@ -50,6 +54,9 @@ def run_flask(tmp_path, **env) -> subprocess.CompletedProcess:
         ({"BILLING_PROVIDER": "stripe"}, "STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET"),
         ({"BILLING_PROVIDER": "paypal"}, "BILLING_PROVIDER must be sandbox or stripe"),
         ({"MAIL_PORT": "abc"}, "MAIL_PORT='abc'"),
+        ({"MAIL_RETRY_HOURS": "forever"}, "MAIL_RETRY_HOURS='forever'"),
+        ({"JOBS_REDIS_URL": "127.0.0.1:6379"}, "JOBS_REDIS_URL='127.0.0.1:6379'"),
+        ({"JOBS_IMMEDIATE": "maybe"}, "JOBS_IMMEDIATE='maybe'"),
         ({"BASE_URL": "numbers.example.com"}, "BASE_URL='numbers.example.com'"),
         ({"OVER_LIMIT_GRACE_DAYS": "0"}, "OVER_LIMIT_GRACE_DAYS='0' must be a whole number"),
         ({"OVER_LIMIT_GRACE_DAYS": "a week"}, "OVER_LIMIT_GRACE_DAYS='a week'"),

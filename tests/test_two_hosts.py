@@ -41,6 +41,7 @@ def host(database_url: str, **env: str):
         "DATABASE_URL": database_url,
         "SECRET_KEY": "two-hosts",  # one deployment: one key, so a session works on both
         "FLASK_SKIP_DOTENV": "1",
+        "JOBS_IMMEDIATE": "1",  # no periodic jobs moving numbers between the test's reads
         **env,
     }
     gunicorn = Path(sys.executable).parent / "gunicorn"

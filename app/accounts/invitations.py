@@ -22,22 +22,23 @@ from app.accounts.users import (
     insert_user,
     user_by_email,
 )
-from app.exceptions import NotFound, ServiceError, ValidationFailed
+from app.exceptions import NotFound, ValidationFailed
 from app.extensions import db
-from app.ids import is_id
-from app.mail import MailError
-from app.mail.messages import send_invitation
+from app.ids import is_id, new_id
+from app.mail import messages, outgoing
+from app.mail.sending import Email
 from app.models import Invitation, Membership, Role, User, utcnow
 
 INVITE_PURPOSE = "invitation"
 INVITATION_LIFETIME = timedelta(days=7)
+INVITATION_EMAIL = "invitation"
 GONE = "This invitation was already used or withdrawn. Ask the team for a new one."
 EXPIRED = "This invitation has expired. Ask the team for a new one."
 
 
 def invite(actor: Actor, email: str, role: str = Role.MEMBER) -> Invitation:
-    """Invite an address and email it the link; ValidationFailed for a bad address or role,
-    ServiceError (502) if the email could not be sent (then nothing is kept)."""
+    """Invite an address and queue its email (in the same transaction: an invitation is
+    never kept without its email); ValidationFailed for a bad address or role."""
     actor.require(Permission.INVITE)
     if role not in (Role.MEMBER, Role.ADMIN):
         raise ValidationFailed({"role": "Invite as a member or an admin."})
@@ -54,6 +55,7 @@ def invite(actor: Actor, email: str, role: str = Role.MEMBER) -> Invitation:
     now = utcnow()
     _withdraw(team.id, email, now)
     invitation = Invitation(
+        id=new_id("inv"),
         team_id=team.id,
         email=email,
         role=role,
@@ -62,23 +64,26 @@ def invite(actor: Actor, email: str, role: str = Role.MEMBER) -> Invitation:
         expires_at=now + INVITATION_LIFETIME,
     )
     db.session.add(invitation)
-    db.session.commit()
-    try:
-        send_invitation(
-            email,
-            actor.user.name or actor.user.email,
-            team.name,
-            role,
-            links.external_url("auth.invitation", token=invitation_token(invitation)),
-            invitation.expires_at,
-        )
-    except MailError as error:
-        db.session.delete(invitation)
-        db.session.commit()
-        raise ServiceError(f"{error} Nothing was saved; try again.") from None
     _record(actor, audit.Action.MEMBER_INVITE, invitation)
-    db.session.commit()
+    outgoing.queue(INVITATION_EMAIL, email, invitation_id=invitation.id)
     return invitation
+
+
+@outgoing.composer(INVITATION_EMAIL, useful_for=INVITATION_LIFETIME)
+def invitation_email(to: str, invitation_id: str) -> Email | None:
+    """The invitation's link, or nothing if it was withdrawn, used or has expired meanwhile."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or not invitation.is_open():
+        return None
+    inviter = invitation.invited_by
+    return messages.invitation(
+        to,
+        (inviter.name or inviter.email) if inviter else invitation.team.name,
+        invitation.team.name,
+        invitation.role,
+        links.external_url("auth.invitation", token=invitation_token(invitation)),
+        invitation.expires_at,
+    )
 
 
 def invitation_token(invitation: Invitation) -> str:

@@ -7,42 +7,57 @@ for an hour: using it changes the hash, so the same link (and any older one) sto
 from __future__ import annotations
 
 import logging
-from contextlib import suppress
 from datetime import timedelta
 
 from app import links
 from app.accounts.sessions import end_all_sessions
-from app.accounts.users import check_password, set_password, user_by_email
+from app.accounts.users import (
+    check_password,
+    email_problem,
+    normalise_email,
+    set_password,
+    user_by_email,
+)
 from app.exceptions import ValidationFailed
 from app.extensions import db
 from app.ids import is_id
-from app.mail import MailError
-from app.mail.messages import send_password_reset
+from app.mail import messages, outgoing
+from app.mail.sending import Email
 from app.models import User, utcnow
+from app.text import unstorable
 
 log = logging.getLogger(__name__)
 RESET_PURPOSE = "password-reset"
 RESET_LIFETIME = timedelta(hours=1)
+RESET_EMAIL = "password_reset"
 USED_OR_OLD = "This reset link has expired or was already used. Ask for a new one below."
 
 
 def request_reset(email: str) -> None:
-    """Email a reset link if the address has an account; say nothing either way.
+    """Queue a reset email for the address, whether or not it has an account.
 
-    A failed send is logged, not shown: the page must answer the same for every address.
+    The mail job looks the account up (and sends nothing without one), so the answer is the
+    same, and takes the same time, for every address: one row written, nothing else.
     """
-    user = user_by_email(email)
+    address = normalise_email(email)
+    if unstorable(address) or email_problem(address):
+        return  # no account could have it; saying so tells nothing about anyone's account
+    outgoing.queue(RESET_EMAIL, address)
+
+
+@outgoing.composer(RESET_EMAIL, useful_for=RESET_LIFETIME)
+def reset_email(to: str) -> Email | None:
+    """The link, signed when it is sent: it works for an hour from then."""
+    user = user_by_email(to)
     if user is None:
-        return
+        return None
     token = links.sign(RESET_PURPOSE, {"u": user.id, "p": links.stamp(user.password_hash)})
-    # A failed send is logged by the mail module; the answer stays the same.
-    with suppress(MailError):
-        send_password_reset(
-            user.email,
-            user.name,
-            links.external_url("auth.reset_password", token=token),
-            utcnow() + RESET_LIFETIME,
-        )
+    return messages.password_reset(
+        user.email,
+        user.name,
+        links.external_url("auth.reset_password", token=token),
+        utcnow() + RESET_LIFETIME,
+    )
 
 
 def user_for_reset(token: str) -> User:

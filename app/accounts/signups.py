@@ -1,13 +1,15 @@
 """Signing up by email: the account exists once its owner follows the emailed link.
 
-The sign-up form answers the same whether or not the address has an account (no one learns
-who is a customer): a new address gets a confirmation link, an address with an account gets
-a note that someone tried, with links to sign in or reset the password.
+The sign-up form answers the same, in the same time, whether or not the address has an
+account (no one learns who is a customer): both save the sign-up and queue one email, and
+the mail job decides what it says. A new address gets a confirmation link; an address with
+an account gets a note that someone tried, with links to sign in or reset the password (and
+its saved sign-up can never be confirmed: no link to it is sent).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -23,11 +25,13 @@ from app.accounts.users import (
 )
 from app.extensions import db
 from app.ids import is_id
-from app.mail.messages import send_email_verification, send_signup_attempt_notice
+from app.mail import messages, outgoing
+from app.mail.sending import Email
 from app.models import PendingSignup, User, utcnow
 
 CONFIRM_PURPOSE = "confirm-email"
 CONFIRM_LIFETIME = timedelta(days=2)
+SIGN_UP_EMAIL = "sign_up"
 EXPIRED = "This confirmation link has expired. Sign up again to get a new one."
 USED = (
     "This confirmation link was already used, or a newer sign-up replaced it. "
@@ -36,28 +40,42 @@ USED = (
 
 
 def request_sign_up(email: str, name: str, password: str, team_name: str = "") -> str:
-    """Check the form, then email the address; returns the normalised address.
+    """Check the form, save the sign-up and queue its email; returns the normalised address.
 
-    ValidationFailed for a malformed field; MailError if the email could not be sent (both
-    kinds of address send one, so a failure says nothing about which this was).
+    ValidationFailed for a malformed field. Whether the address has an account is looked up
+    by the mail job, not here: every address costs this request the same work.
     """
     email, name = clean_new_user(email, name, password)
     if team_name.strip():
         team_name = clean_team_name(team_name)
-    password_hash = hash_password(password)  # on both paths, so both take as long
-    user = user_by_email(email)
+    pending = _save_pending(email, name, hash_password(password), team_name)
+    outgoing.queue(SIGN_UP_EMAIL, email, pending_id=pending.id, asked_at=utcnow().isoformat())
+    return email
+
+
+@outgoing.composer(SIGN_UP_EMAIL, useful_for=CONFIRM_LIFETIME)
+def sign_up_email(to: str, pending_id: str, asked_at: str) -> Email | None:
+    """The note to an account's owner, or the confirmation link (signed when sent)."""
+    user = user_by_email(to)
+    if user is not None and user.created_at >= datetime.fromisoformat(asked_at):
+        return None  # made since, from an earlier email of this sign-up: nothing to say
     if user is not None:
-        send_signup_attempt_notice(
+        # Saved only so that this request cost what a new address costs; never confirmable.
+        db.session.execute(sa.delete(PendingSignup).where(PendingSignup.id == pending_id))
+        db.session.commit()
+        return messages.signup_attempt(
             user.email,
             user.name,
             links.external_url("auth.signin"),
             links.external_url("auth.forgot_password"),
         )
-        return email
-    pending = _save_pending(email, name, password_hash, team_name)
-    token = links.sign(CONFIRM_PURPOSE, {"s": pending.id, "p": links.stamp(password_hash)})
-    send_email_verification(email, name, links.external_url("auth.confirm_email", token=token))
-    return email
+    pending = db.session.get(PendingSignup, pending_id)
+    if pending is None:
+        return None  # confirmed meanwhile (from an earlier email): nothing left to confirm
+    token = links.sign(CONFIRM_PURPOSE, {"s": pending.id, "p": links.stamp(pending.password_hash)})
+    return messages.email_verification(
+        to, pending.name, links.external_url("auth.confirm_email", token=token)
+    )
 
 
 def _save_pending(email: str, name: str, password_hash: str, team_name: str) -> PendingSignup:
@@ -70,7 +88,7 @@ def _save_pending(email: str, name: str, password_hash: str, team_name: str) -> 
         pending.name, pending.password_hash, pending.team_name = name, password_hash, team_name
         pending.created_at = utcnow()
         try:
-            db.session.commit()
+            db.session.flush()  # committed with its email
             return pending
         except IntegrityError:  # the same address signed up twice at once: update theirs
             db.session.rollback()

@@ -13,11 +13,8 @@ from app.auth import begin_session, bp, end_this_session
 from app.auth.forms import SignInForm, SignUpForm
 from app.exceptions import ValidationFailed
 from app.links import LinkInvalid
-from app.mail import MailError
 from app.plans.catalog import FREE
 from app.ratelimit import signin_limit, signup_limit
-
-MAIL_DOWN = "We could not send the email just now. Try again in a few minutes."
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -35,8 +32,6 @@ def signup():
         except ValidationFailed as error:
             for name, message in error.fields.items():
                 getattr(form, name, form.email).errors.append(message)
-        except MailError:
-            form.email.errors.append(MAIL_DOWN)
         else:
             return render_template("auth/check_email.html", email=email)
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200

@@ -1,8 +1,9 @@
 """Emails about purchase requests: to everyone who may approve a new one (not the asker),
 and to the member who asked once it is decided.
 
-Sent after the change has committed. A send that fails is logged and changes nothing: the
-Requests page and the header's badge say the same thing.
+Queued after the change has committed and delivered by the mail job, with retries
+(app.mail.outgoing); each is composed when it is sent, so an approver is not asked about a
+request someone else decided meanwhile.
 """
 
 from __future__ import annotations
@@ -13,13 +14,24 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.links import external_url
-from app.mail import MailError
-from app.mail.messages import send_purchase_request, send_request_decided
-from app.models import Membership, PhoneNumber, PurchaseRequest, Role, Team, User
+from app.mail import messages, outgoing
+from app.mail.sending import Email
+from app.models import (
+    Membership,
+    PhoneNumber,
+    PurchaseRequest,
+    RequestStatus,
+    Role,
+    Team,
+    User,
+    utcnow,
+)
 from app.plans.catalog import get_plan
 
 log = logging.getLogger(__name__)
 APPROVERS = (Role.OWNER, Role.ADMIN)  # app.accounts.roles: APPROVE_PURCHASES
+ASKED = "purchase_request"
+DECIDED = "request_decided"
 
 
 def request_made(request: PurchaseRequest, team: Team, asker: User) -> None:
@@ -34,19 +46,30 @@ def request_made(request: PurchaseRequest, team: Team, asker: User) -> None:
         )
         .order_by(User.email)
     ).all()
-    url = _requests_url(team)
     for person in people:
-        _send(
-            send_purchase_request,
-            person.email,
-            _called(person),
-            _called(asker),
-            team.name,
-            request.phone_number,
-            cost_words(request, team),
-            request.hold_expires_at,
-            url,
-        )
+        outgoing.queue(ASKED, person.email, name=_called(person), request_id=request.id)
+
+
+@outgoing.composer(ASKED)
+def asked_email(to: str, name: str, request_id: str) -> Email | None:
+    """The request as it waits now; nothing once it is decided or its hold has ended."""
+    request = db.session.get(PurchaseRequest, request_id)
+    if request is None or request.status != RequestStatus.PENDING:
+        return None
+    if request.hold_expires_at <= utcnow():
+        return None
+    team = db.session.get(Team, request.team_id)
+    asker = request.requested_by
+    return messages.purchase_request(
+        to,
+        name,
+        _called(asker) if asker else "Someone who has left the team",
+        team.name,
+        request.phone_number,
+        cost_words(request, team),
+        request.hold_expires_at,
+        _requests_url(team),
+    )
 
 
 def request_decided(request: PurchaseRequest, team: Team, decider: User) -> None:
@@ -54,19 +77,33 @@ def request_decided(request: PurchaseRequest, team: Team, decider: User) -> None
     asker = request.requested_by
     if asker is None:
         return  # their account is gone
+    outgoing.queue(
+        DECIDED,
+        asker.email,
+        name=_called(asker),
+        decider=_called(decider),
+        request_id=request.id,
+    )
+
+
+@outgoing.composer(DECIDED)
+def decided_email(to: str, name: str, decider: str, request_id: str) -> Email | None:
+    request = db.session.get(PurchaseRequest, request_id)
+    if request is None:
+        return None
+    team = db.session.get(Team, request.team_id)
     detail = request.reason
-    if request.status == "approved":
+    if request.status == RequestStatus.APPROVED:
         number = db.session.get(PhoneNumber, request.phone_number_id or "")
         detail = (
             "It is ready to take calls."
             if number is not None and number.status == "active"
             else "The provider is still completing the order; it shows on Numbers meanwhile."
         )
-    _send(
-        send_request_decided,
-        asker.email,
-        _called(asker),
-        _called(decider),
+    return messages.request_decided(
+        to,
+        name,
+        decider,
         team.name,
         request.phone_number,
         request.status,
@@ -83,13 +120,6 @@ def cost_words(request: PurchaseRequest, team: Team) -> str:
     if request.monthly_price is None or request.setup_price is None:
         return "no price was quoted for it"
     return f"${request.setup_price:,.2f} setup and ${request.monthly_price:,.2f} a month"
-
-
-def _send(message, to: str, *args) -> None:
-    try:
-        message(to, *args)
-    except MailError:  # logged where it failed; the request stands either way
-        log.warning("purchase request notice to %s not sent", to)
 
 
 def _called(person: User) -> str:

@@ -12,7 +12,9 @@ class MailConfigError(ConfigError):
 class MailError(RuntimeError):
     """A message was not sent: the SMTP server refused it or could not be reached."""
 
-    def __init__(self, message: str, *, to: str, subject: str):
+    def __init__(self, message: str, *, to: str, subject: str, permanent: bool = False):
         super().__init__(message)
         self.to = to
         self.subject = subject
+        # True when trying again cannot help (the address does not exist, say).
+        self.permanent = permanent

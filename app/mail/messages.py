@@ -1,14 +1,14 @@
-"""One function per email the product sends; plain arguments in, one message out.
+"""One function per email the product sends; plain arguments in, one Email out.
 
-Each renders templates/email/<name>.txt and .html, and raises MailError when the message
-could not be sent (already logged); the caller decides whether that stops the request.
+Each names templates/email/<name>.txt and .html and what they show. The mail job composes
+them when it sends (app.mail.outgoing); sending.send renders and sends one.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from app.mail.sending import display_number, send, utc_time
+from app.mail.sending import Email, display_number, utc_time
 from app.text import one_line
 
 SUBJECT_PART = 40  # names run to 120 characters; a subject should fit a phone's inbox line
@@ -16,11 +16,11 @@ SUBJECT_PART = 40  # names run to 120 characters; a subject should fit a phone's
 _ROLES = {"owner": "an owner", "admin": "an admin", "member": "a member"}
 
 
-def send_invitation(
+def invitation(
     to: str, inviter_name: str, team_name: str, role: str, accept_url: str, expires_at: datetime
-) -> None:
+) -> Email:
     """Invite someone to join a team in the given role."""
-    send(
+    return _email(
         to,
         f"{_short(inviter_name)} invited you to {_short(team_name)}",
         "invitation",
@@ -32,9 +32,9 @@ def send_invitation(
     )
 
 
-def send_password_reset(to: str, name: str, reset_url: str, expires_at: datetime) -> None:
+def password_reset(to: str, name: str, reset_url: str, expires_at: datetime) -> Email:
     """A link to choose a new password; it works for an hour."""
-    send(
+    return _email(
         to,
         "Reset your password",
         "password_reset",
@@ -44,14 +44,16 @@ def send_password_reset(to: str, name: str, reset_url: str, expires_at: datetime
     )
 
 
-def send_email_verification(to: str, name: str, verify_url: str) -> None:
+def email_verification(to: str, name: str, verify_url: str) -> Email:
     """A link that proves the address belongs to the person who signed up."""
-    send(to, "Confirm your email address", "email_verification", name=name, verify_url=verify_url)
+    return _email(
+        to, "Confirm your email address", "email_verification", name=name, verify_url=verify_url
+    )
 
 
-def send_signup_attempt_notice(to: str, name: str, signin_url: str, reset_url: str) -> None:
+def signup_attempt(to: str, name: str, signin_url: str, reset_url: str) -> Email:
     """Someone signed up with an address that already has an account: tell its owner only."""
-    send(
+    return _email(
         to,
         "Someone tried to sign up with your email",
         "signup_attempt",
@@ -61,12 +63,12 @@ def send_signup_attempt_notice(to: str, name: str, signin_url: str, reset_url: s
     )
 
 
-def send_trial_expiring(
+def trial_expiring(
     to: str, name: str, team_name: str, phone_number: str, expires_at: datetime, plans_url: str
-) -> None:
+) -> Email:
     """The day before: the team's trial number is about to be released."""
     number = display_number(phone_number)
-    send(
+    return _email(
         to,
         f"Your trial number {number} ends tomorrow",
         "trial_expiring",
@@ -78,12 +80,10 @@ def send_trial_expiring(
     )
 
 
-def send_trial_expired(
-    to: str, name: str, team_name: str, phone_number: str, plans_url: str
-) -> None:
+def trial_expired(to: str, name: str, team_name: str, phone_number: str, plans_url: str) -> Email:
     """The trial is over and its number has been released."""
     number = display_number(phone_number)
-    send(
+    return _email(
         to,
         f"Your trial number {number} has ended",
         "trial_expired",
@@ -94,7 +94,7 @@ def send_trial_expired(
     )
 
 
-def send_purchase_request(
+def purchase_request(
     to: str,
     name: str,
     asker: str,
@@ -103,10 +103,10 @@ def send_purchase_request(
     cost: str,
     held_until: datetime,
     requests_url: str,
-) -> None:
+) -> Email:
     """A member asked to buy a number: an owner or admin approves or denies it."""
     number = display_number(phone_number)
-    send(
+    return _email(
         to,
         f"{_short(asker)} asks to buy {number}",
         "purchase_request",
@@ -128,7 +128,7 @@ DECISIONS = {
 }
 
 
-def send_request_decided(
+def request_decided(
     to: str,
     name: str,
     decider: str,
@@ -137,10 +137,10 @@ def send_request_decided(
     outcome: str,
     detail: str | None,
     requests_url: str,
-) -> None:
+) -> Email:
     """The member who asked: approved (and bought), denied (with the note), or failed."""
     number = display_number(phone_number)
-    send(
+    return _email(
         to,
         f"Your request for {number} {DECISIONS[outcome]}",
         "request_decided",
@@ -154,11 +154,11 @@ def send_request_decided(
     )
 
 
-def send_over_limit_grace(
+def over_limit_grace(
     to: str, name: str, team_name: str, situation: str, ends_at: datetime, keep_url: str
-) -> None:
+) -> Email:
     """A change of plan left the team over its limit: what to do, and by when."""
-    send(
+    return _email(
         to,
         f"{_short(team_name)} holds more numbers than its plan allows",
         "over_limit_grace",
@@ -170,12 +170,12 @@ def send_over_limit_grace(
     )
 
 
-def send_over_limit_released(
+def over_limit_released(
     to: str, name: str, team_name: str, phone_number: str, reason: str, plans_url: str
-) -> None:
+) -> Email:
     """A number beyond the team's limit was released at the end of its grace."""
     number = display_number(phone_number)
-    send(
+    return _email(
         to,
         f"{number} was released: {_short(team_name)} was over its plan",
         "over_limit_released",
@@ -185,6 +185,10 @@ def send_over_limit_released(
         reason=reason,
         plans_url=plans_url,
     )
+
+
+def _email(to: str, subject: str, template: str, **context) -> Email:
+    return Email(to, subject, template, context)
 
 
 def _short(text: str) -> str:

@@ -1,9 +1,13 @@
-"""Render a message's text and HTML parts from templates/email/ and send it as one email."""
+"""Render an email's text and HTML parts from templates/email/ and send it now, over SMTP.
+
+Only the mail job (app.mail.outgoing) calls this; everything else queues.
+"""
 
 from __future__ import annotations
 
 import logging
 import smtplib
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import phonenumbers
@@ -17,12 +21,22 @@ from app.text import one_line
 log = logging.getLogger(__name__)
 
 
-def send(to: str, subject: str, template: str, **context) -> None:
-    """Send templates/email/<template>.txt with its .html alternative; MailError on failure."""
-    subject = one_line(subject)
-    context = {"subject": subject, **context}
-    text = _render(f"email/{template}.txt", context)
-    html = _render(f"email/{template}.html", context)
+@dataclass(frozen=True)
+class Email:
+    """One email, ready to render: templates/email/<template>.txt and .html with `context`."""
+
+    to: str
+    subject: str
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+def send(email: Email) -> None:
+    """Send the email's text part with its HTML alternative; MailError on failure."""
+    to, subject = email.to, one_line(email.subject)
+    context = {"subject": subject, **email.context}
+    text = _render(f"email/{email.template}.txt", context)
+    html = _render(f"email/{email.template}.html", context)
     message = EmailMultiAlternatives(subject, text, to=[to])
     message.attach_alternative(html, "text/html")
     try:
@@ -30,7 +44,7 @@ def send(to: str, subject: str, template: str, **context) -> None:
         with mail.get_connection() as connection:
             sent = connection.send_messages([message])
     except (smtplib.SMTPException, OSError, ValueError) as error:
-        raise _failed(to, subject, _reason(error)) from error
+        raise _failed(to, subject, _reason(error), permanent=_permanent(error)) from error
     if sent != 1:
         # A backend that drops a message silently would otherwise look like success.
         raise _failed(to, subject, "the mail backend sent nothing")
@@ -43,9 +57,20 @@ def _render(name: str, context: dict) -> str:
     return current_app.jinja_env.get_template(name).render(context)
 
 
-def _failed(to: str, subject: str, reason: str) -> MailError:
+def _failed(to: str, subject: str, reason: str, *, permanent: bool = False) -> MailError:
     log.error("mail to %s: %r not sent: %s", to, subject, reason)
-    return MailError(f"Could not send {subject!r} to {to}: {reason}", to=to, subject=subject)
+    return MailError(
+        f"Could not send {subject!r} to {to}: {reason}", to=to, subject=subject, permanent=permanent
+    )
+
+
+def _permanent(error: Exception) -> bool:
+    """Whether trying again cannot help: the server refused every recipient for good (5xx),
+    or the message itself is malformed. A refused login or sender is a setting to fix, and a
+    server that cannot be reached may come back: those are tried again."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _text in error.recipients.values())
+    return isinstance(error, ValueError)
 
 
 def _reason(error: Exception) -> str:

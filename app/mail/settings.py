@@ -27,6 +27,8 @@ def init_mail(app: Flask) -> None:
         )
     config["MAIL_PORT"] = _port(config)
     config["MAIL_TIMEOUT"] = _timeout(config)
+    config["MAIL_RETRY_DELAY"] = _amount(config, "MAIL_RETRY_DELAY", "seconds", 30.0, 3600)
+    config["MAIL_RETRY_HOURS"] = _amount(config, "MAIL_RETRY_HOURS", "hours", 24.0, 24 * 14)
     config["MAIL_DEFAULT_SENDER"] = _sender(config)
     if config.get("MAIL_USERNAME") and not config.get("MAIL_PASSWORD"):
         # Flask-Mailman would silently skip the login and the server would refuse every message.
@@ -68,19 +70,25 @@ def _port(config: dict[str, Any]) -> int:
 
 
 def _timeout(config: dict[str, Any]) -> float:
-    value = config.get("MAIL_TIMEOUT")
+    # smtplib waits forever by default; a worker must not hang on a dead server.
+    return _amount(config, "MAIL_TIMEOUT", "seconds", 10.0, 300)
+
+
+def _amount(config: dict[str, Any], name: str, unit: str, default: float, most: float) -> float:
+    """A positive number of `unit` up to `most`; `default` when unset."""
+    value = config.get(name)
     if value is None or value == "":
-        return 10.0  # smtplib waits forever by default; a request must not hang on a dead server
+        return default
     try:
-        seconds = float(str(value).strip())
+        amount = float(str(value).strip())
     except ValueError:
-        seconds = 0.0
-    if not 0 < seconds <= 300:
+        amount = 0.0
+    if not 0 < amount <= most:
         raise MailConfigError(
-            f"MAIL_TIMEOUT={value!r} is not a number of seconds: set it to a number from 1 to 300, "
-            "or leave it unset for 10."
+            f"{name}={value!r} is not a number of {unit}: set it to a number from 1 to "
+            f"{most:g}, or leave it unset for {default:g}."
         )
-    return seconds
+    return amount
 
 
 def _sender(config: dict[str, Any]) -> str:

@@ -5,6 +5,7 @@ from app.models.accounts import ApiToken, Membership, Team, User
 from app.models.base import HELD, ORDERING, SCHEDULED, NumberStatus, Role, UTCDateTime, utcnow
 from app.models.cart import CartItem, NumberOrder
 from app.models.guardrails import PurchaseRequest, RequestStatus
+from app.models.jobs import EmailStatus, JobFailure, OutgoingEmail, PeriodicRun
 from app.models.numbers import Assistant, PhoneNumber
 from app.models.records import AuditEvent, IdempotencyRecord, SentNotice, WebhookEvent
 
@@ -16,13 +17,17 @@ __all__ = [
     "Assistant",
     "AuditEvent",
     "CartItem",
+    "EmailStatus",
     "IdempotencyRecord",
     "Invitation",
+    "JobFailure",
     "LoginSession",
     "Membership",
     "NumberOrder",
     "NumberStatus",
+    "OutgoingEmail",
     "PendingSignup",
+    "PeriodicRun",
     "PhoneNumber",
     "PurchaseRequest",
     "RequestStatus",

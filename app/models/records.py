@@ -65,10 +65,10 @@ class WebhookEvent(db.Model):
 
 
 class SentNotice(db.Model):
-    """An email notice that went out (a trial ending, say): a job that runs again skips it.
+    """An email notice that was queued (a trial ending, say): a job that runs again skips it.
 
-    The row is written before the message is sent, so two runs at once cannot both send; a
-    send that fails removes it again, and the next run tries once more.
+    The row is written in the transaction that queues the email, so two runs at once cannot
+    both queue it; the mail job then delivers it, trying again until it goes.
     """
 
     __tablename__ = "sent_notices"

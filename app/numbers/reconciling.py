@@ -61,6 +61,12 @@ def reconcile(*, release_orphans: bool = False, mark_missing: bool = False) -> l
     return findings
 
 
+def summary(findings: list[Finding]) -> str:
+    """The last line of a run: "N orphaned, M missing"."""
+    orphans = sum(f.kind == "orphan" for f in findings)
+    return f"{orphans} orphaned, {len(findings) - orphans} missing"
+
+
 def _release(provider_id: str) -> str:
     try:
         current_provider().release(provider_id)

@@ -153,15 +153,17 @@ def finish_release(number: PhoneNumber, actor_id: str | None = None) -> str:
             db.session.refresh(number)
         raise
     final = NumberStatus.EXPIRED if number.status_reason == "expire" else NumberStatus.RELEASED
-    mark_released(number, final, actor_id)
+    if not mark_released(number, final, actor_id):
+        return "unchanged"  # another run (a sweep on another host, `sync`) settled it first
     return str(final)
 
 
 def mark_released(
     number: PhoneNumber, final: NumberStatus, actor_id: str | None, now: datetime | None = None
-) -> None:
+) -> bool:
     """The provider has the number back: keep the row as history, unassigned. The History
-    line keeps why it went (a person's release, a trial's end, the over-limit sweep)."""
+    line keeps why it went (a person's release, a trial's end, the over-limit sweep). False
+    when the row had already moved on (so each release is counted and recorded once)."""
     before = {"status": "active", "assistant_id": number.assistant_id}
     after = {"status": str(final), "assistant_id": None, "reason": number.status_reason}
     if number.release_after is not None:
@@ -177,7 +179,7 @@ def mark_released(
             "assistant_id": None,
         },
     ):
-        return
+        return False
     bump_version(number.team_id)
     audit.record(
         number.team_id,
@@ -189,6 +191,7 @@ def mark_released(
         after=after,
     )
     db.session.commit()
+    return True
 
 
 def sync(grace: timedelta) -> tuple[int, int]:

@@ -1,8 +1,9 @@
 """Emails about trial numbers: a day before one ends, and once it has ended. Each goes once.
 
-Run from cron (`flask numbers notify-trials`), as often as you like and on several hosts at
-once: every notice is claimed in `sent_notices` before it is sent, so it goes out once per
-number and recipient; a send that fails gives its claim back for the next run.
+Run every few minutes by the job queue (and by `flask numbers notify-trials`), on several
+hosts at once if need be: every notice is claimed in `sent_notices` in the same transaction
+that queues its email (app.notices), so it is queued once per number and recipient, and then
+delivered (with retries) by the mail job.
 """
 
 from __future__ import annotations
@@ -15,16 +16,9 @@ import sqlalchemy as sa
 
 from app import notices
 from app.links import external_url
-from app.mail import MailError
-from app.mail.messages import send_trial_expired, send_trial_expiring
-from app.models import (
-    HELD,
-    NumberStatus,
-    PhoneNumber,
-    Team,
-    User,
-    utcnow,
-)
+from app.mail import messages, outgoing
+from app.mail.sending import Email
+from app.models import HELD, NumberStatus, PhoneNumber, Team, User, utcnow
 
 log = logging.getLogger(__name__)
 EXPIRING = "trial_expiring"
@@ -38,7 +32,6 @@ LOOK_BACK = timedelta(days=3)
 class NoticeRun:
     expiring: int = 0
     expired: int = 0
-    failed: int = 0
 
 
 def notify_trials(now: datetime | None = None) -> NoticeRun:
@@ -59,19 +52,25 @@ def notify_trials(now: datetime | None = None) -> NoticeRun:
     )
     for kind, condition in ((EXPIRING, ending_soon), (EXPIRED, ended)):
         for number, team, user in _due(kind, condition):
-            if not notices.claim(kind, number.id, user.id):
-                continue
-            try:
-                _send(kind, number, team, user)
-            except MailError:
-                notices.give_back(kind, number.id, user.id)
-                run.failed += 1
+            if not _queue(kind, number, team, user):
                 continue
             if kind == EXPIRING:
                 run.expiring += 1
             else:
                 run.expired += 1
     return run
+
+
+@outgoing.composer(EXPIRING)
+def expiring_email(to: str, name: str, team: str, number: str, ends: str, team_id: str) -> Email:
+    plans = external_url("dashboard.plans", team_id=team_id)
+    return messages.trial_expiring(to, name, team, number, datetime.fromisoformat(ends), plans)
+
+
+@outgoing.composer(EXPIRED)
+def expired_email(to: str, name: str, team: str, number: str, team_id: str) -> Email:
+    plans = external_url("dashboard.plans", team_id=team_id)
+    return messages.trial_expired(to, name, team, number, plans)
 
 
 def _due(kind: str, condition) -> list[tuple[PhoneNumber, Team, User]]:
@@ -81,13 +80,11 @@ def _due(kind: str, condition) -> list[tuple[PhoneNumber, Team, User]]:
     )
 
 
-def _send(kind: str, number: PhoneNumber, team: Team, user: User) -> None:
-    plans_url = external_url("dashboard.plans", team_id=team.id)
-    name = user.name or user.email
+def _queue(kind: str, number: PhoneNumber, team: Team, user: User) -> bool:
+    facts = {"name": user.name or user.email, "team": team.name, "number": number.phone_number}
     if kind == EXPIRING:
-        send_trial_expiring(
-            user.email, name, team.name, number.phone_number, number.trial_expires_at, plans_url
-        )
-    else:
-        send_trial_expired(user.email, name, team.name, number.phone_number, plans_url)
-    log.info("%s notice for %s sent to %s", kind, number.id, user.id)
+        facts["ends"] = number.trial_expires_at.isoformat()
+    queued = notices.queue_once(kind, number.id, user, kind, team_id=team.id, **facts)
+    if queued:
+        log.info("%s notice for %s queued for %s", kind, number.id, user.id)
+    return queued

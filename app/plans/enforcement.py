@@ -48,8 +48,8 @@ class Enforcement:
     started: int = 0  # graces started for teams found over their limit
     cleared: int = 0  # graces ended: the team is within its limit again
     released: int = 0  # numbers released at the end of a grace
-    notices: int = 0  # emails sent
-    failed: int = 0  # releases or emails that did not go through (the next run retries)
+    notices: int = 0  # emails queued (the mail job delivers them, with retries)
+    failed: int = 0  # releases that did not go through (the next run retries)
 
 
 def enforce_limits(now: datetime | None = None) -> Enforcement:
@@ -59,12 +59,8 @@ def enforce_limits(now: datetime | None = None) -> Enforcement:
         run.started += _start_missing(team_id, now)
     for team_id in db.session.scalars(sa.select(Team.id).where(Team.grace_ends_at.is_not(None))):
         _enforce_team(team_id, now, run)
-    sent, failed = send_grace_notices(now)
-    run.notices += sent
-    run.failed += failed
-    sent, failed = send_release_notices(now)
-    run.notices += sent
-    run.failed += failed
+    run.notices += send_grace_notices(now)
+    run.notices += send_release_notices(now)
     return run
 
 
@@ -117,8 +113,8 @@ def _enforce_team(team_id: str, now: datetime, run: Enforcement) -> None:
     skipped: set[str] = set()
     while (number := _claim_next(team_id, now, skipped)) is not None:
         try:
-            finish_release(number)
-            run.released += 1
+            if finish_release(number) == NumberStatus.RELEASED:
+                run.released += 1  # not when a run on another host finished it first
         except ProviderError as error:  # one number's failure must not stop the run
             log.warning("could not release %s over its team's limit: %s", number.id, error.message)
             skipped.add(number.id)

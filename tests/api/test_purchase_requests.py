@@ -356,19 +356,28 @@ def test_with_approvals_off_again_a_waiting_request_can_still_be_decided(app, cl
     assert decide(client, owner, request_id, "approve").status_code == 200
 
 
-def test_a_mail_server_that_fails_leaves_the_request_standing(app, client, team, monkeypatch):
-    from app.guardrails import notices
-    from app.mail import MailError
+def test_a_mail_server_that_fails_leaves_the_request_standing_and_its_email_queued(
+    app, client, team, monkeypatch
+):
+    from app.mail import MailError, outgoing
+    from app.models import OutgoingEmail
 
-    owner, _admin, member = team
+    owner, admin, member = team
 
-    def refused(to, *_args):
-        raise MailError("the SMTP server could not be reached", to=to, subject="x")
+    def refused(message):
+        raise MailError("the SMTP server could not be reached", to=message.to, subject="x")
 
-    monkeypatch.setattr(notices, "send_purchase_request", refused)
+    monkeypatch.setattr(outgoing, "send", refused)
     request_id = asked_id(client, member, NUMBER)
     assert stored(app, request_id).status == "pending"
     assert mail_to(app, owner.email) == []
+    with app.app_context():  # kept, to be tried again: never lost
+        waiting = db.session.execute(
+            sa.select(OutgoingEmail.to, OutgoingEmail.kind, OutgoingEmail.status)
+        ).all()
+    assert sorted(waiting) == sorted(
+        [(owner.email, "purchase_request", "queued"), (admin.email, "purchase_request", "queued")]
+    )
 
 
 def test_holding_longer_keeps_the_request_waiting_longer(app, client, team):

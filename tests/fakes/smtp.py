@@ -11,6 +11,7 @@ or take the `smtp_server` fixture (tests/conftest.py).
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import re
@@ -38,17 +39,23 @@ class Envelope:
 @dataclass
 class _Handler:
     refuse: set[str]
+    delay: float = 0.0
     envelopes: list[Envelope] = field(default_factory=list)
     quits: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Set when a client names its first recipient: it is mid-conversation from then on.
+    recipient_named: threading.Event = field(default_factory=threading.Event)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address.lower() in self.refuse:
             return "550 5.1.1 No such mailbox here"
         envelope.rcpt_tos.append(address)
+        self.recipient_named.set()
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.delay:
+            await asyncio.sleep(self.delay)  # a slow relay: the answer comes this much later
         with self.lock:
             self.envelopes.append(
                 Envelope(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
@@ -70,11 +77,14 @@ class _Controller(Controller):
 
 
 class SmtpServer:
-    """An SMTP server in a thread; `refuse` lists recipient addresses it answers 550 to."""
+    """An SMTP server in a thread; `refuse` lists recipient addresses it answers 550 to,
+    `delay` is how long it takes to accept each message, `port` a fixed port (0: any free)."""
 
-    def __init__(self, refuse: set[str] | frozenset[str] = frozenset()):
-        self._handler = _Handler({address.lower() for address in refuse})
-        self._controller = _Controller(self._handler, hostname=HOST, port=0)
+    def __init__(
+        self, refuse: set[str] | frozenset[str] = frozenset(), *, delay: float = 0, port: int = 0
+    ):
+        self._handler = _Handler({address.lower() for address in refuse}, delay)
+        self._controller = _Controller(self._handler, hostname=HOST, port=port)
 
     def start(self) -> SmtpServer:
         self._controller.start()
@@ -93,6 +103,11 @@ class SmtpServer:
     def refuse(self) -> set[str]:
         """Recipient addresses answered 550 (lower case); change it while the server runs."""
         return self._handler.refuse
+
+    @property
+    def recipient_named(self) -> threading.Event:
+        """Set once a client has named a recipient: a sender is mid-message from then."""
+        return self._handler.recipient_named
 
     @property
     def port(self) -> int:

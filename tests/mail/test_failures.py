@@ -10,6 +10,7 @@ import pytest
 from flask_mailman.backends.base import BaseEmailBackend
 
 from app.mail import MailError, messages
+from app.mail.sending import send
 from tests.fakes.smtp import HOST, SmtpServer
 from tests.mail.helpers import mail_app
 
@@ -29,7 +30,7 @@ def test_unreachable_server_raises_mail_error_and_logs(closed_port, caplog):
     app = mail_app(MAIL_BACKEND="smtp", MAIL_SERVER=HOST, MAIL_PORT=closed_port, MAIL_TIMEOUT=2)
 
     with app.app_context(), pytest.raises(MailError) as raised:
-        messages.send_password_reset("ada@example.com", "Ada", URL, WHEN)
+        send(messages.password_reset("ada@example.com", "Ada", URL, WHEN))
 
     error = raised.value
     assert (error.to, error.subject) == ("ada@example.com", "Reset your password")
@@ -47,9 +48,9 @@ def test_refused_recipient_raises_mail_error_with_the_servers_answer(caplog):
         app = mail_app(**smtp.config)
         with app.app_context():
             with pytest.raises(MailError, match="550 5.1.1 No such mailbox here"):
-                messages.send_email_verification("gone@example.com", "Gone", URL)
+                send(messages.email_verification("gone@example.com", "Gone", URL))
             # The connection was closed cleanly after the refusal: the next message goes out.
-            messages.send_email_verification("ada@example.com", "Ada", URL)
+            send(messages.email_verification("ada@example.com", "Ada", URL))
 
         assert [envelope.rcpt_tos for envelope in smtp.envelopes] == [["ada@example.com"]]
         assert smtp.quits == 2  # each connection said goodbye, the refused one too
@@ -67,4 +68,4 @@ def test_a_backend_that_sends_nothing_is_a_failure():
     app = mail_app(MAIL_BACKEND=f"{__name__}.DropEmailBackend")
 
     with app.app_context(), pytest.raises(MailError, match="sent nothing"):
-        messages.send_email_verification("ada@example.com", "Ada", URL)
+        send(messages.email_verification("ada@example.com", "Ada", URL))

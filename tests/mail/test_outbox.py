@@ -13,6 +13,7 @@ import pytest
 from app.extensions import mail
 from app.mail import MailError, messages
 from app.mail.outbox import OutboxEmailBackend, first_link, slug
+from app.mail.sending import send
 from tests.fakes.smtp import body, links
 from tests.mail.helpers import mail_app
 
@@ -39,7 +40,7 @@ def test_without_mail_server_the_outbox_backend_is_chosen(app):
 
 def test_each_message_is_a_readable_eml_file_named_by_time_and_subject(app, outbox):
     with app.app_context():
-        messages.send_password_reset("ada@example.com", "Ada", URL, WHEN)
+        send(messages.password_reset("ada@example.com", "Ada", URL, WHEN))
 
     [path] = outbox.iterdir()
     assert re.fullmatch(r"\d{8}T\d{6}\.\d{6}Z-reset-your-password\.eml", path.name)
@@ -56,7 +57,7 @@ def test_each_message_is_a_readable_eml_file_named_by_time_and_subject(app, outb
 def test_each_message_logs_one_line_with_recipient_subject_and_link(app, outbox, caplog):
     caplog.set_level(logging.INFO, logger="app.mail")
     with app.app_context():
-        messages.send_email_verification("ada@example.com", "Ada", URL)
+        send(messages.email_verification("ada@example.com", "Ada", URL))
 
     [record] = [r for r in caplog.records if r.name.startswith("app.mail")]
     line = record.getMessage()
@@ -70,8 +71,8 @@ def test_each_message_logs_one_line_with_recipient_subject_and_link(app, outbox,
 
 def test_two_messages_with_one_subject_make_two_files(app, outbox):
     with app.app_context():
-        messages.send_email_verification("ada@example.com", "Ada", URL)
-        messages.send_email_verification("bob@example.com", "Bob", URL)
+        send(messages.email_verification("ada@example.com", "Ada", URL))
+        send(messages.email_verification("bob@example.com", "Bob", URL))
 
     paths = sorted(outbox.iterdir())
     assert len(paths) == 2
@@ -87,7 +88,7 @@ def test_an_unwritable_outbox_is_a_mail_error(tmp_path):
     app = mail_app(MAIL_BACKEND=None, MAIL_SERVER=None, MAIL_OUTBOX_DIR=str(blocker / "outbox"))
 
     with app.app_context(), pytest.raises(MailError):
-        messages.send_email_verification("ada@example.com", "Ada", URL)
+        send(messages.email_verification("ada@example.com", "Ada", URL))
 
 
 @pytest.mark.parametrize(

@@ -198,16 +198,16 @@ def test_killed_between_two_emails_the_next_run_sends_the_rest_once(app, factory
     end = grace_end(app, member.team_id) + timedelta(minutes=1)
     from app import notices
 
-    real, claims = notices.claim, []
+    real, claims = notices.queue_once, []
 
-    def dies_before_the_second(*args):
+    def dies_before_the_second(*args, **kwargs):
         if len(claims) == 1 and args[0] == "over_limit_release":
             raise Killed()
         if args[0] == "over_limit_release":
             claims.append(args)
-        return real(*args)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(notices, "claim", dies_before_the_second)
+    monkeypatch.setattr(notices, "queue_once", dies_before_the_second)
     with app.app_context(), pytest.raises(Killed):
         enforce_limits(end)
     assert len(release_mail(app)) == 1
@@ -256,7 +256,7 @@ def test_the_command_says_what_it_did(app, factory, runner):
     result = runner.invoke(args=["teams", "enforce-limits", "--now", end.isoformat()])
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1] == (
-        "2 numbers released over their team's limit (0 graces started, 1 ended, 2 emails sent)"
+        "2 numbers released over their team's limit (0 graces started, 1 ended, 2 emails queued)"
     )
     bad = runner.invoke(args=["teams", "enforce-limits", "--now", "yesterday"])
     assert bad.exit_code != 0 and "ISO 8601" in bad.output

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.exceptions import Conflict, PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.models import AuditEvent, PhoneNumber, Team, utcnow
-from app.numbers.managing import release_number
+from app.numbers.releasing import release_number
 from app.plans.enforcement import enforce_limits
 from app.plans.grace import keep_numbers
 from app.subscriptions import change_plan

@@ -1,0 +1,83 @@
+"""The jobs, thin: each calls one service function.
+
+The sweeps are plain functions of `now` that return the line the matching CLI command prints
+(the schedule runs them, the CLI runs them now, and `flask jobs status` shows the last line).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from app.jobs.queue import job
+from app.mail import outgoing
+from app.models import utcnow
+from app.numbers.reconciling import reconcile, summary
+from app.numbers.settling import sync
+from app.numbers.sweeps import release_due
+from app.numbers.trial_notices import notify_trials
+from app.numbers.trials import expire_trials
+from app.plans.enforcement import Enforcement, enforce_limits
+
+log = logging.getLogger(__name__)
+# A reservation with no order id may be a purchase still in flight: left alone this long.
+SYNC_GRACE = timedelta(seconds=120)
+
+
+@job()
+def deliver_email(email_id: str) -> None:
+    """Send one queued email; on failure it is tried again later (app.mail.outgoing)."""
+    outgoing.deliver(email_id)
+
+
+@job()
+def recover_mail() -> str:
+    """The mail sweep as a one-off job: a worker runs it when it starts (see app.jobs.worker)."""
+    return redeliver_mail(utcnow())
+
+
+def redeliver_mail(now: datetime) -> str:
+    return f"{outgoing.redeliver(now)} emails sent back to the queue"
+
+
+def settle_numbers(now: datetime, grace: timedelta = SYNC_GRACE) -> str:
+    settled, total = sync(grace)
+    return f"{settled} of {total} pending numbers settled"
+
+
+def expire_trial_numbers(now: datetime) -> str:
+    return f"{expire_trials(now)} expired trial numbers released"
+
+
+def release_scheduled(now: datetime) -> str:
+    return f"{release_due(now)} numbers released as scheduled"
+
+
+def enforce_team_limits(now: datetime) -> str:
+    """The over-limit sweep; a release that failed is retried by the next run."""
+    return enforcement_line(enforce_limits(now))
+
+
+def enforcement_line(run: Enforcement) -> str:
+    return (
+        f"{run.released} numbers released over their team's limit ({run.started} graces "
+        f"started, {run.cleared} ended, {run.notices} emails queued)"
+    )
+
+
+def send_trial_notices(now: datetime) -> str:
+    run = notify_trials(now)
+    return (
+        f"{run.expiring + run.expired} trial notices queued ({run.expiring} ending soon, "
+        f"{run.expired} ended)"
+    )
+
+
+def report_reconcile(now: datetime) -> str:
+    """Compare only; changing anything stays a person's decision (`numbers reconcile`)."""
+    findings = reconcile()
+    for finding in findings:
+        log.warning(
+            "reconcile: %s %s (team %s)", finding.kind, finding.phone_number, finding.team_id
+        )
+    return summary(findings)
