@@ -5,6 +5,8 @@ PORT ?= 5000
 # Test processes (pytest-xdist, one test module per process at a time); each has its own
 # PostgreSQL database and Redis databases. TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
+# More pytest arguments, e.g. PYTEST_ARGS='-m "not any_database"' (CI's second database).
+PYTEST_ARGS ?=
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
@@ -16,7 +18,7 @@ run: $(VENV)/.installed ## Set up everything and serve on http://127.0.0.1:$(POR
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed-test browser ## Set up and run the whole suite (TEST_DATABASE_URL for PostgreSQL)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -3,7 +3,11 @@
 import importlib
 import pkgutil
 
+import pytest
+
 import bench
+
+pytestmark = pytest.mark.any_database  # CI runs it once, not on each database
 
 
 def test_every_bench_module_imports():

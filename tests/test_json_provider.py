@@ -12,6 +12,8 @@ from flask.json.provider import DefaultJSONProvider
 
 from app.json_provider import MAX_DEPTH, TooDeep
 
+pytestmark = pytest.mark.any_database  # CI runs it once, not on each database
+
 VALUES = {
     "success": True,
     "count": 2,

@@ -11,6 +11,8 @@ import pytest
 from app.config import ConfigError
 from tests.support import build_app, free_port, listening, teardown_app, wait_until
 
+pytestmark = pytest.mark.any_database  # CI runs it once, not on each database
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 

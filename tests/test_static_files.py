@@ -1,7 +1,10 @@
 import hashlib
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
+
+pytestmark = pytest.mark.any_database  # CI runs it once, not on each database
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 

@@ -3,7 +3,11 @@ character: a name the document calls valid is one the server keeps, and the othe
 
 import re
 
+import pytest
+
 from app.text import one_line, visible_class
+
+pytestmark = pytest.mark.any_database  # CI runs it once, not on each database
 
 
 def test_the_visible_class_matches_exactly_the_characters_the_cleaner_keeps():

@@ -16,6 +16,8 @@ from tests.jobs.helpers import eventually, queued_app, worker
 from tests.pages.helpers import csrf_token
 from tests.support import teardown_app
 
+pytestmark = pytest.mark.any_database  # CI runs it once, not on each database
+
 ROUNDS = 30
 WARM_UP = 3  # first requests fill caches (templates, connections): not counted
 RELAY = 0.15  # what one send takes at the relay: what a send in the request used to cost

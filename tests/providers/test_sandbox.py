@@ -8,6 +8,8 @@ from app.phone import LOCAL, TOLL_FREE
 from app.providers.base import ProviderError, ProviderNumberUnavailable, SearchFilters
 from app.providers.sandbox import SandboxProvider
 
+pytestmark = pytest.mark.any_database  # CI runs it once, not on each database
+
 LOCAL_TYPES = {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
