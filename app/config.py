@@ -175,7 +175,7 @@ def settle_config(config: dict[str, Any]) -> None:
     config["SEARCH_CACHE_SECONDS"] = _number(config, "SEARCH_CACHE_SECONDS", int, "30")
     config["LIST_CACHE_SECONDS"] = _number(config, "LIST_CACHE_SECONDS", int, "300")
     config["PRICE_RATES"] = _rates(config.get("PRICE_RATES"))
-    config["TRUSTED_PROXIES"] = _number(config, "TRUSTED_PROXIES", int, "1")
+    config["TRUSTED_PROXIES"] = _number(config, "TRUSTED_PROXIES", int, "1", "a count of proxies")
     # A week at most: a release nobody can see happening for longer is a number forgotten.
     config["RELEASE_GRACE_MINUTES"] = _whole(
         config, "RELEASE_GRACE_MINUTES", "minutes", 0, 7 * 24 * 60, 60
@@ -208,7 +208,9 @@ def _shared_storage(config: dict[str, Any]) -> None:
     config["RATELIMIT_STORAGE_URI"] = config.get("RATELIMIT_STORAGE_URI") or redis or "memory://"
 
 
-def _number(config: dict[str, Any], name: str, kind: type, example: str):
+def _number(
+    config: dict[str, Any], name: str, kind: type, example: str, what: str = "a number of seconds"
+):
     raw = config.get(name)
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         value = raw
@@ -217,7 +219,7 @@ def _number(config: dict[str, Any], name: str, kind: type, example: str):
             value = kind(str(raw).strip())
         except ValueError:
             raise ConfigError(
-                f"{name}={raw!r} is not a number of seconds: write it like {name}={example}."
+                f"{name}={raw!r} is not {what}: write it like {name}={example}."
             ) from None
     if value < 0:
         raise ConfigError(f"{name}={raw!r} must not be negative: write it like {name}={example}.")

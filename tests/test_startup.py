@@ -68,6 +68,7 @@ def run_flask(tmp_path, **env) -> subprocess.CompletedProcess:
         ({"SALES_CONTACT_URL": "javascript:alert(1)"}, "SALES_CONTACT_URL="),
         ({"RELEASE_GRACE_MINUTES": "1h"}, "RELEASE_GRACE_MINUTES='1h' must be a whole number"),
         ({"RELEASE_GRACE_MINUTES": "10081"}, "from 0 to 10080"),
+        ({"TRUSTED_PROXIES": "x"}, "TRUSTED_PROXIES='x' is not a count of proxies"),
     ],
 )
 def test_a_bad_setting_is_one_line_that_names_it(tmp_path, env, names):
