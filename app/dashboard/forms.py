@@ -24,8 +24,8 @@ except ImportError:  # WTForms before 3.3 takes (value, label) tuples
 from functools import cache
 
 import phonenumbers
+from babel import Locale
 from flask import request
-from phonenumbers.geocoder import _region_display_name
 
 from app.accounts.teams import MAX_TEAM_NAME
 from app.accounts.tokens import MAX_TOKEN_NAME
@@ -62,10 +62,9 @@ SEARCH_FIELDS = {
 FEATURE_LABELS = {"voice": "Voice", "sms": "SMS", "mms": "MMS", "fax": "Fax"}
 # The pattern box and how it matches, as the API's three pattern fields.
 MATCHES = {"contains": "contains", "starts": "startsWith", "ends": "endsWith"}
+
+
 # Regions phonenumbers knows but has no English display name for.
-_EXTRA_NAMES = {"XK": "Kosovo", "AC": "Ascension Island", "TA": "Tristan da Cunha"}
-
-
 class SearchForm(FlaskForm):
     """A GET form: the query stays in the URL, so a reload or a shared link shows the same."""
 
@@ -210,11 +209,10 @@ def _as_int(raw: str | None):
 
 @cache
 def countries() -> list[tuple[str, str]]:
-    """Every region phonenumbers supports, as (code, English name), by name."""
-    named = [
-        (code, _region_display_name(code, "en") or _EXTRA_NAMES.get(code, code))
-        for code in phonenumbers.SUPPORTED_REGIONS
-    ]
+    """Every region phonenumbers supports, as (code, English name), by name. The names are
+    CLDR's (through Babel), kept current by Unicode: "Eswatini", "Isle of Man", "Türkiye"."""
+    names = Locale("en").territories
+    named = [(code, names.get(code, code)) for code in phonenumbers.SUPPORTED_REGIONS]
     return sorted(named, key=lambda pair: pair[1])
 
 

@@ -29,6 +29,29 @@ def test_the_form_before_any_search(client, member):
     assert not page.select("#offers")
 
 
+# Names as people use them today (CLDR's), including the regions outside ISO 3166.
+CURRENT_NAMES = {
+    "SZ": "Eswatini",
+    "IM": "Isle of Man",
+    "TR": "Türkiye",
+    "MK": "North Macedonia",
+    "CD": "Congo - Kinshasa",
+    "VG": "British Virgin Islands",
+    "XK": "Kosovo",
+    "AC": "Ascension Island",
+    "TA": "Tristan da Cunha",
+    "US": "United States",
+}
+
+
+def test_country_names_are_current_and_every_option_has_one(client, member):
+    page = soup(client.get(search_url(member.team_id)))
+    names = {o["value"]: o.get_text(strip=True) for o in page.select("select#country option")}
+    assert {code: names[code] for code in CURRENT_NAMES} == CURRENT_NAMES
+    assert [code for code, name in names.items() if name == code] == []  # none left as a code
+    assert not {"Swaziland", "Isle Of Man", "Turkey"} & set(names.values())
+
+
 def test_country_defaults_from_the_browser_language(client, member):
     page = soup(client.get(search_url(member.team_id), headers={"Accept-Language": "en-GB,en"}))
     assert page.select_one("select#country option[selected]")["value"] == "GB"
