@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from app.accounts import teams, tokens, users
 from app.accounts.scopes import SCOPES
+from app.cli_usage import CommandGroup
 from app.exceptions import ServiceError
 from app.jobs.tasks import (
     enforcement_line,
@@ -26,10 +27,10 @@ from app.plans.enforcement import enforce_limits
 from app.plans.limits import team_limit
 from app.subscriptions import change_plan
 
-teams_cli = AppGroup("teams", help="Create teams, change their plan and limits.")
-users_cli = AppGroup("users", help="Create users.")
-tokens_cli = AppGroup("tokens", help="Issue API tokens.")
-numbers_cli = AppGroup("numbers", help="Maintain phone numbers.")
+teams_cli = CommandGroup("teams", help="Create teams, change their plan and limits.")
+users_cli = CommandGroup("users", help="Create users.")
+tokens_cli = CommandGroup("tokens", help="Issue API tokens.")
+numbers_cli = CommandGroup("numbers", help="Maintain phone numbers.")
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from app.extensions import db
 from app.models import ApiToken, Membership, Team, User
 from tests.helpers import SEARCH
@@ -224,3 +226,27 @@ def test_tokens_create_refuses_a_scope_the_user_cannot_have_in_one_line(app, run
 def test_the_demo_token_has_every_scope_now_and_later(app, runner):
     runner.invoke(args=["demo"])
     assert stored_scopes(app, "demo@example.com") == [None]
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["teams", "set-limit"],
+            "Error: Missing argument 'TEAM_ID'. (see `flask teams set-limit --help`)",
+        ),
+        (
+            ["teams", "create", "X", "--plan", "bogus"],
+            "Error: Invalid value for '--plan': 'bogus' is not one of 'free', 'starter', "
+            "'growth', 'scale'. (see `flask teams create --help`)",
+        ),
+        (
+            ["jobs", "status", "--bogus"],
+            "Error: No such option '--bogus'. (see `flask jobs status --help`)",
+        ),
+    ],
+)
+def test_a_bad_argument_is_one_line(runner, args, line):
+    result = runner.invoke(args=args, prog_name="flask")  # as a shell runs it
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [line]

@@ -7,8 +7,9 @@ import logging
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 
+from app.cli_usage import CommandGroup
 from app.extensions import db
 from app.jobs import failures
 from app.jobs.periodic import SWEEPS, last_runs
@@ -16,7 +17,7 @@ from app.jobs.queue import huey
 from app.models import EmailStatus, OutgoingEmail
 from app.text import one_line
 
-jobs_cli = AppGroup("jobs", help="See the job queue, and retry jobs that failed.")
+jobs_cli = CommandGroup("jobs", help="See the job queue, and retry jobs that failed.")
 
 
 @click.command("worker")
