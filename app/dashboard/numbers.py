@@ -22,7 +22,7 @@ from app.exceptions import ValidationFailed
 from app.models import PhoneNumber, utcnow
 from app.numbers.costs import monthly_costs
 from app.numbers.listing import NumberFilters, parse_filters
-from app.numbers.managing import count_numbers, list_numbers_page, set_label
+from app.numbers.managing import count_numbers, list_numbers_page, page_place, set_label
 from app.numbers.queries import list_state, team_number
 from app.phone import national
 from app.plans.rules import usage
@@ -57,8 +57,10 @@ def numbers():
     etag = None if errors else numbers_page_etag(live, ordering, now)
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
+    cursor = request.args.get("cursor")
     try:
-        page = list_numbers_page(team, NUMBERS_PER_PAGE, request.args.get("cursor"), filters)
+        page = list_numbers_page(team, NUMBERS_PER_PAGE, cursor, filters)
+        place = page_place(team.id, cursor, filters, NUMBERS_PER_PAGE)
     except ValidationFailed:  # a stale or hand-edited cursor: start from the top of the list
         return redirect(url_for("dashboard.numbers", team_id=team.id, **filters.params()))
     html, status = render(
@@ -69,10 +71,11 @@ def numbers():
         actor=actor(),
         numbers=page.numbers,
         next_cursor=page.next_cursor,
-        paged=bool(request.args.get("cursor")),
+        paged=bool(cursor),
+        place=place,
         filters=filters,
         filter_errors=errors,
-        matched=count_numbers(team.id, filters, now) if filters.narrowed else None,
+        matched=place.total if filters.narrowed else None,
         assistants=_assistant_choices(),
         costs=None if is_htmx() else monthly_costs(team.id, now),  # the page shows them
         FILTERS_FROM=FILTERS_FROM,

@@ -130,6 +130,19 @@ def after(sort: str, position: tuple[object, str]) -> sa.ColumnElement[bool]:
     return key < position if descending else key > position
 
 
+def reversed_order(sort: str) -> list:
+    """The sort's order read backwards (for the page before a position)."""
+    column, descending = _sort_column(sort)
+    if descending:
+        return [column.asc(), PhoneNumber.id.asc()]
+    return [column.desc(), PhoneNumber.id.desc()]
+
+
+def up_to(sort: str, position: tuple[object, str]) -> sa.ColumnElement[bool]:
+    """Rows at or before `position` in the sort's order: the pages before a cursor's page."""
+    return sa.not_(after(sort, position))
+
+
 def sort_value(sort: str, number: PhoneNumber) -> object:
     """The value a number sorts by, as a cursor keeps it."""
     return number.created_at if sort.lstrip("-") == "created" else number.phone_number

@@ -51,6 +51,42 @@ def list_numbers_page(
     return NumberPage([n for n in numbers if n.id not in gone], next_cursor)
 
 
+@dataclass(frozen=True)
+class PagePlace:
+    """Where a page of the list sits: "51–100 of 319", and the way back one page."""
+
+    first: int  # the page's first row, counted from 1
+    total: int  # every number the filters keep
+    previous_cursor: str | None  # None: the page before is the first page (or there is none)
+
+
+def page_place(team_id: str, cursor: str | None, filters: NumberFilters, limit: int) -> PagePlace:
+    """Counted, not remembered: a cursor stays a plain keyset position (the API's too), and
+    the page before it is found by reading the list backwards from there."""
+    now = utcnow()
+    total = count_numbers(team_id, filters, now)
+    if not cursor:
+        return PagePlace(1, total, None)
+    sort, value, number_id = decode_cursor(cursor)
+    earlier = [
+        PhoneNumber.team_id == team_id,
+        PhoneNumber.status != NumberStatus.RELEASED,
+        *filter_clauses(team_id, filters, now),
+        listing.up_to(sort, (value, number_id)),
+    ]
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(PhoneNumber).where(*earlier))
+    # Backwards from the cursor, the row `limit` places back ends the page before the previous.
+    boundary = db.session.scalars(
+        sa.select(PhoneNumber)
+        .where(*earlier)
+        .order_by(*listing.reversed_order(sort))
+        .offset(limit)
+        .limit(1)
+    ).first()
+    previous = _cursor_after(sort, boundary) if boundary is not None else None
+    return PagePlace(before + 1, total, previous)
+
+
 def _position(team_id: str, cursor: str | None, filters: NumberFilters) -> tuple[str, list]:
     """The sort to list in and the `where` clauses: the filters, and past the cursor if any.
     A cursor's own sort wins: the next page goes on in the first page's order."""

@@ -48,7 +48,7 @@ def test_page_queries_do_not_grow_with_the_team(app, client, factory, auth):
     assert counts[0] == counts[1], counts
 
 
-def test_the_numbers_page_runs_six_queries(app, client, factory, auth):
+def test_the_numbers_page_runs_seven_queries(app, client, factory, auth):
     member = factory.member("scale")
     seed(app, member, 60)
     auth.sign_in(member)
@@ -57,5 +57,50 @@ def test_the_numbers_page_runs_six_queries(app, client, factory, auth):
         assert client.get(numbers_url(member.team_id)).status_code == 200
     # The user, their teams (authorisation and the header at once), one page of numbers,
     # the assistants (for the filter and the bulk action), the plan banner's count, and the
-    # monthly costs. A filtered list adds one: how many numbers match.
-    assert len(statements) <= 6, statements
+    # monthly costs; and how many numbers the list holds (the pager's "1–50 of 60", and what
+    # a filtered list says matches).
+    assert len(statements) <= 7, statements
+
+
+def pager(response) -> tuple[str, str | None, str | None]:
+    """The pager's place, and its Previous and Next links."""
+    nav = soup(response).select_one("nav.pager")
+    back, on = nav.select_one("a[rel=prev]"), nav.select_one("a[rel=next]")
+    return (
+        nav.select_one("#numbers-place").get_text(strip=True),
+        back["href"] if back else None,
+        on["href"] if on else None,
+    )
+
+
+def test_the_pager_says_where_it_is_and_goes_back_a_page_at_a_time(app, client, factory, auth):
+    member = factory.member("scale")
+    seed(app, member, 120)
+    auth.sign_in(member)
+    first = client.get(numbers_url(member.team_id))
+    place, back, on = pager(first)
+    assert (place, back) == ("1–50 of 120", None)
+    second = client.get(on, headers=HTMX)
+    place, back, on = pager(second)
+    assert place == "51–100 of 120"
+    assert back == numbers_url(member.team_id)  # the page before the second is the first
+    third = client.get(on, headers=HTMX)
+    place, back, on = pager(third)
+    assert (place, on) == ("101–120 of 120", None)
+    again = client.get(back, headers=HTMX)
+    assert pager(again)[0] == "51–100 of 120"
+    assert rows(again) == rows(second)
+    assert rows(client.get(pager(again)[1], headers=HTMX)) == rows(first)
+
+
+def test_the_pager_counts_only_what_the_filters_keep(app, client, factory, auth):
+    member = factory.member("scale")
+    seed(app, member, 70, area="212")
+    seed(app, member, 5, area="415")
+    auth.sign_in(member)
+    everything = client.get(numbers_url(member.team_id))
+    assert pager(everything)[0] == "1–50 of 75"
+    narrowed = client.get(numbers_url(member.team_id) + "?q=212")
+    place, _back, on = pager(narrowed)
+    assert place == "1–50 of 70"
+    assert pager(client.get(on, headers=HTMX))[0] == "51–70 of 70"
