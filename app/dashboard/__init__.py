@@ -29,7 +29,8 @@ def resolve_team(_endpoint: str | None, values: dict | None) -> None:
     team_id = values.pop("team_id")
     if current_user.is_authenticated:
         g.actor = actor_for(current_user, team_id, user_memberships())
-        session["team_id"] = team_id
+        if session.get("team_id") != team_id:  # an unchanged session is not signed and sent again
+            session["team_id"] = team_id
 
 
 def actor() -> Actor:

@@ -146,3 +146,13 @@ def test_the_account_page_counts_the_devices(app, client, remembered):
     page = soup(client.get("/account"))
     assert page.select_one("#session-count").get_text(strip=True) == "2"
     assert page.select_one("#account-email").get_text(strip=True) == someone.email
+
+
+def test_a_second_page_view_sends_no_new_session_cookie(client, factory, auth):
+    member = factory.member("growth")
+    auth.sign_in(member)
+    first = client.get(numbers_url(member.team_id))
+    assert first.status_code == 200
+    again = client.get(numbers_url(member.team_id))
+    assert again.status_code == 200
+    assert "Set-Cookie" not in again.headers, again.headers.get("Set-Cookie")
