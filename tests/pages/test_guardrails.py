@@ -162,3 +162,16 @@ def test_thousands_commas_and_a_dollar_sign_still_read_as_written(
 ):
     assert save(client, owner.team_id, spend_cap=typed).status_code == 200
     assert limits(app, owner.team_id) == (stored, False, None)
+
+
+def test_saving_moves_the_focus_to_what_it_did(client, owner):
+    """The form is swapped with its section: htmx focuses what is marked autofocus there."""
+    notice = soup(save(client, owner.team_id, spend_cap="50")).select_one("#guardrails-notice")
+    assert notice.has_attr("autofocus") and notice["tabindex"] == "-1"
+
+
+def test_a_refusal_moves_the_focus_to_the_first_field_it_names(client, owner):
+    section = soup(save(client, owner.team_id, spend_cap="10", approval_above="x"))
+    assert section.select("[autofocus]") == [section.select_one("#approval_above")]
+    section = soup(save(client, owner.team_id, spend_cap="x", approval_above="x"))
+    assert section.select_one("[autofocus]") == section.select_one("#spend_cap")
