@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -229,6 +231,10 @@ def default_country() -> str:
     return "US"
 
 
+# "1,500" or "1,000,000.50": digits in threes after the first group.
+_THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+
+
 class GuardrailsForm(FlaskForm):
     """The team's spend cap and approvals; the service judges the amounts, in the API's words.
 
@@ -266,7 +272,14 @@ class GuardrailsForm(FlaskForm):
         """The form as the API's body (every field: the form shows them all)."""
 
         def amount(field) -> str:
-            return (field.data or "").strip().removeprefix("$").replace(",", "").strip()
+            typed = (field.data or "").strip()
+            cleaned = typed.removeprefix("$").strip()
+            if cleaned == "" and typed:
+                return typed  # a lone "$" is not "no cap": the service names it
+            # Commas only as thousands separators: "1,50" is a decimal comma, not $150.
+            if "," in cleaned and not _THOUSANDS.fullmatch(cleaned):
+                return typed
+            return cleaned.replace(",", "")
 
         return {
             "monthlySpendCap": amount(self.spend_cap),

@@ -20,6 +20,7 @@ from app.accounts.roles import Actor, Permission
 from app.accounts.teams import bump_version
 from app.exceptions import NumberUnavailable, PlanLimitReached, SpendCapReached
 from app.extensions import db
+from app.guardrails.answered import answer_requests
 from app.guardrails.rules import (
     ApprovalRequired,
     Limits,
@@ -77,7 +78,9 @@ def purchase_number(
     # Before the lock: asking the provider for a price may take a while.
     quote = on_behalf.quote if on_behalf else quote_for(phone_number)
     buyer_id = (on_behalf.buyer_id if on_behalf else None) or actor.user.id
-    number, held = _reserve(actor, phone_number, connection_id, provider.name, quote, buyer_id)
+    number, held, was_held = _reserve(
+        actor, phone_number, connection_id, provider.name, quote, buyer_id
+    )
     reference = number.customer_reference
     # Touch nothing of `number` until the provider answers: reloading it would open a
     # transaction and pin a database connection for the whole order.
@@ -94,6 +97,9 @@ def purchase_number(
             f"The provider did not sell {phone_number}"
             + (f": {result.detail}." if result.detail else ".")
         )
+    if was_held and on_behalf is None:
+        # The team's own hold: perhaps a member's request for it, which this purchase answers.
+        answer_requests(actor, number)
     if number.is_trial and number.activated_at and actor.team.trial_used_at is None:
         # settle spent the team's trial in the database; say so to the team in hand too (the
         # page that answers this purchase reads it), without reading the row again.
@@ -109,9 +115,10 @@ def _reserve(
     provider: str,
     quote: Offer | None,
     buyer_id: str,
-) -> tuple[PhoneNumber, int]:
+) -> tuple[PhoneNumber, int, bool]:
     """Check the plan and the guardrails and hold the number, in one short transaction under
-    the team's lock; returns it and how many numbers the team held before it."""
+    the team's lock; returns it, how many numbers the team held before it, and whether the
+    team's own hold (its cart) had the number."""
     team, now = actor.team, utcnow()
     _lock_team(team, phone_number)
     plan = get_plan(team.plan)
@@ -173,7 +180,7 @@ def _reserve(
         # Another team reserved the same number a moment ago (the partial unique index).
         db.session.rollback()
         raise NumberUnavailable(f"{phone_number} was just taken on this platform.") from None
-    return number, held
+    return number, held, check.carted_by == team.id
 
 
 def _held_message(phone_number: str, team: Team, holder_team: str, status: str) -> str:

@@ -125,3 +125,53 @@ def test_history_says_what_changed(client, owner):
     assert text(row.select_one(".change-after")) == (
         "Monthly cap: $50.00. Every purchase by a member needs approval."
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "field"),
+    [
+        ("1,50", "spend_cap"),  # a decimal comma: not $150
+        ("12,5", "spend_cap"),
+        ("1,0000", "spend_cap"),
+        (",500", "spend_cap"),
+        ("$", "spend_cap"),  # a stray dollar sign: not "no cap"
+        ("$ ", "approval_above"),
+    ],
+)
+def test_an_amount_that_only_looks_like_one_is_refused_and_nothing_changes(
+    app, client, owner, typed, field
+):
+    guard(app, owner, spend_cap="50.00", approval_required=True, approval_above="20.00")
+    response = save(
+        client,
+        owner.team_id,
+        spend_cap=typed if field == "spend_cap" else "50.00",
+        approval_required="y",
+        approval_above=typed if field == "approval_above" else "20.00",
+    )
+    assert response.status_code == 400
+    assert "such as" in text(soup(response).select_one(f"#{field}-error"))
+    assert limits(app, owner.team_id) == (50, True, 20)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("$1,500", 1500), ("1,000,000", 1000000), ("$ 2,500.50 ", 2500.5)]
+)
+def test_thousands_commas_and_a_dollar_sign_still_read_as_written(
+    app, client, owner, typed, stored
+):
+    assert save(client, owner.team_id, spend_cap=typed).status_code == 200
+    assert limits(app, owner.team_id) == (stored, False, None)
+
+
+def test_saving_moves_the_focus_to_what_it_did(client, owner):
+    """The form is swapped with its section: htmx focuses what is marked autofocus there."""
+    notice = soup(save(client, owner.team_id, spend_cap="50")).select_one("#guardrails-notice")
+    assert notice.has_attr("autofocus") and notice["tabindex"] == "-1"
+
+
+def test_a_refusal_moves_the_focus_to_the_first_field_it_names(client, owner):
+    section = soup(save(client, owner.team_id, spend_cap="10", approval_above="x"))
+    assert section.select("[autofocus]") == [section.select_one("#approval_above")]
+    section = soup(save(client, owner.team_id, spend_cap="x", approval_above="x"))
+    assert section.select_one("[autofocus]") == section.select_one("#spend_cap")

@@ -245,3 +245,17 @@ def test_history_tells_the_release_its_undo_and_the_release_done(app, client, gr
     when = rows[1].select_one("[data-role=due]")
     assert prose(when) == f"due {due.strftime('%d %b %Y, %H:%M UTC')}, undoable until then"
     assert text(rows[0].select_one("[data-role=actor]")) == "System"
+
+
+def test_focus_follows_the_row_from_release_to_undo_and_back(app, client, growth):
+    """The button clicked is swapped away with its row: htmx focuses what the new row marks
+    autofocus, so a keyboard stays on the row (Undo after a release, Release after an undo)."""
+    number_id = scheduled_number(app, growth)
+    released = soup(post(client, row_url(growth.team_id, number_id, "release")))
+    row = released.select_one(f"tr#number-{number_id}")
+    assert row.select("[autofocus]") == [row.select_one("button[data-role=undo-release]")]
+    undone = soup(post(client, row_url(growth.team_id, number_id, "undo-release")))
+    row = undone.select_one(f"tr#number-{number_id}")
+    assert row.select("[autofocus]") == [row.select_one("details[data-role=release] summary")]
+    # A plain page shows the rows with nothing marked.
+    assert soup(client.get(numbers_url(growth.team_id))).select("tbody [autofocus]") == []

@@ -224,3 +224,24 @@ def test_history_tells_each_step(app, team):
     assert lines[1] == "Approved User 3's request to buy (415) 555-0107"
     assert lines[2] == "Bought (415) 555-0107"
     assert lines[3].startswith("Asked to buy (415) 555-0108; held until ")
+
+
+@pytest.mark.parametrize("decision", ["approve", "deny"])
+def test_the_answer_to_a_decision_takes_the_focus(app, team, decision):
+    """The clicked button is swapped away with its row: htmx focuses the element marked
+    autofocus in what it swaps in, so the outcome is where a keyboard or screen reader is."""
+    owner, _admin, member = team
+    request_id = ask(app, member, NUMBER)
+    response = decide(signed_in(app, owner), owner.team_id, request_id, decision)
+    notice = soup(response).select_one("#requests-notice")
+    assert notice.has_attr("autofocus") and notice["tabindex"] == "-1"
+
+
+def test_a_refused_decision_takes_the_focus_too(app, team):
+    owner, admin, member = team
+    request_id = ask(app, member, NUMBER)
+    decide(signed_in(app, admin), owner.team_id, request_id, "deny")
+    response = decide(signed_in(app, owner), owner.team_id, request_id, "approve")
+    assert response.status_code == 400
+    problem = soup(response).select_one("#requests-problem")
+    assert problem.has_attr("autofocus") and problem["tabindex"] == "-1"
