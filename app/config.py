@@ -101,6 +101,9 @@ def environment_settings() -> dict[str, Any]:
             "MAIL_DEFAULT_SENDER", "Caller ID desk <no-reply@localhost>"
         ),
         "MAIL_TIMEOUT": os.environ.get("MAIL_TIMEOUT"),
+        # CA certificates (PEM) the SMTP server's certificate is checked against, in place of
+        # the system's; for a mail server with a private CA.
+        "MAIL_CA_FILE": os.environ.get("MAIL_CA_FILE"),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox")),
         # An email that cannot be sent is tried again after MAIL_RETRY_DELAY seconds, then
         # twice as long each time (at most an hour apart), for MAIL_RETRY_HOURS at most.

@@ -48,7 +48,11 @@ def run_flask(tmp_path, **env) -> subprocess.CompletedProcess:
         ({"PHONE_PROVIDER": "twilio"}, "PHONE_PROVIDER"),
         ({"TELNYX_PUBLIC_KEY": "not-a-key"}, "TELNYX_PUBLIC_KEY"),
         (
-            {"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"},
+            # With a mail backend: else the outbox warning for a production database comes first.
+            {
+                "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+                "MAIL_BACKEND": "locmem",
+            },
             "DATABASE_URL",
         ),
         ({"BILLING_PROVIDER": "stripe"}, "STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET"),
