@@ -116,7 +116,8 @@ def environment_settings() -> dict[str, Any]:
         "JOBS_IMMEDIATE": os.environ.get("JOBS_IMMEDIATE"),
         # Where people reach the site: every emailed link starts with it (never with the
         # request's Host header, which a stranger can set when asking for a password reset).
-        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Unset, links follow the local address the app is served at (app.links).
+        "BASE_URL": os.environ.get("BASE_URL", ""),
         # Plans: days a team over its plan after a downgrade has to choose what to keep; how
         # many teams a person may create a day; where customers past the largest plan write.
         "OVER_LIMIT_GRACE_DAYS": os.environ.get("OVER_LIMIT_GRACE_DAYS", "7"),
@@ -195,7 +196,7 @@ def settle_config(config: dict[str, Any]) -> None:
         raise ConfigError(
             f"PREFERRED_URL_SCHEME={config.get('PREFERRED_URL_SCHEME')!r} must be http or https."
         )
-    config["BASE_URL"] = _base_url(config.get("BASE_URL"))
+    config["BASE_URL"] = _base_url(config.get("BASE_URL")) if config.get("BASE_URL") else None
     config["OVER_LIMIT_GRACE_DAYS"] = _whole(config, "OVER_LIMIT_GRACE_DAYS", "days", 1, 90, 7)
     config["TEAMS_PER_USER_PER_DAY"] = _whole(config, "TEAMS_PER_USER_PER_DAY", "teams", 1, 1000, 3)
     config["SALES_CONTACT_URL"] = _contact_url(config.get("SALES_CONTACT_URL"))

@@ -47,15 +47,28 @@ def init_mail(app: Flask) -> None:
 def outbox_warning(config: dict[str, Any]) -> str | None:
     """A loud line for a deployment whose mail only reaches a folder: outside development
     (a database other than SQLite, or an https site), emails must reach people."""
-    if config.get("MAIL_BACKEND") != OUTBOX_BACKEND:
-        return None
-    database = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
-    if database.startswith("sqlite") and config.get("PREFERRED_URL_SCHEME") != "https":
+    if config.get("MAIL_BACKEND") != OUTBOX_BACKEND or development(config):
         return None  # `make run`: the outbox is how a developer reads their links
     return (
         "MAIL_SERVER is not set: NO EMAIL LEAVES THIS SERVER. Sign-up links, password resets "
         f"and invitations are only written to {config.get('MAIL_OUTBOX_DIR')}. Set MAIL_SERVER "
         "(and MAIL_USE_TLS, MAIL_USERNAME, MAIL_PASSWORD) to send them."
+    )
+
+
+def development(config: dict[str, Any]) -> bool:
+    """`make run` and its like: SQLite and plain http. Production is PostgreSQL behind TLS."""
+    database = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    return database.startswith("sqlite") and config.get("PREFERRED_URL_SCHEME") != "https"
+
+
+def base_url_warning(config: dict[str, Any]) -> str | None:
+    """Outside development, emailed links need the site's real address."""
+    if config.get("BASE_URL") or development(config):
+        return None
+    return (
+        "BASE_URL is not set: links in emails point at http://127.0.0.1:5000. Set BASE_URL to "
+        "the address people reach the site at, e.g. BASE_URL=https://numbers.example.com."
     )
 
 

@@ -103,3 +103,12 @@ def test_outside_development_mail_only_to_the_outbox_is_a_loud_warning(tmp_path,
     assert outbox_warning(postgres) is not None
     assert outbox_warning({**postgres, "SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}) is None
     assert outbox_warning({**app.config, "MAIL_BACKEND": "smtp"}) is None
+
+
+def test_outside_development_links_without_base_url_are_a_warning():
+    from app.mail.settings import base_url_warning
+
+    production = {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/app", "BASE_URL": None}
+    assert "BASE_URL is not set" in base_url_warning(production)
+    assert base_url_warning({**production, "BASE_URL": "https://numbers.example.com"}) is None
+    assert base_url_warning({**production, "SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}) is None
