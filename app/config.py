@@ -80,6 +80,13 @@ def environment_settings() -> dict[str, Any]:
         "RATELIMIT_API_PURCHASE": os.environ.get("RATELIMIT_API_PURCHASE", "30 per minute"),
         "RATELIMIT_SIGNIN": os.environ.get("RATELIMIT_SIGNIN", "20 per minute"),
         "RATELIMIT_SIGNUP": os.environ.get("RATELIMIT_SIGNUP", "10 per minute"),
+        # Per signed-in person: invitations sent (and per team, whoever sends them), and
+        # current-password checks on the Account page.
+        "RATELIMIT_INVITE": os.environ.get("RATELIMIT_INVITE", "20 per hour"),
+        "RATELIMIT_INVITE_TEAM": os.environ.get("RATELIMIT_INVITE_TEAM", "50 per hour"),
+        "RATELIMIT_PASSWORD_CHANGE": os.environ.get(
+            "RATELIMIT_PASSWORD_CHANGE", "5 per 15 minutes"
+        ),
         # Billing: "sandbox" changes plans at once; "stripe" sells them through Stripe Checkout.
         "BILLING_PROVIDER": os.environ.get("BILLING_PROVIDER", "sandbox"),
         "STRIPE_API_KEY": os.environ.get("STRIPE_API_KEY"),
@@ -190,6 +197,9 @@ def settle_config(config: dict[str, Any]) -> None:
         "RATELIMIT_API_PURCHASE",
         "RATELIMIT_SIGNIN",
         "RATELIMIT_SIGNUP",
+        "RATELIMIT_INVITE",
+        "RATELIMIT_INVITE_TEAM",
+        "RATELIMIT_PASSWORD_CHANGE",
     ):
         _rate_limit(name, config.get(name))
     if config.get("PREFERRED_URL_SCHEME") not in ("http", "https"):
