@@ -15,6 +15,7 @@ from app.extensions import cache, csrf, db, login_manager, migrate
 from app.jobs import init_jobs
 from app.json_provider import BoundedJSONProvider
 from app.mail import init_mail
+from app.mail.settings import base_url_warning, outbox_warning
 from app.ratelimit import limiter
 from app.security import allow_form_targets, init_security
 from app.static_files import init_static_files
@@ -39,6 +40,13 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     limiter.init_app(app)
     cache.init_app(app)
     init_mail(app)
+    for warning in (outbox_warning(app.config), base_url_warning(app.config)):
+        if warning is not None:
+            app.logger.warning(warning)
+    if not app.config.get("BASE_URL"):
+        from app.links import remember_served_at
+
+        app.before_request(remember_served_at)
     init_security(app)
     init_static_files(app)
     # Batch mode lets Alembic alter SQLite tables; compare_type keeps autogenerate honest.

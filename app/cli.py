@@ -31,6 +31,7 @@ teams_cli = CommandGroup("teams", help="Create teams, change their plan and limi
 users_cli = CommandGroup("users", help="Create users.")
 tokens_cli = CommandGroup("tokens", help="Issue API tokens.")
 numbers_cli = CommandGroup("numbers", help="Maintain phone numbers.")
+billing_cli = CommandGroup("billing", help="What billing webhooks could not settle on their own.")
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"
@@ -252,6 +253,20 @@ def demo() -> None:
     click.echo(plain)
 
 
+@billing_cli.command("issues")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+def billing_issues(limit: int) -> None:
+    """Billing events kept for the operator (a customer that is another team's, a second
+    subscription cancelled), newest first; then `N billing issues`."""
+    from app.subscription_events import recent_issues
+
+    issues = recent_issues(limit)
+    for issue in issues:
+        when = issue.created_at.strftime("%Y-%m-%d %H:%M:%S")
+        click.echo(f"{issue.id}  {when}  {issue.kind}  {issue.team_id or '-'}  {issue.detail}")
+    click.echo(f"{len(issues)} billing issue{'' if len(issues) == 1 else 's'}")
+
+
 def register(app: Flask) -> None:
-    for command in (teams_cli, users_cli, tokens_cli, numbers_cli, demo):
+    for command in (teams_cli, users_cli, tokens_cli, numbers_cli, billing_cli, demo):
         app.cli.add_command(command)

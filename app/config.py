@@ -80,6 +80,13 @@ def environment_settings() -> dict[str, Any]:
         "RATELIMIT_API_PURCHASE": os.environ.get("RATELIMIT_API_PURCHASE", "30 per minute"),
         "RATELIMIT_SIGNIN": os.environ.get("RATELIMIT_SIGNIN", "20 per minute"),
         "RATELIMIT_SIGNUP": os.environ.get("RATELIMIT_SIGNUP", "10 per minute"),
+        # Per signed-in person: invitations sent (and per team, whoever sends them), and
+        # current-password checks on the Account page.
+        "RATELIMIT_INVITE": os.environ.get("RATELIMIT_INVITE", "20 per hour"),
+        "RATELIMIT_INVITE_TEAM": os.environ.get("RATELIMIT_INVITE_TEAM", "50 per hour"),
+        "RATELIMIT_PASSWORD_CHANGE": os.environ.get(
+            "RATELIMIT_PASSWORD_CHANGE", "5 per 15 minutes"
+        ),
         # Billing: "sandbox" changes plans at once; "stripe" sells them through Stripe Checkout.
         "BILLING_PROVIDER": os.environ.get("BILLING_PROVIDER", "sandbox"),
         "STRIPE_API_KEY": os.environ.get("STRIPE_API_KEY"),
@@ -101,6 +108,9 @@ def environment_settings() -> dict[str, Any]:
             "MAIL_DEFAULT_SENDER", "Caller ID desk <no-reply@localhost>"
         ),
         "MAIL_TIMEOUT": os.environ.get("MAIL_TIMEOUT"),
+        # CA certificates (PEM) the SMTP server's certificate is checked against, in place of
+        # the system's; for a mail server with a private CA.
+        "MAIL_CA_FILE": os.environ.get("MAIL_CA_FILE"),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox")),
         # An email that cannot be sent is tried again after MAIL_RETRY_DELAY seconds, then
         # twice as long each time (at most an hour apart), for MAIL_RETRY_HOURS at most.
@@ -113,7 +123,8 @@ def environment_settings() -> dict[str, Any]:
         "JOBS_IMMEDIATE": os.environ.get("JOBS_IMMEDIATE"),
         # Where people reach the site: every emailed link starts with it (never with the
         # request's Host header, which a stranger can set when asking for a password reset).
-        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Unset, links follow the local address the app is served at (app.links).
+        "BASE_URL": os.environ.get("BASE_URL", ""),
         # Plans: days a team over its plan after a downgrade has to choose what to keep; how
         # many teams a person may create a day; where customers past the largest plan write.
         "OVER_LIMIT_GRACE_DAYS": os.environ.get("OVER_LIMIT_GRACE_DAYS", "7"),
@@ -186,13 +197,16 @@ def settle_config(config: dict[str, Any]) -> None:
         "RATELIMIT_API_PURCHASE",
         "RATELIMIT_SIGNIN",
         "RATELIMIT_SIGNUP",
+        "RATELIMIT_INVITE",
+        "RATELIMIT_INVITE_TEAM",
+        "RATELIMIT_PASSWORD_CHANGE",
     ):
         _rate_limit(name, config.get(name))
     if config.get("PREFERRED_URL_SCHEME") not in ("http", "https"):
         raise ConfigError(
             f"PREFERRED_URL_SCHEME={config.get('PREFERRED_URL_SCHEME')!r} must be http or https."
         )
-    config["BASE_URL"] = _base_url(config.get("BASE_URL"))
+    config["BASE_URL"] = _base_url(config.get("BASE_URL")) if config.get("BASE_URL") else None
     config["OVER_LIMIT_GRACE_DAYS"] = _whole(config, "OVER_LIMIT_GRACE_DAYS", "days", 1, 90, 7)
     config["TEAMS_PER_USER_PER_DAY"] = _whole(config, "TEAMS_PER_USER_PER_DAY", "teams", 1, 1000, 3)
     config["SALES_CONTACT_URL"] = _contact_url(config.get("SALES_CONTACT_URL"))

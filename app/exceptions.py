@@ -124,6 +124,22 @@ class NotFound(ServiceError):
     code = "not_found"
 
 
+class RateLimited(ServiceError):
+    """Too many of one action in a while (invitations, password checks): the message says how
+    long to wait; pages show it beside the form."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
 class Conflict(ServiceError):
     """The thing changed under the request (deleted meanwhile, say): retrying may work."""
 

@@ -1,8 +1,14 @@
 """Links that leave the site (in emails): absolute, signed, and built on BASE_URL.
 
-The address always comes from BASE_URL, never from the request, so a stranger who sends
+The address comes from BASE_URL, never from a stranger's request, so someone who sends
 "Host: evil.example" with a password-reset request cannot get a link to their own site
-mailed to someone else. The same code builds links from the command line (trial notices).
+mailed to someone else. The same code builds links from the command line and in jobs
+(trial notices, every email), where there is no request at all.
+
+Without BASE_URL (development: `make run PORT=7200`) the links follow the address the app
+is served at: the host and port of a request made from this machine to a loopback address,
+remembered for the jobs that compose the emails later. Only a loopback client naming a
+loopback host is believed, so from elsewhere the fallback stays http://127.0.0.1:5000.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import hashlib
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 
@@ -23,9 +29,31 @@ class LinkInvalid(Exception):
         self.message = message
 
 
+DEVELOPMENT_URL = "http://127.0.0.1:5000"
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def site_url() -> str:
+    """BASE_URL, else where this process was last reached from its own machine."""
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured
+    if has_request_context():
+        remember_served_at()
+    return current_app.extensions.get("served_at", DEVELOPMENT_URL)
+
+
+def remember_served_at() -> None:
+    """Keep the request's own address when it is a local one (before every request, when
+    BASE_URL is unset): the jobs sending the emails have no request to ask."""
+    host = urlsplit(request.host_url).hostname or ""
+    if request.remote_addr in _LOOPBACK and (host in _LOOPBACK or host.startswith("127.")):
+        current_app.extensions["served_at"] = request.host_url.rstrip("/")
+
+
 def external_url(endpoint: str, **values: Any) -> str:
-    """The absolute URL of a route on BASE_URL."""
-    base = urlsplit(current_app.config["BASE_URL"])
+    """The absolute URL of a route on BASE_URL (or, without it, where the app is served)."""
+    base = urlsplit(site_url())
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme
     )

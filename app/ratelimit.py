@@ -10,10 +10,14 @@ may be believed about X-Forwarded-For (app.security).
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from limits import parse
 
 from app.accounts.tokens import bearer_token
 
@@ -45,10 +49,42 @@ def configured(name: str):
     return lambda: current_app.config[name]
 
 
-api_search_limit = limiter.limit(configured("RATELIMIT_API_SEARCH"), key_func=caller_key)
+def _not_searching() -> bool:
+    """The search page without a query only shows the form: it costs the provider nothing."""
+    return request.method == "GET" and "country" not in request.args
+
+
+# One search budget per user, shared by the API and the search page: each search may be a
+# call on the operator's Telnyx quota, whichever surface asks.
+search_limit = limiter.shared_limit(
+    configured("RATELIMIT_API_SEARCH"),
+    scope="search",
+    key_func=caller_key,
+    exempt_when=_not_searching,
+)
+api_search_limit = search_limit
 # One purchase budget per user, shared by the API and the pages' Buy button.
 purchase_limit = limiter.shared_limit(
     configured("RATELIMIT_API_PURCHASE"), scope="purchase", key_func=caller_key
 )
 signin_limit = limiter.limit(configured("RATELIMIT_SIGNIN"), methods=["POST"])
 signup_limit = limiter.limit(configured("RATELIMIT_SIGNUP"), methods=["POST"])
+
+
+def spend(setting: str, scope: str, key: str) -> int | None:
+    """Count one action against a configured limit, for a service that answers a limit with
+    a form error rather than a bare 429: None while within it, else the seconds until the
+    next one is allowed."""
+    if not limiter.enabled:
+        return None
+    item = parse(current_app.config[setting])
+    if limiter.limiter.hit(item, scope, key):
+        return None
+    reset = limiter.limiter.get_window_stats(item, scope, key).reset_time
+    return max(1, math.ceil(reset - time.time()))
+
+
+def wait_words(seconds: int) -> str:
+    """ "a minute", "12 minutes": how long until the limit allows another."""
+    minutes = max(1, math.ceil(seconds / 60))
+    return "a minute" if minutes == 1 else f"{minutes} minutes"

@@ -9,27 +9,21 @@ limit belongs to the plan it was set on: any change of plan clears it.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts.roles import Actor, Permission
 from app.accounts.teams import bump_version, check_plan
-from app.billing import CHECKOUT_COMPLETED, BillingError, BillingEvent, current_billing
+from app.billing import BillingError, BillingProvider, Checkout, current_billing
 from app.exceptions import BillingFailed
 from app.extensions import db
-from app.ids import is_id
-from app.models import Team, WebhookEvent
+from app.models import Team
 from app.numbers.trials import convert_trials
-from app.plans.catalog import DEFAULT_PLAN, get_plan
+from app.plans.catalog import get_plan
 from app.plans.custom_limits import record_custom_limit
 from app.plans.grace import review_limit
-
-log = logging.getLogger(__name__)
 
 
 def change_plan(team: Team, plan: str, actor_id: str | None = None, via: str | None = None) -> Team:
@@ -80,19 +74,58 @@ def choose_plan(
         return PlanChoice(changed=False)
     try:
         if team.billing_subscription_id and team.billing_customer_id:
+            # Also an unpaid or paused subscription: it is paid or resumed there, never
+            # replaced by a second one that would bill alongside it.
             return PlanChoice(False, billing.portal_url(team.billing_customer_id, return_url))
         if not get_plan(plan).has_subscription:  # nothing to pay and nothing to cancel
             change_plan(team, plan, actor.user.id)
             return PlanChoice(changed=True)
-        checkout = billing.start_checkout(
-            team.id, plan, team.billing_customer_id, actor.user.email, success_url, cancel_url
-        )
+        checkout = _one_checkout(actor, plan, billing, success_url, cancel_url)
     except BillingError as error:
         raise BillingFailed(f"The plan did not change: {error.message}") from None
     if checkout.changed_now:
         change_plan(team, plan, actor.user.id)
         return PlanChoice(changed=True)
     return PlanChoice(changed=False, redirect_url=checkout.redirect_url)
+
+
+def _one_checkout(
+    actor: Actor, plan: str, billing: BillingProvider, success_url: str, cancel_url: str
+) -> Checkout:
+    """A new Checkout Session, and the team's only open one: the one opened before (by this
+    owner or another) is expired first, and of two opened at the same moment the one that
+    loses the team's column is expired at once, so only one can ever be paid. Stripe is
+    called with no lock held; the column's conditional UPDATE decides."""
+    team = actor.team
+    before = db.session.scalar(sa.select(Team.billing_checkout_id).where(Team.id == team.id))
+    db.session.commit()
+    if before is not None and billing.expire_checkout(before) == "complete":
+        raise BillingFailed(
+            "A payment for this team was just made in Stripe Checkout: the plan changes as "
+            "soon as Stripe confirms it. Reload this page in a moment."
+        )
+    checkout = billing.start_checkout(
+        team.id, plan, team.billing_customer_id, actor.user.email, success_url, cancel_url
+    )
+    if checkout.changed_now:
+        return checkout
+    same = (
+        Team.billing_checkout_id.is_(None) if before is None else Team.billing_checkout_id == before
+    )
+    claimed = db.session.execute(
+        sa.update(Team)
+        .where(Team.id == team.id, same)
+        .values(billing_checkout_id=checkout.session_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if not claimed:
+        billing.expire_checkout(checkout.session_id)
+        raise BillingFailed(
+            "Someone else in this team opened a payment for a plan at the same moment. "
+            "Reload this page: if the plan has not changed, choose it again."
+        )
+    return checkout
 
 
 def billing_portal(actor: Actor, return_url: str) -> str | None:
@@ -104,53 +137,3 @@ def billing_portal(actor: Actor, return_url: str) -> str | None:
         return current_billing().portal_url(actor.team.billing_customer_id, return_url)
     except BillingError as error:
         raise BillingFailed(f"The billing portal did not open: {error.message}") from None
-
-
-def apply_billing_event(event: BillingEvent, provider: str) -> str:
-    """Apply a verified billing event once; returns what came of it (for the log and answer).
-
-    "applied", "duplicate" (seen before), or "ignored" (no team, an old subscription, or an
-    event older than the last one applied: Stripe does not promise order).
-    """
-    if db.session.get(WebhookEvent, (provider, event.event_id)) is not None:
-        return "duplicate"
-    db.session.add(WebhookEvent(provider=provider, event_id=event.event_id, event_type=event.kind))
-    team = _team_for(event)
-    if team is None:
-        log.warning("billing event %s names no team here; ignored", event.event_id)
-    try:
-        outcome = _apply(team, event, provider) if team is not None else "ignored"
-        db.session.commit()
-    except IntegrityError:  # the same event applied by another worker a moment ago
-        db.session.rollback()
-        return "duplicate"
-    return outcome
-
-
-def _apply(team: Team, event: BillingEvent, provider: str) -> str:
-    made = datetime.fromtimestamp(event.created, UTC) if event.created else None
-    if made and team.billing_event_at and made < team.billing_event_at:
-        return "ignored"
-    if event.kind == CHECKOUT_COMPLETED:
-        team.billing_customer_id = event.customer_id or team.billing_customer_id
-        team.billing_subscription_id = event.subscription_id or team.billing_subscription_id
-    elif team.billing_subscription_id not in (None, event.subscription_id):
-        return "ignored"  # a subscription the team replaced since: its end changes nothing
-    else:
-        team.billing_customer_id = team.billing_customer_id or event.customer_id
-        ended = event.plan_key == DEFAULT_PLAN
-        team.billing_subscription_id = None if ended else event.subscription_id
-    team.billing_event_at = made or team.billing_event_at
-    if event.plan_key is not None:
-        change_plan(team, event.plan_key, None, via=provider)
-    return "applied"
-
-
-def _team_for(event: BillingEvent) -> Team | None:
-    if is_id("team", event.team_id) and (team := db.session.get(Team, event.team_id)):
-        return team
-    if event.customer_id:
-        return db.session.scalar(
-            sa.select(Team).where(Team.billing_customer_id == event.customer_id)
-        )
-    return None

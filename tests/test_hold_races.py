@@ -68,3 +68,28 @@ def test_a_hold_and_other_teams_purchases_never_both_win(app, factory):
     # Whoever came first keeps the number; a hold and a purchase never both stand.
     assert len(carts) + len(owners) == 1, (outcomes, carts, owners)
     assert sorted(outcomes).count("unavailable") == 3
+
+
+def test_members_filling_the_cart_at_once_never_pass_its_cap(app, factory):
+    """25 members each hold a different number at once: the cart's 20 is counted under the
+    team's lock, so 20 are held and 5 refused (each person is far from their own cap)."""
+    from app.exceptions import Conflict
+    from app.numbers.cart import MAX_CART
+    from tests.helpers import race as race_members
+
+    owner = factory.member("scale")
+    members = [owner] + [factory.member(team_id=owner.team_id) for _ in range(24)]
+
+    def hold(actor, index):
+        try:
+            hold_number(actor, sandbox_number("425", index))
+        except Conflict:
+            return "full"
+        return "held"
+
+    outcomes = race_members(app, [(m, lambda a, i=i: hold(a, i)) for i, m in enumerate(members)])
+
+    assert MAX_CART == 20
+    assert sorted(outcomes) == ["full"] * 5 + ["held"] * 20, outcomes
+    carts, _ = holders(app)
+    assert len(carts) == 20

@@ -50,7 +50,12 @@ def run_flask(tmp_path, **env) -> subprocess.CompletedProcess:
         ({"PHONE_PROVIDER": "twilio"}, "PHONE_PROVIDER"),
         ({"TELNYX_PUBLIC_KEY": "not-a-key"}, "TELNYX_PUBLIC_KEY"),
         (
-            {"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"},
+            # With mail and BASE_URL set: else their warnings for a production database come first.
+            {
+                "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+                "MAIL_BACKEND": "locmem",
+                "BASE_URL": "https://numbers.example.com",
+            },
             "DATABASE_URL",
         ),
         ({"BILLING_PROVIDER": "stripe"}, "STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET"),

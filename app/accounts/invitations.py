@@ -22,15 +22,18 @@ from app.accounts.users import (
     insert_user,
     user_by_email,
 )
-from app.exceptions import NotFound, ValidationFailed
+from app.exceptions import NotFound, RateLimited, ValidationFailed
 from app.extensions import db
 from app.ids import is_id, new_id
 from app.mail import messages, outgoing
 from app.mail.sending import Email
 from app.models import Invitation, Membership, Role, User, utcnow
+from app.ratelimit import spend, wait_words
 
 INVITE_PURPOSE = "invitation"
 INVITATION_LIFETIME = timedelta(days=7)
+# Invitations a team may have waiting at once (each is an email to an outside address).
+OPEN_INVITATIONS = 50
 INVITATION_EMAIL = "invitation"
 GONE = "This invitation was already used or withdrawn. Ask the team for a new one."
 EXPIRED = "This invitation has expired. Ask the team for a new one."
@@ -46,6 +49,7 @@ def invite(actor: Actor, email: str, role: str = Role.MEMBER) -> Invitation:
         actor.require(Permission.MANAGE_ROLES)  # granting more than member is a role change
     email = clean_email(email)
     team = actor.team
+    _refuse_flooding(actor)
     if db.session.scalar(
         sa.select(Membership.user_id)
         .join(User, User.id == Membership.user_id)
@@ -53,7 +57,16 @@ def invite(actor: Actor, email: str, role: str = Role.MEMBER) -> Invitation:
     ):
         raise ValidationFailed({"email": f"{email} is already in {team.name}."})
     now = utcnow()
+    lock_team(team.id)  # the open invitations counted one invitation at a time
     _withdraw(team.id, email, now)
+    if _open_count(team.id, now) >= OPEN_INVITATIONS:
+        db.session.rollback()
+        raise ValidationFailed(
+            {
+                "email": f"{team.name} has {OPEN_INVITATIONS} invitations waiting: withdraw "
+                "some, or wait for them to be accepted, before inviting anyone else."
+            }
+        )
     invitation = Invitation(
         id=new_id("inv"),
         team_id=team.id,
@@ -67,6 +80,33 @@ def invite(actor: Actor, email: str, role: str = Role.MEMBER) -> Invitation:
     _record(actor, audit.Action.MEMBER_INVITE, invitation)
     outgoing.queue(INVITATION_EMAIL, email, invitation_id=invitation.id)
     return invitation
+
+
+def _refuse_flooding(actor: Actor) -> None:
+    """A person may send RATELIMIT_INVITE invitations a while, and a team (whoever sends
+    them) RATELIMIT_INVITE_TEAM: each is an email to an outside address, with the team's
+    name in it, so an unlimited form would make this site a spammer's relay."""
+    for setting, scope, key in (
+        ("RATELIMIT_INVITE", "invite-user", actor.user.id),
+        ("RATELIMIT_INVITE_TEAM", "invite-team", actor.team.id),
+    ):
+        if (wait := spend(setting, scope, key)) is not None:
+            whose = "You have" if scope == "invite-user" else f"{actor.team.name} has"
+            raise RateLimited(
+                f"{whose} sent as many invitations as allowed for now: try again in "
+                f"{wait_words(wait)}.",
+                wait,
+            )
+
+
+def _open_count(team_id: str, now) -> int:
+    query = sa.select(sa.func.count()).where(
+        Invitation.team_id == team_id,
+        Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None),
+        Invitation.expires_at > now,
+    )
+    return db.session.scalar(query) or 0
 
 
 @outgoing.composer(INVITATION_EMAIL, useful_for=INVITATION_LIFETIME)

@@ -24,6 +24,7 @@ from app.ids import is_id
 from app.mail import messages, outgoing
 from app.mail.sending import Email
 from app.models import User, utcnow
+from app.ratelimit import spend, wait_words
 from app.text import unstorable
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,16 @@ def reset_password(token: str, password: str) -> User:
 
 def change_password(user: User, current: str, new: str) -> None:
     """From the account page: the current password first; then every session ends (the
-    caller opens a fresh one for the browser that asked)."""
+    caller opens a fresh one for the browser that asked). Each check of the current password
+    counts against RATELIMIT_PASSWORD_CHANGE for the person: a session left open on a shared
+    computer must not become a way to guess the password."""
+    if (wait := spend("RATELIMIT_PASSWORD_CHANGE", "password-check", user.id)) is not None:
+        raise ValidationFailed(
+            {
+                "current_password": "Too many tries at your current password: try again in "
+                f"{wait_words(wait)}."
+            }
+        )
     if not check_password(user, current):
         raise ValidationFailed({"current_password": "That is not your current password."})
     set_password(user, new)

@@ -7,6 +7,9 @@ from typing import Any
 
 from app.billing.base import (
     CHECKOUT_COMPLETED,
+    CHECKOUT_EXPIRED,
+    CHECKOUT_FAILED,
+    ENDED_STATUSES,
     EVENT_KINDS,
     SUBSCRIPTION_DELETED,
     SUBSCRIPTION_UPDATED,
@@ -21,6 +24,9 @@ from app.plans.catalog import PLANS
 
 __all__ = [
     "CHECKOUT_COMPLETED",
+    "CHECKOUT_EXPIRED",
+    "CHECKOUT_FAILED",
+    "ENDED_STATUSES",
     "EVENT_KINDS",
     "PRICE_SETTINGS",
     "SUBSCRIPTION_DELETED",

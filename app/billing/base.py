@@ -7,11 +7,23 @@ from typing import Protocol
 
 from app.config import ConfigError
 
-# BillingEvent.kind values: the three subscription facts the app acts on.
+# BillingEvent.kind values: the subscription facts the app acts on. A checkout paid later (a
+# bank debit) completes unpaid, then CHECKOUT_COMPLETED again once paid, or CHECKOUT_FAILED.
 CHECKOUT_COMPLETED = "checkout_completed"
+CHECKOUT_FAILED = "checkout_failed"
+CHECKOUT_EXPIRED = "checkout_expired"
 SUBSCRIPTION_UPDATED = "subscription_updated"
 SUBSCRIPTION_DELETED = "subscription_deleted"
-EVENT_KINDS = (CHECKOUT_COMPLETED, SUBSCRIPTION_UPDATED, SUBSCRIPTION_DELETED)
+EVENT_KINDS = (
+    CHECKOUT_COMPLETED,
+    CHECKOUT_FAILED,
+    CHECKOUT_EXPIRED,
+    SUBSCRIPTION_UPDATED,
+    SUBSCRIPTION_DELETED,
+)
+# Subscription statuses after which a subscription never charges again (Stripe's
+# "canceled" and "incomplete_expired" are terminal): its later events change nothing.
+ENDED_STATUSES = frozenset({"canceled", "incomplete_expired"})
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,7 @@ class BillingEvent:
     subscription_id: str | None
     status: str | None
     created: int = 0
+    checkout_id: str | None = None  # the Checkout Session a checkout event is about
 
 
 class BillingError(Exception):
@@ -116,3 +129,10 @@ class BillingProvider(Protocol):
 
     def parse_webhook(self, payload: bytes, signature_header: str | None) -> BillingEvent | None:
         """The verified event, or None for event types the app ignores."""
+
+    def expire_checkout(self, checkout_id: str) -> str:
+        """Closes an open checkout so it can no longer be paid; answers its status after
+        ("expired", or "complete" when it was paid first); raises BillingError."""
+
+    def cancel_subscription(self, subscription_id: str) -> None:
+        """Ends a subscription now (a duplicate one); raises BillingError."""

@@ -34,3 +34,11 @@ class SandboxBilling:
     def parse_webhook(self, payload: bytes, signature_header: str | None) -> BillingEvent | None:
         """Refuses every webhook: nothing sends the sandbox any, so a caller is a stranger."""
         raise WebhookSignatureError("The sandbox billing provider takes no webhooks.")
+
+    def expire_checkout(self, checkout_id: str) -> str:
+        """The sandbox opens no checkouts: there is nothing to close."""
+        return "expired"
+
+    def cancel_subscription(self, subscription_id: str) -> None:
+        """The sandbox keeps no subscriptions."""
+        raise BillingError("The sandbox billing provider has no subscriptions.")

@@ -8,36 +8,10 @@ from typing import Any
 import requests
 import stripe
 
-from app.billing.base import (
-    CHECKOUT_COMPLETED,
-    SUBSCRIPTION_DELETED,
-    SUBSCRIPTION_UPDATED,
-    BillingError,
-    BillingEvent,
-    Checkout,
-    WebhookSignatureError,
-)
-from app.plans.catalog import DEFAULT_PLAN
+from app.billing.base import BillingError, BillingEvent, Checkout
+from app.billing.stripe_events import billing_event, verified_event
 
 DEFAULT_TOLERANCE = 300  # seconds; Stripe's own default for webhook timestamps
-_KINDS = {
-    "checkout.session.completed": CHECKOUT_COMPLETED,
-    "customer.subscription.updated": SUBSCRIPTION_UPDATED,
-    "customer.subscription.deleted": SUBSCRIPTION_DELETED,
-}
-# Nothing is being paid for any more: the team falls back to the free plan.
-_ENDED = frozenset({"canceled", "unpaid", "incomplete_expired"})
-# Paying, or about to: past_due keeps the plan while Stripe retries the card.
-_PAYING = frozenset({"active", "trialing", "past_due"})
-# A checkout that needs no payment (a trial, a 100% coupon) is as good as paid.
-_SETTLED = frozenset({"paid", "no_payment_required"})
-
-
-def _id(value: Any) -> str | None:
-    """An object's id whether Stripe sent the id or the expanded object."""
-    if isinstance(value, dict):
-        value = value.get("id")
-    return value if isinstance(value, str) and value else None
 
 
 def _billing_error(exc: stripe.StripeError) -> BillingError:
@@ -154,27 +128,36 @@ class StripeBilling:
         return url
 
     def parse_webhook(self, payload: bytes, signature_header: str | None) -> BillingEvent | None:
-        """The event if it is signed with our secret within the tolerance; None if ignored."""
+        """The event if it is signed with our secret within the tolerance (either way); None
+        if ignored; BillingError if its body is not an event as Stripe documents it."""
+        data = verified_event(payload, signature_header, self._webhook_secret, self._tolerance)
+        return billing_event(data, self._plans)
+
+    def expire_checkout(self, checkout_id: str) -> str:
+        """Expires an open Checkout Session (docs.stripe.com/api/checkout/sessions/expire);
+        Stripe refuses one that is not open, and then its own status says why."""
         try:
-            event = self._client.construct_event(
-                payload, signature_header, self._webhook_secret, self._tolerance
-            )
-        except stripe.SignatureVerificationError as exc:
-            raise WebhookSignatureError(f"Stripe webhook refused: {exc.user_message}") from exc
-        except UnicodeDecodeError as exc:  # raised before the signature is even checked
-            raise WebhookSignatureError("Stripe webhook refused: the body is not UTF-8.") from exc
-        except ValueError as exc:
-            raise BillingError("The signed Stripe webhook is not a JSON event.") from exc
-        data = event.to_dict()
-        kind = _KINDS.get(str(data.get("type")))
-        if kind is None:
-            return None
-        obj = (data.get("data") or {}).get("object")
-        if not isinstance(obj, dict):
-            raise BillingError(f"The Stripe event {data.get('id')} has no data.object.")
-        if kind == CHECKOUT_COMPLETED:
-            return self._checkout_completed(data, obj)
-        return self._subscription_changed(data, kind, obj)
+            session = self._client.v1.checkout.sessions.expire(checkout_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status == 404:
+                return "expired"  # gone from the account: nothing left to pay
+            try:
+                session = self._client.v1.checkout.sessions.retrieve(checkout_id)
+            except stripe.StripeError as again:
+                raise _billing_error(again) from again
+        except stripe.StripeError as exc:
+            raise _billing_error(exc) from exc
+        return str(getattr(session, "status", None) or "expired")
+
+    def cancel_subscription(self, subscription_id: str) -> None:
+        """Cancels now (DELETE /v1/subscriptions/:id); one already cancelled is fine."""
+        try:
+            self._client.v1.subscriptions.cancel(subscription_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status != 404:  # Stripe calls a cancelled subscription missing
+                raise _billing_error(exc) from exc
+        except stripe.StripeError as exc:
+            raise _billing_error(exc) from exc
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -183,51 +166,3 @@ class StripeBilling:
             return create(params=params)
         except stripe.StripeError as exc:
             raise _billing_error(exc) from exc
-
-    def _checkout_completed(self, event: dict, session: dict) -> BillingEvent | None:
-        if session.get("mode") != "subscription":
-            return None  # a one-off payment is not a plan change
-        metadata = session.get("metadata") or {}
-        plan = metadata.get("plan")
-        # An unpaid session (a slow payment method) settles later through
-        # customer.subscription.updated, so it promises nothing yet.
-        if plan not in self._prices or session.get("payment_status") not in _SETTLED:
-            plan = None
-        return BillingEvent(
-            event_id=str(event.get("id")),
-            kind=CHECKOUT_COMPLETED,
-            team_id=session.get("client_reference_id") or metadata.get("team_id"),
-            plan_key=plan,
-            customer_id=_id(session.get("customer")),
-            subscription_id=_id(session.get("subscription")),
-            status=session.get("payment_status"),
-            created=int(event.get("created") or 0),
-        )
-
-    def _subscription_changed(self, event: dict, kind: str, sub: dict) -> BillingEvent:
-        status = sub.get("status")
-        if kind == SUBSCRIPTION_DELETED or status in _ENDED:
-            plan = DEFAULT_PLAN
-        elif status in _PAYING:
-            plan = self._plan_of(sub)
-        else:
-            plan = None  # incomplete (first payment pending) or paused: no change yet
-        return BillingEvent(
-            event_id=str(event.get("id")),
-            kind=kind,
-            team_id=(sub.get("metadata") or {}).get("team_id"),
-            plan_key=plan,
-            customer_id=_id(sub.get("customer")),
-            subscription_id=_id(sub.get("id")),
-            status=status,
-            created=int(event.get("created") or 0),
-        )
-
-    def _plan_of(self, sub: dict) -> str | None:
-        """The plan of the first subscription item whose price we sell."""
-        items = (sub.get("items") or {}).get("data") or []
-        for item in items:
-            plan = self._plans.get(_id(item.get("price")) if isinstance(item, dict) else None)
-            if plan is not None:
-                return plan
-        return None

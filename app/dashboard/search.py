@@ -35,7 +35,7 @@ from app.numbers.cart import cart_count
 from app.numbers.searching import search_numbers
 from app.numbers.validation import MAX_LIMIT
 from app.plans.rules import usage
-from app.ratelimit import purchase_limit
+from app.ratelimit import purchase_limit, search_limit
 
 SEARCH_KEYS = (
     *("country", "area_code", "number_type", "limit", "locality", "region"),
@@ -57,6 +57,7 @@ def new_idempotency_key() -> str:
 
 @bp.get("/teams/<team_id>/search")
 @login_required
+@search_limit  # the same per-person budget as the API's searches
 def search():
     team = actor().team
     form = SearchForm(formdata=request.args or None)

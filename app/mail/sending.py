@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -81,6 +82,11 @@ def _reason(error: Exception) -> str:
         return f"the SMTP server refused the message ({error.smtp_code} {_text(error.smtp_error)})"
     if isinstance(error, smtplib.SMTPException):
         return f"the SMTP conversation failed ({error})"
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return (
+            f"the SMTP server's certificate was not trusted ({error.verify_message}): give "
+            "its CA in MAIL_CA_FILE, or fix MAIL_SERVER to the name on its certificate"
+        )
     if isinstance(error, OSError):
         server = f"{current_app.config.get('MAIL_SERVER')}:{current_app.config.get('MAIL_PORT')}"
         return f"the SMTP server {server} could not be reached ({error.strerror or error})"

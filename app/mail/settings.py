@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from email.utils import parseaddr
 from typing import Any
 
@@ -11,6 +12,8 @@ from app.extensions import mail
 from app.mail.errors import MailConfigError
 
 OUTBOX_BACKEND = "app.mail.outbox.OutboxEmailBackend"
+# "smtp" means Flask-Mailman's SMTP backend with the server's certificate verified.
+SMTP_BACKEND = "app.mail.smtp.VerifiedSmtpEmailBackend"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -36,8 +39,51 @@ def init_mail(app: Flask) -> None:
             "MAIL_USERNAME is set but MAIL_PASSWORD is not: set both, or neither for an "
             "SMTP server that needs no login."
         )
+    config["MAIL_CA_FILE"] = _ca_file(config)
     config["MAIL_BACKEND"] = _backend(config)
     mail.init_app(app)
+
+
+def outbox_warning(config: dict[str, Any]) -> str | None:
+    """A loud line for a deployment whose mail only reaches a folder: outside development
+    (a database other than SQLite, or an https site), emails must reach people."""
+    if config.get("MAIL_BACKEND") != OUTBOX_BACKEND or development(config):
+        return None  # `make run`: the outbox is how a developer reads their links
+    return (
+        "MAIL_SERVER is not set: NO EMAIL LEAVES THIS SERVER. Sign-up links, password resets "
+        f"and invitations are only written to {config.get('MAIL_OUTBOX_DIR')}. Set MAIL_SERVER "
+        "(and MAIL_USE_TLS, MAIL_USERNAME, MAIL_PASSWORD) to send them."
+    )
+
+
+def development(config: dict[str, Any]) -> bool:
+    """`make run` and its like: SQLite and plain http. Production is PostgreSQL behind TLS."""
+    database = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    return database.startswith("sqlite") and config.get("PREFERRED_URL_SCHEME") != "https"
+
+
+def base_url_warning(config: dict[str, Any]) -> str | None:
+    """Outside development, emailed links need the site's real address."""
+    if config.get("BASE_URL") or development(config):
+        return None
+    return (
+        "BASE_URL is not set: links in emails point at http://127.0.0.1:5000. Set BASE_URL to "
+        "the address people reach the site at, e.g. BASE_URL=https://numbers.example.com."
+    )
+
+
+def _ca_file(config: dict[str, Any]) -> str | None:
+    value = str(config.get("MAIL_CA_FILE") or "").strip()
+    if not value:
+        return None
+    try:
+        ssl.create_default_context(cafile=value)
+    except (OSError, ssl.SSLError) as error:
+        raise MailConfigError(
+            f"MAIL_CA_FILE={value!r} is not a readable PEM file of CA certificates ({error}): "
+            "fix the path, or leave it unset to trust the system's CAs."
+        ) from None
+    return value
 
 
 def _flag(config: dict[str, Any], name: str) -> bool:
@@ -105,6 +151,9 @@ def _sender(config: dict[str, Any]) -> str:
 def _backend(config: dict[str, Any]) -> str:
     """MAIL_BACKEND as given; else SMTP when MAIL_SERVER is set, else the local outbox folder."""
     name = config.get("MAIL_BACKEND") or ("smtp" if config.get("MAIL_SERVER") else OUTBOX_BACKEND)
+    smtp = name in ("smtp", SMTP_BACKEND)
+    if name == "smtp":
+        name = SMTP_BACKEND
     try:
         mail.import_backend(name)
     except (ImportError, AttributeError):
@@ -112,7 +161,7 @@ def _backend(config: dict[str, Any]) -> str:
             f"MAIL_BACKEND={name!r} cannot be imported: use smtp, locmem, or a dotted path to an "
             "email backend class, or leave it unset."
         ) from None
-    if name == "smtp" and not config.get("MAIL_SERVER"):
+    if smtp and not config.get("MAIL_SERVER"):
         raise MailConfigError(
             "MAIL_BACKEND is smtp but MAIL_SERVER is not set: set MAIL_SERVER to the SMTP host, "
             "or leave MAIL_BACKEND unset to write mail to the outbox folder."

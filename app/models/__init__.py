@@ -3,6 +3,7 @@
 from app.models.access import Invitation, LoginSession, PendingSignup
 from app.models.accounts import ApiToken, Membership, Team, User
 from app.models.base import HELD, ORDERING, SCHEDULED, NumberStatus, Role, UTCDateTime, utcnow
+from app.models.billing import BillingIssue, EndedSubscription
 from app.models.cart import CartItem, NumberOrder
 from app.models.guardrails import PurchaseRequest, RequestStatus
 from app.models.jobs import EmailStatus, JobFailure, OutgoingEmail, PeriodicRun
@@ -16,8 +17,10 @@ __all__ = [
     "ApiToken",
     "Assistant",
     "AuditEvent",
+    "BillingIssue",
     "CartItem",
     "EmailStatus",
+    "EndedSubscription",
     "IdempotencyRecord",
     "Invitation",
     "JobFailure",

@@ -42,6 +42,12 @@ class Team(db.Model):
     # When the provider made the last billing event applied: an older one arriving late is
     # ignored, so a delayed "updated" never undoes a newer "deleted".
     billing_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The subscription's last status from the provider ("active", "unpaid", "paused", ...):
+    # an unpaid or paused one is still the team's, to be paid or resumed in the portal.
+    billing_status: Mapped[str | None] = mapped_column(sa.String(30))
+    # The one Checkout Session open for the team: a new one expires it first, so two owners
+    # (or one, twice) cannot both pay for a subscription.
+    billing_checkout_id: Mapped[str | None] = mapped_column(sa.String(100))
     # Spending guardrails (app.guardrails), all off by default. The monthly cap is USD of
     # setup and first month of the numbers bought this calendar month (UTC); null: no cap.
     spend_cap: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.roles import Actor, Permission
-from app.accounts.teams import lock_user
+from app.accounts.teams import lock_team, lock_user
 from app.exceptions import Conflict, NotFound, NumberUnavailable
 from app.extensions import db
 from app.models import HELD, CartItem, PhoneNumber, PurchaseRequest, Team, utcnow
@@ -161,6 +161,12 @@ def hold_number(actor: Actor, phone_number: str) -> CartItem:
     # come first while the provider answered), then the row.
     lock_number(phone_number)
     _refuse_if_taken(team.id, phone_number, now)
+    # The team's count again under its lock: members holding at once are counted in turn,
+    # so the cart never passes its cap (the number's lock, then the team's, as every writer).
+    lock_team(team.id)
+    if cart_count(team.id, now) >= MAX_CART:
+        db.session.rollback()
+        raise Conflict(f"A cart holds at most {MAX_CART} numbers: buy or remove some first.")
     lock_user(actor.user.id)  # the person's count again, one hold at a time
     _refuse_past_person_cap(actor.user.id, now)
     # An expired hold on the number (ours or another team's) makes way, and the team's own

@@ -8,11 +8,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app.extensions import db
-from app.models import AuditEvent, Team, WebhookEvent
-from tests.billing.helpers import WEBHOOK_SECRET, stripe_settings
+from app.models import AuditEvent, WebhookEvent
+from tests.billing.helpers import (
+    WEBHOOK_SECRET,
+    checkout,
+    choose,
+    deliver,
+    stripe_settings,
+    team_row,
+)
 from tests.factories import Factory
 from tests.fakes.stripe import FakeStripe, make_event, signed
-from tests.pages.helpers import Auth, add_number, buy, csrf_token, soup, text
+from tests.pages.helpers import Auth, add_number, buy, soup, text
 from tests.support import build_app, teardown_app
 
 
@@ -28,39 +35,6 @@ def owner(app, client):
     someone = Factory(app).member("free")
     Auth(client).sign_in(someone)
     return someone
-
-
-def choose(client, team_id: str, plan: str):
-    token = csrf_token(client, f"/teams/{team_id}/plans")
-    return client.post(f"/teams/{team_id}/plans", data={"plan": plan, "csrf_token": token})
-
-
-def deliver(client, event: dict, secret: str = WEBHOOK_SECRET):
-    payload, header = signed(event, secret)
-    return client.post(
-        "/webhooks/stripe",
-        data=payload,
-        headers={"Stripe-Signature": header, "Content-Type": "application/json"},
-    )
-
-
-def team_row(app, team_id: str) -> Team:
-    with app.app_context():
-        team = db.session.get(Team, team_id)
-        db.session.expunge(team)
-        return team
-
-
-def checkout(client, fake: FakeStripe, owner, plan: str = "growth") -> dict:
-    """Choose a plan, pay at the fake, deliver Stripe's events; the completed session."""
-    response = choose(client, owner.team_id, plan)
-    assert response.status_code == 303
-    session_id = urlsplit(response.location).path.rsplit("/", 1)[-1]
-    session = fake.complete_checkout(session_id)
-    for event_type in ("customer.subscription.created", "checkout.session.completed"):
-        answer = deliver(client, fake.events_of(event_type)[-1])
-        assert answer.status_code == 200
-    return session
 
 
 def test_choosing_a_paid_plan_opens_checkout_and_the_plan_waits_for_the_webhook(

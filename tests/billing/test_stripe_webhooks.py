@@ -52,6 +52,7 @@ def test_a_correctly_signed_checkout_completion_becomes_a_billing_event(billing,
         subscription_id=paid["subscription"],
         status="paid",
         created=event["created"],
+        checkout_id=paid["id"],
     )
 
 
@@ -206,7 +207,7 @@ def test_a_plan_change_in_the_portal_maps_the_new_price_to_its_plan(billing, fak
         ("unpaid", "free"),
         ("incomplete_expired", "free"),
         ("incomplete", None),  # the first payment is still pending
-        ("paused", None),
+        ("paused", "free"),  # a trial ended with no card: nothing is paid until resumed
     ],
 )
 def test_a_subscription_status_maps_to_a_plan(billing, fake, paid, status, plan):

@@ -15,10 +15,12 @@ import asyncio
 import email
 import email.policy
 import re
+import ssl
 import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import NamedTuple
 
 from aiosmtpd.controller import Controller
@@ -34,6 +36,8 @@ class Envelope:
     mail_from: str
     rcpt_tos: list[str]
     data: bytes
+    tls: bool = False  # whether the message came over a STARTTLS connection
+    login: str | None = None  # the user name the client logged in with
 
 
 @dataclass
@@ -58,7 +62,13 @@ class _Handler:
             await asyncio.sleep(self.delay)  # a slow relay: the answer comes this much later
         with self.lock:
             self.envelopes.append(
-                Envelope(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+                Envelope(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    envelope.original_content,
+                    tls=session.ssl is not None,
+                    login=_login_name(session),
+                )
             )
         return "250 Message accepted for delivery"
 
@@ -66,6 +76,25 @@ class _Handler:
         with self.lock:
             self.quits += 1
         return "221 Bye"
+
+
+def _login_name(session) -> str | None:
+    login = getattr(session, "auth_data", None)
+    return login.decode() if isinstance(login, bytes) else login
+
+
+class _Authenticator:
+    """aiosmtpd's authenticator: LOGIN and PLAIN with one user name and password."""
+
+    def __init__(self, username: str, password: str):
+        self.credentials = (username.encode(), password.encode())
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        good = isinstance(auth_data, LoginPassword) and tuple(auth_data) == self.credentials
+        # handled=False: aiosmtpd answers for us (235, or 535 for a refused login).
+        return AuthResult(success=good, handled=False, auth_data=auth_data.login if good else None)
 
 
 class _Controller(Controller):
@@ -78,13 +107,33 @@ class _Controller(Controller):
 
 class SmtpServer:
     """An SMTP server in a thread; `refuse` lists recipient addresses it answers 550 to,
-    `delay` is how long it takes to accept each message, `port` a fixed port (0: any free)."""
+    `delay` is how long it takes to accept each message, `port` a fixed port (0: any free).
+
+    With `tls` (a certificate and key file, see tests/fakes/tls.py) it offers STARTTLS and
+    requires it before anything else, as a submission server on 587 does (RFC 3207); with
+    `login` (user, password) it requires AUTH, offered only once TLS is on.
+    """
 
     def __init__(
-        self, refuse: set[str] | frozenset[str] = frozenset(), *, delay: float = 0, port: int = 0
+        self,
+        refuse: set[str] | frozenset[str] = frozenset(),
+        *,
+        delay: float = 0,
+        port: int = 0,
+        tls: tuple[Path, Path] | None = None,
+        login: tuple[str, str] | None = None,
     ):
         self._handler = _Handler({address.lower() for address in refuse}, delay)
-        self._controller = _Controller(self._handler, hostname=HOST, port=port)
+        options: dict = {}
+        if tls is not None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*tls)
+            options.update(tls_context=context, require_starttls=True)
+        if login is not None:
+            options.update(
+                authenticator=_Authenticator(*login), auth_required=True, auth_require_tls=True
+            )
+        self._controller = _Controller(self._handler, hostname=HOST, port=port, **options)
 
     def start(self) -> SmtpServer:
         self._controller.start()

@@ -94,6 +94,27 @@ class StripeRoutes:
             self._record("checkout.session.completed", session)
             return public(session)
 
+    def settle_async_payment(self, session_id: str, *, succeeded: bool) -> dict[str, Any]:
+        """A delayed payment (a bank debit) for a session completed unpaid arrives, or fails.
+
+        docs.stripe.com/checkout/fulfillment: the session completes with payment_status
+        "unpaid"; then checkout.session.async_payment_succeeded (payment_status "paid") or
+        checkout.session.async_payment_failed. The subscription waits as "incomplete"
+        meanwhile and becomes "active" once paid (docs.stripe.com/billing/subscriptions/overview).
+        """
+        with self.lock:
+            session = self.sessions[session_id]
+            assert (session["status"], session["payment_status"]) == ("complete", "unpaid")
+            if succeeded:
+                session["payment_status"] = "paid"
+                self._record("checkout.session.async_payment_succeeded", session)
+                sub = self.subscriptions[session["subscription"]]
+                sub["status"] = "active"
+                self._record("customer.subscription.updated", sub, {"status": "incomplete"})
+            else:
+                self._record("checkout.session.async_payment_failed", session)
+            return public(session)
+
     def update_subscription(self, subscription_id: str, **changes: Any) -> dict[str, Any]:
         """Changes fields as Stripe would on its own (status="past_due"), with its event."""
         with self.lock:
@@ -119,6 +140,9 @@ class StripeRoutes:
         parts = path.strip("/").split("/")
         rest = "/".join(parts[1:])
         resource, object_id = (rest, None) if rest in _COLLECTIONS else rest.rpartition("/")[::2]
+        if (method, parts[:3], parts[4:]) == ("POST", ["v1", "checkout", "sessions"], ["expire"]):
+            with self.lock:
+                return self._expire_session(parts[3])
         if parts[0] != "v1" or resource not in _COLLECTIONS:
             return self._unrecognized(method, path)
         route = (method, resource, bool(object_id))
@@ -184,6 +208,23 @@ class StripeRoutes:
         prices = [self.prices[item["price"]] for item in items]
         session = objects.checkout_session(params, items, prices)
         self.sessions[session["id"]] = session
+        return 200, public(session)
+
+    def _expire_session(self, session_id: str) -> Answer:
+        """docs.stripe.com/api/checkout/sessions/expire: only an open session can be expired;
+        "Returns an error if the Checkout Session has already expired or isn't in an
+        expireable state". Expiring sends checkout.session.expired."""
+        session = self.sessions.get(session_id)
+        if session is None:
+            return _no_such("checkout.session", session_id, "session", 404)
+        if session["status"] != "open":
+            message = (
+                f"This Checkout Session is {session['status']}: only a Checkout Session with "
+                "status `open` can be expired."
+            )
+            return 400, error_body(message, code="checkout_session_not_expirable")
+        session.update(status="expired")
+        self._record("checkout.session.expired", session)
         return 200, public(session)
 
     def _create_portal_session(self, params: dict[str, Any]) -> Answer:

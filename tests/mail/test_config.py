@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from app.mail import MailConfigError
@@ -52,7 +54,12 @@ def test_environment_text_becomes_typed_settings():
     )
 
     state = app.extensions["mailman"]
-    assert (state.backend, state.server, state.port) == ("smtp", "smtp.example.com", 2525)
+    # "smtp" is Flask-Mailman's SMTP backend with the server's certificate verified.
+    assert (state.backend, state.server, state.port) == (
+        "app.mail.smtp.VerifiedSmtpEmailBackend",
+        "smtp.example.com",
+        2525,
+    )
     assert (state.use_tls, state.use_ssl, state.timeout) == (True, False, 2.5)
     assert (state.username, state.password) == ("apikey", "secret")
     assert state.default_sender == "Caller ID desk <no-reply@localhost>"
@@ -72,3 +79,36 @@ def test_tests_keep_mail_in_memory_even_with_a_mail_server_in_the_environment():
     app = mail_app(MAIL_SERVER="smtp.example.com")
 
     assert app.config["MAIL_BACKEND"] == "locmem"
+
+
+def test_outside_development_mail_only_to_the_outbox_is_a_loud_warning(tmp_path, caplog):
+    from app.mail.settings import outbox_warning
+
+    production = {
+        "MAIL_BACKEND": None,
+        "MAIL_SERVER": None,
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "PREFERRED_URL_SCHEME": "https",
+    }
+    with caplog.at_level(logging.WARNING):
+        app = mail_app(**production)
+    assert app.config["MAIL_BACKEND"] == "app.mail.outbox.OutboxEmailBackend"
+    [warning] = [r for r in caplog.records if "MAIL_SERVER is not set" in r.getMessage()]
+    assert warning.levelno == logging.WARNING
+    assert "NO EMAIL LEAVES THIS SERVER" in warning.getMessage()
+    assert str(tmp_path / "outbox") in warning.getMessage()
+    # On PostgreSQL too; not for `make run` (SQLite, http), nor with a mail server.
+    postgres = {**app.config, "PREFERRED_URL_SCHEME": "http"}
+    postgres["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://db/app"
+    assert outbox_warning(postgres) is not None
+    assert outbox_warning({**postgres, "SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}) is None
+    assert outbox_warning({**app.config, "MAIL_BACKEND": "smtp"}) is None
+
+
+def test_outside_development_links_without_base_url_are_a_warning():
+    from app.mail.settings import base_url_warning
+
+    production = {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/app", "BASE_URL": None}
+    assert "BASE_URL is not set" in base_url_warning(production)
+    assert base_url_warning({**production, "BASE_URL": "https://numbers.example.com"}) is None
+    assert base_url_warning({**production, "SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}) is None
