@@ -1,6 +1,6 @@
 """billing: a team's subscription status and open checkout, ended subscriptions, issues
 
-Revision ID: 0018
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-01 10:00:00
 
