@@ -8,6 +8,13 @@ from app.models.guardrails import PurchaseRequest, RequestStatus
 from app.models.jobs import EmailStatus, JobFailure, OutgoingEmail, PeriodicRun
 from app.models.numbers import Assistant, PhoneNumber
 from app.models.records import AuditEvent, IdempotencyRecord, SentNotice, WebhookEvent
+from app.models.routing import (
+    AssistantDestination,
+    Call,
+    NumberRouting,
+    RoutingCaller,
+    RoutingSplit,
+)
 
 __all__ = [
     "HELD",
@@ -15,7 +22,9 @@ __all__ = [
     "SCHEDULED",
     "ApiToken",
     "Assistant",
+    "AssistantDestination",
     "AuditEvent",
+    "Call",
     "CartItem",
     "EmailStatus",
     "IdempotencyRecord",
@@ -24,6 +33,7 @@ __all__ = [
     "LoginSession",
     "Membership",
     "NumberOrder",
+    "NumberRouting",
     "NumberStatus",
     "OutgoingEmail",
     "PendingSignup",
@@ -32,6 +42,8 @@ __all__ = [
     "PurchaseRequest",
     "RequestStatus",
     "Role",
+    "RoutingCaller",
+    "RoutingSplit",
     "SentNotice",
     "Team",
     "UTCDateTime",
