@@ -26,6 +26,7 @@ from app.routing.destinations import (
     parse_destination,
     parse_platform,
 )
+from app.text import unstorable
 
 NO_DESTINATION = "Calls to its numbers go to the fallback"
 KEYS = {"type", "address", "sipUsername", "sipPassword", "platform", "platformId"}
@@ -66,9 +67,11 @@ def parse_body(value: object, current: AssistantDestination | None) -> dict[str,
         username = clean_text(username, "destination.sipUsername", 200)
     password = value.get("sipPassword")
     if password not in (None, "") and (
-        not isinstance(password, str) or len(password) > 200 or "\x00" in password
+        not isinstance(password, str) or len(password) > 200 or unstorable(password)
     ):
-        raise ValidationFailed({"destination.sipPassword": "At most 200 characters."})
+        raise ValidationFailed(
+            {"destination.sipPassword": "At most 200 characters, and no NUL or broken text."}
+        )
     if place.kind != "sip" and (username or password):
         field = "sipUsername" if username else "sipPassword"
         raise ValidationFailed({f"destination.{field}": "Only a SIP destination takes these."})
