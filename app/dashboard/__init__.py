@@ -109,6 +109,7 @@ from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     history,
     keep,
     number_list,
+    number_page,
     number_release,
     numbers,
     plans,
