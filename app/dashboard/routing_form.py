@@ -24,9 +24,11 @@ def form_to_routing(form: MultiDict) -> tuple[dict[str, Any], list[str]]:
     split = []
     for i in range(SPLIT_ROWS):
         assistant = form.get(f"assistant_{i}", "")
-        if assistant:
-            weight = _whole(form.get(f"weight_{i}", ""))
-            split.append({"assistantId": assistant, **({} if weight == "" else {"weight": weight})})
+        weight = _whole(form.get(f"weight_{i}", ""))
+        if assistant or weight != "":
+            # A share without an assistant is refused beside the assistant's box.
+            entry = {"assistantId": assistant or None}
+            split.append({**entry, **({} if weight == "" else {"weight": weight})})
     days, hours = [], []
     for day in DAYS:
         start, end = form.get(f"hours_{day}_start", ""), form.get(f"hours_{day}_end", "")

@@ -73,6 +73,9 @@ def test_routing_saves_with_htmx_and_shows_in_the_card(client, page):
     )
     history = soup(client.get(url)).select("#number-history li[data-action=routing_change]")
     assert len(history) == 1
+    words = history[0].get_text(" ", strip=True)
+    assert "Changed the routing of (415) 555-0100" in words
+    assert "(no fallback → fallback +14155550199; 2 blocked; from US, CA; hours" in words
 
 
 def test_routing_saves_without_javascript(client, page):
