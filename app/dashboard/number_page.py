@@ -144,7 +144,7 @@ def _page(number: PhoneNumber, status: int = 200, **extra):
 
 def _routing_card(number: PhoneNumber, status: int = 200, **extra):
     return render(
-        "numbers/detail.html", "numbers/_routing.html", status, **_context(number, **extra)
+        "numbers/detail.html", "numbers/_routing_saved.html", status, **_context(number, **extra)
     )
 
 
