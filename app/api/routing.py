@@ -42,9 +42,9 @@ def test_call(number_id: str):
     """Where a call from `from` at `at` would go, step by step; logged as a test call."""
     body = json_body()
     actor = api_actor(body.get("teamId"), Permission.ASSIGN)
+    number = team_number(actor.team.id, number_id)  # another team's: 404 whatever the body
     if unknown := sorted(set(body) - TEST_KEYS):
         raise ValidationFailed({unknown[0][:40]: "Unknown field."})
-    number = team_number(actor.team.id, number_id)
     zone = load_routing(number).time_zone
     caller = parse_caller(body.get("from"))
     at = parse_moment(body.get("at"), zone)
