@@ -16,7 +16,7 @@ from app.exceptions import ValidationFailed
 from app.extensions import db
 from app.models import Assistant, AssistantDestination
 from app.routing import answering
-from app.routing.store import caller_numbers
+from app.routing.callers import caller_numbers
 from app.timefmt import iso
 
 

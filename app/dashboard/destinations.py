@@ -15,9 +15,9 @@ from app.exceptions import ValidationFailed
 from app.extensions import db
 from app.models import AssistantDestination
 from app.routing import answering
+from app.routing.callers import caller_numbers
 from app.routing.destinations import PLATFORM_NAMES
 from app.routing.secrets import signing_secret
-from app.routing.store import caller_numbers
 
 DESTINATION = "/teams/<team_id>/assistants/<id(asst):assistant_id>/destination"
 # Where each platform shows the address to send calls to (its documentation's words).

@@ -241,49 +241,6 @@ def clear_split(number_id: str) -> None:
         db.session.execute(sa.delete(RoutingSplit).where(RoutingSplit.phone_number_id == number_id))
 
 
-def caller_numbers(team_id: str) -> dict[str, list[PhoneNumber]]:
-    """Per assistant of the team, the numbers it may call out from (by number)."""
-    live = sa.and_(PhoneNumber.team_id == team_id, PhoneNumber.status.in_(("active", "releasing")))
-    custom = {
-        r.phone_number_id
-        for r in db.session.scalars(
-            sa.select(NumberRouting).where(
-                NumberRouting.team_id == team_id, NumberRouting.outbound_custom
-            )
-        )
-    }
-    allowed: dict[str, list[PhoneNumber]] = {}
-    numbers = {n.id: n for n in db.session.scalars(sa.select(PhoneNumber).where(live))}
-    pairs: set[tuple[str, str]] = set()
-    for number in numbers.values():
-        if number.id not in custom and number.assistant_id:
-            pairs.add((number.assistant_id, number.id))
-    for number_id, assistant_id in db.session.execute(
-        sa.select(RoutingSplit.phone_number_id, RoutingSplit.assistant_id)
-        .join(PhoneNumber, PhoneNumber.id == RoutingSplit.phone_number_id)
-        .where(live)
-    ):
-        if number_id not in custom:
-            pairs.add((assistant_id, number_id))
-    for number_id, assistant_id in db.session.execute(
-        sa.select(RoutingCaller.phone_number_id, RoutingCaller.assistant_id)
-        .join(PhoneNumber, PhoneNumber.id == RoutingCaller.phone_number_id)
-        .where(live)
-    ):
-        pairs.add((assistant_id, number_id))
-    for assistant_id, number_id in sorted(pairs, key=lambda p: numbers[p[1]].phone_number):
-        allowed.setdefault(assistant_id, []).append(numbers[number_id])
-    return allowed
-
-
-def team_default_caller(team_id: str) -> PhoneNumber | None:
-    return db.session.scalar(
-        sa.select(PhoneNumber)
-        .join(NumberRouting, NumberRouting.phone_number_id == PhoneNumber.id)
-        .where(NumberRouting.team_id == team_id, NumberRouting.team_default_caller)
-    )
-
-
 def forget_assistant(assistant_id: str) -> None:
     """Before an assistant is deleted: each split it was in goes on without it (the others
     keep their shares; one left takes every call), so no number loses its other assistants."""

@@ -7,7 +7,7 @@ from app.assistants import service
 from app.exceptions import ValidationFailed
 from app.extensions import db
 from app.models import AuditEvent, PhoneNumber, RoutingSplit
-from app.routing import store
+from app.routing import callers, store
 from app.routing.answering import set_destination
 from app.routing.destinations import Destination
 from tests.factories import actor_of
@@ -152,9 +152,9 @@ def test_one_team_default_caller_at_a_time(app, team, factory):
         first = db.session.get(PhoneNumber, number_id)
         second = db.session.get(PhoneNumber, other_id)
         store.set_routing(actor, first, {"outbound": {"teamDefault": True}})
-        assert store.team_default_caller(owner.team_id).id == number_id
+        assert callers.team_default_caller(owner.team_id).id == number_id
         store.set_routing(actor, second, {"outbound": {"teamDefault": True}})
-        assert store.team_default_caller(owner.team_id).id == other_id
+        assert callers.team_default_caller(owner.team_id).id == other_id
         assert store.routing_json(first)["outbound"]["teamDefault"] is False
 
 
@@ -167,7 +167,7 @@ def test_each_assistant_lists_the_numbers_it_may_call_from(app, team, factory):
         store.set_routing(
             actor, db.session.get(PhoneNumber, other_id), {"outbound": {"assistantIds": [front]}}
         )
-        allowed = store.caller_numbers(owner.team_id)
+        allowed = callers.caller_numbers(owner.team_id)
         assert {k: [n.phone_number for n in v] for k, v in allowed.items()} == {
             front: ["+14155550100", "+14155550101"]
         }
