@@ -116,6 +116,7 @@ def _context(number: PhoneNumber, **extra):
         "labels": {a: answering.label(places.get(a)) for a, _n in choices},
         "has_destination": {a for a, _n in choices if a in places},
         "choices": choices,
+        "fits_page": fits_page(routing),
         "SPLIT_ROWS": SPLIT_ROWS,
         "WEEKDAYS": WEEKDAYS,
         "now": utcnow(),
@@ -125,6 +126,13 @@ def _context(number: PhoneNumber, **extra):
     }
     context.update(extra)
     return context
+
+
+def fits_page(routing) -> bool:
+    """Whether the form can show this routing whole (the API takes more than it offers): a
+    form that cannot would drop the rest when saved, so the page does not offer it then."""
+    days = [w["day"] for w in routing["inbound"]["hours"]]
+    return len(routing["inbound"]["assistants"]) <= SPLIT_ROWS and len(days) == len(set(days))
 
 
 def _page(number: PhoneNumber, status: int = 200, **extra):

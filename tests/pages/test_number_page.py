@@ -236,3 +236,26 @@ def test_the_calls_export_is_this_numbers(client, page, factory, app):
     assert len(exported) == 2 and ",+12125550100," in exported[1]
     with app.app_context():
         assert db.session.get(PhoneNumber, number).phone_number == "+14155550100"
+
+
+def test_routing_the_form_cannot_hold_is_not_offered_for_editing(app, client, page):
+    owner, front, number, url = page
+    from app.routing.store import set_routing
+    from tests.factories import actor_of
+
+    split_day = [
+        {"day": "mon", "start": "09:00", "end": "12:00"},
+        {"day": "mon", "start": "13:00", "end": "17:00"},
+    ]
+    with app.app_context():
+        set_routing(
+            actor_of(owner), db.session.get(PhoneNumber, number), {"inbound": {"hours": split_day}}
+        )
+    html = soup(client.get(url))
+    assert html.select_one("#routing-form") is None
+    assert html.select_one("#routing-api-only") is not None
+    assert (
+        html.select_one("#routing-hours")
+        .get_text(strip=True)
+        .startswith("Mon 09:00–12:00, Mon 13:00–17:00")
+    )
