@@ -46,6 +46,8 @@ class Action(StrEnum):
     REQUEST_APPROVE = "request_approve"
     REQUEST_DENY = "request_deny"
     REQUEST_FAIL = "request_fail"
+    DESTINATION_CHANGE = "destination_change"
+    ROUTING_CHANGE = "routing_change"
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,11 @@ def environment_settings() -> dict[str, Any]:
         "OVER_LIMIT_GRACE_DAYS": os.environ.get("OVER_LIMIT_GRACE_DAYS", "7"),
         "TEAMS_PER_USER_PER_DAY": os.environ.get("TEAMS_PER_USER_PER_DAY", "3"),
         "SALES_CONTACT_URL": os.environ.get("SALES_CONTACT_URL", ""),
+        # Call routing: the Fernet key SIP passwords are encrypted with (derived from SECRET_KEY
+        # when unset), and whether assistants' webhooks may point at private networks
+        # (localhost, 10.x, ...): off in production, on for an agent server on your machine.
+        "ROUTING_SECRET_KEY": os.environ.get("ROUTING_SECRET_KEY"),
+        "WEBHOOKS_ALLOW_PRIVATE": os.environ.get("WEBHOOKS_ALLOW_PRIVATE", "0"),
     }
 
 
@@ -210,6 +215,35 @@ def settle_config(config: dict[str, Any]) -> None:
     config["OVER_LIMIT_GRACE_DAYS"] = _whole(config, "OVER_LIMIT_GRACE_DAYS", "days", 1, 90, 7)
     config["TEAMS_PER_USER_PER_DAY"] = _whole(config, "TEAMS_PER_USER_PER_DAY", "teams", 1, 1000, 3)
     config["SALES_CONTACT_URL"] = _contact_url(config.get("SALES_CONTACT_URL"))
+    config["ROUTING_SECRET_KEY"] = _fernet_key(config.get("ROUTING_SECRET_KEY"))
+    config["WEBHOOKS_ALLOW_PRIVATE"] = _switch(config, "WEBHOOKS_ALLOW_PRIVATE")
+
+
+def _fernet_key(raw: object) -> str | None:
+    """A Fernet key (32 bytes, url-safe base64), or None to derive one from SECRET_KEY."""
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(text)
+    except ValueError:
+        raise ConfigError(
+            'ROUTING_SECRET_KEY is not a Fernet key: make one with python -c "from '
+            'cryptography.fernet import Fernet; print(Fernet.generate_key().decode())".'
+        ) from None
+    return text
+
+
+def _switch(config: dict[str, Any], name: str) -> bool:
+    raw = config.get(name)
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw or "0").strip().lower()
+    if text not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
+        raise ConfigError(f"{name}={raw!r} must be 0 or 1: write it like {name}=1.")
+    return text in ("1", "true", "yes", "on")
 
 
 def _shared_storage(config: dict[str, Any]) -> None:

@@ -19,14 +19,17 @@ from app.api.openapi import DOCUMENT
 from app.extensions import db
 from app.models import (
     Assistant,
+    AssistantDestination,
     AuditEvent,
     CartItem,
     IdempotencyRecord,
     NumberOrder,
+    NumberRouting,
     PhoneNumber,
     PurchaseRequest,
     Team,
 )
+from app.models import Call as CallRecord
 from tests.factories import Factory, Member, ask
 from tests.helpers import sandbox_number
 
@@ -145,6 +148,16 @@ def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
+DESTINATION = {
+    "type": "sip",
+    "address": "sip:front@sip.vapi.ai",
+    "sipUsername": "desk",
+    "sipPassword": "s3cret",
+    "platform": "vapi",
+    "platformId": "asst-123",
+}
+
+
 class World:
     """A Scale team with an owner, an admin and a member, and fresh things to act on."""
 
@@ -176,6 +189,7 @@ class World:
                 sorted(rows(sa.select(Assistant.id, Assistant.name)).all()),
                 sorted(db.session.scalars(sa.select(CartItem.id))),
                 [_count(model) for model in (NumberOrder, AuditEvent, IdempotencyRecord)],
+                [_count(model) for model in (CallRecord, NumberRouting, AssistantDestination)],
                 sorted(rows(sa.select(PurchaseRequest.id, PurchaseRequest.status)).all()),
                 sorted(
                     rows(
@@ -209,6 +223,45 @@ class World:
 
     def fresh_name(self) -> str:
         return f"Agent {next(self._names)}"
+
+    def routing(self) -> dict:
+        """Every routing field, set (the hostile matrix replaces each in turn)."""
+        first, second = self.fresh_assistant(), self.fresh_assistant()
+        return {
+            "inbound": {
+                "assistants": [
+                    {"assistantId": first, "weight": 70},
+                    {"assistantId": second, "weight": 30},
+                ],
+                "fallback": {"type": "phone", "address": "+14155550199"},
+                "answerTimeoutSeconds": 25,
+                "blocklist": ["+1900"],
+                "allowedCountries": ["US"],
+                "timeZone": "America/New_York",
+                "hours": [{"day": "mon", "start": "09:00", "end": "17:00"}],
+                "afterHours": {"type": "sip", "address": "sip:vm@pbx.example.com"},
+            },
+            "outbound": {"assistantIds": [first], "teamDefault": True},
+        }
+
+    def tested_number(self) -> str:
+        """A number with one routing test in the log (no assistant: the fallback took it)."""
+        number = self.fresh_number()
+        self.client.patch(
+            f"/api/phone-numbers/{number}",
+            json={
+                "teamId": self.team_id,
+                "routing": {"inbound": {"fallback": {"type": "phone", "address": "+14155550199"}}},
+            },
+            headers=self.owner.headers,
+        )
+        answer = self.client.post(
+            f"/api/phone-numbers/{number}/test-call",
+            json={"teamId": self.team_id, "from": "+14155550123"},
+            headers=self.owner.headers,
+        )
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        return number
 
     def asked(self) -> str:
         """A purchase request of the member's, waiting for approval."""
@@ -275,7 +328,21 @@ class World:
                 call.query.update(numberType="local", countryCode="US")
             case "labelNumber":
                 call.path = {"numberId": self.fresh_number()}
-                call.body = {"teamId": team, "label": "Front desk"}
+                call.body = {"teamId": team, "label": "Front desk", "routing": self.routing()}
+            case "getNumber":
+                call.path = {"numberId": self.fresh_number()}
+                call.query = {"teamId": team}
+            case "testRouting":
+                call.path = {"numberId": self.fresh_number()}
+                call.body = {"teamId": team, "from": "+14155550123", "at": "2026-12-01T10:00"}
+                call.body.update(roll=10, sendWebhook=False)
+            case "listCalls":
+                number = self.tested_number()
+                call.query = {"teamId": team, "limit": "5", "phoneNumberId": number}
+                call.query.update(outcome="fallback", test="true", since="2026-01-01T00:00:00Z")
+            case "exportCalls":
+                call.query = {"teamId": team, "phoneNumberId": self.tested_number()}
+                call.query.update(outcome="fallback", test="true", since="2026-01-01T00:00:00Z")
             case "releaseNumber":
                 call.path = {"numberId": self.fresh_number()}
                 call.query = {"teamId": team}
@@ -283,12 +350,13 @@ class World:
                 call.path = {"numberId": self.released_number()}
                 call.body = {"teamId": team}
             case "listAssistants":
-                call.query = {"teamId": team}
+                call.query = {"teamId": team, "include": "routing"}
             case "createAssistant":
                 call.body = {"teamId": team, "name": self.fresh_name()}
+                call.body["destination"] = {"type": "sip", "address": "sip:a@sip.vapi.ai"}
             case "renameAssistant":
                 call.path = {"assistantId": self.fresh_assistant()}
-                call.body = {"name": self.fresh_name()}
+                call.body = {"name": self.fresh_name(), "destination": DESTINATION}
             case "deleteAssistant":
                 call.path = {"assistantId": self.fresh_assistant()}
             case "assignNumbers":

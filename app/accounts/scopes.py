@@ -53,7 +53,7 @@ class Scope:
 NUMBERS_READ = Scope(
     "numbers:read",
     "search numbers; list and export the team's numbers; read its holds, orders, assistants, "
-    "purchase requests and guardrails",
+    "purchase requests and guardrails; read a number's routing and the call log",
 )
 NUMBERS_BUY = Scope(
     "numbers:buy",
@@ -63,12 +63,13 @@ NUMBERS_BUY = Scope(
 )
 NUMBERS_MANAGE = Scope(
     "numbers:manage",
-    "label numbers, assign them to assistants and unassign them, release them and undo a release",
+    "label numbers, assign them to assistants and unassign them, change their routing and test "
+    "it, release them and undo a release",
     frozenset({Permission.LABEL, Permission.ASSIGN, Permission.RELEASE}),
 )
 ASSISTANTS_MANAGE = Scope(
     "assistants:manage",
-    "create, rename and delete assistants",
+    "create, rename and delete assistants, and set where they answer",
     frozenset({Permission.MANAGE_ASSISTANTS}),
 )
 TEAM_MANAGE = Scope(

@@ -30,9 +30,15 @@ class ListAnswer:
 
 
 def list_answer(
-    team: Team, limit: int | None, cursor: str | None, filters: NumberFilters = EVERY_NUMBER
+    team: Team,
+    limit: int | None,
+    cursor: str | None,
+    filters: NumberFilters = EVERY_NUMBER,
+    include: str | None = None,
 ) -> ListAnswer:
-    """The list's JSON for one page (all of it without a limit), from the cache if kept."""
+    """The list's JSON for one page (all of it without a limit), from the cache if kept.
+    With include="routing" each number carries its `routing` too (only when asked: the
+    documented answer stays byte for byte what it was)."""
     seconds = current_app.config["LIST_CACHE_SECONDS"]
     if filters.status:
         # "active" and "expired" move with the clock for numbers not on the page (a trial
@@ -44,6 +50,8 @@ def list_answer(
     page = list_number_rows(team, limit, cursor, filters)
     now = utcnow()
     rows = [listed_number(row, now) for row in page.rows]
+    if include == "routing":
+        _add_routing(rows)
     body = {"success": True, "numbers": rows, "count": len(rows)}
     if limit is not None:  # paging is opt-in: without a limit the documented answer is whole
         body["nextCursor"] = page.next_cursor
@@ -81,3 +89,18 @@ def respond(answer: ListAnswer):
     else:
         response.set_data(answer.body)
     return response
+
+
+def _add_routing(rows: list[dict]) -> None:
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import PhoneNumber
+    from app.routing.store import routing_json
+
+    ids = [row["id"] for row in rows]
+    numbers = {
+        n.id: n for n in db.session.scalars(sa.select(PhoneNumber).where(PhoneNumber.id.in_(ids)))
+    }
+    for row in rows:
+        row["routing"] = routing_json(numbers[row["id"]])

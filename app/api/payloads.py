@@ -11,7 +11,7 @@ from flask import current_app, request
 from app.exceptions import ValidationFailed
 from app.guardrails.rules import money
 from app.json_provider import TooDeep
-from app.models import SCHEDULED, PhoneNumber, PurchaseRequest, User
+from app.models import SCHEDULED, PhoneNumber, PurchaseRequest, User, utcnow
 from app.models.numbers import effective_status, public_status
 from app.timefmt import iso
 
@@ -149,3 +149,10 @@ def request_json(request: PurchaseRequest, now: datetime | None = None) -> dict[
 
 def _person(user: User | None) -> dict[str, str] | None:
     return None if user is None else {"id": user.id, "email": user.email, "name": user.name}
+
+
+def with_routing(number: PhoneNumber) -> dict[str, Any]:
+    """The number as the list shows it, with its `routing` (app.routing.store)."""
+    from app.routing.store import routing_json
+
+    return {**number_row(number, utcnow()), "routing": routing_json(number)}

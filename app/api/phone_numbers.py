@@ -11,19 +11,27 @@ from app.api import bp
 from app.api.auth import api_actor, read_only, token_required
 from app.api.idempotency import once
 from app.api.listing import list_answer, respond
-from app.api.payloads import json_body, number_row, purchased, released, request_json
+from app.api.payloads import (
+    json_body,
+    number_row,
+    purchased,
+    released,
+    request_json,
+    with_routing,
+)
 from app.exceptions import ValidationFailed
 from app.guardrails.requests import buy_or_ask, sent_for_approval
 from app.models import PurchaseRequest, utcnow
 from app.numbers.export import numbers_csv
 from app.numbers.listing import parse_filters
-from app.numbers.managing import list_numbers_page, set_label
+from app.numbers.managing import clean_label, list_numbers_page, set_label
 from app.numbers.queries import team_number
 from app.numbers.releasing import back_message, release_number, undo_release
 from app.numbers.searching import Offer, search_numbers
 from app.numbers.validation import parse_purchase, parse_search_filters
 from app.plans.rules import eligibility, held_count
 from app.ratelimit import api_search_limit, purchase_limit
+from app.routing.store import set_routing
 
 MAX_PAGE = 500
 
@@ -107,7 +115,11 @@ def list_numbers():
     actor = api_actor(request.args.get("teamId"))
     limit = _page_limit(request.args.get("limit"))
     filters = parse_filters(request.args)  # all optional: none given lists every number
-    return respond(list_answer(actor.team, limit, request.args.get("cursor"), filters))
+    include = request.args.get("include")
+    if include not in (None, "routing"):
+        raise ValidationFailed({"include": "Only include=routing is known."})
+    answer = list_answer(actor.team, limit, request.args.get("cursor"), filters, include)
+    return respond(answer)
 
 
 @bp.get("/phone-numbers/export")
@@ -126,11 +138,21 @@ def export_numbers():
 @bp.patch("/phone-numbers/<id(pn):number_id>")
 @token_required(NUMBERS_MANAGE)
 def update_number(number_id: str):
+    """The label, the routing, or both. An answer includes `routing` only when it was sent:
+    a client that knows only labels gets the answer it always got."""
     body = json_body()
     actor = api_actor(body.get("teamId"))
-    if "label" not in body:
+    if "label" not in body and "routing" not in body:
         raise ValidationFailed({"label": "Send the new label (null clears it)."})
-    number = set_label(actor, team_number(actor.team.id, number_id), body["label"])
+    number = team_number(actor.team.id, number_id)
+    if "label" in body:
+        clean_label(body["label"])  # a bad label refuses the whole request, routing too
+    if "routing" in body:
+        set_routing(actor, number, body["routing"])
+    if "label" in body:
+        number = set_label(actor, number, body["label"])
+    if "routing" in body:
+        return {"success": True, "phoneNumber": with_routing(number)}
     return {"success": True, "phoneNumber": number_row(number, utcnow())}
 
 

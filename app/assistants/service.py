@@ -17,6 +17,7 @@ from app.ids import is_id
 from app.models import Assistant, Membership, NumberStatus, PhoneNumber, Role, Team, User
 from app.models.numbers import name_key
 from app.numbers.queries import team_number
+from app.routing.store import clear_split, forget_assistant
 from app.text import one_line
 
 MAX_NAME = 120
@@ -106,6 +107,7 @@ def delete_assistant(actor: Actor, assistant: Assistant) -> int:
     """Delete it; its numbers become unassigned, never lost. Returns how many it answered on."""
     actor.require(Permission.MANAGE_ASSISTANTS)
     _hold(assistant, exclusive=True)
+    forget_assistant(assistant.id)
     numbers = db.session.scalars(
         sa.select(PhoneNumber).where(PhoneNumber.assistant_id == assistant.id)
     ).all()
@@ -270,10 +272,12 @@ def _assign(actor: Actor, number: PhoneNumber, assistant: Assistant) -> None:
         after={"assistant_id": assistant.id, "assistant_name": assistant.name},
     )
     number.assistant = assistant  # the relationship, so the row shows it without a reload
+    clear_split(number.id)
 
 
 def _unassign(actor: Actor, number: PhoneNumber, assistant: Assistant) -> None:
     number.assistant = None
+    clear_split(number.id)
     audit.record(
         number.team_id,
         actor.user.id,

@@ -15,6 +15,9 @@ from app.dashboard import actor, bp, is_htmx, render
 from app.dashboard.forms import AssistantForm
 from app.exceptions import ValidationFailed
 from app.models import Assistant
+from app.routing import answering
+
+bp.add_app_template_global(answering.label, "destination_label")
 
 ASSISTANT = "/teams/<team_id>/assistants/<id(asst):assistant_id>"
 
@@ -98,6 +101,7 @@ def _panel(form: AssistantForm, status: int = 200, notice: str | None = None):
         team=actor().team,
         actor=actor(),
         rows=service.list_assistants(actor().team),
+        destinations=answering.destinations(actor().team.id),
         form=form,
         notice=notice,
     )
@@ -123,4 +127,5 @@ def _row(assistant: Assistant):
         actor=actor(),
         assistant=assistant,
         count=counts.get(assistant.id, 0),
+        destinations=answering.destinations(actor().team.id),
     )

@@ -105,6 +105,19 @@ def describe(event: AuditEvent) -> Line:
         count = before.get("phone_numbers") or 0
         freed = f"; {count} number{'' if count == 1 else 's'} became unassigned" if count else ""
         return Line(event, who, f"Deleted assistant {before.get('name', event.subject)}{freed}")
+    if action == "routing_change":
+        return Line(
+            event,
+            who,
+            f"Changed the routing of {number}",
+            routing_words(before),
+            routing_words(after),
+        )
+    if action == "destination_change":
+        name = event.subject
+        return Line(
+            event, who, f"Changed where {name} answers", place_words(before), place_words(after)
+        )
     if line := (
         _people(event, who, before, after)
         or _guardrails(event, who, number, after)
@@ -204,3 +217,29 @@ def _page_number() -> int:
     raw = request.args.get("page", "1")
     # isdigit() accepts "²", which int() refuses: ASCII digits only.
     return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
+
+
+def routing_words(routing: dict) -> str | None:
+    """A routing in a few words: "80% asst_…, 20% …; fallback +1…; 2 blocked; hours"."""
+    if not routing:
+        return None
+    inbound, parts = routing.get("inbound", {}), []
+    split = inbound.get("assistants") or []
+    if len(split) > 1:
+        parts.append(" / ".join(f"{a['weight']}%" for a in split) + " split")
+    parts.append(
+        f"fallback {inbound['fallback']['address']}" if inbound.get("fallback") else "no fallback"
+    )
+    if inbound.get("blocklist"):
+        parts.append(f"{len(inbound['blocklist'])} blocked")
+    if inbound.get("allowedCountries"):
+        parts.append("from " + ", ".join(inbound["allowedCountries"]))
+    if inbound.get("hours"):
+        parts.append(f"hours ({inbound.get('timeZone')})")
+    return "; ".join(parts)
+
+
+def place_words(place: dict | None) -> str:
+    if not place:
+        return "nowhere (the fallback)"
+    return f"{place['type']} {place['address']}"

@@ -9,6 +9,13 @@ from app.models.guardrails import PurchaseRequest, RequestStatus
 from app.models.jobs import EmailStatus, JobFailure, OutgoingEmail, PeriodicRun
 from app.models.numbers import Assistant, PhoneNumber
 from app.models.records import AuditEvent, IdempotencyRecord, SentNotice, WebhookEvent
+from app.models.routing import (
+    AssistantDestination,
+    Call,
+    NumberRouting,
+    RoutingCaller,
+    RoutingSplit,
+)
 
 __all__ = [
     "HELD",
@@ -16,8 +23,10 @@ __all__ = [
     "SCHEDULED",
     "ApiToken",
     "Assistant",
+    "AssistantDestination",
     "AuditEvent",
     "BillingIssue",
+    "Call",
     "CartItem",
     "EmailStatus",
     "EndedSubscription",
@@ -27,6 +36,7 @@ __all__ = [
     "LoginSession",
     "Membership",
     "NumberOrder",
+    "NumberRouting",
     "NumberStatus",
     "OutgoingEmail",
     "PendingSignup",
@@ -35,6 +45,8 @@ __all__ = [
     "PurchaseRequest",
     "RequestStatus",
     "Role",
+    "RoutingCaller",
+    "RoutingSplit",
     "SentNotice",
     "Team",
     "UTCDateTime",

@@ -57,8 +57,29 @@ STRICT = {  # a closed format: a 400 naming the field
     "monthlySpendCap",
     "approvalAbove",
     "approvalRequired",
+    # Call routing: a number's rules, the routing test, the call log's filters, include=.
+    "routing.inbound.assistants",
+    "routing.inbound.fallback",
+    "routing.inbound.answerTimeoutSeconds",
+    "routing.inbound.blocklist",
+    "routing.inbound.allowedCountries",
+    "routing.inbound.timeZone",
+    "routing.inbound.hours",
+    "routing.inbound.afterHours",
+    "routing.outbound.assistantIds",
+    "routing.outbound.teamDefault",
+    "from",
+    "at",
+    "roll",
+    "sendWebhook",
+    "outcome",
+    "test",
+    "since",
+    "include",
+    # An assistant's destination: a closed format however it is sent.
+    "destination",
 }
-LISTS = {"listNumbers", "exportNumbers"}
+LISTS = {"listNumbers", "exportNumbers", "listCalls", "exportCalls"}
 OPAQUE = {"connectionId"}  # passed to the provider as given: any printable text
 # Names of places, passed to the provider: any printable text (a search that finds nothing).
 PLACES = {"filters.locality", "filters.region"}
@@ -72,7 +93,7 @@ def world(app, client):
 def expected(target, kind: str, operation) -> tuple[int, str | None]:
     """(status, error code) this field owes this input; code None for a success."""
     name = target.name
-    if operation.operation_id in LISTS and name == "assistantId":
+    if operation.operation_id in LISTS and name in ("assistantId", "phoneNumberId"):
         return 400, "invalid_request"  # a filter: not an id at all is a bad filter, not a 404
     if operation.operation_id in LISTS and name == "q":
         # Search text is cleaned like a name; a NUL is refused. (A lone surrogate cannot
@@ -124,7 +145,11 @@ def judge(app, operation, target, kind, response) -> str | None:
     error = body["error"]
     if body["success"] is not False or error["code"] != code or not error["message"]:
         return f"envelope {body}"
-    if status == 400 and target.name not in error.get("fields", {}):
+    named = error.get("fields", {})
+    # A list field's item is named with its place ("routing.inbound.blocklist[0]").
+    if status == 400 and not any(
+        k == target.name or k.startswith(f"{target.name}[") for k in named
+    ):
         return f"fields do not name {target.name}: {error}"
     return None
 

@@ -37,10 +37,18 @@ def test_no_schema_name_is_used_twice():
     from app.api.openapi.guardrails import GUARDRAIL_SCHEMAS
     from app.api.openapi.orders import ORDER_SCHEMAS
     from app.api.openapi.releases import RELEASE_SCHEMAS
+    from app.api.openapi.routing import ROUTING_SCHEMAS
     from app.api.openapi.schemas import SCHEMAS
     from app.api.openapi.search import SEARCH_SCHEMAS
 
-    parts = (SCHEMAS, SEARCH_SCHEMAS, ORDER_SCHEMAS, GUARDRAIL_SCHEMAS, RELEASE_SCHEMAS)
+    parts = (
+        SCHEMAS,
+        SEARCH_SCHEMAS,
+        ORDER_SCHEMAS,
+        GUARDRAIL_SCHEMAS,
+        RELEASE_SCHEMAS,
+        ROUTING_SCHEMAS,
+    )
     assert len(DOCUMENT["components"]["schemas"]) == sum(len(part) for part in parts)
 
 

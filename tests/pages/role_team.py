@@ -99,6 +99,21 @@ class Team:
                 return "GET", f"{team}/numbers/{self.number()}/assistant", {}
             case "dashboard.pick_assistant":
                 return "GET", f"{team}/numbers/{self.number()}/assistant/edit", {}
+            case "dashboard.number_page":
+                return "GET", f"{team}/numbers/{self.number()}", {}
+            case "dashboard.number_calls_csv":
+                return "GET", f"{team}/numbers/{self.number()}/calls.csv", {}
+            case "dashboard.save_routing":
+                form = {"assistant_0": "", "fallback": "+14155550199", "outbound": "inbound"}
+                return "POST", f"{team}/numbers/{self.number()}/routing", form
+            case "dashboard.run_routing_test":
+                url = f"{team}/numbers/{self.number()}/test-call"
+                return "POST", url, {"caller": "+12125550100", "at": ""}
+            case "dashboard.assistant_destination":
+                return "GET", f"{team}/assistants/{self.assistant()}/destination", {}
+            case "dashboard.save_destination":
+                url = f"{team}/assistants/{self.assistant()}/destination"
+                return "POST", url, {"destination_type": "phone", "address": "+14155550199"}
             case "dashboard.numbers_csv":
                 return "GET", f"{team}/numbers.csv", {}
             case "dashboard.review_selection":

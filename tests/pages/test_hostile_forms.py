@@ -17,6 +17,7 @@ from app.accounts import invitations
 from app.extensions import db
 from app.models import Assistant, PhoneNumber, utcnow
 from app.plans.grace import keep_numbers
+from app.routing.engine import DAYS
 from tests.api_calls import quote_part
 from tests.factories import PASSWORD, actor_of, ask, downgraded, guard, hold
 from tests.helpers import sandbox_number
@@ -64,6 +65,29 @@ NAMES = {
     "approval_above": "refused",
     "approval_required": "ok",  # a checkbox: any value sent means ticked
     "note": lambda kind: "refused" if kind == "nul byte" else "ok",  # a denial's note
+    # A number's routing: every box is a closed format (assistants by id, shares, E.164 or
+    # SIP fallbacks, seconds, countries, a time zone, opening times, a choice).
+    **{f"assistant_{i}": "refused" for i in range(3)},
+    **{f"weight_{i}": "refused" for i in range(3)},  # a share without an assistant too
+    "fallback": "refused",
+    "after_hours": "refused",
+    "answer_timeout": "refused",
+    "countries": "refused",
+    "time_zone": "refused",
+    **{f"hours_{d}_{e}": "refused" for d in DAYS for e in ("start", "end")},
+    "outbound": "refused",
+    "team_default": "ok",  # a checkbox: any value sent means ticked
+    # The routing test: a caller in E.164 and a time.
+    "caller": "refused",
+    "at": "refused",
+    # An assistant's destination: the page's assistant has none, so anything typed without
+    # choosing a type is refused beside the type (and a bad type or address too).
+    "destination_type": "refused",
+    "address": "refused",
+    "sip_username": "refused",
+    "sip_password": "refused",
+    "platform": "refused",
+    "platform_id": "refused",
 }
 # Where a field owes something else: the new password goes with the current one, which the
 # page renders empty, so nothing changes.
@@ -78,6 +102,8 @@ PAGES = [
     "/teams/{team}/search?country=US&area_code=415&limit=1",
     "/teams/{team}/assistants",
     "/teams/{team}/assistants/{assistant}/edit",
+    "/teams/{team}/assistants/{assistant}/destination",
+    "/teams/{team}/numbers/{number}",
     "/settings/tokens",
     "/teams/{team}/plans",
     "/teams/{team}/plans/growth/confirm",

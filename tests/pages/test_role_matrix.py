@@ -26,6 +26,12 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.assistant_row": None,
     "dashboard.number_label": None,
     "dashboard.number_assistant": None,
+    "dashboard.number_page": None,
+    "dashboard.number_calls_csv": None,
+    "dashboard.assistant_destination": None,
+    "dashboard.save_routing": Permission.ASSIGN,
+    "dashboard.run_routing_test": Permission.ASSIGN,  # a simulated call, logged as a test
+    "dashboard.save_destination": Permission.MANAGE_ASSISTANTS,
     "dashboard.numbers_csv": None,
     "dashboard.tokens": None,  # every user manages their own tokens
     "dashboard.create_token": None,
@@ -95,6 +101,8 @@ SUCCESS = (
             "dashboard.rename_assistant",
             "dashboard.revoke_token",
             "dashboard.save_label",
+            "dashboard.save_routing",
+            "dashboard.save_destination",
             "dashboard.sign_out_everywhere",
         )
     }

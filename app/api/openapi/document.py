@@ -10,6 +10,7 @@ from typing import Any
 from app.api.openapi.guardrails import GUARDRAIL_PATHS, GUARDRAIL_SCHEMAS, WAITS
 from app.api.openapi.orders import ORDER_PATHS, ORDER_SCHEMAS
 from app.api.openapi.releases import RELEASE_PATHS, RELEASE_SCHEMAS
+from app.api.openapi.routing import INCLUDE, ROUTING_PATHS, ROUTING_SCHEMAS
 from app.api.openapi.schemas import (
     ASSISTANT_ID,
     CURSOR,
@@ -152,6 +153,7 @@ PATHS: dict[str, Any] = {
                 },
                 CURSOR,
                 *LIST_FILTERS,
+                INCLUDE,
                 {
                     "name": "If-None-Match",
                     "in": "header",
@@ -187,9 +189,16 @@ PATHS: dict[str, Any] = {
     },
     "/api/phone-numbers/{numberId}": {
         "parameters": [path("numberId", NUMBER_ID)],
+        "get": {
+            "operationId": "getNumber",
+            "summary": "One number, with its routing",
+            "parameters": [TEAM],
+            "responses": {**ok("NumberRoutingResponse"), **errors(404)},
+        },
         "patch": {
             "operationId": "labelNumber",
-            "summary": "Set or clear the number's label",
+            "summary": "Set or clear the number's label, change its routing, or both (the "
+            "answer carries routing only when it was sent)",
             "requestBody": body("NumberUpdate"),
             "responses": {**ok("NumberResponse"), **errors(403, 404)},
         },
@@ -204,7 +213,7 @@ PATHS: dict[str, Any] = {
     "/api/assistants": {
         "get": {
             "operationId": "listAssistants",
-            "parameters": [TEAM],
+            "parameters": [TEAM, INCLUDE],
             "responses": {**ok("AssistantList"), **errors(404)},
         },
         "post": {
@@ -265,7 +274,8 @@ DOCUMENT: dict[str, Any] = {
             **ORDER_SCHEMAS,
             **GUARDRAIL_SCHEMAS,
             **RELEASE_SCHEMAS,
+            **ROUTING_SCHEMAS,
         },
     },
-    "paths": {**PATHS, **ORDER_PATHS, **GUARDRAIL_PATHS, **RELEASE_PATHS},
+    "paths": {**PATHS, **ORDER_PATHS, **GUARDRAIL_PATHS, **RELEASE_PATHS, **ROUTING_PATHS},
 }

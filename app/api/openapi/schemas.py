@@ -199,6 +199,11 @@ SCHEMAS: dict[str, Any] = {
             "description": "While set, the number's release waits out its grace window: it "
             "works, no longer counts toward the plan, and undo-release brings it back",
         },
+        routing={
+            **ref("RoutingShown"),
+            "description": "Only with include=routing (the list), GET of one number, or a "
+            "PATCH that sent routing",
+        },
     ),
     "NumberList": obj(
         ["success", "numbers", "count"],
@@ -207,11 +212,22 @@ SCHEMAS: dict[str, Any] = {
         count={"type": "integer", "minimum": 0},
         nextCursor={"type": ["string", "null"], "description": "Only when a limit was given"},
     ),
-    "NumberUpdate": obj(
-        ["teamId", "label"],
-        teamId=TEAM_ID,
-        label={"type": ["string", "null"], "maxLength": MAX_LABEL, "pattern": "^[^\\u0000]*$"},
-    ),
+    "NumberUpdate": {
+        **obj(
+            ["teamId"],
+            teamId=TEAM_ID,
+            label={
+                "type": ["string", "null"],
+                "maxLength": MAX_LABEL,
+                "pattern": "^[^\\u0000]*$",
+            },
+            routing={
+                **ref("Routing"),
+                "description": "The fields sent replace the number's (others are kept)",
+            },
+        ),
+        "anyOf": [{"required": ["label"]}, {"required": ["routing"]}],
+    },
     "NumberResponse": obj(
         ["success", "phoneNumber"], success={"const": True}, phoneNumber=ref("NumberRow")
     ),
@@ -243,6 +259,16 @@ SCHEMAS: dict[str, Any] = {
         name={"type": "string"},
         created_at=TIMESTAMP,
         phone_number_count={"type": "integer", "minimum": 0},
+        destination={
+            **ref("Destination"),
+            "description": "With include=routing, or when the request sent one; null: calls "
+            "to its numbers go to the fallback",
+        },
+        callerIdNumbers={
+            "type": "array",
+            "description": "With include=routing: the numbers it may call out from",
+            "items": obj(["id", "phoneNumber"], id=ID, phoneNumber={"type": "string"}),
+        },
     ),
     "AssistantList": obj(
         ["success", "assistants", "count"],
@@ -250,8 +276,13 @@ SCHEMAS: dict[str, Any] = {
         assistants={"type": "array", "items": ref("Assistant")},
         count={"type": "integer", "minimum": 0},
     ),
-    "AssistantCreate": obj(["teamId", "name"], teamId=TEAM_ID, name=NAME),
-    "AssistantRename": obj(["name"], name=NAME),
+    "AssistantCreate": obj(
+        ["teamId", "name"], teamId=TEAM_ID, name=NAME, destination=ref("Destination")
+    ),
+    "AssistantRename": {
+        **obj([], name=NAME, destination=ref("Destination")),
+        "anyOf": [{"required": ["name"]}, {"required": ["destination"]}],
+    },
     "AssistantResponse": obj(
         ["success", "assistant"], success={"const": True}, assistant=ref("Assistant")
     ),
