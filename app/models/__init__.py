@@ -3,6 +3,7 @@
 from app.models.access import Invitation, LoginSession, PendingSignup
 from app.models.accounts import ApiToken, Membership, Team, User
 from app.models.base import HELD, ORDERING, SCHEDULED, NumberStatus, Role, UTCDateTime, utcnow
+from app.models.call_control import CallControlApp, NumberConnection
 from app.models.cart import CartItem, NumberOrder
 from app.models.guardrails import PurchaseRequest, RequestStatus
 from app.models.jobs import EmailStatus, JobFailure, OutgoingEmail, PeriodicRun
@@ -25,6 +26,7 @@ __all__ = [
     "AssistantDestination",
     "AuditEvent",
     "Call",
+    "CallControlApp",
     "CartItem",
     "EmailStatus",
     "IdempotencyRecord",
@@ -32,6 +34,7 @@ __all__ = [
     "JobFailure",
     "LoginSession",
     "Membership",
+    "NumberConnection",
     "NumberOrder",
     "NumberRouting",
     "NumberStatus",
