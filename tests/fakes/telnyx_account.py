@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote
 
 import phonenumbers
 
@@ -131,7 +132,7 @@ class Account(Orders, Reservations, Search, Calls):
                     return self._extend_reservation(parts[2])
         if parts[0] == "v2" and len(parts) > 1:
             with self.lock:
-                answer = self.handle_calls(method, parts[1:], body)
+                answer = self.handle_calls(method, [unquote(p) for p in parts[1:]], body)
             if answer is not None:
                 return answer
         if parts[0] != "v2" or len(parts) > 3:
