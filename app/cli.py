@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from app.accounts import teams, tokens, users
 from app.accounts.scopes import SCOPES
+from app.calls.control import repair as repair_connections
 from app.cli_usage import CommandGroup
 from app.exceptions import ServiceError
 from app.jobs.tasks import (
@@ -162,8 +163,12 @@ def create_token(email: str, label: str, scope_names: tuple[str, ...]) -> None:
 def sync_numbers(grace: int) -> None:
     """Settle every number between states from the provider's own; prints how many settled.
 
-    The job queue runs this every minute; this runs it now.
+    At Telnyx it first repairs numbers whose connection is not our call application.
+    The job queue runs these every minute and every 5 minutes; this runs them now.
     """
+    repaired = repair_connections()
+    if repaired is not None and (repaired.repaired or repaired.failed):
+        click.echo(str(repaired))  # only when a number's routing was repaired (or could not be)
     click.echo(settle_numbers(utcnow(), timedelta(seconds=grace)))
 
 

@@ -218,6 +218,17 @@ class World:
         index = next(self._numbers) if index is None else index
         return sandbox_number(f"{202 + index // 100}", index % 100)
 
+    def answering_number(self) -> str:
+        """A number whose assistant answers at a SIP address (Call me can ring it)."""
+        assistant = self.fresh_assistant()
+        answer = self.client.patch(
+            f"/api/assistants/{assistant}",
+            json={"teamId": self.team_id, "destination": DESTINATION},
+            headers=self.owner.headers,
+        )
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        return self.factory.number(self.owner, self.spare_number(), assistant_id=assistant)
+
     def fresh_assistant(self) -> str:
         return self.factory.assistant(self.owner, self.fresh_name())
 
@@ -336,6 +347,9 @@ class World:
                 call.path = {"numberId": self.fresh_number()}
                 call.body = {"teamId": team, "from": "+14155550123", "at": "2026-12-01T10:00"}
                 call.body.update(roll=10, sendWebhook=False)
+            case "callMe":
+                call.path = {"numberId": self.answering_number()}
+                call.body = {"teamId": team, "to": "+14155550888"}
             case "listCalls":
                 number = self.tested_number()
                 call.query = {"teamId": team, "limit": "5", "phoneNumberId": number}

@@ -153,6 +153,12 @@ def _person(user: User | None) -> dict[str, str] | None:
 
 def with_routing(number: PhoneNumber) -> dict[str, Any]:
     """The number as the list shows it, with its `routing` (app.routing.store)."""
+    from app.calls.control import connection_json
     from app.routing.store import routing_json
 
-    return {**number_row(number, utcnow()), "routing": routing_json(number)}
+    routing = routing_json(number)
+    # At Telnyx: whether the number's calls reach our call application ("applied"), or the
+    # last attempt failed ("not_applied", retried); absent in the sandbox.
+    if (connection := connection_json(number)) is not None:
+        routing["connection"] = connection
+    return {**number_row(number, utcnow()), "routing": routing}

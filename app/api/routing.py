@@ -15,6 +15,7 @@ from app.api.auth import api_actor, read_only, token_required
 from app.api.payloads import json_body, with_routing
 from app.calls.export import calls_csv
 from app.calls.log import all_calls, call_json, list_calls, parse_call_filters
+from app.calls.outbound import call_me, parse_phone
 from app.exceptions import ValidationFailed
 from app.numbers.queries import team_number
 from app.routing.destinations import Destination
@@ -54,6 +55,19 @@ def test_call(number_id: str):
         raise ValidationFailed({"sendWebhook": "Send true or false."})
     simulated = simulate_call(actor, number, caller, at, roll, send)
     return {"success": True, "test": simulated_json(simulated)}
+
+
+@bp.post("/phone-numbers/<id(pn):number_id>/call-me")
+@token_required(NUMBERS_MANAGE)
+def call_me_api(number_id: str):
+    """Ring `to` from the number and hand the answered call to its assistant."""
+    body = json_body()
+    actor = api_actor(body.get("teamId"), Permission.ASSIGN)
+    if unknown := sorted(set(body) - {"teamId", "to"}):
+        raise ValidationFailed({unknown[0][:40]: "Unknown field."})
+    number = team_number(actor.team.id, number_id)
+    call = call_me(actor, number, parse_phone(body.get("to")))
+    return {"success": True, "call": call_json(call)}, 201
 
 
 def simulated_json(simulated: SimulatedCall) -> dict[str, Any]:

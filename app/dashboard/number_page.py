@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from flask import Response, flash, redirect, request, url_for
 from flask_login import login_required
 
+from app.calls.control import connection_json
 from app.calls.export import calls_csv
 from app.calls.log import CallFilters, all_calls, list_calls
+from app.calls.outbound import call_me, parse_phone
 from app.dashboard import actor, bp, is_htmx, render
 from app.dashboard.history import describe
 from app.dashboard.routing_form import (
@@ -83,6 +85,20 @@ def run_routing_test(number_id: str):
     return _test_card(number, sent=sent, result=result)
 
 
+@bp.post(NUMBER + "/call-me")
+@login_required
+def call_me_page(number_id: str):
+    number = team_number(actor().team.id, number_id)
+    sent = request.form.get("to", "")
+    try:
+        call = call_me(actor(), number, parse_phone(sent, "to"), "to")
+    except ValidationFailed as error:
+        db.session.rollback()
+        return _page(number, 400, call_me_to=sent, call_me_errors=error.fields)
+    flash(call.detail or "Calling.", "success")
+    return redirect(url_for("dashboard.number_page", team_id=number.team_id, number_id=number.id))
+
+
 @bp.get(NUMBER + "/calls.csv")
 @login_required
 def number_calls_csv(number_id: str):
@@ -123,6 +139,9 @@ def _context(number: PhoneNumber, **extra):
         "sent": {"caller": "", "at": ""},
         "result": None,
         "test_errors": {},
+        "connection": connection_json(number),
+        "call_me_to": "",
+        "call_me_errors": {},
     }
     context.update(extra)
     return context

@@ -16,6 +16,7 @@ EVERY_10_MINUTES = crontab(minute="*/10")
 DAILY = crontab(minute="17", hour="3")
 
 sweep(EVERY_MINUTE, "app.jobs.tasks:settle_numbers")  # `numbers sync`
+sweep(EVERY_5_MINUTES, "app.jobs.tasks:repair_call_routing")  # `numbers sync`, at Telnyx
 sweep(EVERY_MINUTE, "app.jobs.tasks:expire_trial_numbers")  # `numbers expire-trials`
 sweep(EVERY_MINUTE, "app.jobs.tasks:release_scheduled")  # `numbers release-due`
 sweep(EVERY_10_MINUTES, "app.jobs.tasks:enforce_team_limits")  # `teams enforce-limits`

@@ -9,9 +9,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from app.calls.control import attach
+from app.calls.control import repair as repair_connections
+from app.extensions import db
 from app.jobs.queue import job
 from app.mail import outgoing
-from app.models import utcnow
+from app.models import PhoneNumber, utcnow
 from app.numbers.reconciling import reconcile, summary
 from app.numbers.settling import sync
 from app.numbers.sweeps import release_due
@@ -43,6 +46,20 @@ def redeliver_mail(now: datetime) -> str:
 def settle_numbers(now: datetime, grace: timedelta = SYNC_GRACE) -> str:
     settled, total = sync(grace)
     return f"{settled} of {total} pending numbers settled"
+
+
+def repair_call_routing(now: datetime) -> str:
+    """At Telnyx: attach every active number whose connection is not our call application."""
+    repaired = repair_connections()
+    return "no call routing to repair in the sandbox" if repaired is None else str(repaired)
+
+
+@job()
+def attach_number(number_id: str) -> None:
+    """Retry attaching one number to the call application (app.calls.control.attach)."""
+    number = db.session.get(PhoneNumber, number_id)
+    if number is not None:
+        attach(number)
 
 
 def expire_trial_numbers(now: datetime) -> str:

@@ -4,6 +4,7 @@ from app.models.access import Invitation, LoginSession, PendingSignup
 from app.models.accounts import ApiToken, Membership, Team, User
 from app.models.base import HELD, ORDERING, SCHEDULED, NumberStatus, Role, UTCDateTime, utcnow
 from app.models.billing import BillingIssue, EndedSubscription
+from app.models.call_control import CallControlApp, NumberConnection
 from app.models.cart import CartItem, NumberOrder
 from app.models.guardrails import PurchaseRequest, RequestStatus
 from app.models.jobs import EmailStatus, JobFailure, OutgoingEmail, PeriodicRun
@@ -27,6 +28,7 @@ __all__ = [
     "AuditEvent",
     "BillingIssue",
     "Call",
+    "CallControlApp",
     "CartItem",
     "EmailStatus",
     "EndedSubscription",
@@ -35,6 +37,7 @@ __all__ = [
     "JobFailure",
     "LoginSession",
     "Membership",
+    "NumberConnection",
     "NumberOrder",
     "NumberRouting",
     "NumberStatus",

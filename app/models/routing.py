@@ -166,3 +166,10 @@ class Call(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_seconds: Mapped[int | None]
     detail: Mapped[str | None] = mapped_column(sa.String(300))
+    # A real call being routed at the provider (app.calls.control): "transferring" to the
+    # decided destination, "fallback" once sent to the fallback, "bridged", "ended".
+    control_state: Mapped[str | None] = mapped_column(sa.String(20))
+    # Where the call goes if the transfer fails or is not answered in time (kept from the
+    # decision, so a later event needs no second decision).
+    fallback_kind: Mapped[str | None] = mapped_column(sa.String(10))
+    fallback_address: Mapped[str | None] = mapped_column(sa.String(500))

@@ -76,6 +76,10 @@ def settle(number: PhoneNumber, result: OrderResult, *, record_purchase: bool = 
             after={"status": number.public_status(now), "is_trial": number.is_trial},
         )
     db.session.commit()
+    if result.status == "active":
+        from app.calls.control import attach  # calls reach our application at the provider
+
+        attach(number)
     return number.status
 
 

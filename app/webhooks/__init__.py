@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
-from app.webhooks import stripe, telnyx  # noqa: E402, F401  (routes)
+from app.webhooks import stripe, telnyx, telnyx_calls  # noqa: E402, F401  (routes)

@@ -23,11 +23,11 @@ log = logging.getLogger(__name__)
 ORDER_COMPLETE = "number_order.complete"
 
 
-@bp.post("/telnyx")
-def telnyx():
+def verified_event():
+    """The request's Telnyx event (its `data`), or the error answer to send instead."""
     key = current_app.extensions.get("telnyx_webhook_key")
     if current_provider().name != "telnyx" or key is None:
-        return _answer(
+        return None, _answer(
             503, "unavailable", "Telnyx webhooks are not configured (TELNYX_PUBLIC_KEY)."
         )
     try:
@@ -38,7 +38,15 @@ def telnyx():
             key,
         )
     except WebhookRejected as rejected:
-        return _answer(401, "unauthorized", str(rejected))
+        return None, _answer(401, "unauthorized", str(rejected))
+    return event, None
+
+
+@bp.post("/telnyx")
+def telnyx():
+    event, refusal = verified_event()
+    if event is None:
+        return refusal
     event_type = str(event.get("event_type") or "")
     if event_type != ORDER_COMPLETE:
         return {"success": True, "applied": False}

@@ -69,6 +69,7 @@ STRICT = {  # a closed format: a 400 naming the field
     "routing.outbound.assistantIds",
     "routing.outbound.teamDefault",
     "from",
+    "to",  # Call me: the phone to ring
     "at",
     "roll",
     "sendWebhook",

@@ -43,6 +43,7 @@ OPERATION_PERMISSIONS: dict[str, Permission | None] = {
     "listCalls": None,
     "exportCalls": None,
     "testRouting": Permission.ASSIGN,
+    "callMe": Permission.ASSIGN,
 }
 
 

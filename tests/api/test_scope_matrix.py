@@ -31,6 +31,7 @@ OPERATION_SCOPES: dict[str, str] = {
     "listCalls": "numbers:read",
     "exportCalls": "numbers:read",
     "testRouting": "numbers:manage",
+    "callMe": "numbers:manage",
     "purchaseNumber": "numbers:buy",
     "orderNumbers": "numbers:buy",
     "holdNumber": "numbers:buy",

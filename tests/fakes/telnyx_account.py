@@ -8,9 +8,11 @@ import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote
 
 import phonenumbers
 
+from tests.fakes.telnyx_calls import Calls
 from tests.fakes.telnyx_orders import Orders
 from tests.fakes.telnyx_reservations import Reservations
 from tests.fakes.telnyx_search import Search
@@ -27,7 +29,7 @@ PROOF_OF_ADDRESS = {
 REGULATED = {("DE", "local"): [PROOF_OF_ADDRESS], ("FR", "local"): [PROOF_OF_ADDRESS]}
 
 
-class Account(Orders, Reservations, Search):
+class Account(Orders, Reservations, Search, Calls):
     """A Telnyx account: numbers on offer, orders, owned numbers, and how they change."""
 
     def __init__(self) -> None:
@@ -45,6 +47,7 @@ class Account(Orders, Reservations, Search):
         self._ids = itertools.count(1293384261075731499)
         self._window: tuple[int, int] = (0, 0)  # (window start, requests in it)
         self.init_reservations()
+        self.init_calls()
 
     # -- state helpers -----------------------------------------------------------------
 
@@ -127,6 +130,11 @@ class Account(Orders, Reservations, Search):
                     return self._create_reservation(body)
                 if len(parts) == 5 and parts[3:] == ["actions", "extend"]:
                     return self._extend_reservation(parts[2])
+        if parts[0] == "v2" and len(parts) > 1:
+            with self.lock:
+                answer = self.handle_calls(method, [unquote(p) for p in parts[1:]], body)
+            if answer is not None:
+                return answer
         if parts[0] != "v2" or len(parts) > 3:
             return 404, error_body(404)
         route = (method, parts[1] if len(parts) > 1 else "", "{id}" if len(parts) == 3 else "")

@@ -20,6 +20,7 @@ MINUTE = datetime(2026, 11, 27, 14, 5, tzinfo=UTC)
 # The schedule as the README describes it: sweep -> how many runs from 03:00 to 03:59 UTC
 SCHEDULE = {
     "settle_numbers": 60,
+    "repair_call_routing": 12,  # every 5 minutes
     "expire_trial_numbers": 60,
     "release_scheduled": 60,
     "enforce_team_limits": 6,  # every 10 minutes
@@ -53,6 +54,7 @@ def test_two_schedulers_in_one_minute_enqueue_each_sweep_once(app):
         "expire_trial_numbers",
         "release_scheduled",
         "send_trial_notices",  # 14:05: every 5 minutes, not every 10
+        "repair_call_routing",
         "redeliver_mail",
     }
     assert second == []  # another worker, later in the same minute: nothing left to run

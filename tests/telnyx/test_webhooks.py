@@ -46,8 +46,14 @@ def test_a_completed_order_is_active_at_once(app, client, factory, fake):
     answer = post(client, fake, completed_event(fake))
     assert answer.status_code == 200 and answer.get_json()["applied"] is True
     assert status(app, number_id) == "active"
-    # Settled from the event itself; only the owned number's id was looked up.
-    assert [r.path for r in fake.requests[calls:]] == ["/v2/phone_numbers"]
+    # Settled from the event itself; only the owned number's id was looked up, then the
+    # number attached to the (new) call application so its calls reach us.
+    (owned_id,) = fake.owned
+    assert [(r.method, r.path) for r in fake.requests[calls:]] == [
+        ("GET", "/v2/phone_numbers"),
+        ("POST", "/v2/call_control_applications"),
+        ("PATCH", f"/v2/phone_numbers/{owned_id}"),
+    ]
     assert_accounts_agree(app, fake)
 
 

@@ -147,6 +147,12 @@ ROUTING_SCHEMAS: dict[str, Any] = {
     "NumberRoutingResponse": obj(
         ["success", "phoneNumber"], success={"const": True}, phoneNumber=ref("NumberWithRouting")
     ),
+    "CallMeRequest": obj(
+        ["teamId", "to"],
+        teamId=TEAM_ID,
+        to={**E164, "description": "Your phone: it rings from the number"},
+    ),
+    "CallMeResponse": obj(["success", "call"], success={"const": True}, call=ref("Call")),
     "TestCallRequest": obj(
         ["teamId", "from"],
         teamId=TEAM_ID,
@@ -287,6 +293,17 @@ ROUTING_PATHS: dict[str, Any] = {
             "destination gets a signed test event (5 s timeout). Logged as a test call",
             "requestBody": body("TestCallRequest"),
             "responses": {**ok("TestCallResponse"), **errors(403, 404)},
+        },
+    },
+    "/api/phone-numbers/{numberId}/call-me": {
+        "parameters": [path("numberId", NUMBER_ID)],
+        "post": {
+            "operationId": "callMe",
+            "summary": "Ring `to` from the number; answered, the call goes to the number's "
+            "assistant (at Telnyx: POST /v2/calls, then a transfer). In the sandbox the call is "
+            "only logged",
+            "requestBody": body("CallMeRequest"),
+            "responses": {**ok("CallMeResponse", status="201"), **errors(400, 403, 404, 502)},
         },
     },
     "/api/calls": {

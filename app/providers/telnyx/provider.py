@@ -24,6 +24,7 @@ from app.providers.base import (
     ProviderTimeout,
 )
 from app.providers.telnyx import parse
+from app.providers.telnyx.calls import TelnyxCalls
 from app.providers.telnyx.http import TelnyxHttp, nothing_sent, sentence
 from app.providers.telnyx.offers import TelnyxOffers
 
@@ -46,6 +47,7 @@ class TelnyxProvider(TelnyxOffers):
         **http: Any,
     ):
         self.http = TelnyxHttp(api_key, base_url, **http)
+        self.calls = TelnyxCalls(self.http)
         self.order_wait = order_wait
         self.poll_interval = poll_interval
 
