@@ -119,6 +119,8 @@ def environment_settings() -> dict[str, Any]:
         "OVER_LIMIT_GRACE_DAYS": os.environ.get("OVER_LIMIT_GRACE_DAYS", "7"),
         "TEAMS_PER_USER_PER_DAY": os.environ.get("TEAMS_PER_USER_PER_DAY", "3"),
         "SALES_CONTACT_URL": os.environ.get("SALES_CONTACT_URL", ""),
+        # Minutes a purchase quote (the MCP server's `quote` tool) fixes a number's price.
+        "PURCHASE_QUOTE_MINUTES": os.environ.get("PURCHASE_QUOTE_MINUTES", "5"),
     }
 
 
@@ -195,6 +197,7 @@ def settle_config(config: dict[str, Any]) -> None:
     config["BASE_URL"] = _base_url(config.get("BASE_URL"))
     config["OVER_LIMIT_GRACE_DAYS"] = _whole(config, "OVER_LIMIT_GRACE_DAYS", "days", 1, 90, 7)
     config["TEAMS_PER_USER_PER_DAY"] = _whole(config, "TEAMS_PER_USER_PER_DAY", "teams", 1, 1000, 3)
+    config["PURCHASE_QUOTE_MINUTES"] = _whole(config, "PURCHASE_QUOTE_MINUTES", "minutes", 1, 60, 5)
     config["SALES_CONTACT_URL"] = _contact_url(config.get("SALES_CONTACT_URL"))
 
 

@@ -45,8 +45,11 @@ def configured(name: str):
     return lambda: current_app.config[name]
 
 
-api_search_limit = limiter.limit(configured("RATELIMIT_API_SEARCH"), key_func=caller_key)
-# One purchase budget per user, shared by the API and the pages' Buy button.
+# One search budget per user, shared by the API's search and the MCP server's search and quote.
+api_search_limit = limiter.shared_limit(
+    configured("RATELIMIT_API_SEARCH"), scope="search", key_func=caller_key
+)
+# One purchase budget per user, shared by the API, the pages' Buy button and the MCP server.
 purchase_limit = limiter.shared_limit(
     configured("RATELIMIT_API_PURCHASE"), scope="purchase", key_func=caller_key
 )

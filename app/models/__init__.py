@@ -7,6 +7,7 @@ from app.models.cart import CartItem, NumberOrder
 from app.models.guardrails import PurchaseRequest, RequestStatus
 from app.models.jobs import EmailStatus, JobFailure, OutgoingEmail, PeriodicRun
 from app.models.numbers import Assistant, PhoneNumber
+from app.models.quotes import PurchaseQuote
 from app.models.records import AuditEvent, IdempotencyRecord, SentNotice, WebhookEvent
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "PendingSignup",
     "PeriodicRun",
     "PhoneNumber",
+    "PurchaseQuote",
     "PurchaseRequest",
     "RequestStatus",
     "Role",
