@@ -28,12 +28,20 @@ from app.extensions import db
 from app.guardrails.requests import sent_for_approval
 from app.guardrails.rules import money
 from app.ids import is_id
-from app.models import Membership, NumberStatus, PhoneNumber, PurchaseRequest, utcnow
+from app.models import (
+    Membership,
+    NumberStatus,
+    PhoneNumber,
+    PurchaseQuote,
+    PurchaseRequest,
+    utcnow,
+)
 from app.models.numbers import name_key
 from app.numbers import quotes
 from app.numbers.cart import hold_number
 from app.numbers.listing import parse_filters
 from app.numbers.managing import list_number_rows
+from app.numbers.purchasing import Purchase
 from app.numbers.releasing import release_number
 from app.numbers.searching import search_numbers
 from app.numbers.validation import parse_purchase, parse_search_filters
@@ -97,7 +105,7 @@ def buy(holder: TokenHolder, quote_id: str, idempotency_key: str) -> Answer:
 
     def attempt() -> idempotency.Answer:
         try:
-            return idempotency.Answer(200, _bought(actor, quotes.buy_with_quote(actor, found)))
+            return idempotency.Answer(200, _bought(quotes.buy_with_quote(actor, found), found))
         except ServiceError as error:  # a refusal is an answer, replayed like any
             return idempotency.Answer(error.status, error_body(error))
 
@@ -195,7 +203,7 @@ def number_actor(holder: TokenHolder, number_id: object) -> tuple[Actor, PhoneNu
     return actor_for(holder.user, number.team_id), number
 
 
-def _bought(actor: Actor, bought) -> Answer:
+def _bought(bought: Purchase | PurchaseRequest, quote: PurchaseQuote) -> Answer:
     if isinstance(bought, PurchaseRequest):  # the team's approvals made it a request
         return {
             "success": True,
@@ -208,9 +216,9 @@ def _bought(actor: Actor, bought) -> Answer:
         "status": "bought",
         "phoneNumber": purchased(bought.number, utcnow()),
         "price": {
-            "setupPrice": money(bought.number.setup_price),
-            "monthlyPrice": money(bought.number.monthly_price),
-            "currency": "USD",
+            "setupPrice": money(quote.setup_price),
+            "monthlyPrice": money(quote.monthly_price),
+            "currency": quote.currency,
         },
         "eligibility": bought.eligibility,
     }

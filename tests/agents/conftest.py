@@ -18,8 +18,9 @@ def server(tmp_path_factory):
         yield live
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def people(server) -> Factory:
+    """One factory for the module's server: its people are numbered across the module."""
     return Factory(server.app)
 
 
