@@ -145,7 +145,8 @@ def test_http_without_a_valid_token_is_401(server, people):
 def test_http_other_methods_and_big_bodies_get_the_envelope(server, people):
     owner = people.member("growth")
     got = post(server, owner.token, method="GET")
-    assert got.status_code == 405 and got.headers["Allow"] == "POST, OPTIONS"
+    assert got.status_code == 405
+    assert set(got.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
     assert got.json()["error"]["code"] == "method_not_allowed"
     big = post(server, owner.token, b"{" + b" " * (64 * 1024) + b"}")
     assert big.status_code == 413
