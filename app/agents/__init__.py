@@ -9,16 +9,34 @@ spend cap, approvals) at a server quote's price only (app.numbers.quotes).
 
 from __future__ import annotations
 
+import threading
+from typing import TYPE_CHECKING
+
 from flask import Flask
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
+
+_building = threading.Lock()
 
 
 def init_agents(app: Flask) -> None:
     from app.agents.http import bp
-    from app.agents.server import build_server
     from app.agents.stdio import mcp_command
     from app.extensions import csrf
 
     csrf.exempt(bp)  # bearer tokens, not cookies: no CSRF to forge
     app.register_blueprint(bp)
     app.cli.add_command(mcp_command)
-    app.extensions["mcp_server"] = build_server()
+
+
+def mcp_server(app: Flask) -> MCPServer:
+    """The app's MCP server, built when first used: the SDK (and pydantic) take about a second
+    to import, which every other process (a page, a job, a command) need not wait for."""
+    if "mcp_server" not in app.extensions:
+        with _building:
+            if "mcp_server" not in app.extensions:
+                from app.agents.server import build_server
+
+                app.extensions["mcp_server"] = build_server()
+    return app.extensions["mcp_server"]

@@ -17,8 +17,6 @@ from typing import Any
 
 import anyio
 from flask import Blueprint, Response, current_app, jsonify, request
-from mcp.server.mcpserver import MCPServer
-from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 
 from app.accounts.tokens import bearer_token
 from app.api.auth import token_holder
@@ -36,12 +34,17 @@ def mcp_endpoint():
     if token_holder() is None:
         return _unauthorized("The API token is not valid or has been revoked.")
     body = request.get_data()  # past MAX_CONTENT_LENGTH: 413, before the SDK sees anything
-    status, headers, answer = serve(current_app.extensions["mcp_server"], body)
+    status, headers, answer = serve(body)
     return Response(answer, status=status, headers=headers)
 
 
-def serve(server: MCPServer, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+def serve(body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
     """Run the SDK's streamable HTTP transport for this request; its status, headers, body."""
+    from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+
+    from app.agents import mcp_server
+
+    server = mcp_server(current_app._get_current_object())  # type: ignore[attr-defined]
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},

@@ -16,7 +16,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.accounts.tokens import holder_for_token
-from app.agents.calls import STDIO_TOKEN
 from app.extensions import db
 
 DEFAULT_TOKEN_ENV = "MCP_API_TOKEN"
@@ -46,5 +45,8 @@ def mcp_command(token_env: str) -> None:
             f"The API token in {token_env} is not valid or has been revoked: make one on the "
             "API tokens page."
         )
+    from app.agents import mcp_server
+    from app.agents.calls import STDIO_TOKEN
+
     STDIO_TOKEN.set(token)
-    anyio.run(current_app.extensions["mcp_server"].run_stdio_async)
+    anyio.run(mcp_server(current_app._get_current_object()).run_stdio_async)

@@ -170,7 +170,7 @@ def test_searches_share_the_apis_rate_limit(server, client_for_api, mcp, people)
         server.app.config["RATELIMIT_API_SEARCH"] = "120 per minute"
     assert third.code == "rate_limited"
     assert third.body["error"]["message"].startswith("Too many requests (limit: 3 per 1 minute)")
-    assert 1 <= third.body["retryAfter"] <= 60
+    assert 1 <= third.body["retryAfter"] <= 61  # the window, rounded up
 
 
 @pytest.fixture
