@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
+from app.agents import init_agents
 from app.config import Config, ConfigError, settle_config
 from app.extensions import cache, csrf, db, login_manager, migrate
 from app.jobs import init_jobs
@@ -65,6 +66,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
 
     cli.register(app)
     init_jobs(app)
+    init_agents(app)
     provider = build_provider(app.config, held_numbers, lambda: held_from("sandbox"))
     app.extensions["phone_provider"] = provider
     app.extensions["billing"] = billing = build_billing(app.config)
@@ -128,7 +130,7 @@ def _register_error_handlers(app: Flask) -> None:
     from app.dashboard.error_pages import error_page
 
     def machine_request() -> bool:
-        return request.path.startswith(("/api/", "/webhooks/")) or request.path == "/api"
+        return request.path.startswith(("/api/", "/webhooks/")) or request.path in ("/api", "/mcp")
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):

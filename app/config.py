@@ -135,6 +135,8 @@ def environment_settings() -> dict[str, Any]:
         # (localhost, 10.x, ...): off in production, on for an agent server on your machine.
         "ROUTING_SECRET_KEY": os.environ.get("ROUTING_SECRET_KEY"),
         "WEBHOOKS_ALLOW_PRIVATE": os.environ.get("WEBHOOKS_ALLOW_PRIVATE", "0"),
+        # Minutes a purchase quote (the MCP server's `quote` tool) fixes a number's price.
+        "PURCHASE_QUOTE_MINUTES": os.environ.get("PURCHASE_QUOTE_MINUTES", "5"),
     }
 
 
@@ -214,6 +216,7 @@ def settle_config(config: dict[str, Any]) -> None:
     config["BASE_URL"] = _base_url(config.get("BASE_URL")) if config.get("BASE_URL") else None
     config["OVER_LIMIT_GRACE_DAYS"] = _whole(config, "OVER_LIMIT_GRACE_DAYS", "days", 1, 90, 7)
     config["TEAMS_PER_USER_PER_DAY"] = _whole(config, "TEAMS_PER_USER_PER_DAY", "teams", 1, 1000, 3)
+    config["PURCHASE_QUOTE_MINUTES"] = _whole(config, "PURCHASE_QUOTE_MINUTES", "minutes", 1, 60, 5)
     config["SALES_CONTACT_URL"] = _contact_url(config.get("SALES_CONTACT_URL"))
     config["ROUTING_SECRET_KEY"] = _fernet_key(config.get("ROUTING_SECRET_KEY"))
     config["WEBHOOKS_ALLOW_PRIVATE"] = _switch(config, "WEBHOOKS_ALLOW_PRIVATE")

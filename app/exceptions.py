@@ -156,6 +156,25 @@ class TooLateToUndo(NumberUnavailable):
     """Undo asked for a release that the sweep has taken (under way or done)."""
 
 
+class QuoteExpired(Conflict):
+    """A purchase quote past its few minutes: ask for a new one."""
+
+    code = "quote_expired"
+
+
+class QuoteUsed(Conflict):
+    """A purchase quote a purchase has already taken: each quote buys once."""
+
+    code = "quote_used"
+
+
+class PriceChanged(Conflict):
+    """The provider's price moved since the quote; `extra["quote"]` is a new one at the new
+    price, to buy with if it suits."""
+
+    code = "price_changed"
+
+
 class IdempotencyKeyInUse(ServiceError):
     status = 409
     code = "idempotency_key_in_use"

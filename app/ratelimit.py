@@ -54,8 +54,8 @@ def _not_searching() -> bool:
     return request.method == "GET" and "country" not in request.args
 
 
-# One search budget per user, shared by the API and the search page: each search may be a
-# call on the operator's Telnyx quota, whichever surface asks.
+# One search budget per user, shared by the API, the search page and the MCP server's search
+# and quote: each search may be a call on the operator's Telnyx quota, whichever surface asks.
 search_limit = limiter.shared_limit(
     configured("RATELIMIT_API_SEARCH"),
     scope="search",
@@ -63,7 +63,7 @@ search_limit = limiter.shared_limit(
     exempt_when=_not_searching,
 )
 api_search_limit = search_limit
-# One purchase budget per user, shared by the API and the pages' Buy button.
+# One purchase budget per user, shared by the API, the pages' Buy button and the MCP server.
 purchase_limit = limiter.shared_limit(
     configured("RATELIMIT_API_PURCHASE"), scope="purchase", key_func=caller_key
 )

@@ -99,6 +99,7 @@ class TokenHolder:
     membership: tuple[Team, Role] | None  # that team and the user's role; None if not in it
     scopes: frozenset[str] | None  # None: every scope (made before scopes, or the demo's)
     label: str  # how an answer names the token: its name and first characters
+    token_id: str | None = None
 
     def require(self, scope: Scope) -> None:
         """Refuse a call the token's scopes do not cover (its role is checked later)."""
@@ -158,7 +159,7 @@ def holder_for_token(plain: str, team_id: str | None = None) -> TokenHolder | No
         db.session.commit()
     label = f"“{name}”, {prefix}…" if name else f"{prefix}…"
     return TokenHolder(
-        user, team_id, membership, None if scopes is None else frozenset(scopes), label
+        user, team_id, membership, None if scopes is None else frozenset(scopes), label, token_id
     )
 
 

@@ -33,6 +33,7 @@ from app.models import (
 )
 from app.numbers.cart import hold_number, live_holds
 from app.numbers.purchasing import Purchase, purchase_number
+from app.numbers.searching import Offer
 from app.text import one_line
 from app.timefmt import readable
 
@@ -42,17 +43,18 @@ STATUSES = tuple(RequestStatus)
 
 
 def buy_or_ask(
-    actor: Actor, phone_number: str, connection_id: str | None = None
+    actor: Actor, phone_number: str, connection_id: str | None = None, price: Offer | None = None
 ) -> Purchase | PurchaseRequest:
-    """Buy the number, or, where the team's approvals say so, ask for it to be bought."""
+    """Buy the number, or, where the team's approvals say so, ask for it to be bought.
+    `price`: a price fixed before (a server quote), used instead of the latest search's."""
     try:
-        return purchase_number(actor, phone_number, connection_id)
+        return purchase_number(actor, phone_number, connection_id, price=price)
     except ApprovalRequired:
-        return ask_approval(actor, phone_number, connection_id)
+        return ask_approval(actor, phone_number, connection_id, price)
 
 
 def ask_approval(
-    actor: Actor, phone_number: str, connection_id: str | None = None
+    actor: Actor, phone_number: str, connection_id: str | None = None, price: Offer | None = None
 ) -> PurchaseRequest:
     """Hold the number for the team and ask its owners and admins to approve buying it.
 
@@ -62,7 +64,7 @@ def ask_approval(
     team, now = actor.team, utcnow()
     if (waiting := _open_request(team.id, phone_number, now)) is not None:
         return waiting
-    item = _team_hold(team.id, phone_number, now) or _hold(actor, phone_number)
+    item = _team_hold(team.id, phone_number, now) or _hold(actor, phone_number, price)
     # A request whose hold ended reads expired; written so, it makes way for this one.
     db.session.execute(
         sa.update(PurchaseRequest)
@@ -214,9 +216,9 @@ def _team_hold(team_id: str, phone_number: str, now: datetime) -> CartItem | Non
     )
 
 
-def _hold(actor: Actor, phone_number: str) -> CartItem:
+def _hold(actor: Actor, phone_number: str, price: Offer | None = None) -> CartItem:
     try:
-        return hold_number(actor, phone_number)
+        return hold_number(actor, phone_number, price)
     except NumberUnavailable:
         # Held for this team a moment ago (a second click): that hold will do.
         if (item := _team_hold(actor.team.id, phone_number, utcnow())) is not None:

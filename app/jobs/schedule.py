@@ -22,6 +22,7 @@ sweep(EVERY_MINUTE, "app.jobs.tasks:release_scheduled")  # `numbers release-due`
 sweep(EVERY_10_MINUTES, "app.jobs.tasks:enforce_team_limits")  # `teams enforce-limits`
 sweep(EVERY_5_MINUTES, "app.jobs.tasks:send_trial_notices")  # `numbers notify-trials`
 sweep(DAILY, "app.jobs.tasks:report_reconcile")  # `numbers reconcile`, report only
+sweep(DAILY, "app.jobs.tasks:forget_quotes")  # MCP purchase quotes a day past their end
 sweep(EVERY_MINUTE, "app.jobs.tasks:redeliver_mail")  # emails a lost job left behind
 
 

@@ -70,6 +70,12 @@ def release_scheduled(now: datetime) -> str:
     return f"{release_due(now)} numbers released as scheduled"
 
 
+def forget_quotes(now: datetime) -> str:
+    from app.numbers.quotes import forget_old_quotes
+
+    return f"{forget_old_quotes(now)} old purchase quotes deleted"
+
+
 def enforce_team_limits(now: datetime) -> str:
     """The over-limit sweep; a release that failed is retried by the next run."""
     return enforcement_line(enforce_limits(now))

@@ -9,6 +9,7 @@ from app.models.cart import CartItem, NumberOrder
 from app.models.guardrails import PurchaseRequest, RequestStatus
 from app.models.jobs import EmailStatus, JobFailure, OutgoingEmail, PeriodicRun
 from app.models.numbers import Assistant, PhoneNumber
+from app.models.quotes import PurchaseQuote
 from app.models.records import AuditEvent, IdempotencyRecord, SentNotice, WebhookEvent
 from app.models.routing import (
     AssistantDestination,
@@ -45,6 +46,7 @@ __all__ = [
     "PendingSignup",
     "PeriodicRun",
     "PhoneNumber",
+    "PurchaseQuote",
     "PurchaseRequest",
     "RequestStatus",
     "Role",

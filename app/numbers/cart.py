@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models import HELD, CartItem, PhoneNumber, PurchaseRequest, Team, utcnow
 from app.numbers.failures import provider_failure
 from app.numbers.queries import lock_number
-from app.numbers.searching import quote_for, requirements_for
+from app.numbers.searching import Offer, quote_for, requirements_for
 from app.phone import number_type, region
 from app.plans.catalog import Plan, get_plan
 from app.plans.limits import team_limit
@@ -141,15 +141,16 @@ def team_cart(team: Team, now: datetime | None = None) -> Cart:
     return Cart(items, get_plan(team.plan), team_limit(team), held, refusal, documents, awaiting)
 
 
-def hold_number(actor: Actor, phone_number: str) -> CartItem:
-    """Hold a canonical E.164 number for the actor's team and put it in the cart."""
+def hold_number(actor: Actor, phone_number: str, price: Offer | None = None) -> CartItem:
+    """Hold a canonical E.164 number for the actor's team and put it in the cart (at `price`,
+    a price fixed before, if given; else at the latest search's)."""
     actor.require(Permission.BUY)
     team, now = actor.team, utcnow()
     _refuse_if_taken(team.id, phone_number, now)
     if cart_count(team.id, now) >= MAX_CART:
         raise Conflict(f"A cart holds at most {MAX_CART} numbers: buy or remove some first.")
     _refuse_past_person_cap(actor.user.id, now)
-    quote = quote_for(phone_number)
+    quote = price or quote_for(phone_number)
     provider = current_provider()
     try:
         hold = provider.hold(phone_number, customer_reference=f"{team.id}:{phone_number}")

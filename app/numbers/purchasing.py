@@ -66,9 +66,12 @@ def purchase_number(
     phone_number: str,
     connection_id: str | None = None,
     on_behalf: OnBehalf | None = None,
+    price: Offer | None = None,
 ) -> Purchase:
     """Buy a canonical E.164 number for the actor's team, within its plan and guardrails.
 
+    `price` is a price fixed before (a server quote, app.numbers.quotes): stored and checked
+    against the guardrails as it is, instead of the latest search's.
     Raises ApprovalRequired when the team's approvals make this a request instead
     (app.guardrails.requests.buy_or_ask turns it into one).
     """
@@ -76,7 +79,7 @@ def purchase_number(
     provider = current_provider()
     connection_id = connection_id or current_app.config.get("TELNYX_CONNECTION_ID")
     # Before the lock: asking the provider for a price may take a while.
-    quote = on_behalf.quote if on_behalf else quote_for(phone_number)
+    quote = on_behalf.quote if on_behalf else (price or quote_for(phone_number))
     buyer_id = (on_behalf.buyer_id if on_behalf else None) or actor.user.id
     number, held, was_held = _reserve(
         actor, phone_number, connection_id, provider.name, quote, buyer_id

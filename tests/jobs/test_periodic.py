@@ -26,6 +26,7 @@ SCHEDULE = {
     "enforce_team_limits": 6,  # every 10 minutes
     "send_trial_notices": 12,  # every 5 minutes
     "report_reconcile": 1,  # once a day, at 03:17
+    "forget_quotes": 1,  # once a day, at 03:17
     "redeliver_mail": 60,
 }
 

@@ -163,6 +163,7 @@ def page_endpoints(app) -> set[str]:
     return {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.split(".")[0] != "api"} - {
         "webhooks.telnyx",
         "webhooks.stripe",
+        "agents.mcp_endpoint",  # the MCP server: bearer tokens, tested in tests/agents
         *PUBLIC,
     }
 

@@ -24,8 +24,8 @@ PUBLIC = {
 
 def page_routes(app, public: bool = False):
     for rule in app.url_map.iter_rules():
-        # The API and the webhooks are machine surfaces, with their own matrices.
-        if rule.rule.startswith(("/api", "/webhooks")) or rule.endpoint == "static":
+        # The API, the webhooks and the MCP server are machine surfaces, with their own tests.
+        if rule.rule.startswith(("/api", "/webhooks", "/mcp")) or rule.endpoint == "static":
             continue
         if rule.endpoint in PUBLIC and not public:
             continue
