@@ -79,6 +79,26 @@ class Team:
         self.count += 1
         return self.factory.assistant(self.members[Role.OWNER], f"Agent {self.count}")
 
+    def answering_number(self) -> str:
+        """A number whose assistant answers at a phone (Call me can ring it)."""
+        from app.extensions import db
+        from app.models import AssistantDestination
+
+        assistant = self.assistant()
+        with self.app.app_context():
+            db.session.add(
+                AssistantDestination(
+                    assistant_id=assistant,
+                    team_id=self.team_id,
+                    kind="phone",
+                    address="+14155550199",
+                )
+            )
+            db.session.commit()
+        owner = self.members[Role.OWNER]
+        self.count += 1
+        return self.factory.number(owner, sandbox_number("303", self.count), assistant_id=assistant)
+
     def request(self, endpoint: str) -> tuple[str, str, dict]:
         """(method, url, form) that succeeds for the owner: one per page route."""
         team = f"/teams/{self.team_id}"
@@ -109,6 +129,9 @@ class Team:
             case "dashboard.run_routing_test":
                 url = f"{team}/numbers/{self.number()}/test-call"
                 return "POST", url, {"caller": "+12125550100", "at": ""}
+            case "dashboard.call_me_page":
+                url = f"{team}/numbers/{self.answering_number()}/call-me"
+                return "POST", url, {"to": "+14155550123"}
             case "dashboard.assistant_destination":
                 return "GET", f"{team}/assistants/{self.assistant()}/destination", {}
             case "dashboard.save_destination":

@@ -31,6 +31,7 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.assistant_destination": None,
     "dashboard.save_routing": Permission.ASSIGN,
     "dashboard.run_routing_test": Permission.ASSIGN,  # a simulated call, logged as a test
+    "dashboard.call_me_page": Permission.ASSIGN,  # a call to one's own phone from the number
     "dashboard.save_destination": Permission.MANAGE_ASSISTANTS,
     "dashboard.numbers_csv": None,
     "dashboard.tokens": None,  # every user manages their own tokens
@@ -102,6 +103,7 @@ SUCCESS = (
             "dashboard.revoke_token",
             "dashboard.save_label",
             "dashboard.save_routing",
+            "dashboard.call_me_page",
             "dashboard.save_destination",
             "dashboard.sign_out_everywhere",
         )
@@ -162,6 +164,7 @@ CONTROLS: dict[Permission, tuple[str, str]] = {
 def page_endpoints(app) -> set[str]:
     return {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.split(".")[0] != "api"} - {
         "webhooks.telnyx",
+        "webhooks.telnyx_calls",
         "webhooks.stripe",
         "agents.mcp_endpoint",  # the MCP server: bearer tokens, tested in tests/agents
         *PUBLIC,
