@@ -4,6 +4,7 @@ from app.models.access import Invitation, LoginSession, PendingSignup
 from app.models.accounts import ApiToken, Membership, Team, User
 from app.models.base import HELD, ORDERING, SCHEDULED, NumberStatus, Role, UTCDateTime, utcnow
 from app.models.cart import CartItem, NumberOrder
+from app.models.events import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.models.guardrails import PurchaseRequest, RequestStatus
 from app.models.jobs import EmailStatus, JobFailure, OutgoingEmail, PeriodicRun
 from app.models.numbers import Assistant, PhoneNumber
@@ -17,6 +18,7 @@ __all__ = [
     "Assistant",
     "AuditEvent",
     "CartItem",
+    "DeliveryStatus",
     "EmailStatus",
     "IdempotencyRecord",
     "Invitation",
@@ -36,6 +38,9 @@ __all__ = [
     "Team",
     "UTCDateTime",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WebhookEvent",
     "utcnow",
 ]
