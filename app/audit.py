@@ -46,6 +46,11 @@ class Action(StrEnum):
     REQUEST_APPROVE = "request_approve"
     REQUEST_DENY = "request_deny"
     REQUEST_FAIL = "request_fail"
+    WEBHOOK_CREATE = "webhook_create"
+    WEBHOOK_UPDATE = "webhook_update"
+    WEBHOOK_DELETE = "webhook_delete"
+    WEBHOOK_ROTATE = "webhook_rotate"
+    WEBHOOK_DISABLED = "webhook_disabled"
 
 
 @dataclass(frozen=True)

@@ -252,5 +252,8 @@ def demo() -> None:
 
 
 def register(app: Flask) -> None:
+    from app.events import cli as webhooks
+
     for command in (teams_cli, users_cli, tokens_cli, numbers_cli, demo):
         app.cli.add_command(command)
+    webhooks.register(app)

@@ -119,6 +119,13 @@ def environment_settings() -> dict[str, Any]:
         "OVER_LIMIT_GRACE_DAYS": os.environ.get("OVER_LIMIT_GRACE_DAYS", "7"),
         "TEAMS_PER_USER_PER_DAY": os.environ.get("TEAMS_PER_USER_PER_DAY", "3"),
         "SALES_CONTACT_URL": os.environ.get("SALES_CONTACT_URL", ""),
+        # Outgoing webhooks: whether endpoints may be private, loopback or link-local
+        # addresses (a deployment's own network; never on a shared host); the key their
+        # secrets are encrypted under (default: derived from SECRET_KEY); how long the old
+        # secret keeps signing after a rotation.
+        "WEBHOOKS_ALLOW_PRIVATE": os.environ.get("WEBHOOKS_ALLOW_PRIVATE", "0"),
+        "WEBHOOKS_ENCRYPTION_KEY": os.environ.get("WEBHOOKS_ENCRYPTION_KEY"),
+        "WEBHOOKS_SECRET_OVERLAP_HOURS": os.environ.get("WEBHOOKS_SECRET_OVERLAP_HOURS", "24"),
     }
 
 
@@ -196,6 +203,20 @@ def settle_config(config: dict[str, Any]) -> None:
     config["OVER_LIMIT_GRACE_DAYS"] = _whole(config, "OVER_LIMIT_GRACE_DAYS", "days", 1, 90, 7)
     config["TEAMS_PER_USER_PER_DAY"] = _whole(config, "TEAMS_PER_USER_PER_DAY", "teams", 1, 1000, 3)
     config["SALES_CONTACT_URL"] = _contact_url(config.get("SALES_CONTACT_URL"))
+    config["WEBHOOKS_ALLOW_PRIVATE"] = _yes_no(config, "WEBHOOKS_ALLOW_PRIVATE")
+    config["WEBHOOKS_SECRET_OVERLAP_HOURS"] = _whole(
+        config, "WEBHOOKS_SECRET_OVERLAP_HOURS", "hours", 0, 24 * 7, 24
+    )
+
+
+def _yes_no(config: dict[str, Any], name: str) -> bool:
+    raw = config.get(name)
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw or "").strip().lower()
+    if text not in {"1", "true", "yes", "on", "0", "false", "no", "off", ""}:
+        raise ConfigError(f"{name}={raw!r} is not a yes/no value: set it to 1 or 0.")
+    return text in {"1", "true", "yes", "on"}
 
 
 def _shared_storage(config: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, events
 from app.accounts.roles import Actor, Permission
 from app.accounts.teams import bump_version, check_plan
 from app.billing import CHECKOUT_COMPLETED, BillingError, BillingEvent, current_billing
@@ -52,6 +52,11 @@ def change_plan(team: Team, plan: str, actor_id: str | None = None, via: str | N
         after={"plan": plan, **({"via": via} if via else {})},
     )
     bump_version(team.id)
+    events.emit(
+        team.id,
+        "plan.changed",
+        {"teamId": team.id, "plan": plan, "previousPlan": before, "via": via},
+    )
     review_limit(team, actor_id)
     db.session.commit()
     if get_plan(plan).has_subscription:

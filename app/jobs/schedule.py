@@ -22,6 +22,8 @@ sweep(EVERY_10_MINUTES, "app.jobs.tasks:enforce_team_limits")  # `teams enforce-
 sweep(EVERY_5_MINUTES, "app.jobs.tasks:send_trial_notices")  # `numbers notify-trials`
 sweep(DAILY, "app.jobs.tasks:report_reconcile")  # `numbers reconcile`, report only
 sweep(EVERY_MINUTE, "app.jobs.tasks:redeliver_mail")  # emails a lost job left behind
+sweep(EVERY_MINUTE, "app.jobs.tasks:send_webhooks")  # `webhooks deliver`: due retries
+sweep(DAILY, "app.jobs.tasks:prune_webhooks")  # `webhooks prune`
 
 
 def check() -> None:
