@@ -145,4 +145,5 @@ def test_the_readme_documents_every_scope_and_who_may_give_it():
         "numbers:manage": "owner, admin, member",
         "assistants:manage": "owner, admin",
         "team:manage": "owner",
+        "webhooks:manage": "owner, admin",
     }
