@@ -14,4 +14,5 @@ from app.api import (  # noqa: E402, F401  (routes)
     openapi,
     orders,
     phone_numbers,
+    webhook_endpoints,
 )

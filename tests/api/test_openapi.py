@@ -39,8 +39,16 @@ def test_no_schema_name_is_used_twice():
     from app.api.openapi.releases import RELEASE_SCHEMAS
     from app.api.openapi.schemas import SCHEMAS
     from app.api.openapi.search import SEARCH_SCHEMAS
+    from app.api.openapi.webhooks import WEBHOOK_SCHEMAS
 
-    parts = (SCHEMAS, SEARCH_SCHEMAS, ORDER_SCHEMAS, GUARDRAIL_SCHEMAS, RELEASE_SCHEMAS)
+    parts = (
+        SCHEMAS,
+        SEARCH_SCHEMAS,
+        ORDER_SCHEMAS,
+        GUARDRAIL_SCHEMAS,
+        RELEASE_SCHEMAS,
+        WEBHOOK_SCHEMAS,
+    )
     assert len(DOCUMENT["components"]["schemas"]) == sum(len(part) for part in parts)
 
 

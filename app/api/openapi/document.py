@@ -25,6 +25,7 @@ from app.api.openapi.schemas import (
 )
 from app.api.openapi.search import SEARCH_SCHEMAS
 from app.api.openapi.security import SCHEME
+from app.api.openapi.webhooks import WEBHOOK_PATHS, WEBHOOK_SCHEMAS, WEBHOOKS
 from app.numbers.listing import SORT_CHOICES, STATUSES, UNASSIGNED
 from app.phone import NUMBER_TYPES
 
@@ -265,7 +266,10 @@ DOCUMENT: dict[str, Any] = {
             **ORDER_SCHEMAS,
             **GUARDRAIL_SCHEMAS,
             **RELEASE_SCHEMAS,
+            **WEBHOOK_SCHEMAS,
         },
     },
-    "paths": {**PATHS, **ORDER_PATHS, **GUARDRAIL_PATHS, **RELEASE_PATHS},
+    "paths": {**PATHS, **ORDER_PATHS, **GUARDRAIL_PATHS, **RELEASE_PATHS, **WEBHOOK_PATHS},
+    # What the team's webhook endpoints receive (app.events.catalog).
+    "webhooks": WEBHOOKS,
 }
