@@ -81,12 +81,15 @@ class Receiver:
             if status < 300 and event is not None:
                 self.handled.setdefault(headers["webhook-id"], event)
             self.received.append(Received(headers, body, event is not None, status))
-        handler.send_response(status)
-        if 300 <= status < 400:
-            handler.send_header("Location", self.location)
-        if status == 503:
-            handler.send_header("Retry-After", "120")
         text = b"thanks" if status < 300 else f"status {status}\x00 from the receiver".encode()
-        handler.send_header("Content-Length", str(len(text)))
-        handler.end_headers()
-        handler.wfile.write(text)
+        try:
+            handler.send_response(status)
+            if 300 <= status < 400:
+                handler.send_header("Location", self.location)
+            if status == 503:
+                handler.send_header("Retry-After", "120")
+            handler.send_header("Content-Length", str(len(text)))
+            handler.end_headers()
+            handler.wfile.write(text)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the sender gave up waiting (a late answer)
