@@ -26,6 +26,8 @@ from app.models import (
     PhoneNumber,
     PurchaseRequest,
     Team,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from tests.factories import Factory, Member, ask
 from tests.helpers import sandbox_number
@@ -158,6 +160,9 @@ class World:
         self._numbers = itertools.count()
         self._names = itertools.count()
         self._asked_for_list: list[str] = []
+        # Endpoints on 127.0.0.1's discard port: a delivery fails at once, with no network.
+        app.config["WEBHOOKS_ALLOW_PRIVATE"] = True
+        self._hooks = itertools.count()
 
     @property
     def team_id(self) -> str:
@@ -182,6 +187,18 @@ class World:
                         sa.select(Team.id, Team.version, Team.spend_cap, Team.approval_required)
                     ).all()
                 ),
+                sorted(
+                    rows(
+                        sa.select(
+                            WebhookEndpoint.id,
+                            WebhookEndpoint.url,
+                            WebhookEndpoint.events,
+                            WebhookEndpoint.enabled,
+                            WebhookEndpoint.secret,
+                        )
+                    ).all()
+                ),
+                sorted(rows(sa.select(WebhookDelivery.id, WebhookDelivery.status)).all()),
             )
 
     def fresh_number(self) -> str:
@@ -213,6 +230,34 @@ class World:
     def asked(self) -> str:
         """A purchase request of the member's, waiting for approval."""
         return ask(self.app, self.member, self.spare_number())
+
+    def endpoint(self) -> str:
+        """A webhook endpoint of the team (made through the API)."""
+        response = self.client.post(
+            "/api/webhook-endpoints",
+            json={
+                "teamId": self.team_id,
+                "url": f"http://127.0.0.1:9/hooks/{next(self._hooks)}",
+                "events": ["number.bought"],
+            },
+            headers=self.owner.headers,
+        )
+        return response.get_json()["endpoint"]["id"]
+
+    def finished_delivery(self, endpoint_id: str) -> str:
+        """A test event's delivery to the endpoint, given up (so it can be resent)."""
+        response = self.client.post(
+            f"/api/webhook-endpoints/{endpoint_id}/test", headers=self.owner.headers
+        )
+        delivery_id = response.get_json()["delivery"]["id"]
+        with self.app.app_context():
+            db.session.execute(
+                sa.update(WebhookDelivery)
+                .where(WebhookDelivery.id == delivery_id)
+                .values(status="failed", finished_at=WebhookDelivery.created_at)
+            )
+            db.session.commit()
+        return delivery_id
 
     def cursor(self) -> str:
         self.fresh_number()
@@ -321,6 +366,33 @@ class World:
             case "denyPurchaseRequest":
                 call.path = {"requestId": self.asked()}
                 call.body = {"teamId": team, "note": "Use the support line"}
+            case "listWebhookEndpoints":
+                call.query = {"teamId": team}
+            case "createWebhookEndpoint":
+                call.body = {
+                    "teamId": team,
+                    "url": f"https://93.184.215.14/hooks/{next(self._hooks)}",
+                    "events": ["number.bought", "plan.changed"],
+                    "description": "CRM",
+                }
+            case "getWebhookEndpoint" | "deleteWebhookEndpoint" | "rotateWebhookSecret":
+                call.path = {"endpointId": self.endpoint()}
+            case "updateWebhookEndpoint":
+                call.path = {"endpointId": self.endpoint()}
+                call.body = {
+                    "url": "https://93.184.215.14/other",
+                    "events": ["plan.changed"],
+                    "description": "Billing",
+                    "enabled": False,
+                }
+            case "listWebhookDeliveries":
+                call.path = {"endpointId": self.endpoint()}
+                call.query = {"limit": "10"}
+            case "sendTestWebhook":
+                call.path = {"endpointId": self.endpoint()}
+            case "resendWebhookDelivery":
+                endpoint = self.endpoint()
+                call.path = {"endpointId": endpoint, "deliveryId": self.finished_delivery(endpoint)}
             case unknown:
                 raise AssertionError(f"tests/api_calls.py: add a baseline request for {unknown}")
         return call

@@ -39,6 +39,15 @@ OPERATION_PERMISSIONS: dict[str, Permission | None] = {
     "listPurchaseRequests": None,  # a member lists their own requests
     "approvePurchaseRequest": Permission.APPROVE_PURCHASES,
     "denyPurchaseRequest": Permission.APPROVE_PURCHASES,
+    "listWebhookEndpoints": Permission.MANAGE_WEBHOOKS,
+    "createWebhookEndpoint": Permission.MANAGE_WEBHOOKS,
+    "getWebhookEndpoint": Permission.MANAGE_WEBHOOKS,
+    "updateWebhookEndpoint": Permission.MANAGE_WEBHOOKS,
+    "deleteWebhookEndpoint": Permission.MANAGE_WEBHOOKS,
+    "rotateWebhookSecret": Permission.MANAGE_WEBHOOKS,
+    "listWebhookDeliveries": Permission.MANAGE_WEBHOOKS,
+    "resendWebhookDelivery": Permission.MANAGE_WEBHOOKS,
+    "sendTestWebhook": Permission.MANAGE_WEBHOOKS,
 }
 
 

@@ -82,7 +82,7 @@ def test_a_name_rebound_to_loopback_after_saving_is_refused_at_send(
     assert delivery.status == "pending"  # retried later: the name may be fixed meanwhile
     assert attempt.status_code is None
     assert attempt.error == (
-        f"Not sent: rebind.example.test resolves to 127.0.0.1, which is a loopback address: "
+        "Not sent: rebind.example.test resolves to 127.0.0.1, which is a loopback address: "
         "webhooks go only to public internet addresses."
     )
 
