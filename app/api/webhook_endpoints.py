@@ -67,6 +67,7 @@ def delete_webhook_endpoint(endpoint_id: str):
 @bp.post("/webhook-endpoints/<endpoint_id>/rotate-secret")
 @token_required(WEBHOOKS_MANAGE)
 def rotate_webhook_secret(endpoint_id: str):
+    json_body()  # a JSON object, {} (like every POST here): a form or text is refused
     actor, endpoint = _endpoint(endpoint_id)
     return issued_json(service.rotate_secret(actor, endpoint)), 200, NO_STORE
 
@@ -86,6 +87,7 @@ def list_webhook_deliveries(endpoint_id: str):
 @bp.post("/webhook-endpoints/<endpoint_id>/deliveries/<delivery_id>/resend")
 @token_required(WEBHOOKS_MANAGE)
 def resend_webhook_delivery(endpoint_id: str, delivery_id: str):
+    json_body()  # a JSON object, {} (like every POST here): a form or text is refused
     actor, endpoint = _endpoint(endpoint_id)
     delivery = service.resend(actor, endpoint, delivery_id)
     return {"success": True, "delivery": delivery_json(delivery, _tries(actor, delivery))}, 202
@@ -94,6 +96,7 @@ def resend_webhook_delivery(endpoint_id: str, delivery_id: str):
 @bp.post("/webhook-endpoints/<endpoint_id>/test")
 @token_required(WEBHOOKS_MANAGE)
 def send_test_webhook(endpoint_id: str):
+    json_body()  # a JSON object, {} (like every POST here): a form or text is refused
     actor, endpoint = _endpoint(endpoint_id)
     delivery = service.send_test(actor, endpoint)
     return {"success": True, "delivery": delivery_json(delivery, _tries(actor, delivery))}, 202

@@ -32,8 +32,18 @@ DEEP = 20_000
 
 # What each field does with hostile text (the field's dotted name in the document).
 # Cleaned and stored; unstorable text is a 400 naming the field.
-TEXT = {"name", "label", "note"}
-IDS = {"teamId", "numberId", "assistantId", "phoneNumberIds", "orderId", "holdId", "requestId"}
+TEXT = {"name", "label", "note", "description"}
+IDS = {
+    "teamId",
+    "numberId",
+    "assistantId",
+    "phoneNumberIds",
+    "orderId",
+    "holdId",
+    "requestId",
+    "endpointId",
+    "deliveryId",
+}
 STRICT = {  # a closed format: a 400 naming the field
     "phoneNumber",
     "filters.countryCode",
@@ -57,6 +67,10 @@ STRICT = {  # a closed format: a 400 naming the field
     "monthlySpendCap",
     "approvalAbove",
     "approvalRequired",
+    # Webhook endpoints: a URL (checked, and resolved), a closed set of events, a switch.
+    "url",
+    "events",
+    "enabled",
 }
 LISTS = {"listNumbers", "exportNumbers"}
 OPAQUE = {"connectionId"}  # passed to the provider as given: any printable text

@@ -92,7 +92,9 @@ def test_a_rotation_signs_with_both_secrets_until_the_overlap_ends(
 ):
     owner = factory.member("growth")
     endpoint, old = made(client, owner, receiver.url, ["number.bought", "number.released"])
-    rotated = client.post(f"/api/webhook-endpoints/{endpoint}/rotate-secret", headers=owner.headers)
+    rotated = client.post(
+        f"/api/webhook-endpoints/{endpoint}/rotate-secret", json={}, headers=owner.headers
+    )
     assert rotated.status_code == 200
     assert rotated.headers["Cache-Control"] == "no-store"
     new = rotated.get_json()["secret"]
@@ -106,7 +108,7 @@ def test_a_rotation_signs_with_both_secrets_until_the_overlap_ends(
         row = db.session.get(WebhookEndpoint, endpoint)
         row.previous_secret_until = utcnow() - timedelta(seconds=1)
         db.session.commit()
-    client.post(f"/api/webhook-endpoints/{endpoint}/test", headers=owner.headers)
+    client.post(f"/api/webhook-endpoints/{endpoint}/test", json={}, headers=owner.headers)
     last = receiver.received[-1]
     assert len(last.headers["webhook-signature"].split(" ")) == 1
     assert Webhook(new).verify(last.body, last.headers)["type"] == "webhook.test"
@@ -175,6 +177,7 @@ def test_a_delivery_is_given_up_after_24_hours_and_resend_starts_again(
     assert delivery.status == "failed" and delivery.attempts == 3
     resent = client.post(
         f"/api/webhook-endpoints/{endpoint}/deliveries/{delivery.id}/resend",
+        json={},
         headers=owner.headers,
     )
     assert resent.status_code == 202, resent.get_json()

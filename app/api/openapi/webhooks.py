@@ -168,7 +168,7 @@ WEBHOOK_SCHEMAS: dict[str, Any] = {
     "WebhookDeliveryResponse": obj(
         ["success", "delivery"], success={"const": True}, delivery=ref("WebhookDelivery")
     ),
-    "WebhookTeamBody": obj(["teamId"], teamId=TEAM_ID),
+    "EmptyBody": {**obj([]), "description": "A JSON object: {}"},
 }
 
 ENDPOINT = path("endpointId", ENDPOINT_ID)
@@ -211,6 +211,7 @@ WEBHOOK_PATHS: dict[str, Any] = {
         "parameters": [ENDPOINT],
         "post": {
             "operationId": "rotateWebhookSecret",
+            "requestBody": body("EmptyBody"),
             "summary": "A new signing secret (shown once); the old one signs too until "
             "previousSecretExpiresAt, so receivers switch without missing an event",
             "responses": {**ok("WebhookEndpointIssued"), **errors(404)},
@@ -235,6 +236,7 @@ WEBHOOK_PATHS: dict[str, Any] = {
         "parameters": [ENDPOINT, path("deliveryId", DELIVERY_ID)],
         "post": {
             "operationId": "resendWebhookDelivery",
+            "requestBody": body("EmptyBody"),
             "summary": "Send a delivered or failed delivery again, with the same webhook-id "
             "and body, and 24 hours of retries",
             "responses": {**ok("WebhookDeliveryResponse", "Queued", "202"), **errors(404, 409)},
@@ -244,6 +246,7 @@ WEBHOOK_PATHS: dict[str, Any] = {
         "parameters": [ENDPOINT],
         "post": {
             "operationId": "sendTestWebhook",
+            "requestBody": body("EmptyBody"),
             "summary": f"Send a {TEST_EVENT.name} event to this endpoint now",
             "responses": {**ok("WebhookDeliveryResponse", "Queued", "202"), **errors(404, 409)},
         },
