@@ -55,7 +55,7 @@ def webhook_endpoint(endpoint_id: str):
 def update_webhook(endpoint_id: str):
     endpoint = _endpoint(endpoint_id)
     fields = _form()
-    fields["enabled"] = request.form.get("enabled") == "on"
+    fields["enabled"] = "enabled" in request.form  # a checkbox: sent at all means ticked
     try:
         service.update_endpoint(actor(), endpoint, service.parse_endpoint(fields, partial=True))
     except ValidationFailed as error:
