@@ -14,6 +14,7 @@ from app.api import bp
 from app.api.auth import api_actor, api_user, token_required
 from app.api.payloads import json_body
 from app.events import endpoints as service
+from app.events.fields import parse_endpoint
 from app.exceptions import ValidationFailed
 from app.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.timefmt import iso
@@ -36,7 +37,7 @@ def list_webhook_endpoints():
 def create_webhook_endpoint():
     body = json_body()
     actor = api_actor(body.get("teamId"), Permission.MANAGE_WEBHOOKS)
-    issued = service.create_endpoint(actor, service.parse_endpoint(body))
+    issued = service.create_endpoint(actor, parse_endpoint(body))
     return issued_json(issued), 201, NO_STORE
 
 
@@ -52,7 +53,7 @@ def get_webhook_endpoint(endpoint_id: str):
 def update_webhook_endpoint(endpoint_id: str):
     body = json_body()
     actor, endpoint = _endpoint(endpoint_id)
-    changed = service.update_endpoint(actor, endpoint, service.parse_endpoint(body, partial=True))
+    changed = service.update_endpoint(actor, endpoint, parse_endpoint(body, partial=True))
     return {"success": True, "endpoint": endpoint_json(changed)}
 
 

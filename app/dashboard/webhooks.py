@@ -16,6 +16,7 @@ from app.accounts.roles import Permission
 from app.dashboard import actor, bp, is_htmx, render
 from app.events import endpoints as service
 from app.events.catalog import EVENT_TYPES
+from app.events.fields import parse_endpoint
 from app.exceptions import ServiceError, ValidationFailed
 
 
@@ -31,7 +32,7 @@ def create_webhook():
     actor().require(Permission.MANAGE_WEBHOOKS)
     fields = _form()
     try:
-        issued = service.create_endpoint(actor(), service.parse_endpoint(fields))
+        issued = service.create_endpoint(actor(), parse_endpoint(fields))
     except ValidationFailed as error:
         return _list_panel(400, errors=error.fields or {"url": error.message}, entered=fields)
     except ServiceError as error:
@@ -57,7 +58,7 @@ def update_webhook(endpoint_id: str):
     fields = _form()
     fields["enabled"] = "enabled" in request.form  # a checkbox: sent at all means ticked
     try:
-        service.update_endpoint(actor(), endpoint, service.parse_endpoint(fields, partial=True))
+        service.update_endpoint(actor(), endpoint, parse_endpoint(fields, partial=True))
     except ValidationFailed as error:
         return _endpoint_panel(endpoint, 400, errors=error.fields, entered=fields)
     return _done(endpoint, "Saved.")

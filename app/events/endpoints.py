@@ -17,10 +17,10 @@ from flask import current_app
 
 from app import audit
 from app.accounts.roles import Actor, Permission
-from app.events import addresses, outbox, secrets
+from app.events import outbox, secrets
 from app.events.catalog import EVENT_TYPES
 from app.events.delivery import redeliver
-from app.exceptions import Conflict, NotFound, ValidationFailed
+from app.exceptions import Conflict, NotFound
 from app.extensions import db
 from app.ids import is_id, new_id
 from app.models import (
@@ -33,11 +33,9 @@ from app.models import (
     WebhookEndpoint,
     utcnow,
 )
-from app.text import one_line
 
 log = logging.getLogger(__name__)
 MAX_ENDPOINTS = 10
-MAX_DESCRIPTION = 200
 NOT_FOUND = "Webhook endpoint not found."
 
 
@@ -82,34 +80,6 @@ def list_endpoints(actor: Actor) -> list[WebhookEndpoint]:
             .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)
         )
     )
-
-
-def parse_endpoint(body: dict, *, partial: bool = False) -> dict:
-    """The fields asked for, checked: url (resolved now: a private address is refused),
-    events, description, enabled. ValidationFailed naming each bad field."""
-    errors: dict[str, str] = {}
-    changes: dict = {}
-    if "url" in body or not partial:
-        try:
-            target = addresses.check(body.get("url"))
-            changes["url"] = body["url"].strip()
-            changes["_host"] = target.host
-        except addresses.AddressRefused as refused:
-            errors["url"] = str(refused)
-    if "events" in body or not partial:
-        changes["events"] = _events(body.get("events"), errors)
-    if "description" in body:
-        changes["description"] = _description(body.get("description"), errors)
-    if "enabled" in body:
-        if not isinstance(body["enabled"], bool):
-            errors["enabled"] = "enabled must be true or false."
-        changes["enabled"] = body["enabled"]
-    if errors:
-        raise ValidationFailed(errors)
-    if not changes:
-        raise ValidationFailed({}, "Send at least one of url, events, description, enabled.")
-    changes.pop("_host", None)
-    return changes
 
 
 def create_endpoint(actor: Actor, fields: dict) -> Issued:
@@ -263,35 +233,6 @@ def send_test(actor: Actor, endpoint: WebhookEndpoint) -> WebhookDelivery:
     db.session.commit()
     db.session.refresh(delivery)
     return delivery
-
-
-def _events(value: object, errors: dict[str, str]) -> list[str]:
-    names = ", ".join(EVENT_TYPES)
-    if not isinstance(value, list) or not value:
-        errors["events"] = f"Choose at least one event type: {names}."
-        return []
-    for item in value:
-        if not isinstance(item, str) or item not in EVENT_TYPES:
-            shown = repr(item[:40]) if isinstance(item, str) else "that"
-            errors["events"] = f"No event type is called {shown}; event types: {names}."
-            return []
-    return [name for name in EVENT_TYPES if name in value]
-
-
-def _description(value: object, errors: dict[str, str]) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        errors["description"] = "A description is text."
-        return ""
-    try:
-        text = one_line(value, "description")
-    except ValidationFailed as error:
-        errors.update(error.fields)
-        return ""
-    if len(text) > MAX_DESCRIPTION:
-        errors["description"] = f"A description is at most {MAX_DESCRIPTION} characters."
-    return text
 
 
 def _stored(events: list[str]) -> str:

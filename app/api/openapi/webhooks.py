@@ -26,7 +26,7 @@ from app.api.openapi.schemas import (
     ref,
 )
 from app.events.catalog import EVENT_TYPES, TEST_EVENT, EventType
-from app.events.endpoints import MAX_DESCRIPTION
+from app.events.fields import MAX_DESCRIPTION
 from app.events.secrets import PREFIX
 
 ENDPOINT_ID, DELIVERY_ID = id_of("whep"), id_of("whdl")
