@@ -9,6 +9,7 @@ WEBHOOKS_ALLOW_PRIVATE lets a deployment send to its own network (and the tests 
 
 from __future__ import annotations
 
+import concurrent.futures
 import ipaddress
 import socket
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 MAX_URL = 2000
+LOOKUP_TIMEOUT = 2.0  # seconds a name may take to resolve, when saved and at each send
+# Lookups run here so a hung resolver cannot hold a request; a few at once, shared by threads.
+_lookups = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-dns")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
@@ -100,8 +104,10 @@ def approved_address(host: str, port: int) -> str:
         for address in addresses:
             if (kind := refused_kind(address)) is not None:
                 shown = host if _literal(host) else f"{host} resolves to {address}, which"
+                article = "an" if kind[0] in "aeiou" else "a"
                 raise AddressRefused(
-                    f"{shown} is a {kind} address: webhooks go only to public internet addresses."
+                    f"{shown} is {article} {kind} address: "
+                    "webhooks go only to public internet addresses."
                 )
     return str(addresses[0])
 
@@ -131,8 +137,16 @@ def resolver(host: str, port: int) -> list[tuple]:
 
 
 def _resolve(host: str, port: int) -> list[IPAddress]:
+    # getaddrinfo takes no timeout, and with no network a lookup can wait out every retry of
+    # every nameserver: a worker thread answers within LOOKUP_TIMEOUT, or the name is refused.
+    lookup = _lookups.submit(resolver, host, port)
     try:
-        found = resolver(host, port)
+        found = lookup.result(timeout=LOOKUP_TIMEOUT)
+    except concurrent.futures.TimeoutError:
+        lookup.cancel()
+        raise AddressRefused(
+            f"{host} did not resolve within {LOOKUP_TIMEOUT:g} seconds: try again."
+        ) from None
     except (OSError, UnicodeError):
         raise AddressRefused(f"{host} does not resolve to an address.") from None
     addresses = []

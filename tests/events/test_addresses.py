@@ -6,6 +6,8 @@ the address it checked, with the URL's own name in the Host header."""
 from __future__ import annotations
 
 import socket
+import threading
+import time
 
 import pytest
 
@@ -42,7 +44,7 @@ def dns(monkeypatch, *answers: str) -> list[str]:
         ("http://192.168.0.7/", "192.168.0.7 is a private address"),
         ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
         ("http://[::ffff:127.0.0.1]/", "is a loopback address"),
-        ("http://0.0.0.0/", "0.0.0.0 is a unspecified address"),
+        ("http://0.0.0.0/", "0.0.0.0 is an unspecified address"),
     ],
 )
 def test_private_addresses_are_refused_when_saved(client, factory, url, words):
@@ -64,6 +66,28 @@ def test_a_name_resolving_to_the_metadata_address_is_refused(client, factory, mo
         "metadata.example.test resolves to 169.254.169.254, which is a link-local address: "
         "webhooks go only to public internet addresses."
     )
+
+
+def test_a_name_that_does_not_resolve_in_time_is_refused_at_once(client, factory, monkeypatch):
+    """With no network a lookup can hang for minutes: the request answers within the limit."""
+    answered = threading.Event()
+
+    def hung(host, port):
+        answered.wait(10)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(addresses, "resolver", hung)
+    monkeypatch.setattr(addresses, "LOOKUP_TIMEOUT", 0.3)
+    owner = factory.member("growth")
+    started = time.monotonic()
+    response = add_endpoint(client, owner, "https://slow.example.test/hooks")
+    took = time.monotonic() - started
+    answered.set()
+    assert response.status_code == 400
+    assert response.get_json()["error"]["fields"]["url"] == (
+        "slow.example.test did not resolve within 0.3 seconds: try again."
+    )
+    assert took < 2
 
 
 def test_a_name_rebound_to_loopback_after_saving_is_refused_at_send(
