@@ -53,10 +53,9 @@ def _events(value: object, errors: dict[str, str]) -> list[str]:
 
 
 def _description(value: object, errors: dict[str, str]) -> str:
-    if value is None:
-        return ""
+    # null is refused as the document says (a string): "" is how to have none.
     if not isinstance(value, str):
-        errors["description"] = "A description is text."
+        errors["description"] = 'A description is text: send "" for none.'
         return ""
     try:
         text = one_line(value, "description")
