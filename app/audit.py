@@ -48,6 +48,11 @@ class Action(StrEnum):
     REQUEST_FAIL = "request_fail"
     DESTINATION_CHANGE = "destination_change"
     ROUTING_CHANGE = "routing_change"
+    WEBHOOK_CREATE = "webhook_create"
+    WEBHOOK_UPDATE = "webhook_update"
+    WEBHOOK_DELETE = "webhook_delete"
+    WEBHOOK_ROTATE = "webhook_rotate"
+    WEBHOOK_DISABLED = "webhook_disabled"
 
 
 @dataclass(frozen=True)

@@ -273,5 +273,8 @@ def billing_issues(limit: int) -> None:
 
 
 def register(app: Flask) -> None:
+    from app.events import cli as webhooks
+
     for command in (teams_cli, users_cli, tokens_cli, numbers_cli, billing_cli, demo):
         app.cli.add_command(command)
+    webhooks.register(app)

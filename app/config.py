@@ -131,10 +131,16 @@ def environment_settings() -> dict[str, Any]:
         "TEAMS_PER_USER_PER_DAY": os.environ.get("TEAMS_PER_USER_PER_DAY", "3"),
         "SALES_CONTACT_URL": os.environ.get("SALES_CONTACT_URL", ""),
         # Call routing: the Fernet key SIP passwords are encrypted with (derived from SECRET_KEY
-        # when unset), and whether assistants' webhooks may point at private networks
-        # (localhost, 10.x, ...): off in production, on for an agent server on your machine.
+        # when unset).
         "ROUTING_SECRET_KEY": os.environ.get("ROUTING_SECRET_KEY"),
+        # Whether webhooks (the team's outgoing endpoints, and assistants answering at a webhook)
+        # may be private, loopback or link-local addresses: a deployment's own network, or an
+        # agent server on your machine; never on a shared host.
         "WEBHOOKS_ALLOW_PRIVATE": os.environ.get("WEBHOOKS_ALLOW_PRIVATE", "0"),
+        # Outgoing webhooks: the key their secrets are encrypted under (default: derived from
+        # SECRET_KEY); how long the old secret keeps signing after a rotation.
+        "WEBHOOKS_ENCRYPTION_KEY": os.environ.get("WEBHOOKS_ENCRYPTION_KEY"),
+        "WEBHOOKS_SECRET_OVERLAP_HOURS": os.environ.get("WEBHOOKS_SECRET_OVERLAP_HOURS", "24"),
         # Minutes a purchase quote (the MCP server's `quote` tool) fixes a number's price.
         "PURCHASE_QUOTE_MINUTES": os.environ.get("PURCHASE_QUOTE_MINUTES", "5"),
     }
@@ -220,6 +226,9 @@ def settle_config(config: dict[str, Any]) -> None:
     config["SALES_CONTACT_URL"] = _contact_url(config.get("SALES_CONTACT_URL"))
     config["ROUTING_SECRET_KEY"] = _fernet_key(config.get("ROUTING_SECRET_KEY"))
     config["WEBHOOKS_ALLOW_PRIVATE"] = _switch(config, "WEBHOOKS_ALLOW_PRIVATE")
+    config["WEBHOOKS_SECRET_OVERLAP_HOURS"] = _whole(
+        config, "WEBHOOKS_SECRET_OVERLAP_HOURS", "hours", 0, 24 * 7, 24
+    )
 
 
 def _fernet_key(raw: object) -> str | None:

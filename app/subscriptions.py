@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from app import audit
+from app import audit, events
 from app.accounts.roles import Actor, Permission
 from app.accounts.teams import bump_version, check_plan
 from app.billing import BillingError, BillingProvider, Checkout, current_billing
@@ -46,6 +46,11 @@ def change_plan(team: Team, plan: str, actor_id: str | None = None, via: str | N
         after={"plan": plan, **({"via": via} if via else {})},
     )
     bump_version(team.id)
+    events.emit(
+        team.id,
+        "plan.changed",
+        {"teamId": team.id, "plan": plan, "previousPlan": before, "via": via},
+    )
     review_limit(team, actor_id)
     db.session.commit()
     if get_plan(plan).has_subscription:

@@ -1,6 +1,7 @@
-"""Teaches schemathesis the two formats the OpenAPI document names but JSON Schema cannot
-express: a phone number valid per phonenumbers, and a page cursor this API could have made.
-Loaded by scripts/fuzz-api (SCHEMATHESIS_HOOKS=fuzz_hooks)."""
+"""Teaches schemathesis the formats the OpenAPI document names but JSON Schema cannot
+express: a phone number valid per phonenumbers, a page cursor this API could have made, and a
+webhook URL that leads somewhere webhooks may go. Loaded by scripts/fuzz-api
+(SCHEMATHESIS_HOOKS=fuzz_hooks)."""
 
 import base64
 import json
@@ -38,6 +39,17 @@ schemathesis.openapi.format(
             min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)
         ),
         st.text(alphabet=_CROCKFORD, min_size=26, max_size=26),
+    ),
+)
+
+# A webhook URL must resolve, to an address the run allows: any other host is a lookup (which
+# fails offline) and a 400 the schema cannot foresee. Every URL is on 127.0.0.1's discard port,
+# which the run allows (WEBHOOKS_ALLOW_PRIVATE): a delivery fails at once, offline.
+schemathesis.openapi.format(
+    "uri",
+    st.builds(
+        "http://127.0.0.1:9/{}".format,
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-._~/", max_size=40),
     ),
 )
 

@@ -28,6 +28,8 @@ from app.models import (
     PhoneNumber,
     PurchaseRequest,
     Team,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from app.models import Call as CallRecord
 from tests.factories import Factory, Member, ask
@@ -171,6 +173,9 @@ class World:
         self._numbers = itertools.count()
         self._names = itertools.count()
         self._asked_for_list: list[str] = []
+        # Endpoints on 127.0.0.1's discard port: a delivery fails at once, with no network.
+        app.config["WEBHOOKS_ALLOW_PRIVATE"] = True
+        self._hooks = itertools.count()
 
     @property
     def team_id(self) -> str:
@@ -196,6 +201,18 @@ class World:
                         sa.select(Team.id, Team.version, Team.spend_cap, Team.approval_required)
                     ).all()
                 ),
+                sorted(
+                    rows(
+                        sa.select(
+                            WebhookEndpoint.id,
+                            WebhookEndpoint.url,
+                            WebhookEndpoint.events,
+                            WebhookEndpoint.enabled,
+                            WebhookEndpoint.secret,
+                        )
+                    ).all()
+                ),
+                sorted(rows(sa.select(WebhookDelivery.id, WebhookDelivery.status)).all()),
             )
 
     def fresh_number(self) -> str:
@@ -277,6 +294,38 @@ class World:
     def asked(self) -> str:
         """A purchase request of the member's, waiting for approval."""
         return ask(self.app, self.member, self.spare_number())
+
+    def endpoint(self) -> str:
+        """A webhook endpoint of the team (made through the API). Older ones are dropped
+        first: a team has at most 10, and the hostile-input matrix asks for hundreds."""
+        with self.app.app_context():
+            db.session.execute(sa.delete(WebhookEndpoint))
+            db.session.commit()
+        response = self.client.post(
+            "/api/webhook-endpoints",
+            json={
+                "teamId": self.team_id,
+                "url": f"http://127.0.0.1:9/hooks/{next(self._hooks)}",
+                "events": ["number.bought"],
+            },
+            headers=self.owner.headers,
+        )
+        return response.get_json()["endpoint"]["id"]
+
+    def finished_delivery(self, endpoint_id: str) -> str:
+        """A test event's delivery to the endpoint, given up (so it can be resent)."""
+        response = self.client.post(
+            f"/api/webhook-endpoints/{endpoint_id}/test", json={}, headers=self.owner.headers
+        )
+        delivery_id = response.get_json()["delivery"]["id"]
+        with self.app.app_context():
+            db.session.execute(
+                sa.update(WebhookDelivery)
+                .where(WebhookDelivery.id == delivery_id)
+                .values(status="failed", finished_at=WebhookDelivery.created_at)
+            )
+            db.session.commit()
+        return delivery_id
 
     def cursor(self) -> str:
         self.fresh_number()
@@ -403,6 +452,38 @@ class World:
             case "denyPurchaseRequest":
                 call.path = {"requestId": self.asked()}
                 call.body = {"teamId": team, "note": "Use the support line"}
+            case "listWebhookEndpoints":
+                call.query = {"teamId": team}
+            case "createWebhookEndpoint":
+                call.body = {
+                    "teamId": team,
+                    "url": f"https://93.184.215.14/hooks/{next(self._hooks)}",
+                    "events": ["number.bought", "plan.changed"],
+                    "description": "CRM",
+                }
+            case "getWebhookEndpoint" | "deleteWebhookEndpoint":
+                call.path = {"endpointId": self.endpoint()}
+            case "rotateWebhookSecret":
+                call.path = {"endpointId": self.endpoint()}
+                call.body = {}
+            case "updateWebhookEndpoint":
+                call.path = {"endpointId": self.endpoint()}
+                call.body = {
+                    "url": "https://93.184.215.14/other",
+                    "events": ["plan.changed"],
+                    "description": "Billing",
+                    "enabled": False,
+                }
+            case "listWebhookDeliveries":
+                call.path = {"endpointId": self.endpoint()}
+                call.query = {"limit": "10"}
+            case "sendTestWebhook":
+                call.path = {"endpointId": self.endpoint()}
+                call.body = {}
+            case "resendWebhookDelivery":
+                endpoint = self.endpoint()
+                call.path = {"endpointId": endpoint, "deliveryId": self.finished_delivery(endpoint)}
+                call.body = {}
             case unknown:
                 raise AssertionError(f"tests/api_calls.py: add a baseline request for {unknown}")
         return call

@@ -25,6 +25,7 @@ ALLOWED: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_ROLES: OWNERS,
     Permission.CHANGE_PLAN: OWNERS,
     Permission.SET_GUARDRAILS: OWNERS,
+    Permission.MANAGE_WEBHOOKS: OWNERS_AND_ADMINS,
 }
 
 

@@ -191,7 +191,8 @@ def test_tokens_create_gives_every_scope_the_users_roles_allow(app, client, runn
     assert refused.get_json()["error"]["code"] == "insufficient_scope"
     made = runner.invoke(args=["tokens", "create", owner.email])
     assert made.stdout.splitlines()[0] == (
-        "Scopes: numbers:read, numbers:buy, numbers:manage, assistants:manage, team:manage"
+        "Scopes: numbers:read, numbers:buy, numbers:manage, assistants:manage, team:manage, "
+        "webhooks:manage"
     )
 
 
@@ -210,7 +211,9 @@ def test_tokens_create_with_chosen_scopes(app, runner, factory):
 def test_tokens_create_refuses_a_scope_the_user_cannot_have_in_one_line(app, runner, factory):
     owner = factory.member("growth")
     admin = factory.member(team_id=owner.team_id, role="admin")
-    every = "numbers:read, numbers:buy, numbers:manage, assistants:manage, team:manage"
+    every = (
+        "numbers:read, numbers:buy, numbers:manage, assistants:manage, team:manage, webhooks:manage"
+    )
     beyond = "You cannot give a token the team:manage scope: only an owner of a team can."
     for scope, error in [
         ("team:manage", beyond),

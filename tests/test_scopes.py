@@ -16,16 +16,30 @@ from app.extensions import db
 from app.models import ApiToken, Role, User
 
 ORDER = list(Role).index
-EVERY = ["numbers:read", "numbers:buy", "numbers:manage", "assistants:manage", "team:manage"]
+EVERY = [
+    "numbers:read",
+    "numbers:buy",
+    "numbers:manage",
+    "assistants:manage",
+    "team:manage",
+    "webhooks:manage",
+]
 GRANTABLE: dict[tuple[Role, ...], list[str]] = {
     (Role.OWNER,): EVERY,
-    (Role.ADMIN,): ["numbers:read", "numbers:buy", "numbers:manage", "assistants:manage"],
+    (Role.ADMIN,): [
+        "numbers:read",
+        "numbers:buy",
+        "numbers:manage",
+        "assistants:manage",
+        "webhooks:manage",
+    ],
     (Role.MEMBER,): ["numbers:read", "numbers:buy", "numbers:manage"],
     (Role.MEMBER, Role.ADMIN): [
         "numbers:read",
         "numbers:buy",
         "numbers:manage",
         "assistants:manage",
+        "webhooks:manage",
     ],
     (Role.MEMBER, Role.OWNER): EVERY,
     (): ["numbers:read"],  # in no team: reading (a search) is all a token could do
@@ -131,4 +145,5 @@ def test_the_readme_documents_every_scope_and_who_may_give_it():
         "numbers:manage": "owner, admin, member",
         "assistants:manage": "owner, admin",
         "team:manage": "owner",
+        "webhooks:manage": "owner, admin",
     }

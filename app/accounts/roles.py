@@ -13,6 +13,7 @@
 | change roles      |  yes  |   -   |   -    |
 | change the plan   |  yes  |   -   |   -    |
 | set guardrails    |  yes  |   -   |   -    |
+| manage webhooks   |  yes  |  yes  |   -    |
 
 Every user manages their own API tokens; a token acts with its user's role in each team.
 """
@@ -37,6 +38,7 @@ class Permission(StrEnum):
     CHANGE_PLAN = "change the plan"
     APPROVE_PURCHASES = "approve or deny members' purchases"
     SET_GUARDRAILS = "set the team's spending guardrails"
+    MANAGE_WEBHOOKS = "manage the team's webhook endpoints"
 
 
 # Members search, hold and buy (the product exists for them); the team's guardrails, not
@@ -47,6 +49,7 @@ _ADMINS = _EVERYONE | {
     Permission.APPROVE_PURCHASES,
     Permission.MANAGE_ASSISTANTS,
     Permission.INVITE,
+    Permission.MANAGE_WEBHOOKS,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),

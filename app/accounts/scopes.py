@@ -77,11 +77,24 @@ TEAM_MANAGE = Scope(
     "change the team's own settings, such as its spending guardrails",
     frozenset({Permission.SET_GUARDRAILS}),
 )
+WEBHOOKS_MANAGE = Scope(
+    "webhooks:manage",
+    "list, add, change and delete the team's webhook endpoints, rotate their secrets, read "
+    "their delivery logs, resend deliveries and send test events",
+    frozenset({Permission.MANAGE_WEBHOOKS}),
+)
 
 # Every scope, in the order pages, lists and answers show them. A new scope is one entry here.
 SCOPES: dict[str, Scope] = {
     scope.name: scope
-    for scope in (NUMBERS_READ, NUMBERS_BUY, NUMBERS_MANAGE, ASSISTANTS_MANAGE, TEAM_MANAGE)
+    for scope in (
+        NUMBERS_READ,
+        NUMBERS_BUY,
+        NUMBERS_MANAGE,
+        ASSISTANTS_MANAGE,
+        TEAM_MANAGE,
+        WEBHOOKS_MANAGE,
+    )
 }
 
 

@@ -15,4 +15,5 @@ from app.api import (  # noqa: E402, F401  (routes)
     orders,
     phone_numbers,
     routing,
+    webhook_endpoints,
 )

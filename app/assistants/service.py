@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import audit
+from app import audit, events
 from app.accounts.roles import Actor, Permission
 from app.accounts.teams import bump_version
+from app.events import payloads
 from app.exceptions import NameTaken, NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
@@ -271,6 +272,7 @@ def _assign(actor: Actor, number: PhoneNumber, assistant: Assistant) -> None:
         before={"assistant_id": number.assistant_id, "assistant_name": was.name if was else None},
         after={"assistant_id": assistant.id, "assistant_name": assistant.name},
     )
+    _routing_changed(number, assistant.id, number.assistant_id)
     number.assistant = assistant  # the relationship, so the row shows it without a reload
     clear_split(number.id)
 
@@ -278,6 +280,7 @@ def _assign(actor: Actor, number: PhoneNumber, assistant: Assistant) -> None:
 def _unassign(actor: Actor, number: PhoneNumber, assistant: Assistant) -> None:
     number.assistant = None
     clear_split(number.id)
+    _routing_changed(number, None, assistant.id)
     audit.record(
         number.team_id,
         actor.user.id,
@@ -286,4 +289,12 @@ def _unassign(actor: Actor, number: PhoneNumber, assistant: Assistant) -> None:
         subject=number.phone_number,
         before={"assistant_id": assistant.id, "assistant_name": assistant.name},
         after={"assistant_id": None, "assistant_name": None},
+    )
+
+
+def _routing_changed(number: PhoneNumber, now: str | None, was: str | None) -> None:
+    events.emit(
+        number.team_id,
+        "number.routing_changed",
+        payloads.number(number, assistantId=now, previousAssistantId=was),
     )

@@ -119,4 +119,5 @@ from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     search,
     team,
     tokens,
+    webhooks,
 )

@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app import audit
+from app import audit, events
 from app.accounts.roles import ROLE_PERMISSIONS, Actor, Permission
 from app.accounts.teams import memberships_query
+from app.events import payloads
 from app.exceptions import Conflict, NotFound, NumberUnavailable, ValidationFailed
 from app.extensions import db
 from app.guardrails import notices
@@ -99,6 +100,7 @@ def ask_approval(
         subject=phone_number,
         after={"held_until": item.expires_at.isoformat()},
     )
+    events.emit(team.id, "purchase_request.created", payloads.purchase_request(request))
     try:
         db.session.commit()
     except IntegrityError:  # the same number asked for a moment ago (one pending per number)

@@ -24,6 +24,8 @@ sweep(EVERY_5_MINUTES, "app.jobs.tasks:send_trial_notices")  # `numbers notify-t
 sweep(DAILY, "app.jobs.tasks:report_reconcile")  # `numbers reconcile`, report only
 sweep(DAILY, "app.jobs.tasks:forget_quotes")  # MCP purchase quotes a day past their end
 sweep(EVERY_MINUTE, "app.jobs.tasks:redeliver_mail")  # emails a lost job left behind
+sweep(EVERY_MINUTE, "app.jobs.tasks:send_webhooks")  # `webhooks deliver`: due retries
+sweep(DAILY, "app.jobs.tasks:prune_webhooks")  # `webhooks prune`
 
 
 def check() -> None:

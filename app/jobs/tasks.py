@@ -34,6 +34,28 @@ def deliver_email(email_id: str) -> None:
 
 
 @job()
+def deliver_webhooks(delivery_ids: list[str]) -> None:
+    """Send these webhook deliveries now (the commit that wrote them nudged this); a failed
+    one waits for its retry (app.events.delivery)."""
+    from app.events.delivery import deliver
+
+    for delivery_id in delivery_ids:
+        deliver(delivery_id)
+
+
+def send_webhooks(now: datetime) -> str:
+    from app.events.delivery import deliver_due
+
+    return f"{deliver_due(now)} webhook deliveries tried"
+
+
+def prune_webhooks(now: datetime) -> str:
+    from app.events.delivery import prune
+
+    return f"{prune(now)} finished webhook deliveries pruned"
+
+
+@job()
 def recover_mail() -> str:
     """The mail sweep as a one-off job: a worker runs it when it starts (see app.jobs.worker)."""
     return redeliver_mail(utcnow())

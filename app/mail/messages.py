@@ -194,3 +194,19 @@ def _email(to: str, subject: str, template: str, **context) -> Email:
 def _short(text: str) -> str:
     text = one_line(text)
     return text if len(text) <= SUBJECT_PART else text[: SUBJECT_PART - 1].rstrip() + "…"
+
+
+def webhook_disabled(
+    to: str, name: str, team_name: str, url: str, reason: str, webhooks_url: str
+) -> Email:
+    """A webhook endpoint was turned off because deliveries to it kept failing."""
+    return _email(
+        to,
+        f"Webhooks to {_short(url)} are turned off for {_short(team_name)}",
+        "webhook_disabled",
+        name=name,
+        team_name=team_name,
+        url=url,
+        reason=reason,
+        webhooks_url=webhooks_url,
+    )

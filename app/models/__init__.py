@@ -6,6 +6,7 @@ from app.models.base import HELD, ORDERING, SCHEDULED, NumberStatus, Role, UTCDa
 from app.models.billing import BillingIssue, EndedSubscription
 from app.models.call_control import CallControlApp, NumberConnection
 from app.models.cart import CartItem, NumberOrder
+from app.models.events import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.models.guardrails import PurchaseRequest, RequestStatus
 from app.models.jobs import EmailStatus, JobFailure, OutgoingEmail, PeriodicRun
 from app.models.numbers import Assistant, PhoneNumber
@@ -31,6 +32,7 @@ __all__ = [
     "Call",
     "CallControlApp",
     "CartItem",
+    "DeliveryStatus",
     "EmailStatus",
     "EndedSubscription",
     "IdempotencyRecord",
@@ -56,6 +58,9 @@ __all__ = [
     "Team",
     "UTCDateTime",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WebhookEvent",
     "utcnow",
 ]

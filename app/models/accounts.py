@@ -64,6 +64,10 @@ class Team(db.Model):
     # Set while the team holds more numbers than its plan allows after a downgrade: when the
     # numbers beyond the limit that its owners did not keep are released (app.plans.grace).
     grace_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The event types the team's enabled webhook endpoints take (",number.bought,"), kept
+    # with the endpoints (app.events.endpoints): a change nobody listens for writes nothing
+    # and asks nothing more (a purchase reads it in a statement it already makes).
+    webhook_events: Mapped[str] = mapped_column(sa.String(1000), default="", server_default="")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="team", cascade="all, delete-orphan"

@@ -18,8 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import audit
+from app import audit, events
 from app.accounts.teams import bump_version
+from app.events import payloads
 from app.extensions import db
 from app.models import ORDERING, SCHEDULED, NumberStatus, PhoneNumber, Team, utcnow
 from app.plans.trial_rights import spend_founders_trial
@@ -58,12 +59,15 @@ def settle(number: PhoneNumber, result: OrderResult, *, record_purchase: bool = 
     if result.status == "active" and number.is_trial:
         # The team's one trial is spent by a number that became active, and only by one.
         team["trial_used_at"] = sa.func.coalesce(Team.trial_used_at, now)
-    db.session.execute(
+    # The same statement says which events the team's webhooks take: a purchase nobody
+    # listens to costs no statement more.
+    listening = db.session.execute(
         sa.update(Team)
         .where(Team.id == number.team_id)
         .values(**team)
+        .returning(Team.webhook_events)
         .execution_options(synchronize_session=False)
-    )
+    ).scalar()
     if result.status == "active" and number.is_trial:
         spend_founders_trial(number.team_id, now)  # and so is its founder's, once per person
     if record_purchase:
@@ -74,6 +78,26 @@ def settle(number: PhoneNumber, result: OrderResult, *, record_purchase: bool = 
             subject_id=number.id,
             subject=number.phone_number,
             after={"status": number.public_status(now), "is_trial": number.is_trial},
+        )
+        status = "active" if result.status == "active" else "pending"
+        events.emit(
+            number.team_id,
+            "number.bought",
+            payloads.number(
+                number, status=status, isTrial=number.is_trial, boughtBy=number.created_by_id
+            ),
+            listening=listening or "",
+        )
+    if result.status == "active":
+        events.emit(
+            number.team_id,
+            "number.active",
+            payloads.number(
+                number,
+                isTrial=number.is_trial,
+                trialExpiresAt=payloads.stamp(values.get("trial_expires_at")),
+            ),
+            listening=listening or "",
         )
     db.session.commit()
     if result.status == "active":
@@ -193,6 +217,16 @@ def mark_released(
         subject=number.phone_number,
         before=before,
         after=after,
+    )
+    events.emit(
+        number.team_id,
+        "number.released",
+        payloads.number(
+            number,
+            status=str(final),
+            reason=after["reason"],
+            scheduled=bool(after.get("scheduled")),
+        ),
     )
     db.session.commit()
     return True

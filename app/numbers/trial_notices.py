@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
-from app import notices
+from app import events, notices
+from app.events import payloads
+from app.extensions import db
 from app.links import external_url
 from app.mail import messages, outgoing
 from app.mail.sending import Email
@@ -58,7 +61,35 @@ def notify_trials(now: datetime | None = None) -> NoticeRun:
                 run.expiring += 1
             else:
                 run.expired += 1
+    _announce_expiring(ending_soon)
     return run
+
+
+def _announce_expiring(ending_soon: sa.ColumnElement[bool]) -> None:
+    """number.trial_expiring to the teams' webhooks, once per number and endpoint (the
+    delivery's once_key; a run racing this one loses on the unique key and skips it)."""
+    numbers = db.session.scalars(
+        sa.select(PhoneNumber)
+        .join(Team, Team.id == PhoneNumber.team_id)
+        .where(
+            PhoneNumber.is_trial.is_(True),
+            ending_soon,
+            Team.webhook_events.contains(",number.trial_expiring,", autoescape=True),
+        )
+        .order_by(PhoneNumber.trial_expires_at, PhoneNumber.id)
+    ).all()
+    for number in numbers:
+        data = payloads.number(number, trialExpiresAt=payloads.stamp(number.trial_expires_at))
+        events.emit(
+            number.team_id,
+            "number.trial_expiring",
+            data,
+            once_key=f"number.trial_expiring:{number.id}",
+        )
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
 
 
 @outgoing.composer(EXPIRING)

@@ -12,9 +12,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from app import audit
+from app import audit, events
 from app.accounts.roles import Actor, Permission
 from app.accounts.teams import bump_version
+from app.events import payloads
 from app.exceptions import ValidationFailed
 from app.extensions import db
 from app.models import (
@@ -164,6 +165,7 @@ def set_routing(actor: Actor, number: PhoneNumber, change: object) -> PhoneNumbe
     team_assistants = set(
         db.session.scalars(sa.select(Assistant.id).where(Assistant.team_id == number.team_id))
     )
+    was = number.assistant_id
     before = writable(routing_json(number))
     rules = parse_rules(
         merged(number, change), team_assistants, current_app.config["WEBHOOKS_ALLOW_PRIVATE"]
@@ -180,6 +182,11 @@ def set_routing(actor: Actor, number: PhoneNumber, change: object) -> PhoneNumbe
             subject=number.phone_number,
             before=before,
             after=after,
+        )
+        events.emit(
+            number.team_id,
+            "number.routing_changed",
+            payloads.number(number, assistantId=number.assistant_id, previousAssistantId=was),
         )
         bump_version(number.team_id)
     db.session.commit()

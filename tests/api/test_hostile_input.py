@@ -32,8 +32,18 @@ DEEP = 20_000
 
 # What each field does with hostile text (the field's dotted name in the document).
 # Cleaned and stored; unstorable text is a 400 naming the field.
-TEXT = {"name", "label", "note"}
-IDS = {"teamId", "numberId", "assistantId", "phoneNumberIds", "orderId", "holdId", "requestId"}
+TEXT = {"name", "label", "note", "description"}
+IDS = {
+    "teamId",
+    "numberId",
+    "assistantId",
+    "phoneNumberIds",
+    "orderId",
+    "holdId",
+    "requestId",
+    "endpointId",
+    "deliveryId",
+}
 STRICT = {  # a closed format: a 400 naming the field
     "phoneNumber",
     "filters.countryCode",
@@ -79,6 +89,10 @@ STRICT = {  # a closed format: a 400 naming the field
     "include",
     # An assistant's destination: a closed format however it is sent.
     "destination",
+    # Webhook endpoints: a URL (checked, and resolved), a closed set of events, a switch.
+    "url",
+    "events",
+    "enabled",
 }
 LISTS = {"listNumbers", "exportNumbers", "listCalls", "exportCalls"}
 OPAQUE = {"connectionId"}  # passed to the provider as given: any printable text

@@ -40,6 +40,7 @@ def test_no_schema_name_is_used_twice():
     from app.api.openapi.routing import ROUTING_SCHEMAS
     from app.api.openapi.schemas import SCHEMAS
     from app.api.openapi.search import SEARCH_SCHEMAS
+    from app.api.openapi.webhooks import WEBHOOK_SCHEMAS
 
     parts = (
         SCHEMAS,
@@ -48,6 +49,7 @@ def test_no_schema_name_is_used_twice():
         GUARDRAIL_SCHEMAS,
         RELEASE_SCHEMAS,
         ROUTING_SCHEMAS,
+        WEBHOOK_SCHEMAS,
     )
     assert len(DOCUMENT["components"]["schemas"]) == sum(len(part) for part in parts)
 

@@ -44,6 +44,15 @@ OPERATION_PERMISSIONS: dict[str, Permission | None] = {
     "exportCalls": None,
     "testRouting": Permission.ASSIGN,
     "callMe": Permission.ASSIGN,
+    "listWebhookEndpoints": Permission.MANAGE_WEBHOOKS,
+    "createWebhookEndpoint": Permission.MANAGE_WEBHOOKS,
+    "getWebhookEndpoint": Permission.MANAGE_WEBHOOKS,
+    "updateWebhookEndpoint": Permission.MANAGE_WEBHOOKS,
+    "deleteWebhookEndpoint": Permission.MANAGE_WEBHOOKS,
+    "rotateWebhookSecret": Permission.MANAGE_WEBHOOKS,
+    "listWebhookDeliveries": Permission.MANAGE_WEBHOOKS,
+    "resendWebhookDelivery": Permission.MANAGE_WEBHOOKS,
+    "sendTestWebhook": Permission.MANAGE_WEBHOOKS,
 }
 
 

@@ -16,7 +16,14 @@ from tests.api_calls import World, operations
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:jsonschema")
 
-SCOPES = ["numbers:read", "numbers:buy", "numbers:manage", "assistants:manage", "team:manage"]
+SCOPES = [
+    "numbers:read",
+    "numbers:buy",
+    "numbers:manage",
+    "assistants:manage",
+    "team:manage",
+    "webhooks:manage",
+]
 
 OPERATION_SCOPES: dict[str, str] = {
     "searchNumbers": "numbers:read",
@@ -47,6 +54,15 @@ OPERATION_SCOPES: dict[str, str] = {
     "renameAssistant": "assistants:manage",
     "deleteAssistant": "assistants:manage",
     "setGuardrails": "team:manage",
+    "listWebhookEndpoints": "webhooks:manage",
+    "createWebhookEndpoint": "webhooks:manage",
+    "getWebhookEndpoint": "webhooks:manage",
+    "updateWebhookEndpoint": "webhooks:manage",
+    "deleteWebhookEndpoint": "webhooks:manage",
+    "rotateWebhookSecret": "webhooks:manage",
+    "listWebhookDeliveries": "webhooks:manage",
+    "resendWebhookDelivery": "webhooks:manage",
+    "sendTestWebhook": "webhooks:manage",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import note_console
 from tests.e2e.live import chromium, live_server
 from tests.factories import Factory
 from tests.fakes.smtp import SmtpServer
@@ -50,15 +51,9 @@ def page(context):
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda message: _note_console(message, problems))
+    page.on("console", lambda message: note_console(message, problems))
     yield page
     assert not problems, problems
-
-
-def _note_console(message, problems: list[str]) -> None:
-    # 4xx answers the pages expect (a refused buy) log "Failed to load resource"; ignore those.
-    if message.type == "error" and "Failed to load resource" not in message.text:
-        problems.append(message.text)
 
 
 @pytest.fixture(scope="module")

@@ -31,3 +31,10 @@ def emailed_link(mailbox: SmtpServer, to: str, subject: str) -> str:
 
     wait_until(arrived, timeout=10)
     return found[0]
+
+
+def note_console(message, problems: list[str]) -> None:
+    """A script's error logged in the console, kept in `problems`."""
+    # 4xx answers the pages expect (a refused buy) log "Failed to load resource"; ignore those.
+    if message.type == "error" and "Failed to load resource" not in message.text:
+        problems.append(message.text)

@@ -28,6 +28,8 @@ SCHEDULE = {
     "report_reconcile": 1,  # once a day, at 03:17
     "forget_quotes": 1,  # once a day, at 03:17
     "redeliver_mail": 60,
+    "send_webhooks": 60,  # retries that are due
+    "prune_webhooks": 1,  # once a day, at 03:17
 }
 
 
@@ -57,6 +59,7 @@ def test_two_schedulers_in_one_minute_enqueue_each_sweep_once(app):
         "send_trial_notices",  # 14:05: every 5 minutes, not every 10
         "repair_call_routing",
         "redeliver_mail",
+        "send_webhooks",
     }
     assert second == []  # another worker, later in the same minute: nothing left to run
     later = {task.name for task in huey.read_periodic(MINUTE.replace(minute=6, tzinfo=None))}
@@ -65,6 +68,7 @@ def test_two_schedulers_in_one_minute_enqueue_each_sweep_once(app):
         "expire_trial_numbers",
         "release_scheduled",
         "redeliver_mail",
+        "send_webhooks",
     }
 
 

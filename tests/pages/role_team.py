@@ -99,6 +99,38 @@ class Team:
         self.count += 1
         return self.factory.number(owner, sandbox_number("303", self.count), assistant_id=assistant)
 
+    def webhook(self) -> str:
+        """An endpoint of the team on 127.0.0.1's discard port, made through the service (the
+        page's own check refuses a loopback URL, so a test event fails at once, offline)."""
+        from app.events import endpoints
+
+        self.count += 1
+        with self.app.app_context():
+            owner = actor_of(self.members[Role.OWNER])
+            fields = {"url": f"http://127.0.0.1:9/hooks/{self.count}", "events": ["plan.changed"]}
+            return endpoints.create_endpoint(owner, fields).endpoint.id
+
+    def webhook_delivery(self) -> tuple[str, str]:
+        """(endpoint id, delivery id): a test event's delivery, finished, so it can be resent."""
+        import sqlalchemy as sa
+
+        from app.events import endpoints
+        from app.extensions import db
+        from app.models import DeliveryStatus, WebhookDelivery, utcnow
+
+        endpoint_id = self.webhook()
+        with self.app.app_context():
+            owner = actor_of(self.members[Role.OWNER])
+            endpoint = endpoints.team_endpoint(owner, endpoint_id)
+            delivery = endpoints.send_test(owner, endpoint)
+            db.session.execute(
+                sa.update(WebhookDelivery)
+                .where(WebhookDelivery.id == delivery.id)
+                .values(status=DeliveryStatus.FAILED, finished_at=utcnow())
+            )
+            db.session.commit()
+            return endpoint_id, delivery.id
+
     def request(self, endpoint: str) -> tuple[str, str, dict]:
         """(method, url, form) that succeeds for the owner: one per page route."""
         team = f"/teams/{self.team_id}"
@@ -235,6 +267,29 @@ class Team:
                 form = {"current_password": self.password, "password": new}
                 self.password = new
                 return "POST", "/account/password", form
+            case "dashboard.webhooks":
+                return "GET", f"{team}/webhooks", {}
+            case "dashboard.create_webhook":
+                self.count += 1
+                # A public address written as one: checked without a lookup, never sent to.
+                url = f"https://93.184.215.14/hooks/{self.count}"
+                return "POST", f"{team}/webhooks", {"url": url, "events": "plan.changed"}
+            case "dashboard.webhook_endpoint":
+                return "GET", f"{team}/webhooks/{self.webhook()}", {}
+            case "dashboard.update_webhook":
+                url = "https://93.184.215.14/other"
+                form = {"url": url, "events": "number.bought", "enabled": "on"}
+                return "POST", f"{team}/webhooks/{self.webhook()}", form
+            case "dashboard.rotate_webhook_secret":
+                return "POST", f"{team}/webhooks/{self.webhook()}/rotate", {}
+            case "dashboard.test_webhook":
+                return "POST", f"{team}/webhooks/{self.webhook()}/test", {}
+            case "dashboard.resend_webhook":
+                endpoint_id, delivery_id = self.webhook_delivery()
+                url = f"{team}/webhooks/{endpoint_id}/deliveries/{delivery_id}/resend"
+                return "POST", url, {}
+            case "dashboard.delete_webhook":
+                return "POST", f"{team}/webhooks/{self.webhook()}/delete", {}
             case "dashboard.sign_out_everywhere":
                 return "POST", "/account/sign-out-everywhere", {}
         raise AssertionError(f"say how to call {endpoint} in tests/pages/role_team.py")

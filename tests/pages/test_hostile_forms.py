@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from app.accounts import invitations
 from app.extensions import db
+from app.ids import new_id
 from app.models import Assistant, PhoneNumber, utcnow
 from app.plans.grace import keep_numbers
 from app.routing.engine import DAYS
@@ -88,6 +89,11 @@ NAMES = {
     "sip_password": "refused",
     "platform": "refused",
     "platform_id": "refused",
+    # A webhook endpoint's form (the add form's URL and events are filled in by the test).
+    "url": "refused",
+    "description": lambda kind: "refused" if kind == "nul byte" else "ok",
+    "events": "refused",  # no event type has such a name
+    "enabled": "ok",  # a checkbox: any value sent means ticked
 }
 # Where a field owes something else: the new password goes with the current one, which the
 # page renders empty, so nothing changes.
@@ -111,6 +117,8 @@ PAGES = [
     "/teams/{team}/cart",
     "/teams/{team}/settings",
     "/teams/{team}/requests",
+    "/teams/{team}/webhooks",
+    "/teams/{team}/webhooks/{webhook}",  # its form, its actions and a delivery's Resend
     "/teams/new",
     "/account",
 ]
@@ -193,14 +201,22 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
             sa.select(PhoneNumber.id).where(PhoneNumber.team_id == graced.team_id)
         )
         keep_numbers(actor_of(graced), [kept])
+    webhook = finished_webhook(app, owner)
     # Buy and the cart's buy share the purchase budget: more attempts here than a minute allows.
     app.config.update(RATELIMIT_API_PURCHASE="1000 per minute")
     # Every hostile team name that is accepted founds a team: more than a day allows.
     app.config.update(TEAMS_PER_USER_PER_DAY=1000)
     Auth(client).sign_in(owner)
     found = forms(
-        client, PAGES, team=owner.team_id, number=number, assistant=assistant, graced=graced.team_id
+        client,
+        PAGES,
+        team=owner.team_id,
+        number=number,
+        assistant=assistant,
+        graced=graced.team_id,
+        webhook=webhook,
     )
+    adding = f"/teams/{owner.team_id}/webhooks"
     wrong, buys = [], iter(range(100))
     for (method, action), fields in found.items():
         for field in fields:
@@ -213,6 +229,9 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
                     sent["phone_number"] = sandbox_number("212", next(buys))
                 if "idempotency_key" in sent and field != "idempotency_key":
                     sent["idempotency_key"] = f"key-{next(buys)}"  # one key per click
+                if action == adding and field != "url":
+                    # The add form comes empty: each other field is tried on a valid endpoint.
+                    sent.update(url=WEBHOOK_URL, events="plan.changed")
                 if field == "name" and answer == "ok" and "/assistants" in action:
                     rename_away(app, text)  # names are unique in a team
                 if field == "csrf_token" and method == "GET":
@@ -265,6 +284,39 @@ def test_sign_up_and_sign_in_fields_answer_hostile_input(app, factory):
                 if problem:
                     wrong.append(f"{action} {field} <- {kind}: {problem}")
     assert not wrong, "\n".join(wrong)
+
+
+WEBHOOK_URL = "https://93.184.215.14/hooks"  # public, as a literal: no lookup, never sent to
+
+
+def finished_webhook(app, owner) -> str:
+    """An endpoint of the team with one given-up delivery (so its Resend form shows), written
+    straight to the tables: nothing is sent."""
+    from app.events import endpoints, outbox
+    from app.models import DeliveryStatus, WebhookDelivery
+
+    with app.app_context():
+        fields = {"url": WEBHOOK_URL, "events": ["number.bought"], "description": "CRM"}
+        endpoint = endpoints.create_endpoint(actor_of(owner), fields).endpoint
+        now = utcnow()
+        db.session.add(
+            WebhookDelivery(
+                id=new_id("whdl"),
+                endpoint_id=endpoint.id,
+                team_id=owner.team_id,
+                event_id=new_id("msg"),
+                event_type="webhook.test",
+                payload=outbox.payload("webhook.test", {"teamId": owner.team_id}, now),
+                status=DeliveryStatus.FAILED,
+                attempts=1,
+                created_at=now,
+                next_attempt_at=now,
+                give_up_at=now,
+                finished_at=now,
+            )
+        )
+        db.session.commit()
+        return endpoint.id
 
 
 def signed_up(response) -> str | None:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app.accounts.roles import Permission
 from app.extensions import db
-from app.models import Assistant, PhoneNumber, Role
+from app.models import Assistant, PhoneNumber, Role, WebhookDelivery, WebhookEndpoint
 from tests.pages.helpers import csrf_token, soup, text
 from tests.pages.role_team import Team
 from tests.role_table import allowed
@@ -65,6 +65,14 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.billing": Permission.CHANGE_PLAN,
     "dashboard.team_settings": None,
     "dashboard.set_guardrails": Permission.SET_GUARDRAILS,
+    "dashboard.webhooks": Permission.MANAGE_WEBHOOKS,
+    "dashboard.create_webhook": Permission.MANAGE_WEBHOOKS,
+    "dashboard.webhook_endpoint": Permission.MANAGE_WEBHOOKS,
+    "dashboard.update_webhook": Permission.MANAGE_WEBHOOKS,
+    "dashboard.rotate_webhook_secret": Permission.MANAGE_WEBHOOKS,
+    "dashboard.test_webhook": Permission.MANAGE_WEBHOOKS,
+    "dashboard.resend_webhook": Permission.MANAGE_WEBHOOKS,
+    "dashboard.delete_webhook": Permission.MANAGE_WEBHOOKS,
     "dashboard.purchase_requests": None,  # a member sees their own requests
     "dashboard.approve_purchase": Permission.APPROVE_PURCHASES,
     "dashboard.deny_purchase": Permission.APPROVE_PURCHASES,
@@ -128,6 +136,10 @@ SUCCESS = (
             "dashboard.remove_member",
             "dashboard.revoke_invitation",
             "dashboard.transfer_ownership",
+            "dashboard.update_webhook",  # back to the endpoint's page (htmx gets its panel)
+            "dashboard.test_webhook",
+            "dashboard.resend_webhook",
+            "dashboard.delete_webhook",  # to the Webhooks page
         )
     }
 )
@@ -158,6 +170,7 @@ CONTROLS: dict[Permission, tuple[str, str]] = {
     Permission.MANAGE_ROLES: ("settings", "select[data-role=role-select]"),
     Permission.SET_GUARDRAILS: ("settings", "#guardrails-form"),
     Permission.APPROVE_PURCHASES: ("requests", "button[data-role=approve]"),
+    Permission.MANAGE_WEBHOOKS: ("settings", "#webhooks-link"),
 }
 
 
@@ -179,7 +192,17 @@ def state(app):
             )
         )
         assistants = db.session.execute(sa.select(Assistant.id, Assistant.name))
-        return sorted(numbers.all()), sorted(assistants.all())
+        hooks = db.session.execute(
+            sa.select(
+                WebhookEndpoint.id,
+                WebhookEndpoint.url,
+                WebhookEndpoint.events,
+                WebhookEndpoint.enabled,
+                WebhookEndpoint.secret,
+            )
+        )
+        sent = db.session.execute(sa.select(WebhookDelivery.id, WebhookDelivery.status))
+        return sorted(numbers.all()), sorted(assistants.all()), sorted(hooks), sorted(sent)
 
 
 def test_every_page_route_names_the_permission_it_needs(app):

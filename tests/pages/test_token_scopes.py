@@ -13,12 +13,25 @@ from tests.factories import PASSWORD
 from tests.pages.helpers import post, soup, text
 
 TOKENS = "/settings/tokens"
-EVERY = ["numbers:read", "numbers:buy", "numbers:manage", "assistants:manage", "team:manage"]
+EVERY = [
+    "numbers:read",
+    "numbers:buy",
+    "numbers:manage",
+    "assistants:manage",
+    "team:manage",
+    "webhooks:manage",
+]
 # What the form offers each role (a person in one team), and what it says they cannot have.
 OFFERED = {
     "owner": (EVERY, []),
-    "admin": (EVERY[:4], ["team:manage"]),
-    "member": (EVERY[:3], ["assistants:manage", "team:manage"]),
+    "admin": (
+        ["numbers:read", "numbers:buy", "numbers:manage", "assistants:manage", "webhooks:manage"],
+        ["team:manage"],
+    ),
+    "member": (
+        ["numbers:read", "numbers:buy", "numbers:manage"],
+        ["assistants:manage", "team:manage", "webhooks:manage"],
+    ),
 }
 
 

@@ -26,6 +26,7 @@ from app.api.openapi.schemas import (
 )
 from app.api.openapi.search import SEARCH_SCHEMAS
 from app.api.openapi.security import SCHEME
+from app.api.openapi.webhooks import WEBHOOK_PATHS, WEBHOOK_SCHEMAS, WEBHOOKS
 from app.numbers.listing import SORT_CHOICES, STATUSES, UNASSIGNED
 from app.phone import NUMBER_TYPES
 
@@ -275,7 +276,17 @@ DOCUMENT: dict[str, Any] = {
             **GUARDRAIL_SCHEMAS,
             **RELEASE_SCHEMAS,
             **ROUTING_SCHEMAS,
+            **WEBHOOK_SCHEMAS,
         },
     },
-    "paths": {**PATHS, **ORDER_PATHS, **GUARDRAIL_PATHS, **RELEASE_PATHS, **ROUTING_PATHS},
+    "paths": {
+        **PATHS,
+        **ORDER_PATHS,
+        **GUARDRAIL_PATHS,
+        **RELEASE_PATHS,
+        **ROUTING_PATHS,
+        **WEBHOOK_PATHS,
+    },
+    # What the team's webhook endpoints receive (app.events.catalog).
+    "webhooks": WEBHOOKS,
 }
