@@ -63,9 +63,9 @@ def call_me_api(number_id: str):
     """Ring `to` from the number and hand the answered call to its assistant."""
     body = json_body()
     actor = api_actor(body.get("teamId"), Permission.ASSIGN)
+    number = team_number(actor.team.id, number_id)  # another team's number: 404 before the body
     if unknown := sorted(set(body) - {"teamId", "to"}):
         raise ValidationFailed({unknown[0][:40]: "Unknown field."})
-    number = team_number(actor.team.id, number_id)
     call = call_me(actor, number, parse_phone(body.get("to")))
     return {"success": True, "call": call_json(call)}, 201
 

@@ -81,6 +81,7 @@ NAMES = {
     # The routing test: a caller in E.164 and a time.
     "caller": "refused",
     "at": "refused",
+    "to": "refused",  # Call me: the phone to ring, in E.164
     # An assistant's destination: the page's assistant has none, so anything typed without
     # choosing a type is refused beside the type (and a bad type or address too).
     "destination_type": "refused",
