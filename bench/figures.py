@@ -72,6 +72,7 @@ class Report:
     table_row_bytes: int | None = None  # an assistant picked in a row of the table
     results_only_bytes: int | None = None  # the search fragment's results part alone
     sandbox: SandboxTimes | None = None
+    calls: object | None = None  # bench.calls.DecisionTimes
     cache: list[CacheTimes] = field(default_factory=list)
     overlap: Overlap | None = None
     load_test: list[str] | None = None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app import create_app
-from bench import figures, load, report, scale, search
+from bench import calls, figures, load, report, scale, search
 from bench.env import Database, bench_config, prepare_database, server_env
 from bench.probes import build_probes, queries_per_request, sign_in
 from bench.purchases import Plan, lock_overlap, postgres_active_ms, purchase_queries, run_clients
@@ -118,6 +118,8 @@ def measure(settings: Settings, workdir: Path, use_wrk: bool, layout: Layout) ->
 
     progress("search service time and the Telnyx search cache (in-process)")
     rep.sandbox = search.sandbox_times(database, settings.search_runs)
+    progress("call routing: call.initiated decided and commanded (in-process)")
+    rep.calls = calls.decision_times(database, settings.search_runs)
     rep.cache = search.telnyx_cache_times(database, 0.3, settings.cache_repeats)
     rep.overlap = lock_overlap(database, overlap, next(areas), delay=0.1)
     if settings.load_test:

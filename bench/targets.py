@@ -77,6 +77,16 @@ def targets(rep: Report) -> list[tuple[str, str, str]]:
                 _verdict(s.service_ms < 1),
             )
         )
+    if rep.calls:
+        c = rep.calls
+        found.append(
+            (
+                "Call routing: a call.initiated decided and commanded in under 50 ms of our time",
+                f"p50 {c.p50_ms:.1f} ms, p99 {c.p99_ms:.1f} ms over {c.runs} calls (200-entry "
+                "blocklist, hours, an 80/20 split; the Call Control client answering at once)",
+                _verdict(c.p99_ms < 50),
+            )
+        )
     for cache in rep.cache:
         found.append(
             (
