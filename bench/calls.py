@@ -60,7 +60,8 @@ def decision_times(database: Database, runs: int) -> DecisionTimes:
         split = []
         for name, weight in (("Front desk", 80), ("New prompt", 20)):
             assistant = assistants.create_assistant(actor, name)
-            set_destination(actor, assistant, {"type": "sip", "address": f"sip:{weight}@example.com"})
+            place = {"type": "sip", "address": f"sip:agent-{weight}@example.com"}
+            set_destination(actor, assistant, place)
             split.append({"assistantId": assistant.id, "weight": weight})
         routing = {
             "inbound": {
