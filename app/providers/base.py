@@ -64,6 +64,8 @@ class AvailableNumber:
     currency: str | None = "USD"
     features: tuple[str, ...] = ()
     place: str = ""  # "San Francisco, CA": where the number is, as the provider says
+    # Whether the provider will hold (reserve) it: some numbers can be bought but not held.
+    reservable: bool = True
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,10 @@ class ProviderTimeout(ProviderError):
 
 class ProviderNumberUnavailable(ProviderError):
     """The provider says the number can no longer be ordered (our 409)."""
+
+
+class ProviderHoldPending(ProviderError):
+    """The provider took the hold request but has not confirmed it: the number is not held."""
 
 
 class Provider(Protocol):

@@ -26,6 +26,7 @@ from app.providers.base import (
 from app.providers.places import place_of
 from app.providers.sandbox_numbers import (
     is_offered,
+    is_reservable,
     matching_numbers,
     offer_features,
     offer_price,
@@ -76,7 +77,9 @@ class SandboxProvider:
         free = [n for n in matching if n not in taken]
         monthly, setup = offer_price(filters.number_type, filters.country_code)
         numbers = [
-            AvailableNumber(n, monthly, setup, "USD", features, place_of(n))
+            AvailableNumber(
+                n, monthly, setup, "USD", features, place_of(n), reservable=is_reservable(n)
+            )
             for n in free[: filters.limit]
         ]
         return Offered(numbers, len(free))
@@ -94,6 +97,7 @@ class SandboxProvider:
             "USD",
             offer_features(country, kind),
             place_of(phone_number),
+            reservable=is_reservable(phone_number),
         )
 
     def offers(self, phone_number: str) -> bool:
@@ -101,9 +105,14 @@ class SandboxProvider:
         return is_offered(phone_number)
 
     def hold(self, phone_number: str, *, customer_reference: str) -> Hold:
-        """The sandbox holds any number it offers; the platform's cart is what keeps it."""
+        """The sandbox holds any number it offers that is reservable, as Telnyx does; the
+        platform's cart is what keeps it."""
         if not self.offers(phone_number):
             raise ProviderNumberUnavailable(f"{phone_number} is not available to hold.")
+        if not is_reservable(phone_number):
+            raise ProviderNumberUnavailable(
+                f"{phone_number} cannot be held at the provider; it can still be bought."
+            )
         return Hold(None, datetime.fromtimestamp(self._clock(), UTC) + HOLD_LENGTH)
 
     def extend_hold(self, hold_id: str | None, phone_number: str) -> Hold:

@@ -62,10 +62,12 @@ class Account(Orders, Reservations, Search):
         quickship: bool = True,
         locality: str | None = None,
         state: str | None = None,
+        reservable: bool = True,
     ) -> dict[str, Any]:
         """Offers a number; country, area code and type come from phonenumbers unless given.
 
         `locality` is its rate center (Telnyx writes them in capitals), `state` its state code.
+        `reservable` False: Telnyx will sell it but not hold it (a reservation of it fails).
         """
         parsed = phonenumbers.parse(phone_number)
         if number_type is None:
@@ -87,7 +89,7 @@ class Account(Orders, Reservations, Search):
             "national_destination_code": national[:ndc_length],
             "best_effort": best_effort,
             "quickship": quickship,
-            "reservable": False,
+            "reservable": reservable,
             "vanity_format": None,
             "region_information": regions,
             "cost_information": {k: v for k, v in cost.items() if v is not None},
@@ -150,7 +152,7 @@ class Account(Orders, Reservations, Search):
             if route == ("GET", "phone_numbers", "{id}") and parts[2] in self.owned:
                 return 200, {"data": self.owned[parts[2]]}
             if route == ("GET", "number_reservations", "{id}") and parts[2] in self.reservations:
-                return 200, {"data": self.reservations[parts[2]]}
+                return 200, {"data": self._advance_reservation(self.reservations[parts[2]])}
             if route == ("DELETE", "phone_numbers", "{id}") and parts[2] in self.owned:
                 return self._delete(self.owned[parts[2]])
         return 404, error_body(404)

@@ -43,11 +43,13 @@ class TelnyxProvider(TelnyxOffers):
         *,
         order_wait: float = 3.0,
         poll_interval: float = 0.25,
+        hold_wait: float = 2.0,
         **http: Any,
     ):
         self.http = TelnyxHttp(api_key, base_url, **http)
         self.order_wait = order_wait
         self.poll_interval = poll_interval
+        self.hold_wait = hold_wait  # how long a pending reservation is read again
 
     def close(self) -> None:
         self.http.close()
