@@ -12,22 +12,16 @@ from typing import Any
 import phonenumbers
 
 from tests.fakes.telnyx_orders import Orders
+from tests.fakes.telnyx_regulation import REGULATED, Regulation
 from tests.fakes.telnyx_reservations import Reservations
 from tests.fakes.telnyx_search import Search
 from tests.fakes.telnyx_shapes import digits, error_body, now_text
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 20, 250
 RATE_LIMIT, RATE_WINDOW = 200, 60
-# Requirement types Telnyx lists for regulated orders (GET /requirements), by country and type.
-PROOF_OF_ADDRESS = {
-    "name": "Proof of address",
-    "description": "A utility bill from the number's area, under 3 months old.",
-    "type": "document",
-}
-REGULATED = {("DE", "local"): [PROOF_OF_ADDRESS], ("FR", "local"): [PROOF_OF_ADDRESS]}
 
 
-class Account(Orders, Reservations, Search):
+class Account(Orders, Regulation, Reservations, Search):
     """A Telnyx account: numbers on offer, orders, owned numbers, and how they change."""
 
     def __init__(self) -> None:
@@ -45,6 +39,7 @@ class Account(Orders, Reservations, Search):
         self._ids = itertools.count(1293384261075731499)
         self._window: tuple[int, int] = (0, 0)  # (window start, requests in it)
         self.init_reservations()
+        self.init_regulation()
 
     # -- state helpers -----------------------------------------------------------------
 
@@ -129,6 +124,16 @@ class Account(Orders, Reservations, Search):
                     return self._create_reservation(body)
                 if len(parts) == 5 and parts[3:] == ["actions", "extend"]:
                     return self._extend_reservation(parts[2])
+        if parts[0] == "v2" and len(parts) == 4:
+            with self.lock:
+                if (method, parts[1], parts[3]) == (
+                    "POST",
+                    "number_order_phone_numbers",
+                    "requirement_group",
+                ):
+                    return self._apply_requirement_group(parts[2], body)
+                if (method, parts[1], parts[3]) == ("PATCH", "sub_number_orders", "cancel"):
+                    return self._cancel_sub_order(parts[2])
         if parts[0] != "v2" or len(parts) > 3:
             return 404, error_body(404)
         route = (method, parts[1] if len(parts) > 1 else "", "{id}" if len(parts) == 3 else "")
@@ -137,6 +142,15 @@ class Account(Orders, Reservations, Search):
                 return self._search(query)
             if route == ("GET", "requirements", ""):
                 return 200, self._requirements(query)
+            if route == ("POST", "documents", ""):
+                return self._upload_document(body)
+            if route == ("POST", "addresses", ""):
+                return self._create_address(body)
+            if route == ("POST", "requirement_groups", ""):
+                return self._create_requirement_group(body)
+            if route == ("GET", "number_order_phone_numbers", "{id}"):
+                item = self.order_items().get(parts[2])
+                return (200, {"data": item}) if item else (404, error_body(404))
             if route == ("POST", "number_orders", ""):
                 return self._create_order(body)
             if route == ("GET", "number_orders", ""):

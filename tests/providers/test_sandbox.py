@@ -98,6 +98,7 @@ def test_regulated_countries_need_documents_and_their_orders_wait_then_lapse():
     assert [r.name for r in provider.requirements("DE", LOCAL)] == [
         "Proof of address",
         "Identity document",
+        "Service address",
     ]
     assert provider.requirements("US", LOCAL) == provider.requirements("DE", TOLL_FREE) == []
 

@@ -88,10 +88,14 @@ class TelnyxOffers:
             for kind in types if isinstance(types, list) else []:
                 if isinstance(kind, dict) and isinstance(kind.get("name"), str):
                     description = kind.get("description")
+                    field = kind.get("type")
                     found.setdefault(
                         kind["name"],
                         Requirement(
-                            kind["name"], description if isinstance(description, str) else ""
+                            kind["name"],
+                            description if isinstance(description, str) else "",
+                            str(kind.get("id") or ""),
+                            field if field in ("document", "address", "textual") else "textual",
                         ),
                     )
         return list(found.values())

@@ -171,3 +171,14 @@ def reservation_errors(record: Any) -> str:
     if not isinstance(errors, str) or not errors.isprintable():
         return ""
     return " ".join(errors.split())[:200].rstrip(".")
+
+
+def moment(value: Any) -> datetime | None:
+    """An ISO 8601 time Telnyx sent (aware, UTC), or None when it is missing or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        found = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return found.astimezone(UTC) if found.tzinfo is not None else None

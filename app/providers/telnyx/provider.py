@@ -26,11 +26,12 @@ from app.providers.base import (
 from app.providers.telnyx import parse
 from app.providers.telnyx.http import TelnyxHttp, nothing_sent, sentence
 from app.providers.telnyx.offers import TelnyxOffers
+from app.providers.telnyx.regulation import TelnyxRegulation
 
 _UNAVAILABLE_WORDS = ("not available", "no longer available", "unavailable", "already")
 
 
-class TelnyxProvider(TelnyxOffers):
+class TelnyxProvider(TelnyxOffers, TelnyxRegulation):
     """A small, careful Telnyx client."""
 
     name = "telnyx"
@@ -234,7 +235,8 @@ class TelnyxProvider(TelnyxOffers):
             if owned is not None and owned.status == "active":
                 return OrderResult("active", order_id, owned.id)
         # Still pending, or done but the number not active on the account yet: ask again later.
-        return OrderResult("pending", order_id, documents_required=documents)
+        deadline = self.deadline(order, phone_number) if documents else None
+        return OrderResult("pending", order_id, documents_required=documents, deadline=deadline)
 
     @staticmethod
     def _order(body: dict[str, Any]) -> dict[str, Any]:
