@@ -104,6 +104,7 @@ from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     account,
     assistants,
     cart,
+    documents,
     formatting,
     guardrails,
     history,

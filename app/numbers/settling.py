@@ -52,6 +52,8 @@ def settle(number: PhoneNumber, result: OrderResult, *, record_purchase: bool = 
             "status": NumberStatus.PENDING if values["provider_order_id"] else seen,
             "status_reason": DOCUMENTS if result.documents_required else None,
         }
+        if result.deadline is not None:
+            values["documents_deadline"] = result.deadline
     if not _update(number, seen, values):
         return number.status  # another settler got there first: its word stands
     team = {"version": Team.version + 1}
