@@ -146,3 +146,13 @@ def test_another_teams_number_is_404(app, client, growth, factory):
     token = csrf_token(client, numbers_url(growth.team_id))
     cancel = f"/teams/{growth.team_id}/numbers/{their}/cancel-order"
     assert client.post(cancel, data={"csrf_token": token}).status_code == 404
+
+
+def test_the_costs_count_a_pending_number_apart(app, client, growth):
+    (e164,) = german_numbers(1)
+    ordered(app, client, growth, e164)
+    page = soup(client.get(numbers_url(growth.team_id)))
+    assert text(page.select_one("[data-role=monthly-total]")) == "$0.00"
+    pending = page.select_one("#costs-pending")
+    assert pending["data-pending"] == "1"
+    assert text(pending.select_one("[data-role=pending-monthly]")) != "$0.00"
