@@ -16,6 +16,8 @@ from app.models import AuditEvent, utcnow
 class Action(StrEnum):
     PURCHASE = "purchase"
     ORDER_FAILED = "order_failed"
+    ORDER_CANCELLED = "order_cancelled"
+    DOCUMENTS_SENT = "documents_sent"
     ASSIGN = "assign"
     UNASSIGN = "unassign"
     LABEL = "label"

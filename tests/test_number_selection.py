@@ -166,3 +166,24 @@ def test_csv_has_a_row_per_number_and_no_formulas(app, factory):
     assert by_number["+14155550000"]["label"] == "'=HYPERLINK(1)"
     assert by_number["+14155550000"]["monthly_price_usd"] == "1.50"
     assert by_number["+14155550001"]["assistant"] == "Ava"
+
+
+def test_numbers_still_being_ordered_are_counted_apart_from_the_monthly_cost(app, factory):
+    owner = factory.member("scale")
+    seed(app, owner, 3)
+    with app.app_context():
+        numbers = {n.phone_number: n for n in team_numbers(owner.team_id)}
+        for index, price in enumerate(["1.00", "2.50", "4.00"]):
+            numbers[f"+1415555000{index}"].monthly_price = Decimal(price)
+        waiting = numbers["+14155550002"]  # a regulated order waiting for documents
+        waiting.status, waiting.status_reason = "pending", "documents"
+        waiting.provider_order_id = "order-1"
+        db.session.commit()
+        costs = monthly_costs(owner.team_id, utcnow())
+    assert (costs.monthly, costs.numbers, costs.pending, costs.pending_monthly) == (
+        Decimal("3.50"),
+        2,
+        1,
+        Decimal("4.00"),
+    )
+    assert sum(cost.numbers for cost in costs.per_assistant) == 2

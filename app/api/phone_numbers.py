@@ -79,6 +79,8 @@ def offer_json(offer: Offer, detailed: bool = False) -> dict:
         "setupPrice": offer.setup_price,
         "features": list(offer.features),
     }
+    if not offer.reservable:
+        found["reservable"] = False  # it can be bought, not held: said only when so
     if offer.quoted_currency != "USD":
         found["quotedCurrency"] = offer.quoted_currency  # converted to USD at PRICE_RATES
     if detailed:

@@ -106,6 +106,7 @@ from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     assistants,
     cart,
     destinations,
+    documents,
     formatting,
     guardrails,
     history,

@@ -71,6 +71,11 @@ def describe(event: AuditEvent) -> Line:
     if action == "order_failed":
         detail = after.get("detail")
         return Line(event, who, f"The order for {number} failed; nothing was bought", None, detail)
+    if action == "order_cancelled":
+        return Line(event, who, f"Cancelled the pending order for {number}; nothing was bought")
+    if action == "documents_sent":
+        names = ", ".join(after.get("requirements") or [])
+        return Line(event, who, f"Sent the documents for {number} to the provider", None, names)
     if action == "missing":
         return Line(event, who, f"{number} is no longer on the provider account")
     if action == "plan_change":

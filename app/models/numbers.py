@@ -99,6 +99,10 @@ class PhoneNumber(db.Model):
     # then until the number is released (or the release undone): such a number no longer
     # counts toward the plan, even while the provider is still being asked.
     release_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A pending order waiting for regulatory documents: when the provider cancels it unless
+    # they are given, and when the team gave them (then the provider reviews them).
+    documents_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    documents_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_trial: Mapped[bool] = mapped_column(default=False)
     trial_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # USD, as the search quoted them; null when nobody quoted a price (never shown as zero).

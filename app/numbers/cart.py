@@ -31,6 +31,7 @@ from app.providers import current_provider
 from app.providers.base import (
     HOLD_LENGTH,
     ProviderError,
+    ProviderHoldPending,
     ProviderNumberUnavailable,
     Requirement,
     SearchFilters,
@@ -151,11 +152,18 @@ def hold_number(actor: Actor, phone_number: str, price: Offer | None = None) -> 
         raise Conflict(f"A cart holds at most {MAX_CART} numbers: buy or remove some first.")
     _refuse_past_person_cap(actor.user.id, now)
     quote = price or quote_for(phone_number)
+    if quote is not None and not quote.reservable:
+        # The provider said so in its search: asking it to hold the number only fails.
+        raise NumberUnavailable(
+            f"{phone_number} cannot be held at the provider: buy it now instead."
+        )
     provider = current_provider()
     try:
         hold = provider.hold(phone_number, customer_reference=f"{team.id}:{phone_number}")
     except ProviderNumberUnavailable as error:
         raise NumberUnavailable(error.message) from error
+    except ProviderHoldPending as error:
+        raise Conflict(error.message) from error  # not held: the cart stays as it was
     except ProviderError as error:
         raise provider_failure(error, "Nothing was held.") from error
     # One short transaction: the lock, the checks again (a purchase or a hold may have
@@ -238,6 +246,8 @@ def extend_hold(actor: Actor, item_id: str) -> CartItem:
         hold = current_provider().extend_hold(hold_id, number)
     except ProviderNumberUnavailable as error:
         raise NumberUnavailable(error.message) from error
+    except ProviderHoldPending as error:
+        raise Conflict(error.message) from error  # the hold keeps the time it had
     except ProviderError as error:
         raise provider_failure(error, "The hold was not extended.") from error
     item = db.session.get(CartItem, item_id)

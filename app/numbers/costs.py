@@ -1,4 +1,8 @@
-"""What a team's numbers cost each month: in all, and per assistant answering on them."""
+"""What a team's numbers cost each month: in all, and per assistant answering on them.
+
+Numbers still being ordered (a regulated order can wait days for documents, and may be
+cancelled) are counted apart: they cost nothing until the provider completes them.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Assistant, PhoneNumber
+from app.models import ORDERING, Assistant, PhoneNumber
 
 ZERO = Decimal("0.00")
 
@@ -32,6 +36,8 @@ class Costs:
     unpriced: int
     trials: int  # a trial costs nothing while it lasts
     per_assistant: list[Cost]
+    pending: int = 0  # numbers still being ordered: not in the figures above
+    pending_monthly: Decimal = ZERO  # what they will add a month once they complete
 
 
 def monthly_costs(team_id: str, now: datetime) -> Costs:
@@ -48,9 +54,20 @@ def monthly_costs(team_id: str, now: datetime) -> Costs:
             sa.func.count(sa.case((PhoneNumber.is_trial.is_(True), 1))),
         )
         .outerjoin(Assistant, Assistant.id == PhoneNumber.assistant_id)
-        .where(PhoneNumber.team_id == team_id, PhoneNumber.live(now))
+        .where(
+            PhoneNumber.team_id == team_id,
+            PhoneNumber.live(now),
+            PhoneNumber.status.not_in(ORDERING),
+        )
         .group_by(PhoneNumber.assistant_id, Assistant.name)
     ).all()
+    pending, pending_total = db.session.execute(
+        sa.select(sa.func.count(), sa.func.sum(price)).where(
+            PhoneNumber.team_id == team_id,
+            PhoneNumber.live(now),
+            PhoneNumber.status.in_(ORDERING),
+        )
+    ).one()
     per_assistant = sorted(
         (
             Cost(assistant_id, name, count, _money(total), unpriced)
@@ -65,6 +82,8 @@ def monthly_costs(team_id: str, now: datetime) -> Costs:
         unpriced=sum(cost.unpriced for cost in per_assistant),
         trials=sum(row[5] for row in rows),
         per_assistant=per_assistant,
+        pending=pending,
+        pending_monthly=_money(pending_total),
     )
 
 

@@ -2,7 +2,9 @@
 
 Two kinds of finding: an orphan is owned (or being bought) at the provider but held by no
 team here, so it is paid for and nobody sees it; a missing number is active here but the
-provider no longer has it. Nothing changes unless asked. Safe from cron on several hosts:
+provider no longer has it: missing from the paged list and, asked by itself, gone too (a list
+paged by offset skips a number when another is deleted mid-scan, so the list alone is not
+proof). Nothing changes unless asked. Safe from cron on several hosts:
 the provider is read before the database, so a purchase in flight is never an orphan (its
 row exists before its order), every write is conditional, and releasing twice is harmless.
 """
@@ -50,12 +52,26 @@ def reconcile(*, release_orphans: bool = False, mark_missing: bool = False) -> l
     for number, row in sorted(held.items()):
         activated_before = row.activated_at is not None and row.activated_at < started
         if row.status == NumberStatus.ACTIVE and activated_before and number not in owned:
+            # The list is read page by page (by offset): a number deleted meanwhile shifts
+            # another off it. Only the number's own record says it is gone.
+            recheck = _still_owned(provider, number)
+            if recheck is True:
+                continue
             action = "reported"
-            if mark_missing:
+            if recheck is None:
+                action = "unconfirmed: the provider could not say"
+            elif mark_missing:
                 action = "marked released" if _mark_missing(row) else "changed meanwhile"
+            at_provider = "—" if recheck is False else "?"
             findings.append(
                 Finding(
-                    number, "missing", row.provider_number_id, "—", row.team_id, row.status, action
+                    number,
+                    "missing",
+                    row.provider_number_id,
+                    at_provider,
+                    row.team_id,
+                    row.status,
+                    action,
                 )
             )
     return findings
@@ -65,6 +81,16 @@ def summary(findings: list[Finding]) -> str:
     """The last line of a run: "N orphaned, M missing"."""
     orphans = sum(f.kind == "orphan" for f in findings)
     return f"{orphans} orphaned, {len(findings) - orphans} missing"
+
+
+def _still_owned(provider, phone_number: str) -> bool | None:
+    """Whether the provider's own record of the number says it is still on the account
+    (None: it could not say, so nothing is marked)."""
+    try:
+        record = provider.find_owned(phone_number)
+    except ProviderError:
+        return None
+    return record is not None and record.status != "gone"
 
 
 def _release(provider_id: str) -> str:

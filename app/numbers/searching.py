@@ -43,6 +43,7 @@ class Offer:
     quoted_currency: str = "USD"
     place: str = ""  # "San Francisco, CA"; "" when the provider does not say
     match: tuple[int, int] | None = None  # where the patterns matched in the national number
+    reservable: bool = True  # whether the provider will hold it (the cart); buying needs no hold
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def price_in_usd(number: AvailableNumber) -> Offer | None:
         number.features,
         number.currency,
         number.place,
+        reservable=number.reservable,
     )
 
 

@@ -53,6 +53,8 @@ def settle(number: PhoneNumber, result: OrderResult, *, record_purchase: bool = 
             "status": NumberStatus.PENDING if values["provider_order_id"] else seen,
             "status_reason": DOCUMENTS if result.documents_required else None,
         }
+        if result.deadline is not None:
+            values["documents_deadline"] = result.deadline
     if not _update(number, seen, values):
         return number.status  # another settler got there first: its word stands
     team = {"version": Team.version + 1}
@@ -320,17 +322,33 @@ def _update(number: PhoneNumber, seen: str, values: dict) -> bool:
 
 def settle_order(
     order_id: str | None, customer_reference: str | None, result_for: Callable[[str], OrderResult]
-) -> int:
-    """Settle the numbers of one order the provider told us about; how many it settled.
+) -> list[tuple[str, str]]:
+    """Settle the numbers of one order the provider told us about: what became of each.
 
     `result_for(phone_number)` is the order's state for that number (from a webhook, say).
+    Each number's outcome is "active" (bought), "failed" (not sold: the row is gone),
+    "pending" (still on its way), "documents" (waiting for regulatory documents) or, when
+    another settler moved the row first, where it stands now.
     """
     keys = [PhoneNumber.provider_order_id == order_id] if order_id else []
     if customer_reference:
         keys.append(PhoneNumber.customer_reference == customer_reference)
     if not keys:
-        return 0
+        return []
     numbers = db.session.scalars(
         sa.select(PhoneNumber).where(sa.or_(*keys), PhoneNumber.status.in_(ORDERING))
     ).all()
-    return sum(settle(number, result_for(number.phone_number)) != "unchanged" for number in numbers)
+    outcomes = []
+    for number in numbers:
+        phone_number = number.phone_number
+        result = result_for(phone_number)
+        after = settle(number, result)
+        if after == "gone":
+            after = "failed"
+        elif after == NumberStatus.PENDING and result.documents_required:
+            after = "documents"
+        outcomes.append((phone_number, str(after)))
+    return outcomes
+
+
+SETTLED = ("active", "failed")  # outcomes that end an order's wait

@@ -64,6 +64,8 @@ class AvailableNumber:
     currency: str | None = "USD"
     features: tuple[str, ...] = ()
     place: str = ""  # "San Francisco, CA": where the number is, as the provider says
+    # Whether the provider will hold (reserve) it: some numbers can be bought but not held.
+    reservable: bool = True
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class OrderResult:
     provider_number_id: str | None = None
     documents_required: bool = False
     detail: str = ""
+    deadline: datetime | None = None  # documents_required: when the provider cancels it
 
 
 @dataclass(frozen=True)
@@ -114,10 +117,40 @@ class OwnedNumber:
 
 @dataclass(frozen=True)
 class Requirement:
-    """A document or detail the provider needs before it sells a number of some kind."""
+    """A document or detail the provider needs before it sells a number of some kind.
+
+    `kind` says what answers it: "document" (a file), "address" or "textual"; `id` is the
+    provider's own id for it, which a provided value names.
+    """
 
     name: str
     description: str = ""
+    id: str = ""
+    kind: str = "document"
+
+
+@dataclass(frozen=True)
+class Address:
+    """An address the provider keeps (Telnyx's `POST /addresses`) for a requirement."""
+
+    first_name: str
+    last_name: str
+    business_name: str
+    street_address: str
+    locality: str
+    postal_code: str
+    country_code: str
+
+
+@dataclass(frozen=True)
+class Provided:
+    """What a team gives for one requirement: a file, an address or a text."""
+
+    requirement: Requirement
+    text: str = ""
+    filename: str = ""
+    content: bytes = b""
+    address: Address | None = None
 
 
 class ProviderError(Exception):
@@ -139,6 +172,14 @@ class ProviderTimeout(ProviderError):
 
 class ProviderNumberUnavailable(ProviderError):
     """The provider says the number can no longer be ordered (our 409)."""
+
+
+class ProviderRefusedInput(ProviderError):
+    """The provider refused what was sent as invalid (a document, an address): our 400."""
+
+
+class ProviderHoldPending(ProviderError):
+    """The provider took the hold request but has not confirmed it: the number is not held."""
 
 
 class Provider(Protocol):
@@ -176,6 +217,22 @@ class Provider(Protocol):
 
     def find_order(self, customer_reference: str, phone_number: str) -> OrderResult | None:
         """The order placed with this reference, or None if the provider has none."""
+
+    def provide_documents(
+        self,
+        order_id: str,
+        phone_number: str,
+        provided: list[Provided],
+        *,
+        customer_reference: str,
+    ) -> None:
+        """Give a pending order what its regulator asks for (one value per requirement).
+
+        Raises ProviderRefusedInput when the provider refuses a value, ProviderError otherwise.
+        """
+
+    def cancel_order(self, order_id: str, phone_number: str) -> None:
+        """Cancel a pending order; ProviderError when the provider will not (it has completed)."""
 
     def find_owned(self, phone_number: str) -> OwnedNumber | None:
         """The account's record of this number, or None if it has none (or it is deleted)."""

@@ -18,14 +18,17 @@ from app.providers.base import (
     Offered,
     OrderResult,
     OwnedNumber,
+    Provided,
     ProviderError,
     ProviderNumberUnavailable,
+    ProviderRefusedInput,
     Requirement,
     SearchFilters,
 )
 from app.providers.places import place_of
 from app.providers.sandbox_numbers import (
     is_offered,
+    is_reservable,
     matching_numbers,
     offer_features,
     offer_price,
@@ -34,8 +37,24 @@ from app.providers.sandbox_numbers import (
 # Countries where, as at real carriers, a local number needs documents before it is sold.
 REGULATED = ("DE", "FR", "IT", "ES", "BE")
 _DOCUMENTS = (
-    Requirement("Proof of address", "A utility bill or bank statement from the number's area."),
-    Requirement("Identity document", "A passport or national identity card of the end user."),
+    Requirement(
+        "Proof of address",
+        "A utility bill or bank statement from the number's area.",
+        "sbx-proof-of-address",
+        "document",
+    ),
+    Requirement(
+        "Identity document",
+        "A passport or national identity card of the end user.",
+        "sbx-identity",
+        "document",
+    ),
+    Requirement(
+        "Service address",
+        "Where the number is used: street, postal code and city in the number's area.",
+        "sbx-address",
+        "address",
+    ),
 )
 # An order waiting for documents is cancelled after this many seconds in the sandbox.
 DOCUMENTS_DEADLINE = 15 * 60
@@ -62,6 +81,10 @@ class SandboxProvider:
         self._held = held or (lambda numbers: ())
         self._owned = owned or (lambda: ())
         self._clock = clock
+        # Orders whose documents were provided (the sandbox approves them at once) or that
+        # were cancelled: the one thing the sandbox remembers, for this process's life.
+        self._approved: set[str] = set()
+        self._cancelled: set[str] = set()
 
     def search(self, filters: SearchFilters) -> list[AvailableNumber]:
         return self.search_page(filters).numbers
@@ -76,7 +99,9 @@ class SandboxProvider:
         free = [n for n in matching if n not in taken]
         monthly, setup = offer_price(filters.number_type, filters.country_code)
         numbers = [
-            AvailableNumber(n, monthly, setup, "USD", features, place_of(n))
+            AvailableNumber(
+                n, monthly, setup, "USD", features, place_of(n), reservable=is_reservable(n)
+            )
             for n in free[: filters.limit]
         ]
         return Offered(numbers, len(free))
@@ -94,6 +119,7 @@ class SandboxProvider:
             "USD",
             offer_features(country, kind),
             place_of(phone_number),
+            reservable=is_reservable(phone_number),
         )
 
     def offers(self, phone_number: str) -> bool:
@@ -101,9 +127,14 @@ class SandboxProvider:
         return is_offered(phone_number)
 
     def hold(self, phone_number: str, *, customer_reference: str) -> Hold:
-        """The sandbox holds any number it offers; the platform's cart is what keeps it."""
+        """The sandbox holds any number it offers that is reservable, as Telnyx does; the
+        platform's cart is what keeps it."""
         if not self.offers(phone_number):
             raise ProviderNumberUnavailable(f"{phone_number} is not available to hold.")
+        if not is_reservable(phone_number):
+            raise ProviderNumberUnavailable(
+                f"{phone_number} cannot be held at the provider; it can still be bought."
+            )
         return Hold(None, datetime.fromtimestamp(self._clock(), UTC) + HOLD_LENGTH)
 
     def extend_hold(self, hold_id: str | None, phone_number: str) -> Hold:
@@ -121,19 +152,50 @@ class SandboxProvider:
             raise ProviderNumberUnavailable(f"{phone_number} is not available to order.")
         if self.requirements(region(phone_number), number_type(phone_number)):
             # The order id carries its own creation time: the sandbox keeps no state.
-            order_id = f"sbx-{int(self._clock())}-{digits(phone_number)}"
-            return OrderResult("pending", order_id, documents_required=True)
+            placed = int(self._clock())
+            order_id = f"sbx-{placed}-{digits(phone_number)}"
+            deadline = datetime.fromtimestamp(placed + DOCUMENTS_DEADLINE, UTC)
+            return OrderResult("pending", order_id, documents_required=True, deadline=deadline)
         return OrderResult("active", f"sbx-{digits(phone_number)}", _owned_id(phone_number))
 
     def check_order(self, order_id: str, phone_number: str) -> OrderResult:
         parts = order_id.split("-")
         if len(parts) == 3 and parts[0] == "sbx" and parts[1].isdigit():
+            if order_id in self._cancelled:
+                return OrderResult("failed", order_id, detail="Cancelled by the team")
+            if order_id in self._approved:
+                return OrderResult("active", order_id, _owned_id(phone_number))
             if self._clock() - int(parts[1]) > DOCUMENTS_DEADLINE:
                 return OrderResult("failed", order_id, detail=_CANCELLED)
-            return OrderResult("pending", order_id, documents_required=True)
+            deadline = datetime.fromtimestamp(int(parts[1]) + DOCUMENTS_DEADLINE, UTC)
+            return OrderResult("pending", order_id, documents_required=True, deadline=deadline)
         if len(parts) == 2 and parts[0] == "sbx":
             return OrderResult("active", order_id, _owned_id(phone_number))
         raise ProviderError(f"The sandbox has no order {order_id}.")
+
+    def provide_documents(
+        self,
+        order_id: str,
+        phone_number: str,
+        provided: list[Provided],
+        *,
+        customer_reference: str,
+    ) -> None:
+        """The sandbox checks that each requirement is answered, then approves the order."""
+        self._waiting(order_id, phone_number)
+        answered = {given.requirement.id for given in provided if _answered(given)}
+        wanted = self.requirements(region(phone_number), number_type(phone_number))
+        if missing := [r.name for r in wanted if r.id not in answered]:
+            raise ProviderRefusedInput(f"The sandbox still needs: {', '.join(missing)}.")
+        self._approved.add(order_id)
+
+    def cancel_order(self, order_id: str, phone_number: str) -> None:
+        self._waiting(order_id, phone_number)
+        self._cancelled.add(order_id)
+
+    def _waiting(self, order_id: str, phone_number: str) -> None:
+        if self.check_order(order_id, phone_number).status != "pending":
+            raise ProviderError("The order is no longer pending.")
 
     def find_order(self, customer_reference: str, phone_number: str) -> OrderResult | None:
         return None  # sandbox orders answer at once, so a lost answer means none was placed
@@ -147,6 +209,14 @@ class SandboxProvider:
 
     def release(self, provider_number_id: str) -> None:
         return None
+
+
+def _answered(given: Provided) -> bool:
+    if given.requirement.kind == "document":
+        return bool(given.content)
+    if given.requirement.kind == "address":
+        return given.address is not None
+    return bool(given.text.strip())
 
 
 def _owned_id(phone_number: str) -> str:

@@ -212,3 +212,9 @@ def is_offered(phone_number: str) -> bool:
         ):
             return True
     return False
+
+
+def is_reservable(phone_number: str) -> bool:
+    """Whether the sandbox will hold the number. As at Telnyx, not every number can be held:
+    those ending in 09 (one on each first page of a US search) can only be bought."""
+    return not phone_number.endswith("09")

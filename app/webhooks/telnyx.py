@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import WebhookEvent
-from app.numbers.settling import settle_order
+from app.numbers.settling import SETTLED, settle_order
 from app.providers import current_provider
 from app.providers.base import ProviderError
 from app.providers.telnyx.webhooks import WebhookRejected, verify
@@ -55,7 +55,7 @@ def telnyx():
     order = event.get("payload") if isinstance(event.get("payload"), dict) else {}
     provider = current_provider()
     try:
-        settled = settle_order(
+        outcomes = settle_order(
             str(order.get("id") or "") or None,
             order.get("customer_reference")
             if isinstance(order.get("customer_reference"), str)
@@ -72,7 +72,14 @@ def telnyx():
         db.session.commit()
     except IntegrityError:  # the same event applied by another worker a moment ago
         db.session.rollback()
-    return {"success": True, "applied": True, "settled": settled}
+    # What became of each number: only a final outcome counts as settled (Telnyx may send
+    # the event while a regulated number still waits for its documents).
+    return {
+        "success": True,
+        "applied": True,
+        "settled": sum(outcome in SETTLED for _number, outcome in outcomes),
+        "numbers": [{"phoneNumber": number, "outcome": outcome} for number, outcome in outcomes],
+    }
 
 
 def _answer(status: int, code: str, message: str):

@@ -28,6 +28,10 @@ def test_contract_example_answers_in_the_documented_shape(client, factory):
         "setupPrice": "1.00",
         "features": ["voice", "sms"],
     }
+    # The sandbox, like Telnyx, will not hold every number: those it will not can be bought.
+    assert [n["phoneNumber"] for n in body["numbers"] if n.get("reservable") is False] == [
+        "+14155550109"
+    ]
 
 
 def test_search_defaults_to_twenty_local_numbers(client, factory):

@@ -33,6 +33,7 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
@@ -85,6 +86,7 @@ class FakeTelnyx(Account):
         self.deliveries: list[requests.Response | Exception] = []
         self.signing_key = Ed25519PrivateKey.generate()
         self._faults: list[_Fault] = []
+        self._hooks: list[tuple[str, str, dict[str, str], Callable[[], None]]] = []
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -177,6 +179,21 @@ class FakeTelnyx(Account):
         with self.lock:
             self._faults.append(fault)
 
+    def before(
+        self,
+        method: str,
+        path: str,
+        action: Callable[[], None],
+        *,
+        query: dict[str, str] | None = None,
+    ) -> None:
+        """Runs `action` (say, deleting a number in the portal) once, just before the next
+        request matching method, path (fnmatch) and these query parameters is handled."""
+        if not path.startswith("/v2"):
+            path = "/v2" + path
+        with self.lock:
+            self._hooks.append((method.upper(), path, dict(query or {}), action))
+
     def requests_to(self, method: str, path: str) -> list[Request]:
         with self.lock:
             return [r for r in self.requests if r.method == method.upper() and r.path == path]
@@ -234,6 +251,16 @@ class FakeTelnyx(Account):
         """The answer (status, body, headers), or None to drop the connection."""
         with self.lock:
             self.requests.append(request)
+            hooks = [
+                hook
+                for hook in self._hooks
+                if hook[0] == request.method
+                and fnmatch.fnmatchcase(request.path, hook[1])
+                and all(request.query.get(k) == v for k, v in hook[2].items())
+            ]
+            for hook in hooks:
+                self._hooks.remove(hook)
+                hook[3]()
         fault = self._take_fault(request.method, request.path)
         pause = self.latency + (fault.delay if fault else 0.0)
         status, body, headers = 404, error_body(404), {}

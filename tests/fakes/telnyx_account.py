@@ -14,22 +14,16 @@ import phonenumbers
 
 from tests.fakes.telnyx_calls import Calls
 from tests.fakes.telnyx_orders import Orders
+from tests.fakes.telnyx_regulation import REGULATED, Regulation
 from tests.fakes.telnyx_reservations import Reservations
 from tests.fakes.telnyx_search import Search
 from tests.fakes.telnyx_shapes import digits, error_body, now_text
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 20, 250
 RATE_LIMIT, RATE_WINDOW = 200, 60
-# Requirement types Telnyx lists for regulated orders (GET /requirements), by country and type.
-PROOF_OF_ADDRESS = {
-    "name": "Proof of address",
-    "description": "A utility bill from the number's area, under 3 months old.",
-    "type": "document",
-}
-REGULATED = {("DE", "local"): [PROOF_OF_ADDRESS], ("FR", "local"): [PROOF_OF_ADDRESS]}
 
 
-class Account(Orders, Reservations, Search, Calls):
+class Account(Orders, Regulation, Reservations, Search, Calls):
     """A Telnyx account: numbers on offer, orders, owned numbers, and how they change."""
 
     def __init__(self) -> None:
@@ -48,6 +42,7 @@ class Account(Orders, Reservations, Search, Calls):
         self._window: tuple[int, int] = (0, 0)  # (window start, requests in it)
         self.init_reservations()
         self.init_calls()
+        self.init_regulation()
 
     # -- state helpers -----------------------------------------------------------------
 
@@ -65,10 +60,12 @@ class Account(Orders, Reservations, Search, Calls):
         quickship: bool = True,
         locality: str | None = None,
         state: str | None = None,
+        reservable: bool = True,
     ) -> dict[str, Any]:
         """Offers a number; country, area code and type come from phonenumbers unless given.
 
         `locality` is its rate center (Telnyx writes them in capitals), `state` its state code.
+        `reservable` False: Telnyx will sell it but not hold it (a reservation of it fails).
         """
         parsed = phonenumbers.parse(phone_number)
         if number_type is None:
@@ -90,7 +87,7 @@ class Account(Orders, Reservations, Search, Calls):
             "national_destination_code": national[:ndc_length],
             "best_effort": best_effort,
             "quickship": quickship,
-            "reservable": False,
+            "reservable": reservable,
             "vanity_format": None,
             "region_information": regions,
             "cost_information": {k: v for k, v in cost.items() if v is not None},
@@ -130,6 +127,16 @@ class Account(Orders, Reservations, Search, Calls):
                     return self._create_reservation(body)
                 if len(parts) == 5 and parts[3:] == ["actions", "extend"]:
                     return self._extend_reservation(parts[2])
+        if parts[0] == "v2" and len(parts) == 4:
+            with self.lock:
+                if (method, parts[1], parts[3]) == (
+                    "POST",
+                    "number_order_phone_numbers",
+                    "requirement_group",
+                ):
+                    return self._apply_requirement_group(parts[2], body)
+                if (method, parts[1], parts[3]) == ("PATCH", "sub_number_orders", "cancel"):
+                    return self._cancel_sub_order(parts[2])
         if parts[0] == "v2" and len(parts) > 1:
             with self.lock:
                 answer = self.handle_calls(method, [unquote(p) for p in parts[1:]], body)
@@ -143,6 +150,15 @@ class Account(Orders, Reservations, Search, Calls):
                 return self._search(query)
             if route == ("GET", "requirements", ""):
                 return 200, self._requirements(query)
+            if route == ("POST", "documents", ""):
+                return self._upload_document(body)
+            if route == ("POST", "addresses", ""):
+                return self._create_address(body)
+            if route == ("POST", "requirement_groups", ""):
+                return self._create_requirement_group(body)
+            if route == ("GET", "number_order_phone_numbers", "{id}"):
+                item = self.order_items().get(parts[2])
+                return (200, {"data": item}) if item else (404, error_body(404))
             if route == ("POST", "number_orders", ""):
                 return self._create_order(body)
             if route == ("GET", "number_orders", ""):
@@ -158,7 +174,7 @@ class Account(Orders, Reservations, Search, Calls):
             if route == ("GET", "phone_numbers", "{id}") and parts[2] in self.owned:
                 return 200, {"data": self.owned[parts[2]]}
             if route == ("GET", "number_reservations", "{id}") and parts[2] in self.reservations:
-                return 200, {"data": self.reservations[parts[2]]}
+                return 200, {"data": self._advance_reservation(self.reservations[parts[2]])}
             if route == ("DELETE", "phone_numbers", "{id}") and parts[2] in self.owned:
                 return self._delete(self.owned[parts[2]])
         return 404, error_body(404)

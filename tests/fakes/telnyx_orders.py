@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.fakes.telnyx_shapes import error_body, field, now_text, public
@@ -76,6 +77,8 @@ class Orders:
             "updated_at": now_text(),
             "phone_numbers": [],
         }
+        sub_order_id = str(uuid.uuid4())  # one per country and type: one here
+        order["sub_number_orders_ids"] = [sub_order_id]
         for entry in entries:
             item = offered[entry["phone_number"]]
             self.available.remove(item)
@@ -84,6 +87,7 @@ class Orders:
             statuses = self._outcomes.pop(entry["phone_number"], None) or (
                 ["pending"] if self.hold_orders or regulated else ["pending", "success"]
             )
+            deadline = datetime.now(UTC) + timedelta(days=self.documents_days)
             order["phone_numbers"].append(
                 {
                     "id": str(uuid.uuid4()),
@@ -91,7 +95,13 @@ class Orders:
                     "phone_number": entry["phone_number"],
                     "status": statuses[0],
                     "requirements_met": not regulated,
+                    "requirements_status": "requirement-info-pending" if regulated else "approved",
                     "regulatory_requirements": [],
+                    "country_code": field(item, "country_code"),
+                    "phone_number_type": item["phone_number_type"],
+                    "sub_number_order_id": sub_order_id,
+                    "order_request_id": order["id"],
+                    "deadline": deadline.isoformat(timespec="seconds").replace("+00:00", "Z"),
                     "_next": statuses[1:],
                     "_type": item["phone_number_type"],
                 }

@@ -12,6 +12,14 @@ SDKs (team-telnyx/telnyx-php `NumberReservation` with `actions/extend`):
   the exact code is not documented, so the fake uses the orders' shape, a pointer under
   `/phone_numbers`). Held numbers drop out of searches with `filter[exclude_held_numbers]`,
   and nobody else can order them while the hold lasts.
+- "Not all phone numbers are reservable" (Telnyx's number-reservations guide): a search
+  result says so in `reservable`. Each number of a reservation is attempted on its own, so
+  one that is not reservable comes back in a 200 with its `status: "failure"` and the
+  reservation's `errors` (a string, as `NumberReservation.errors` is typed in the SDKs).
+- A reservation may answer `pending` (the spec's own example of `POST /number_reservations`
+  is a pending one): it is not a hold yet. `GET /number_reservations/{id}` reads it again;
+  `reservation_outcome()` scripts what each read says (`pending`, then `success` or
+  `failure`), as `order_outcome()` does for orders.
 """
 
 from __future__ import annotations
@@ -34,6 +42,12 @@ class Reservations:
         # Numbers another customer of Telnyx holds now: number -> when their hold ends.
         self.held_elsewhere: dict[str, float] = {}
         self.clock_offset = 0.0  # seconds added to the fake's clock, to let holds expire
+        self._reservation_outcomes: dict[str, list[str]] = {}
+
+    def reservation_outcome(self, phone_number: str, statuses: list[str]) -> None:
+        """The next reservation of this number answers statuses[0]; each GET moves on one."""
+        with self.lock:
+            self._reservation_outcomes[phone_number] = list(statuses)
 
     def clock(self) -> float:
         return time.time() + self.clock_offset
@@ -79,29 +93,50 @@ class Reservations:
                     422, "Number not available", f"{number} {why}.", pointer=pointer
                 )
         until = self.clock() + HOLD_SECONDS
-        reservation = {
-            "id": str(uuid.uuid4()),
-            "record_type": "number_reservation",
-            "status": "success",
-            "customer_reference": body.get("customer_reference"),
-            "created_at": now_text(),
-            "updated_at": now_text(),
-            "phone_numbers": [
+        reservable = {i["phone_number"] for i in self.available if i.get("reservable")}
+        numbers = []
+        for entry in entries:
+            number = entry["phone_number"]
+            statuses = self._reservation_outcomes.pop(number, None) or ["success"]
+            if number not in reservable:
+                statuses = ["failure"]
+            numbers.append(
                 {
                     "id": str(uuid.uuid4()),
                     "record_type": "reserved_phone_number",
-                    "phone_number": entry["phone_number"],
-                    "status": "success",
+                    "phone_number": number,
+                    "status": statuses[0],
                     "created_at": now_text(),
                     "updated_at": now_text(),
                     "expired_at": _text(until),
                     "_until": until,
+                    "_next": statuses[1:],
                 }
-                for entry in entries
-            ],
+            )
+        reservation = {
+            "id": str(uuid.uuid4()),
+            "record_type": "number_reservation",
+            "status": "pending",
+            "customer_reference": body.get("customer_reference"),
+            "created_at": now_text(),
+            "updated_at": now_text(),
+            "phone_numbers": numbers,
         }
+        _derive(reservation)
+        failed = [e["phone_number"] for e in numbers if e["status"] == "failure"]
+        if failed:
+            reservation["errors"] = f"Number is not reservable: {', '.join(failed)}"
         self.reservations[reservation["id"]] = reservation
         return 200, {"data": reservation}
+
+    def _advance_reservation(self, reservation: dict[str, Any]) -> dict[str, Any]:
+        """A read of a reservation: each pending number moves on to its next scripted status."""
+        for entry in reservation["phone_numbers"]:
+            if entry["_next"]:
+                entry["status"] = entry["_next"].pop(0)
+                entry["updated_at"] = now_text()
+        _derive(reservation)
+        return reservation
 
     def _extend_reservation(self, reservation_id: str) -> tuple[int, Any]:
         reservation = self.reservations.get(reservation_id)
@@ -117,6 +152,15 @@ class Reservations:
             entry["expired_at"] = _text(entry["_until"])
         reservation["updated_at"] = now_text()
         return 200, {"data": reservation}
+
+
+def _derive(reservation: dict[str, Any]) -> None:
+    """The reservation's status from its numbers': pending while any is, else how they ended."""
+    statuses = [entry["status"] for entry in reservation["phone_numbers"]]
+    if "pending" in statuses:
+        reservation["status"] = "pending"
+    else:
+        reservation["status"] = "success" if "success" in statuses else "failure"
 
 
 def _text(moment: float) -> str:

@@ -6,7 +6,8 @@ As Telnyx's v2 OpenAPI spec and docs describe it: bracketed filters `filter[coun
 `filter[locality]` and `filter[administrative_area]` (the number's `region_information`),
 `filter[phone_number][contains|starts_with|ends_with]` (digits or letters, letters standing
 for their keypad digits, no wildcards; matched after the area code when
-`national_destination_code` is set), `filter[quickship]`, `filter[exclude_held_numbers]`
+`national_destination_code` is set), `filter[quickship]`, `filter[reservable]` (only numbers
+a reservation can hold: each result says so in `reservable`), `filter[exclude_held_numbers]`
 (numbers under anyone's reservation left out) and `filter[limit]`. The answer's
 `meta.total_results` counts every match, `meta.best_effort_results` the best-effort ones.
 """
@@ -47,6 +48,7 @@ class Search:
             "phone_number_type": kind,
         }
         quickship = query.get("filter[quickship]") == "true"
+        reservable_only = query.get("filter[reservable]") == "true"
         features = {f for f in query.get("filter[features]", "").split(",") if f}
         found = [
             item
@@ -54,6 +56,7 @@ class Search:
             if item["phone_number"] not in taken
             and all(value is None or field(item, key) == value for key, value in wanted.items())
             and (not quickship or item["quickship"])
+            and (not reservable_only or item["reservable"])
             and features <= {f["name"] for f in item["features"]}
             and _in_region(item, "rate_center", query.get("filter[locality]"))
             and _in_region(item, "state", query.get("filter[administrative_area]"))

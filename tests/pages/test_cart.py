@@ -212,3 +212,15 @@ def test_hold_longer_starts_the_thirty_minutes_again(app, client, owner):
     assert response.status_code == 303
     page = soup(client.get(cart_url(owner.team_id)))
     assert "ends in 30 min" in text(page.select_one("#hold-14155550100 .countdown"))
+
+
+def test_a_number_the_provider_will_not_hold_offers_buy_but_no_add_to_cart(client, owner):
+    page = soup(client.get(search_url(owner.team_id) + "?country=US&area_code=415"))
+    unheld = page.select_one("tr#offer-14155550109")
+    assert unheld.select_one("button[data-hold]") is None
+    assert text(unheld.select_one("[data-role=not-reservable]")) == "Can't be held: buy it now"
+    assert unheld.select_one("td.offer-action form button") is not None
+    assert page.select_one("tr#offer-14155550108 button[data-hold]") is not None
+    refused = hold(client, owner.team_id, "+14155550109")  # a hand-made POST all the same
+    assert refused.status_code == 409
+    assert soup(refused).select_one("td#hold-cell-14155550109")["data-outcome"] == "hold-failed"

@@ -59,6 +59,8 @@ def test_a_regulated_country_says_which_documents_before_purchase(client, growth
     assert [text(item) for item in notice.select("li")] == [
         "Proof of address: A utility bill or bank statement from the number's area.",
         "Identity document: A passport or national identity card of the end user.",
+        "Service address: Where the number is used: street, postal code and city in the "
+        "number's area.",
     ]
     plain = soup(client.get(search_url(growth.team_id), query_string={"country": "US"}))
     assert plain.select_one("#documents-notice") is None

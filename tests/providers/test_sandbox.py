@@ -98,6 +98,7 @@ def test_regulated_countries_need_documents_and_their_orders_wait_then_lapse():
     assert [r.name for r in provider.requirements("DE", LOCAL)] == [
         "Proof of address",
         "Identity document",
+        "Service address",
     ]
     assert provider.requirements("US", LOCAL) == provider.requirements("DE", TOLL_FREE) == []
 
@@ -122,3 +123,15 @@ def test_the_sandbox_account_is_what_the_platform_holds():
     )
     assert provider.quote("+14155550100").monthly_price == Decimal("1.00")
     assert provider.quote("+14155552671") is None  # not a number the sandbox offers
+
+
+def test_some_numbers_can_be_bought_but_not_held_as_at_telnyx():
+    provider = SandboxProvider()
+    found = provider.search(SearchFilters("US", "415", LOCAL, 20))
+    assert [n.phone_number for n in found if not n.reservable] == ["+14155550109"]
+    with pytest.raises(ProviderNumberUnavailable, match="cannot be held"):
+        provider.hold("+14155550109", customer_reference="t")
+    assert provider.hold("+14155550108", customer_reference="t").expires_at is not None
+    assert provider.order("+14155550109", connection_id=None, customer_reference="r").status == (
+        "active"
+    )

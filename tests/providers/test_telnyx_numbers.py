@@ -10,6 +10,7 @@ import pytest
 import app.providers.telnyx.http as http
 from app.providers.base import ProviderError, ProviderTimeout, Requirement
 from app.providers.telnyx.webhooks import WebhookRejected, public_key, verify
+from tests.fakes.telnyx_regulation import LOCAL_ADDRESS, PROOF_OF_ADDRESS
 
 NUMBER = "+14155550100"
 
@@ -105,8 +106,17 @@ def test_a_500_on_release_asks_whether_it_happened(fake, telnyx, applied, raises
 def test_requirements_name_the_documents_a_regulated_order_needs(fake, telnyx):
     assert telnyx.requirements("DE", "local") == [
         Requirement(
-            "Proof of address", "A utility bill from the number's area, under 3 months old."
-        )
+            "Address in the number's area",
+            "Street, building, postal code and city.",
+            LOCAL_ADDRESS["id"],
+            "address",
+        ),
+        Requirement(
+            "Proof of address",
+            "A utility bill from the number's area, under 3 months old.",
+            PROOF_OF_ADDRESS["id"],
+            "document",
+        ),
     ]
     assert telnyx.requirements("US", "local") == []
     (asked, _) = fake.requests_to("GET", "/v2/requirements")

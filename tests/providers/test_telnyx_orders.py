@@ -136,6 +136,9 @@ def test_an_order_waiting_for_documents_says_so_and_is_not_waited_on(fake, telny
 
     assert (result.status, result.documents_required) == ("pending", True)
     assert fake.requests_to("GET", f"{ORDERS}/{result.order_id}") == []
+    (item,) = fake.order_items().values()  # its deadline, from the ordered number's record
+    assert result.deadline is not None
+    assert result.deadline.isoformat().replace("+00:00", "Z") == item["deadline"]
 
 
 def test_a_500_that_placed_nothing_is_an_unknown_outcome_sent_once(fake, make_provider):

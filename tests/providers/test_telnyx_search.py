@@ -99,7 +99,8 @@ def test_search_treats_every_field_as_optional(fake, telnyx):
 
     found = telnyx.search(SearchFilters("US"))
 
-    assert found == [AvailableNumber(NUMBER, None, None, None, ())]
+    # Without `reservable: true` Telnyx is not known to hold it: it can be bought, not held.
+    assert found == [AvailableNumber(NUMBER, None, None, None, (), reservable=False)]
 
 
 def test_search_refuses_bad_provider_data(fake, telnyx):

@@ -30,6 +30,7 @@ def app(tmp_path, fake):
     )
     provider = app.extensions["phone_provider"]
     provider.poll_interval = 0.05
+    provider.hold_wait = 0.5  # a pending reservation is re-read for half a second
     provider.http.timeout = (0.5, 0.5)  # keep timeout paths fast
     yield app
     teardown_app(app)

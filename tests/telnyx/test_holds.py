@@ -12,8 +12,9 @@ from app.extensions import db
 from app.models import CartItem, utcnow
 from app.numbers.cart import hold_number
 from tests.factories import actor_of
-from tests.helpers import search
+from tests.helpers import assert_error, buy, search
 from tests.invariants import assert_accounts_agree
+from tests.pages.helpers import Auth, soup
 from tests.telnyx import NUMBER, OTHER
 
 RESERVATIONS = "/v2/number_reservations"
@@ -100,3 +101,102 @@ def test_holding_longer_extends_the_reservation_and_a_lapsed_one_says_so(app, fa
     with app.app_context(), pytest.raises(NumberUnavailable) as lapsed:
         extend_hold(actor_of(member), item_id)
     assert "has ended at Telnyx" in lapsed.value.message
+
+
+# -- numbers Telnyx will not hold (its search says `reservable: false`) -------------------
+
+UNHELD = "+14155550125"
+
+
+def test_the_search_says_which_numbers_can_be_held_and_the_page_offers_only_those(
+    app, client, factory, fake
+):
+    fake.add_available(UNHELD, reservable=False)
+    owner = factory.member("growth")
+    found = search(client, owner, areaCode="415").get_json()["numbers"]
+    assert {n["phoneNumber"]: n.get("reservable") for n in found} == {
+        NUMBER: None,  # said only of numbers that cannot be held
+        OTHER: None,
+        UNHELD: False,
+    }
+    Auth(client).sign_in(owner)
+    page = soup(client.get(f"/teams/{owner.team_id}/search?country=US&area_code=415"))
+    held = page.select_one("tr#offer-14155550125 td.offer-hold")
+    assert held.select_one("button[data-hold]") is None
+    assert held.select_one("[data-role=not-reservable]") is not None
+    assert page.select_one("tr#offer-14155550125 td.offer-action button") is not None  # Buy
+    assert page.select_one("tr#offer-14155550123 button[data-hold]") is not None
+
+
+def test_a_number_telnyx_will_not_hold_is_refused_without_asking_and_can_still_be_bought(
+    app, client, factory, fake
+):
+    fake.add_available(UNHELD, reservable=False)
+    member = factory.member("growth")
+    search(client, member, areaCode="415")
+    response = client.post(
+        "/api/phone-numbers/holds",
+        json={"teamId": member.team_id, "phoneNumber": UNHELD},
+        headers=member.headers,
+    )
+    body = assert_error(response, 409, "number_unavailable")
+    assert "cannot be held" in body["error"]["message"]
+    assert fake.requests_to("POST", RESERVATIONS) == []
+    assert buy(client, member, UNHELD).status_code == 200
+
+
+def test_the_fake_refuses_to_reserve_a_number_that_is_not_reservable(app, factory, fake):
+    """Without a search's quote the hold is asked of Telnyx, which refuses it per number."""
+    fake.add_available(UNHELD, reservable=False)
+    member = factory.member("growth")
+    with app.app_context():
+        with pytest.raises(NumberUnavailable) as refused:
+            hold_number(actor_of(member), UNHELD)
+        assert db.session.scalars(db.select(CartItem)).all() == []
+    (answer,) = [r for r in fake.reservations.values()]
+    assert answer["status"] == "failure" and answer["phone_numbers"][0]["status"] == "failure"
+    assert "not reservable" in refused.value.message
+    assert fake.reserved_numbers() == set()
+
+
+# -- a reservation answered `pending` is not a hold until Telnyx says `success` ----------
+
+
+def test_a_pending_reservation_is_read_again_and_held_once_telnyx_says_success(app, factory, fake):
+    fake.reservation_outcome(NUMBER, ["pending", "pending", "success"])
+    member = factory.member("growth")
+    with app.app_context():
+        item = hold_number(actor_of(member), NUMBER)
+        assert item.provider_hold_id in fake.reservations
+    reads = fake.requests_to("GET", f"{RESERVATIONS}/{item.provider_hold_id}")
+    assert len(reads) == 2  # read until it said success, then no more
+    assert fake.reserved_numbers(ours=True) == {NUMBER}
+
+
+def test_a_reservation_that_stays_pending_is_not_a_hold_and_the_user_is_told(
+    app, client, factory, fake
+):
+    fake.reservation_outcome(NUMBER, ["pending"] * 100)
+    member = factory.member("growth")
+    response = client.post(
+        "/api/phone-numbers/holds",
+        json={"teamId": member.team_id, "phoneNumber": NUMBER},
+        headers=member.headers,
+    )
+    body = assert_error(response, 409, "conflict")
+    assert "not confirmed the hold" in body["error"]["message"]
+    assert "not held" in body["error"]["message"]
+    with app.app_context():
+        assert db.session.scalars(db.select(CartItem)).all() == []
+    (reservation,) = fake.reservations
+    reads = fake.requests_to("GET", f"{RESERVATIONS}/{reservation}")
+    assert 1 <= len(reads) <= 12  # re-read, but briefly (half a second at 0.05 s)
+
+
+def test_a_pending_reservation_that_fails_is_refused(app, factory, fake):
+    fake.reservation_outcome(NUMBER, ["pending", "failure"])
+    member = factory.member("growth")
+    with app.app_context():
+        with pytest.raises(NumberUnavailable):
+            hold_number(actor_of(member), NUMBER)
+        assert db.session.scalars(db.select(CartItem)).all() == []

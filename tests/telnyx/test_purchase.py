@@ -209,7 +209,10 @@ def test_an_order_waiting_for_documents_says_why_it_is_pending(app, client, fact
     fake.add_available("+4930901820", country_code="DE")
     member = factory.member("growth")
     found = search(client, member, countryCode="DE").get_json()
-    assert [d["name"] for d in found["documentsRequired"]] == ["Proof of address"]
+    assert [d["name"] for d in found["documentsRequired"]] == [
+        "Address in the number's area",
+        "Proof of address",
+    ]
     body = buy(client, member, "+4930901820").get_json()
     assert body["phoneNumber"]["status"] == "pending"
     assert body["phoneNumber"]["pending_reason"] == "documents"

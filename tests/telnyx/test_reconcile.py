@@ -9,6 +9,8 @@ from tests.helpers import buy
 from tests.invariants import assert_accounts_agree
 from tests.telnyx import NUMBER, OTHER
 
+PHONES = "/v2/phone_numbers"
+
 
 def run(app, *flags):
     result = app.test_cli_runner().invoke(args=["numbers", "reconcile", *flags])
@@ -96,3 +98,47 @@ def test_two_hosts_marking_at_once_record_each_number_once(app, client, factory,
         events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "missing"))
         assert len(list(events)) == 1
     assert run(app) == ["0 orphaned, 0 missing"]
+
+
+def test_a_number_shifted_off_the_paged_list_mid_scan_is_rechecked_not_marked(
+    app, client, factory, fake, monkeypatch
+):
+    """Telnyx's list pages by offset: a number deleted between two pages shifts the next one
+    onto the page already read. That one is still billed: it must not be marked released."""
+    monkeypatch.setattr("app.providers.telnyx.http.PAGE_SIZE", 2)
+    member = factory.member("growth")
+    third, fourth = "+14155550125", "+14155550126"
+    for number in (third, fourth):
+        fake.add_available(number)
+    for number in (NUMBER, OTHER, third, fourth):
+        assert buy(client, member, number).status_code == 200
+    first_id = next(i for i, r in fake.owned.items() if r["phone_number"] == NUMBER)
+
+    def deleted_in_the_portal():
+        fake.owned.pop(first_id)  # gone from the account's list: page 2 now starts at `fourth`
+
+    fake.before("GET", "/phone_numbers", deleted_in_the_portal, query={"page[number]": "2"})
+    # The first was read before it went (the next run finds it); the third was never listed.
+    assert run(app, "--mark-missing") == ["0 orphaned, 0 missing"]
+    with app.app_context():
+        rows = db.session.execute(db.select(PhoneNumber.phone_number, PhoneNumber.status))
+        statuses = {number: status for number, status in rows}
+    assert statuses == {NUMBER: "active", OTHER: "active", third: "active", fourth: "active"}
+    rechecked = [r.query.get("filter[phone_number]") for r in fake.requests_to("GET", PHONES)]
+    assert "14155550125" in rechecked  # asked by itself before anything was marked
+    lines = run(app, "--mark-missing")  # the next run: the deleted one is missing, and marked
+    assert lines[-1] == "0 orphaned, 1 missing"
+    assert "marked released" in next(line for line in lines if line.startswith(NUMBER))
+
+
+def test_a_missing_number_the_provider_cannot_confirm_is_not_marked(app, client, factory, fake):
+    member = factory.member("growth")
+    assert buy(client, member, NUMBER).status_code == 200
+    fake.owned[next(iter(fake.owned))]["status"] = "deleted"
+    listing = {"data": [], "meta": {"total_pages": 1}}
+    fake.fail("GET", "/phone_numbers", status=200, body=listing)  # the list: empty
+    fake.fail("GET", "/phone_numbers", status=500, times=3)  # the recheck: no answer
+    lines = run(app, "--mark-missing")
+    assert "unconfirmed" in next(line for line in lines if line.startswith(NUMBER))
+    with app.app_context():
+        assert db.session.scalar(db.select(PhoneNumber.status)) == "active"

@@ -118,3 +118,23 @@ def test_delivered_by_the_fake_over_http_like_telnyx(app, factory, fake, tmp_pat
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
+
+
+def test_the_answer_says_what_became_of_each_number(app, client, factory, fake):
+    number_id = pending_purchase(client, factory, fake)
+    (order_id,) = fake.orders
+    still_pending = fake.order_event(fake.orders[order_id])  # sent before the order ended
+    answer = post(client, fake, still_pending).get_json()
+    assert answer["settled"] == 0
+    assert answer["numbers"] == [{"phoneNumber": NUMBER, "outcome": "pending"}]
+    assert status(app, number_id) == "pending"
+    done = post(client, fake, completed_event(fake)).get_json()
+    assert done["settled"] == 1
+    assert done["numbers"] == [{"phoneNumber": NUMBER, "outcome": "active"}]
+
+
+def test_a_failed_number_is_reported_failed(app, client, factory, fake):
+    pending_purchase(client, factory, fake)
+    answer = post(client, fake, completed_event(fake, "failure")).get_json()
+    assert answer["settled"] == 1
+    assert answer["numbers"] == [{"phoneNumber": NUMBER, "outcome": "failed"}]

@@ -132,6 +132,12 @@ SEARCH_SCHEMAS: dict[str, Any] = {
         monthlyPrice=MONEY,
         setupPrice=MONEY,
         features={"type": "array", "items": {"type": "string"}},
+        reservable={
+            "type": "boolean",
+            "enum": [False],
+            "description": "Present (false) only when the provider will not hold the number "
+            "(POST /api/phone-numbers/holds refuses it); it can still be bought",
+        },
         quotedCurrency={
             "type": "string",
             "description": "The currency the provider quoted in; prices are converted to USD",

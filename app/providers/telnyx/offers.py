@@ -3,11 +3,14 @@
 Shapes from Telnyx's v2 OpenAPI spec: `GET /available_phone_numbers` with bracketed filters
 (`filter[phone_number][contains]` and the like; a filter without brackets is silently
 ignored) answers `data` and `meta.total_results`; `POST /number_reservations` holds numbers
-for 30 minutes. A mixin of TelnyxProvider: it uses the provider's `http` and `_refusal`.
+for 30 minutes, but only once the reservation (or its number) says `success`: `pending` is
+read again with `GET /number_reservations/{id}`. A mixin of TelnyxProvider: it uses the
+provider's `http`, `_refusal`, `poll_interval` and `hold_wait`.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -18,11 +21,14 @@ from app.providers.base import (
     AvailableNumber,
     Hold,
     Offered,
+    ProviderError,
+    ProviderHoldPending,
     ProviderNumberUnavailable,
     Requirement,
     SearchFilters,
 )
 from app.providers.telnyx import parse
+from app.providers.telnyx.http import sentence
 
 _QUICKSHIP_COUNTRIES = ("US", "CA")  # quickship is a +1 toll-free notion
 
@@ -82,10 +88,14 @@ class TelnyxOffers:
             for kind in types if isinstance(types, list) else []:
                 if isinstance(kind, dict) and isinstance(kind.get("name"), str):
                     description = kind.get("description")
+                    field = kind.get("type")
                     found.setdefault(
                         kind["name"],
                         Requirement(
-                            kind["name"], description if isinstance(description, str) else ""
+                            kind["name"],
+                            description if isinstance(description, str) else "",
+                            str(kind.get("id") or ""),
+                            field if field in ("document", "address", "textual") else "textual",
                         ),
                     )
         return list(found.values())
@@ -93,7 +103,11 @@ class TelnyxOffers:
     # -- holding -----------------------------------------------------------------------
 
     def hold(self, phone_number: str, *, customer_reference: str) -> Hold:
-        """A number reservation (30 minutes at Telnyx); sent once, like an order."""
+        """A number reservation (30 minutes at Telnyx); sent once, like an order.
+
+        Only a reservation Telnyx calls `success` is a hold: a `pending` one is read again for
+        a moment (`hold_wait`), and if it is still pending the caller is told nothing is held.
+        """
         payload = {
             "phone_numbers": [{"phone_number": phone_number}],
             "customer_reference": customer_reference,
@@ -104,11 +118,7 @@ class TelnyxOffers:
             raise self.http.transport_error(exc) from exc
         if not response.ok and response.status_code < 500:
             raise self._refusal(response, phone_number, "hold")
-        reservation = self.http.body(response).get("data")
-        found = parse.reservation(reservation, phone_number)
-        if found is None:
-            raise ProviderNumberUnavailable(f"Telnyx could not hold {phone_number}.")
-        return found
+        return self._settled_hold(self.http.body(response).get("data"), phone_number, "hold")
 
     def extend_hold(self, hold_id: str | None, phone_number: str) -> Hold:
         """`POST /number_reservations/{id}/actions/extend`: another 30 minutes from now."""
@@ -123,7 +133,28 @@ class TelnyxOffers:
             raise ProviderNumberUnavailable(
                 f"The hold on {phone_number} has ended at Telnyx; hold it again from a search."
             )
-        found = parse.reservation(self.http.body(response).get("data"), phone_number)
-        if found is None:
-            raise ProviderNumberUnavailable(f"Telnyx could not extend the hold on {phone_number}.")
-        return found
+        return self._settled_hold(self.http.body(response).get("data"), phone_number, "extend")
+
+    def _settled_hold(self, record: Any, phone_number: str, verb: str) -> Hold:
+        """The hold once Telnyx says `success`; a pending reservation is re-read, briefly."""
+        deadline = time.monotonic() + self.hold_wait
+        status, found = parse.reservation(record, phone_number)
+        while status == "pending" and time.monotonic() + self.poll_interval <= deadline:
+            time.sleep(self.poll_interval)
+            path = f"/number_reservations/{quote(str(record['id']), safe='')}"
+            try:
+                again = self.http.get(path, retries=0).get("data")
+            except ProviderError:
+                continue  # a failed read says nothing: the reservation is still pending
+            status, found = parse.reservation(again, phone_number)
+            record = again if isinstance(again, dict) and again.get("id") else record
+        if found is not None:
+            return found
+        if status == "pending":
+            raise ProviderHoldPending(
+                f"Telnyx has not confirmed the hold on {phone_number} yet (its reservation is "
+                "still pending), so it is not held: try again in a moment, or buy it now."
+            )
+        why = parse.reservation_errors(record)
+        done = "hold" if verb == "hold" else "extend the hold on"
+        raise ProviderNumberUnavailable(sentence(f"Telnyx could not {done} {phone_number}", why))

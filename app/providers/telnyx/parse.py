@@ -66,6 +66,8 @@ def available(item: Any) -> AvailableNumber | None:
         currency if currency and currency.isalpha() else None,
         tuple(name for name in names if isinstance(name, str) and name.isprintable()),
         place(item.get("region_information")),
+        # Only numbers Telnyx says it will reserve are offered a hold; the rest can be bought.
+        reservable=item.get("reservable") is True,
     )
 
 
@@ -128,13 +130,16 @@ def owned(record: Any) -> OwnedNumber | None:
     return OwnedNumber(str(record["id"]), number, state)
 
 
-def reservation(record: Any, phone_number: str) -> Hold | None:
-    """A number reservation's hold on one number; None unless Telnyx says it succeeded.
+def reservation(record: Any, phone_number: str) -> tuple[str, Hold | None]:
+    """A number reservation's state for one number, and its hold once Telnyx says `success`.
 
-    A missing or unreadable `expired_at` is read as the documented 30 minutes from now.
+    The state is "success", "pending" or "failure" (also for a record without an id or without
+    the number). Only a success is a hold: a pending reservation is read again (the spec's own
+    example is a pending one). A missing or unreadable `expired_at` is read as the documented
+    30 minutes from now.
     """
     if not isinstance(record, dict) or not record.get("id"):
-        return None
+        return "failure", None
     entries = record.get("phone_numbers")
     entry = next(
         (
@@ -145,13 +150,35 @@ def reservation(record: Any, phone_number: str) -> Hold | None:
         ),
         None,
     )
-    status = text((entry or {}).get("status")) or text(record.get("status"))
-    if entry is None or status == "failure":
-        return None
+    if entry is None:
+        return "failure", None
+    status = text(entry.get("status")) or text(record.get("status"))
+    if status != "success":
+        # An unknown word is no hold either, but may still become one: read it again.
+        return ("failure" if status == "failure" else "pending"), None
     try:
         expires = datetime.fromisoformat(str(entry.get("expired_at")).replace("Z", "+00:00"))
     except ValueError:
         expires = None
     if expires is None or expires.tzinfo is None:
         expires = datetime.now(UTC) + HOLD_LENGTH
-    return Hold(str(record["id"]), expires.astimezone(UTC))
+    return "success", Hold(str(record["id"]), expires.astimezone(UTC))
+
+
+def reservation_errors(record: Any) -> str:
+    """The reservation's `errors` text (why numbers failed), short and printable, or ""."""
+    errors = record.get("errors") if isinstance(record, dict) else None
+    if not isinstance(errors, str) or not errors.isprintable():
+        return ""
+    return " ".join(errors.split())[:200].rstrip(".")
+
+
+def moment(value: Any) -> datetime | None:
+    """An ISO 8601 time Telnyx sent (aware, UTC), or None when it is missing or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        found = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return found.astimezone(UTC) if found.tzinfo is not None else None

@@ -27,11 +27,12 @@ from app.providers.telnyx import parse
 from app.providers.telnyx.calls import TelnyxCalls
 from app.providers.telnyx.http import TelnyxHttp, nothing_sent, sentence
 from app.providers.telnyx.offers import TelnyxOffers
+from app.providers.telnyx.regulation import TelnyxRegulation
 
 _UNAVAILABLE_WORDS = ("not available", "no longer available", "unavailable", "already")
 
 
-class TelnyxProvider(TelnyxOffers):
+class TelnyxProvider(TelnyxOffers, TelnyxRegulation):
     """A small, careful Telnyx client."""
 
     name = "telnyx"
@@ -44,12 +45,14 @@ class TelnyxProvider(TelnyxOffers):
         *,
         order_wait: float = 3.0,
         poll_interval: float = 0.25,
+        hold_wait: float = 2.0,
         **http: Any,
     ):
         self.http = TelnyxHttp(api_key, base_url, **http)
         self.calls = TelnyxCalls(self.http)
         self.order_wait = order_wait
         self.poll_interval = poll_interval
+        self.hold_wait = hold_wait  # how long a pending reservation is read again
 
     def close(self) -> None:
         self.http.close()
@@ -234,7 +237,8 @@ class TelnyxProvider(TelnyxOffers):
             if owned is not None and owned.status == "active":
                 return OrderResult("active", order_id, owned.id)
         # Still pending, or done but the number not active on the account yet: ask again later.
-        return OrderResult("pending", order_id, documents_required=documents)
+        deadline = self.deadline(order, phone_number) if documents else None
+        return OrderResult("pending", order_id, documents_required=documents, deadline=deadline)
 
     @staticmethod
     def _order(body: dict[str, Any]) -> dict[str, Any]:
