@@ -37,6 +37,9 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.remove_hold": Permission.BUY,
     "dashboard.extend": Permission.BUY,
     "dashboard.buy_cart": Permission.BUY,
+    "dashboard.documents": Permission.BUY,  # a regulated order's documents, or cancelling it
+    "dashboard.provide_documents": Permission.BUY,
+    "dashboard.cancel_pending_order": Permission.BUY,
     "dashboard.release_number": Permission.RELEASE,
     "dashboard.confirm_release": Permission.RELEASE,
     "dashboard.undo_release": Permission.RELEASE,
@@ -90,6 +93,7 @@ SUCCESS = (
             "dashboard.change_password",
             "dashboard.create_assistant",
             "dashboard.delete_assistant",
+            "dashboard.provide_documents",  # back to the number's row
             "dashboard.release_number",
             "dashboard.undo_release",
             "dashboard.rename_assistant",
@@ -118,6 +122,7 @@ SUCCESS = (
             "dashboard.remove_member",
             "dashboard.revoke_invitation",
             "dashboard.transfer_ownership",
+            "dashboard.cancel_pending_order",  # back to Numbers
         )
     }
 )
