@@ -95,7 +95,7 @@ class Factory:
                 provider_number_id=fields.pop("provider_number_id", f"sandbox-{e164[1:]}"),
                 customer_reference=fields.pop("customer_reference", f"ref-{e164}"),
                 number_type="local",
-                country_code="US",
+                country_code=fields.pop("country_code", "US"),
                 status=status,
                 activated_at=fields.pop("activated_at", utcnow() if status == "active" else None),
                 created_by_id=fields.pop("created_by_id", member.user_id),

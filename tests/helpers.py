@@ -30,6 +30,33 @@ def sandbox_number(area: str, index: int) -> str:
     return f"+1{area}55501{index:02d}"
 
 
+def german_number(index: int) -> str:
+    """The sandbox's index-th German local number (DE asks for documents before it sells)."""
+    from app.phone import LOCAL
+    from app.providers.base import SearchFilters
+    from app.providers.sandbox import SandboxProvider
+
+    found = SandboxProvider().search(SearchFilters("DE", None, LOCAL, index + 1))
+    return found[index].phone_number
+
+
+def waiting_for_documents(factory, member, e164: str) -> str:
+    """A regulated order of the sandbox's, placed now and waiting for documents; its id."""
+    import time
+
+    from app.phone import digits
+
+    return factory.number(
+        member,
+        e164,
+        status="pending",
+        status_reason="documents",
+        country_code="DE",
+        provider_number_id=None,
+        provider_order_id=f"sbx-{int(time.time())}-{digits(e164)}",
+    )
+
+
 def assert_error(response, status: int, code: str) -> dict:
     assert response.status_code == status, response.get_data(as_text=True)
     body = response.get_json()

@@ -97,9 +97,12 @@ def cancel_pending_order(number_id: str):
 
 def _answers() -> Answers:
     answers = Answers()
-    for name, stored in request.files.items():
-        if name.startswith("file-") and stored.filename:
-            answers.files[name[5:]] = Upload(stored.filename, stored.read(MAX_DOCUMENT + 1))
+    for name, stored in request.files.items(multi=True):
+        try:
+            if name.startswith("file-") and stored.filename:
+                answers.files[name[5:]] = Upload(stored.filename, stored.read(MAX_DOCUMENT + 1))
+        finally:
+            stored.close()  # a large upload is a temporary file: closed once read
     for name, value in request.form.items():
         if name.startswith("text-"):
             answers.texts[name[5:]] = value

@@ -41,37 +41,31 @@ class Costs:
 
 
 def monthly_costs(team_id: str, now: datetime) -> Costs:
-    """The team's live numbers (held, trials not past their end) priced as they were bought."""
+    """The team's live numbers (held, trials not past their end) priced as they were bought;
+    those still being ordered apart. One query: the numbers page counts its queries."""
     paid = PhoneNumber.is_trial.is_(False)
     price = sa.case((paid, PhoneNumber.monthly_price), else_=None)
+    ordering = PhoneNumber.status.in_(ORDERING)
     rows = db.session.execute(
         sa.select(
             PhoneNumber.assistant_id,
             Assistant.name,
+            ordering,
             sa.func.count(),
             sa.func.sum(price),
             sa.func.count(sa.case((sa.and_(paid, PhoneNumber.monthly_price.is_(None)), 1))),
             sa.func.count(sa.case((PhoneNumber.is_trial.is_(True), 1))),
         )
         .outerjoin(Assistant, Assistant.id == PhoneNumber.assistant_id)
-        .where(
-            PhoneNumber.team_id == team_id,
-            PhoneNumber.live(now),
-            PhoneNumber.status.not_in(ORDERING),
-        )
-        .group_by(PhoneNumber.assistant_id, Assistant.name)
+        .where(PhoneNumber.team_id == team_id, PhoneNumber.live(now))
+        .group_by(PhoneNumber.assistant_id, Assistant.name, ordering)
     ).all()
-    pending, pending_total = db.session.execute(
-        sa.select(sa.func.count(), sa.func.sum(price)).where(
-            PhoneNumber.team_id == team_id,
-            PhoneNumber.live(now),
-            PhoneNumber.status.in_(ORDERING),
-        )
-    ).one()
+    settled = [row for row in rows if not row[2]]
+    waiting = [row for row in rows if row[2]]
     per_assistant = sorted(
         (
             Cost(assistant_id, name, count, _money(total), unpriced)
-            for assistant_id, name, count, total, unpriced, _trials in rows
+            for assistant_id, name, _ordering, count, total, unpriced, _trials in settled
         ),
         # Named assistants by name, then the unassigned numbers last.
         key=lambda cost: (cost.assistant_id is None, (cost.assistant_name or "").lower()),
@@ -80,10 +74,10 @@ def monthly_costs(team_id: str, now: datetime) -> Costs:
         monthly=sum((cost.monthly for cost in per_assistant), ZERO),
         numbers=sum(cost.numbers for cost in per_assistant),
         unpriced=sum(cost.unpriced for cost in per_assistant),
-        trials=sum(row[5] for row in rows),
+        trials=sum(row[6] for row in settled),
         per_assistant=per_assistant,
-        pending=pending,
-        pending_monthly=_money(pending_total),
+        pending=sum(row[3] for row in waiting),
+        pending_monthly=sum((_money(row[4]) for row in waiting), ZERO),
     )
 
 

@@ -216,5 +216,5 @@ def is_offered(phone_number: str) -> bool:
 
 def is_reservable(phone_number: str) -> bool:
     """Whether the sandbox will hold the number. As at Telnyx, not every number can be held:
-    those ending in 09 (one on each first page of a US search) can only be bought."""
-    return not phone_number.endswith("09")
+    San Francisco's (415) ending in 09, on the first page of a US search, can only be bought."""
+    return not (phone_number.startswith("+1415") and phone_number.endswith("09"))

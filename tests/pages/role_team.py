@@ -8,7 +8,7 @@ from __future__ import annotations
 from app.accounts import invitations
 from app.models import Role
 from tests.factories import PASSWORD, Factory, actor_of, ask, hold
-from tests.helpers import sandbox_number
+from tests.helpers import german_number, sandbox_number, waiting_for_documents
 from tests.pages.helpers import Auth
 
 
@@ -74,6 +74,13 @@ class Team:
         with self.app.app_context():
             owner = actor_of(self.members[Role.OWNER])
             return buy_numbers(owner, [sandbox_number("213", self.count)]).id
+
+    def waiting(self) -> str:
+        """A regulated order waiting for the team's documents."""
+        self.count += 1
+        return waiting_for_documents(
+            self.factory, self.members[Role.OWNER], german_number(self.count)
+        )
 
     def assistant(self) -> str:
         self.count += 1
@@ -228,6 +235,12 @@ class Team:
                 return "GET", f"{team}/{endpoint.split('.')[1].removeprefix('team_')}", {}
             case "dashboard.set_guardrails":
                 return "POST", f"{team}/guardrails", {"spend_cap": "500"}
+            case "dashboard.documents":
+                return "GET", f"{team}/numbers/{self.waiting()}/documents", {}
+            case "dashboard.provide_documents":
+                return "POST", f"{team}/numbers/{self.waiting()}/documents", documents()
+            case "dashboard.cancel_pending_order":
+                return "POST", f"{team}/numbers/{self.waiting()}/cancel-order", {}
             case "dashboard.purchase_requests":
                 return "GET", f"{team}/requests", {}
             case "dashboard.approve_purchase":
@@ -293,3 +306,22 @@ class Team:
             case "dashboard.sign_out_everywhere":
                 return "POST", "/account/sign-out-everywhere", {}
         raise AssertionError(f"say how to call {endpoint} in tests/pages/role_team.py")
+
+
+def documents() -> dict:
+    """What the sandbox asks of a German order: two files and an address, all filled in."""
+    import io
+
+    address = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "business_name": "Analytical GmbH",
+        "street_address": "Unter den Linden 1",
+        "locality": "Berlin",
+        "postal_code": "10117",
+    }
+    return {
+        "file-sbx-proof-of-address": (io.BytesIO(b"%PDF-1.4 bill"), "bill.pdf"),
+        "file-sbx-identity": (io.BytesIO(b"%PDF-1.4 passport"), "passport.pdf"),
+        **{f"address-sbx-address-{key}": value for key, value in address.items()},
+    }

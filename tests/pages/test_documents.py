@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
+from app.exceptions import ValidationFailed
 from app.extensions import db
 from app.models import AuditEvent, PhoneNumber
+from app.numbers.documents import Answers, Upload, provide_documents
 from app.phone import LOCAL
 from app.providers.base import SearchFilters
 from app.providers.sandbox import SandboxProvider
+from tests.factories import actor_of
 from tests.pages.helpers import add_number, buy, csrf_token, numbers_url, soup, text
 
 PDF = b"%PDF-1.4\n% a bill\n"
@@ -156,3 +161,39 @@ def test_the_costs_count_a_pending_number_apart(app, client, growth):
     pending = page.select_one("#costs-pending")
     assert pending["data-pending"] == "1"
     assert text(pending.select_one("[data-role=pending-monthly]")) != "$0.00"
+
+
+def test_a_scan_larger_than_other_forms_take_is_taken_on_this_form(app, client, growth):
+    """The app refuses bodies over 64 KB; this one form takes documents of up to 5 MB each.
+    (400 KB: the test client writes bodies past 500 KB to a file it never closes.)"""
+    (e164,) = german_numbers(1)
+    number_id = ordered(app, client, growth, e164)
+    url = documents_url(growth.team_id, number_id)
+    scan = PNG + b"\0" * (400 * 1024)  # a photo of a bill
+    data = answers(client, url, **{"file-sbx-proof-of-address": (io.BytesIO(scan), "bill.png")})
+    response = client.post(url, data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    page = soup(response)
+    assert [a["href"] for a in page.select("#documents-problems a")] == ["#file-sbx-identity"]
+    elsewhere = client.post(
+        f"/teams/{growth.team_id}/numbers/{number_id}/cancel-order",
+        data={"csrf_token": "x", "padding": "y" * (128 * 1024)},
+    )
+    assert elsewhere.status_code == 413  # the small limit still holds on every other form
+
+
+def test_a_file_over_five_megabytes_is_a_form_error(app, client, growth):
+    (e164,) = german_numbers(1)
+    number_id = ordered(app, client, growth, e164)
+    answers_given = Answers(
+        files={
+            "sbx-proof-of-address": Upload("bill.pdf", PDF + b"\0" * (5 * 1024 * 1024)),
+            "sbx-identity": Upload("passport.png", PNG),
+        },
+        addresses={"sbx-address": dict(ADDRESS)},
+    )
+    with app.app_context(), pytest.raises(ValidationFailed) as refused:
+        provide_documents(actor_of(growth), number_id, answers_given)
+    assert refused.value.fields == {
+        "file-sbx-proof-of-address": "“Proof of address” is larger than 5 MB."
+    }

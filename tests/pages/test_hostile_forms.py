@@ -21,7 +21,7 @@ from app.plans.grace import keep_numbers
 from app.routing.engine import DAYS
 from tests.api_calls import quote_part
 from tests.factories import PASSWORD, actor_of, ask, downgraded, guard, hold
-from tests.helpers import sandbox_number
+from tests.helpers import german_number, sandbox_number, waiting_for_documents
 from tests.pages.helpers import HTMX, Auth, soup
 
 HOSTILE = {
@@ -96,6 +96,16 @@ NAMES = {
     "events": "refused",  # no event type has such a name
     "enabled": "ok",  # a checkbox: any value sent means ticked
 }
+# A regulated order's documents: the page renders the form empty (no file chosen, no address),
+# so whatever one field holds, the rest is missing and the form says so.
+NAMES |= {
+    f"file-{key}": "refused" for key in ("sbx-proof-of-address", "sbx-identity")
+} | {
+    f"address-sbx-address-{part}": "refused"
+    for part in (
+        "first_name", "last_name", "business_name", "street_address", "locality", "postal_code"
+    )
+}  # fmt: skip
 # Where a field owes something else: the new password goes with the current one, which the
 # page renders empty, so nothing changes.
 ONLY_HERE = {("/account/password", "password"): "refused"}
@@ -105,6 +115,7 @@ PAGES = [
     "/teams/{team}/numbers/{number}/label/edit",
     "/teams/{team}/numbers/{number}/assistant/edit",
     "/teams/{team}/numbers/{number}/release",
+    "/teams/{team}/numbers/{waiting}/documents",  # a regulated order's documents, or cancel
     "/teams/{team}/numbers/selection?action=unassign&ids={number}",
     "/teams/{team}/search?country=US&area_code=415&limit=1",
     "/teams/{team}/assistants",
@@ -208,6 +219,7 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
     # Every hostile team name that is accepted founds a team: more than a day allows.
     app.config.update(TEAMS_PER_USER_PER_DAY=1000)
     Auth(client).sign_in(owner)
+    waiting = waiting_for_documents(factory, owner, german_number(0))
     found = forms(
         client,
         PAGES,
@@ -216,6 +228,7 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
         assistant=assistant,
         graced=graced.team_id,
         webhook=webhook,
+        waiting=waiting,
     )
     adding = f"/teams/{owner.team_id}/webhooks"
     wrong, buys = [], iter(range(100))

@@ -44,6 +44,9 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.remove_hold": Permission.BUY,
     "dashboard.extend": Permission.BUY,
     "dashboard.buy_cart": Permission.BUY,
+    "dashboard.documents": Permission.BUY,  # a regulated order's documents, or cancelling it
+    "dashboard.provide_documents": Permission.BUY,
+    "dashboard.cancel_pending_order": Permission.BUY,
     "dashboard.release_number": Permission.RELEASE,
     "dashboard.confirm_release": Permission.RELEASE,
     "dashboard.undo_release": Permission.RELEASE,
@@ -105,6 +108,7 @@ SUCCESS = (
             "dashboard.change_password",
             "dashboard.create_assistant",
             "dashboard.delete_assistant",
+            "dashboard.provide_documents",  # back to the number's row
             "dashboard.release_number",
             "dashboard.undo_release",
             "dashboard.rename_assistant",
@@ -140,6 +144,7 @@ SUCCESS = (
             "dashboard.test_webhook",
             "dashboard.resend_webhook",
             "dashboard.delete_webhook",  # to the Webhooks page
+            "dashboard.cancel_pending_order",  # back to Numbers
         )
     }
 )
