@@ -48,6 +48,12 @@ class Action(StrEnum):
     REQUEST_FAIL = "request_fail"
     DESTINATION_CHANGE = "destination_change"
     ROUTING_CHANGE = "routing_change"
+    CAMPAIGN_CREATE = "campaign_create"
+    CAMPAIGN_CHANGE = "campaign_change"
+    CAMPAIGN_DELETE = "campaign_delete"
+    CAMPAIGN_ADD = "campaign_add"
+    CAMPAIGN_REMOVE = "campaign_remove"
+    CAMPAIGN_COVERAGE = "campaign_coverage"
 
 
 @dataclass(frozen=True)
