@@ -47,6 +47,15 @@ OPERATION_SCOPES: dict[str, str] = {
     "renameAssistant": "assistants:manage",
     "deleteAssistant": "assistants:manage",
     "setGuardrails": "team:manage",
+    "listCampaigns": "numbers:read",
+    "getCampaign": "numbers:read",
+    "chooseCallerId": "numbers:read",
+    "createCampaign": "assistants:manage",
+    "updateCampaign": "assistants:manage",
+    "deleteCampaign": "assistants:manage",
+    "addCampaignNumbers": "assistants:manage",
+    "removeCampaignNumber": "assistants:manage",
+    "setCoverage": "assistants:manage",
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.openapi.campaigns import CAMPAIGN_PATHS, CAMPAIGN_SCHEMAS
 from app.api.openapi.guardrails import GUARDRAIL_PATHS, GUARDRAIL_SCHEMAS, WAITS
 from app.api.openapi.orders import ORDER_PATHS, ORDER_SCHEMAS
 from app.api.openapi.releases import RELEASE_PATHS, RELEASE_SCHEMAS
@@ -275,7 +276,15 @@ DOCUMENT: dict[str, Any] = {
             **GUARDRAIL_SCHEMAS,
             **RELEASE_SCHEMAS,
             **ROUTING_SCHEMAS,
+            **CAMPAIGN_SCHEMAS,
         },
     },
-    "paths": {**PATHS, **ORDER_PATHS, **GUARDRAIL_PATHS, **RELEASE_PATHS, **ROUTING_PATHS},
+    "paths": {
+        **PATHS,
+        **ORDER_PATHS,
+        **GUARDRAIL_PATHS,
+        **RELEASE_PATHS,
+        **ROUTING_PATHS,
+        **CAMPAIGN_PATHS,
+    },
 }
