@@ -313,7 +313,7 @@ def _names(campaign_ids: set[str]) -> dict[str, str]:
     rows = db.session.execute(
         sa.select(Campaign.id, Campaign.name).where(Campaign.id.in_(campaign_ids))
     )
-    return dict(rows.tuples().all())
+    return {campaign_id: name for campaign_id, name in rows}
 
 
 def _unique_name(team: Team, name: object, renaming: Campaign | None = None) -> str:
