@@ -107,3 +107,27 @@ def test_another_teams_campaign_is_not_found(client, factory, growth):
     campaign, _ = make_campaign(client.application, factory, stranger, [])
     assert client.get(f"/teams/{growth.team_id}/campaigns/{campaign}").status_code == 404
     assert client.get(f"/teams/{stranger.team_id}/campaigns/{campaign}").status_code == 404
+
+
+def test_history_says_what_happened_to_a_campaign(client, factory, growth):
+    team = growth.team_id
+    number = factory.number(growth, sandbox_number("415", 0))
+    campaign = create(client, team, "Spring")
+    page = f"/teams/{team}/campaigns/{campaign}"
+    token = csrf_token(client, page)
+    client.post(f"{page}/numbers", data={"ids": number, "csrf_token": token})
+    client.post(
+        page, data={"name": "Autumn", "dailyCap": "40", "cooldownSeconds": "0", "csrf_token": token}
+    )
+    client.post(f"{page}/pause", data={"paused": "1", "csrf_token": token})
+    history = soup(client.get(f"/teams/{team}/history"))
+    lines = [
+        text(row.select_one("td[data-label=What]"))
+        for row in history.select("tr[data-action^=campaign]")
+    ]
+    assert lines == [  # newest first
+        "Changed campaign Autumn calling → to paused",
+        "Changed campaign Autumn Spring, 100 calls a day → to Autumn, 40 calls a day",
+        "Added (415) 555-0100 to campaign Spring",
+        "Created campaign Spring",
+    ]
