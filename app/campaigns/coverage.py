@@ -20,7 +20,7 @@ from app.accounts.roles import Actor, Permission
 from app.campaigns.area_codes import place_of, region_of_area_code
 from app.exceptions import ServiceError, ValidationFailed
 from app.extensions import db
-from app.models import Campaign, CampaignNumber
+from app.models import HELD, Campaign, CampaignNumber, PhoneNumber
 from app.numbers.cart import hold_number
 from app.numbers.searching import search_numbers
 from app.phone import normalise
@@ -127,9 +127,9 @@ def set_destinations(actor: Actor, campaign: Campaign, counts: Counter[str]) -> 
 def coverage_of(campaign: Campaign) -> Coverage:
     wanted = campaign.coverage or {}
     rows = db.session.execute(
-        sa.select(CampaignNumber.area_code, CampaignNumber.country).where(
-            CampaignNumber.campaign_id == campaign.id
-        )
+        sa.select(CampaignNumber.area_code, CampaignNumber.country)
+        .join(PhoneNumber, PhoneNumber.id == CampaignNumber.phone_number_id)
+        .where(CampaignNumber.campaign_id == campaign.id, PhoneNumber.status.in_(HELD))
     ).all()
     area_codes = {a for a, _ in rows if a}
     countries = {c for _, c in rows}

@@ -16,6 +16,7 @@ from app.exceptions import NameTaken, NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
 from app.models import (
+    HELD,
     Assistant,
     Campaign,
     CampaignAssistant,
@@ -41,7 +42,8 @@ def list_campaigns(team: Team) -> list[tuple[Campaign, int]]:
     """The team's campaigns by name, each with how many numbers its pool holds."""
     counts = (
         sa.select(CampaignNumber.campaign_id, sa.func.count().label("n"))
-        .where(CampaignNumber.team_id == team.id)
+        .join(PhoneNumber, PhoneNumber.id == CampaignNumber.phone_number_id)
+        .where(CampaignNumber.team_id == team.id, PhoneNumber.status.in_(HELD))
         .group_by(CampaignNumber.campaign_id)
         .subquery()
     )
@@ -78,11 +80,12 @@ def team_campaign(team: Team, campaign_id: object) -> Campaign:
 
 
 def pool(campaign: Campaign) -> list[tuple[PhoneNumber, CampaignNumber]]:
-    """The campaign's numbers, in number order."""
+    """The campaign's numbers, in number order (a released or expired one is gone from it:
+    the selector never chose it, and it is the team's no more)."""
     rows = db.session.execute(
         sa.select(PhoneNumber, CampaignNumber)
         .join(CampaignNumber, CampaignNumber.phone_number_id == PhoneNumber.id)
-        .where(CampaignNumber.campaign_id == campaign.id)
+        .where(CampaignNumber.campaign_id == campaign.id, PhoneNumber.status.in_(HELD))
         .order_by(PhoneNumber.phone_number)
     )
     return [(number, member) for number, member in rows]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AuditEvent
+from app.models import AuditEvent, PhoneNumber
 from tests.helpers import assert_error, sandbox_number
 
 
@@ -143,3 +143,22 @@ def test_coverage_counts_destinations_with_a_local_number(client, factory):
         headers=owner.headers,
     )
     assert "destinations[1]" in assert_error(bad, 400, "invalid_request")["error"]["fields"]
+
+
+def test_a_released_number_leaves_the_pool_and_its_coverage(app, client, factory):
+    owner = factory.member("scale")
+    numbers = [factory.number(owner, sandbox_number(a, 0)) for a in ("415", "212")]
+    campaign = make(client, owner)
+    post(client, owner, f"/api/campaigns/{campaign}/phone-numbers", {"phoneNumberIds": numbers})
+    client.put(
+        f"/api/campaigns/{campaign}/coverage",
+        json={"destinations": ["415", "212"]},
+        headers=owner.headers,
+    )
+    with app.app_context():
+        db.session.get(PhoneNumber, numbers[0]).status = "released"
+        db.session.commit()
+    shown = client.get(f"/api/campaigns/{campaign}", headers=owner.headers).get_json()["campaign"]
+    assert [n["phoneNumber"] for n in shown["phoneNumbers"]] == ["+12125550100"]
+    assert shown["phoneNumberCount"] == 1
+    assert shown["coverage"]["missingAreaCodes"] == ["415"]
