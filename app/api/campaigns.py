@@ -11,7 +11,7 @@ from app.api import bp
 from app.api.auth import api_actor, api_user, token_required
 from app.api.payloads import json_body
 from app.campaigns import coverage as coverage_service
-from app.campaigns import service
+from app.campaigns import pool, service
 from app.campaigns.selector import choose_caller_id
 from app.exceptions import ValidationFailed
 from app.models import Campaign, utcnow
@@ -41,7 +41,7 @@ def create_campaign():
 def get_campaign(campaign_id: str):
     """The campaign with its pool (each number's use today) and its coverage."""
     _actor, campaign = service.find_campaign(api_user(), campaign_id)
-    pool = service.pool(campaign)
+    members = pool.pool(campaign)
     numbers = [
         {
             "id": number.id,
@@ -52,7 +52,7 @@ def get_campaign(campaign_id: str):
             "lastUsedAt": iso(member.last_used_at),
             "restUntil": iso(member.rest_until),
         }
-        for number, member in pool
+        for number, member in members
     ]
     shown = campaign_json(campaign, phoneNumberCount=len(numbers))
     shown.update(phoneNumbers=numbers, coverage=coverage_json(campaign))
@@ -84,12 +84,12 @@ def add_campaign_numbers(campaign_id: str):
     ids = json_body().get("phoneNumberIds")
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
         raise ValidationFailed({"phoneNumberIds": "Send a non-empty list of phone number ids."})
-    if len(ids) > service.MAX_NUMBERS:
+    if len(ids) > pool.MAX_NUMBERS:
         raise ValidationFailed(
-            {"phoneNumberIds": f"At most {service.MAX_NUMBERS} phone numbers at a time."}
+            {"phoneNumberIds": f"At most {pool.MAX_NUMBERS} phone numbers at a time."}
         )
     actor, campaign = service.find_campaign(api_user(), campaign_id)
-    added = service.add_numbers(actor, campaign, ids)
+    added = pool.add_numbers(actor, campaign, ids)
     return {"success": True, "campaignId": campaign.id, "phoneNumberIds": ids, "added": added}
 
 
@@ -97,7 +97,7 @@ def add_campaign_numbers(campaign_id: str):
 @token_required(ASSISTANTS_MANAGE)
 def remove_campaign_number(campaign_id: str, number_id: str):
     actor, campaign = service.find_campaign(api_user(), campaign_id)
-    removed = service.remove_number(actor, campaign, number_id)
+    removed = pool.remove_number(actor, campaign, number_id)
     return {
         "success": True,
         "campaignId": campaign.id,

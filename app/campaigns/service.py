@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit
 from app.accounts.roles import Actor, Permission
 from app.assistants.service import clean_name
-from app.campaigns.area_codes import place_of
+from app.campaigns.pool import GONE, hold
 from app.exceptions import NameTaken, NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
@@ -22,7 +21,6 @@ from app.models import (
     CampaignAssistant,
     CampaignNumber,
     Membership,
-    NumberStatus,
     PhoneNumber,
     Role,
     Team,
@@ -30,12 +28,8 @@ from app.models import (
 )
 from app.models.numbers import name_key
 
-MAX_NUMBERS = 1000  # per request; a pool may hold more, added in several
 MAX_CAP = 10_000
 MAX_COOLDOWN = 24 * 60 * 60
-GONE = "Campaign not found (it may have just been deleted)."
-# Numbers that may join a pool: held and not on their way out.
-JOINABLE = (NumberStatus.RESERVING, NumberStatus.PENDING, NumberStatus.ACTIVE)
 
 
 def list_campaigns(team: Team) -> list[tuple[Campaign, int]]:
@@ -79,18 +73,6 @@ def team_campaign(team: Team, campaign_id: object) -> Campaign:
     return campaign
 
 
-def pool(campaign: Campaign) -> list[tuple[PhoneNumber, CampaignNumber]]:
-    """The campaign's numbers, in number order (a released or expired one is gone from it:
-    the selector never chose it, and it is the team's no more)."""
-    rows = db.session.execute(
-        sa.select(PhoneNumber, CampaignNumber)
-        .join(CampaignNumber, CampaignNumber.phone_number_id == PhoneNumber.id)
-        .where(CampaignNumber.campaign_id == campaign.id, PhoneNumber.status.in_(HELD))
-        .order_by(PhoneNumber.phone_number)
-    )
-    return [(number, member) for number, member in rows]
-
-
 def create_campaign(actor: Actor, body: dict[str, Any]) -> Campaign:
     actor.require(Permission.MANAGE_ASSISTANTS)
     settings = clean_settings(body)
@@ -123,7 +105,7 @@ def update_campaign(actor: Actor, campaign: Campaign, body: dict[str, Any]) -> C
     if "name" in body:
         settings["name"] = _unique_name(actor.team, body["name"], campaign)
     assistants = _assistants(actor.team, body["assistantIds"]) if "assistantIds" in body else None
-    _hold(campaign)
+    hold(campaign)
     before = describe(campaign)
     for key, value in settings.items():
         setattr(campaign, key, value)
@@ -149,7 +131,7 @@ def update_campaign(actor: Actor, campaign: Campaign, body: dict[str, Any]) -> C
 def delete_campaign(actor: Actor, campaign: Campaign) -> int:
     """Delete it; its numbers stay the team's, out of any pool. Returns how many it held."""
     actor.require(Permission.MANAGE_ASSISTANTS)
-    _hold(campaign)
+    hold(campaign)
     held = db.session.scalar(
         sa.select(sa.func.count()).where(CampaignNumber.campaign_id == campaign.id)
     )
@@ -167,104 +149,6 @@ def delete_campaign(actor: Actor, campaign: Campaign) -> int:
         raise NotFound(GONE)
     db.session.commit()
     return held or 0
-
-
-def add_numbers(actor: Actor, campaign: Campaign, phone_number_ids: Sequence[str]) -> int:
-    """Put every number in the campaign (moving it out of another), or none at all.
-    Returns how many joined (numbers already in it count as none)."""
-    actor.require(Permission.MANAGE_ASSISTANTS)
-    ids = list(dict.fromkeys(phone_number_ids))
-    if bad := next((i for i in ids if not is_id("pn", i)), None):
-        raise NotFound(f"Phone number not found: {bad[:40]}.")
-    _hold(campaign)
-    numbers = db.session.scalars(
-        sa.select(PhoneNumber).where(
-            PhoneNumber.id.in_(ids),
-            PhoneNumber.team_id == campaign.team_id,
-            PhoneNumber.status.in_(JOINABLE),
-            PhoneNumber.release_after.is_(None),
-        )
-    ).all()
-    if missing := [i for i in ids if i not in {n.id for n in numbers}]:
-        raise NotFound(f"Phone number not found: {missing[0]}.")
-    current = {
-        m.phone_number_id: m
-        for m in db.session.scalars(
-            sa.select(CampaignNumber).where(CampaignNumber.phone_number_id.in_(ids))
-        )
-    }
-    others = _names({m.campaign_id for m in current.values()} - {campaign.id})
-    joined = 0
-    for number in numbers:
-        member = current.get(number.id)
-        if member is not None and member.campaign_id == campaign.id:
-            continue
-        was = others.get(member.campaign_id) if member is not None else None
-        if member is not None:
-            db.session.delete(member)
-            db.session.flush()
-        place = place_of(number.phone_number)
-        db.session.add(
-            CampaignNumber(
-                phone_number_id=number.id,
-                campaign_id=campaign.id,
-                team_id=campaign.team_id,
-                country=place.country or number.country_code,
-                area_code=place.area_code,
-                region=place.region,
-            )
-        )
-        audit.record(
-            campaign.team_id,
-            actor.user.id,
-            audit.Action.CAMPAIGN_ADD,
-            subject_id=number.id,
-            subject=number.phone_number,
-            before={"campaign_name": was} if was else None,
-            after={"campaign_id": campaign.id, "campaign_name": campaign.name},
-        )
-        joined += 1
-    _commit_or_gone()
-    return joined
-
-
-def remove_number(actor: Actor, campaign: Campaign, phone_number_id: str) -> bool:
-    """Take a number out of the pool; a number not in it is left as it is (a retry)."""
-    actor.require(Permission.MANAGE_ASSISTANTS)
-    member = (
-        db.session.get(CampaignNumber, phone_number_id) if is_id("pn", phone_number_id) else None
-    )
-    if member is None or member.team_id != campaign.team_id:
-        number = db.session.get(PhoneNumber, phone_number_id) if member is None else None
-        if number is None or number.team_id != campaign.team_id:
-            raise NotFound("Phone number not found.")
-        return False
-    if member.campaign_id != campaign.id:
-        return False
-    number = db.session.get(PhoneNumber, phone_number_id)
-    db.session.delete(member)
-    audit.record(
-        campaign.team_id,
-        actor.user.id,
-        audit.Action.CAMPAIGN_REMOVE,
-        subject_id=phone_number_id,
-        subject=number.phone_number if number else "",
-        before={"campaign_id": campaign.id, "campaign_name": campaign.name},
-    )
-    db.session.commit()
-    return True
-
-
-def campaign_of_numbers(team_id: str, ids: Sequence[str]) -> dict[str, Campaign]:
-    """Which campaign each of these numbers is in (the numbers table shows it)."""
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(CampaignNumber.phone_number_id, Campaign)
-        .join(Campaign, Campaign.id == CampaignNumber.campaign_id)
-        .where(CampaignNumber.team_id == team_id, CampaignNumber.phone_number_id.in_(ids))
-    )
-    return {pn: campaign for pn, campaign in rows}
 
 
 def clean_settings(body: dict[str, Any]) -> dict[str, int]:
@@ -310,15 +194,6 @@ def _assistants(team: Team, ids: object) -> list[str]:
     return wanted
 
 
-def _names(campaign_ids: set[str]) -> dict[str, str]:
-    if not campaign_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Campaign.id, Campaign.name).where(Campaign.id.in_(campaign_ids))
-    )
-    return {campaign_id: name for campaign_id, name in rows}
-
-
 def _unique_name(team: Team, name: object, renaming: Campaign | None = None) -> str:
     cleaned = clean_name(name)
     clash = db.session.scalar(
@@ -339,19 +214,3 @@ def _flush_name(name: str) -> None:
     except IntegrityError:
         db.session.rollback()
         raise NameTaken({"name": f"This team already has a campaign called {name}."}) from None
-
-
-def _hold(campaign: Campaign) -> None:
-    """Lock the campaign's row (PostgreSQL; SQLite's one writer serialises the same way)."""
-    lock = sa.select(Campaign.id).where(Campaign.id == campaign.id).with_for_update()
-    if db.session.scalar(lock) is None:
-        db.session.rollback()
-        raise NotFound(GONE)
-
-
-def _commit_or_gone() -> None:
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise NotFound(GONE) from None

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from app.accounts.roles import Permission
-from app.campaigns import coverage, service
+from app.campaigns import coverage, pool, service
 from app.dashboard import actor, bp
 from app.exceptions import ValidationFailed
 from app.extensions import db
@@ -98,7 +98,7 @@ def add_campaign_numbers(campaign_id: str):
     ids = request.form.getlist("ids")
     if not ids:
         return _page(campaign, {"ids": "Choose at least one number."}, 400)
-    count = service.add_numbers(actor(), campaign, ids[: service.MAX_NUMBERS])
+    count = pool.add_numbers(actor(), campaign, ids[: pool.MAX_NUMBERS])
     flash(f"Added {count} number{'' if count == 1 else 's'} to {campaign.name}.", "success")
     return _to(campaign)
 
@@ -107,7 +107,7 @@ def add_campaign_numbers(campaign_id: str):
 @login_required
 def remove_campaign_number(campaign_id: str, number_id: str):
     campaign = service.team_campaign(actor().team, campaign_id)
-    service.remove_number(actor(), campaign, number_id)
+    pool.remove_number(actor(), campaign, number_id)
     flash(f"Took the number out of {campaign.name}.", "success")
     return _to(campaign)
 
@@ -190,7 +190,7 @@ def _page(campaign: Campaign, errors: dict[str, str] | None = None, status: int 
         team=team,
         actor=actor(),
         campaign=campaign,
-        pool=service.pool(campaign),
+        members=pool.pool(campaign),
         joinable=joinable,
         coverage=coverage.coverage_of(campaign) if campaign.coverage is not None else None,
         today=utcnow().date(),

@@ -11,6 +11,7 @@ from flask_login import login_required
 
 from app.accounts.roles import Permission
 from app.assistants import service as assistants
+from app.campaigns import pool as pools
 from app.campaigns import service as campaigns
 from app.dashboard import actor, bp
 from app.dashboard.number_release import SCHEDULED, scheduled_notice
@@ -90,7 +91,7 @@ def act_on_selection():
         for failed in (o for o in outcomes if not o.done):
             flash(f"{national(failed.phone_number)} was not released: {failed.message}", "error")
     elif action == "campaign":
-        count = campaigns.add_numbers(actor(), assistant, ids[: campaigns.MAX_NUMBERS])
+        count = pools.add_numbers(actor(), assistant, ids[: pools.MAX_NUMBERS])
         flash(f"Added {count} of the {len(set(ids))} selected to {assistant.name}.", "success")
     elif action == "unassign":
         bulk.unassign_selected(actor(), ids)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.campaigns import service
+from app.campaigns import pool, service
 from app.extensions import db
 from app.models import Campaign
 from tests.factories import actor_of
@@ -15,7 +15,7 @@ def make_campaign(app, factory, member, numbers: list[str], **settings) -> tuple
         body = {"name": settings.pop("name", "Spring outreach"), **settings}
         campaign = service.create_campaign(actor_of(member), body)
         if ids:
-            service.add_numbers(actor_of(member), campaign, ids)
+            pool.add_numbers(actor_of(member), campaign, ids)
         return campaign.id, ids
 
 

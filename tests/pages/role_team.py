@@ -81,7 +81,7 @@ class Team:
 
     def campaign(self, numbers: int = 0, destinations: list[str] | None = None) -> str:
         """A campaign of the team's with this many fresh numbers, and coverage if given."""
-        from app.campaigns import coverage, service
+        from app.campaigns import coverage, pool, service
         from app.extensions import db
         from app.models import Campaign
 
@@ -91,7 +91,7 @@ class Team:
             owner = actor_of(self.members[Role.OWNER])
             campaign = service.create_campaign(owner, {"name": f"Campaign {self.count}"})
             if ids:
-                service.add_numbers(owner, campaign, ids)
+                pool.add_numbers(owner, campaign, ids)
             if destinations:
                 campaign = db.session.get(Campaign, campaign.id)
                 counts = coverage.parse_destinations(destinations)
@@ -123,13 +123,13 @@ class Team:
             case "dashboard.remove_campaign_number":
                 campaign = self.campaign()
                 number = self.number()
-                from app.campaigns import service
+                from app.campaigns import pool
                 from app.extensions import db
                 from app.models import Campaign
 
                 with self.app.app_context():
                     owner = actor_of(self.members[Role.OWNER])
-                    service.add_numbers(owner, db.session.get(Campaign, campaign), [number])
+                    pool.add_numbers(owner, db.session.get(Campaign, campaign), [number])
                 return "POST", f"{team}/campaigns/{campaign}/numbers/{number}/remove", {}
             case "dashboard.set_coverage":
                 url = f"{team}/campaigns/{self.campaign(numbers=1)}/coverage"

@@ -23,7 +23,8 @@ from app.api.openapi.schemas import (
     path,
 )
 from app.campaigns.coverage import MAX_DESTINATIONS
-from app.campaigns.service import MAX_CAP, MAX_COOLDOWN, MAX_NUMBERS
+from app.campaigns.pool import MAX_NUMBERS
+from app.campaigns.service import MAX_CAP, MAX_COOLDOWN
 
 CAMPAIGN_ID = id_of("camp")
 REASONS = ["sticky", "area_code", "region", "nearest", "country", "any"]
