@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from app.accounts.roles import Permission
+from app.assistants.service import list_assistants
 from app.campaigns import coverage, pool, service
 from app.dashboard import actor, bp
 from app.exceptions import ValidationFailed
@@ -62,6 +63,8 @@ def update_campaign(campaign_id: str):
     for field in ("dailyCap", "cooldownSeconds"):
         text = request.form.get(field, "").strip()
         body[field] = int(text) if text.isascii() and text.isdigit() else text
+    if request.form.get("assistants_shown"):  # the boxes were on the form: none ticked is none
+        body["assistantIds"] = request.form.getlist("assistant_ids")
     try:
         service.update_campaign(actor(), campaign, body)
     except ValidationFailed as error:
@@ -193,6 +196,8 @@ def _page(campaign: Campaign, errors: dict[str, str] | None = None, status: int 
         members=pool.pool(campaign),
         joinable=joinable,
         coverage=coverage.coverage_of(campaign) if campaign.coverage is not None else None,
+        assistants=[a for a, _count in list_assistants(team)],
+        chosen={a.assistant_id for a in campaign.assistants},
         today=utcnow().date(),
         errors=errors or {},
         form=request.form,

@@ -131,3 +131,20 @@ def test_history_says_what_happened_to_a_campaign(client, factory, growth):
         "Added (415) 555-0100 to campaign Spring",
         "Created campaign Spring",
     ]
+
+
+def test_the_settings_form_chooses_the_assistants(app, client, factory, growth):
+    team = growth.team_id
+    ava = factory.assistant(growth, "Ava")
+    factory.assistant(growth, "Bo")
+    campaign = create(client, team)
+    page = f"/teams/{team}/campaigns/{campaign}"
+    token = csrf_token(client, page)
+    form = {"name": "Spring", "dailyCap": "100", "cooldownSeconds": "0", "csrf_token": token}
+    client.post(page, data={**form, "assistants_shown": "1", "assistant_ids": ava})
+    shown = soup(client.get(page))
+    ticked = [box["value"] for box in shown.select("#campaign-assistants input:checked")]
+    assert ticked == [ava]
+    assert "Used by Ava." in text(shown.select_one("#campaign-state"))
+    client.post(page, data={**form, "assistants_shown": "1"})  # none ticked: none
+    assert not soup(client.get(page)).select("#campaign-assistants input:checked")
