@@ -95,24 +95,21 @@ def add_numbers(actor: Actor, campaign: Campaign, phone_number_ids: Sequence[str
 def remove_number(actor: Actor, campaign: Campaign, phone_number_id: str) -> bool:
     """Take a number out of the pool; a number not in it is left as it is (a retry)."""
     actor.require(Permission.MANAGE_ASSISTANTS)
-    member = (
-        db.session.get(CampaignNumber, phone_number_id) if is_id("pn", phone_number_id) else None
-    )
-    if member is None or member.team_id != campaign.team_id:
-        number = db.session.get(PhoneNumber, phone_number_id) if member is None else None
-        if number is None or number.team_id != campaign.team_id:
-            raise NotFound("Phone number not found.")
-        return False
-    if member.campaign_id != campaign.id:
-        return False
+    if not is_id("pn", phone_number_id):  # never sent to the database (a NUL, say)
+        raise NotFound("Phone number not found.")
     number = db.session.get(PhoneNumber, phone_number_id)
+    if number is None or number.team_id != campaign.team_id:
+        raise NotFound("Phone number not found.")
+    member = db.session.get(CampaignNumber, phone_number_id)
+    if member is None or member.campaign_id != campaign.id:
+        return False
     db.session.delete(member)
     audit.record(
         campaign.team_id,
         actor.user.id,
         audit.Action.CAMPAIGN_REMOVE,
         subject_id=phone_number_id,
-        subject=number.phone_number if number else "",
+        subject=number.phone_number,
         before={"campaign_id": campaign.id, "campaign_name": campaign.name},
     )
     db.session.commit()
