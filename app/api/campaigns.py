@@ -129,9 +129,9 @@ def set_coverage(campaign_id: str):
     """The destinations the campaign will call (area codes or E.164 numbers), replacing any
     sent before; answers the coverage they get."""
     destinations = json_body().get("destinations")
+    actor, campaign = service.find_campaign(api_user(), campaign_id)  # another team's: 404
     if not isinstance(destinations, list):
         raise ValidationFailed({"destinations": "Send a list of area codes or E.164 numbers."})
-    actor, campaign = service.find_campaign(api_user(), campaign_id)
     counts = coverage_service.parse_destinations(destinations)
     coverage_service.set_destinations(actor, campaign, counts)
     return {"success": True, "campaignId": campaign.id, "coverage": coverage_json(campaign)}

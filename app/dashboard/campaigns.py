@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from app.accounts.roles import Permission
 from app.assistants.service import list_assistants
 from app.campaigns import coverage, pool, service
 from app.dashboard import actor, bp
@@ -17,17 +16,6 @@ from app.extensions import db
 from app.models import Campaign, CampaignNumber, NumberStatus, PhoneNumber, utcnow
 
 CAMPAIGN = "/teams/<team_id>/campaigns/<id(camp):campaign_id>"
-
-
-@bp.app_template_global()
-def campaign_choices() -> list[Campaign]:
-    """The campaigns the Numbers table's bulk bar offers to add numbers to (for those who
-    may change campaigns; nobody else is offered it)."""
-    if not actor().can(Permission.MANAGE_ASSISTANTS):
-        return []
-    return [campaign for campaign, _count in service.list_campaigns(actor().team)]
-
-
 MAX_UPLOAD = 2 * 1024 * 1024  # a CSV of 100,000 numbers is about 1.3 MB
 
 

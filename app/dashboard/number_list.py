@@ -70,6 +70,7 @@ def review_selection():
         filters=filters,
         now=now,
         release_at=release_time(now),
+        campaigns=[c for c, _n in campaigns.list_campaigns(team)] if action == "campaign" else [],
     )
 
 
@@ -91,6 +92,9 @@ def act_on_selection():
         for failed in (o for o in outcomes if not o.done):
             flash(f"{national(failed.phone_number)} was not released: {failed.message}", "error")
     elif action == "campaign":
+        if assistant is None:
+            flash("Choose the campaign to add them to.", "error")
+            return _back(filters)
         count = pools.add_numbers(actor(), assistant, ids[: pools.MAX_NUMBERS])
         flash(f"Added {count} of the {len(set(ids))} selected to {assistant.name}.", "success")
     elif action == "unassign":
@@ -109,6 +113,8 @@ def _action(values=None):
     if chosen in ("unassign", "release"):
         return chosen, None
     kind, _, assistant_id = chosen.partition(":")
+    if chosen == "campaign":  # which one is chosen on the review page
+        return "campaign", None
     if kind == "campaign":
         return "campaign", campaigns.team_campaign(actor().team, assistant_id)
     if kind != "assign":

@@ -29,13 +29,15 @@ def test_create_then_add_numbers_from_the_bulk_bar(app, client, factory, growth)
     assert text(listed.select_one(f"#campaign-{campaign} [data-role=count]")) == "0"
 
     numbers = soup(client.get(f"/teams/{team}/numbers"))
-    option = numbers.select_one(f"#bulk-action option[value='campaign:{campaign}']")
-    assert text(option) == "Add to Spring"
+    option = numbers.select_one("#bulk-action option[value='campaign']")
+    assert text(option) == "Add to a campaign…"
     review = client.get(
-        f"/teams/{team}/numbers/selection",
-        query_string={"action": f"campaign:{campaign}", "ids": ids},
+        f"/teams/{team}/numbers/selection", query_string={"action": "campaign", "ids": ids}
     )
-    assert text(soup(review).select_one("#selection-question")) == "Add 2 numbers to Spring?"
+    page = soup(review)
+    assert text(page.select_one("#selection-question")) == "Add 2 numbers to a campaign?"
+    choices = [o["value"] for o in page.select("#selection-campaign option")]
+    assert choices == [f"campaign:{campaign}"]
     token = csrf_token(client, f"/teams/{team}/numbers")
     done = client.post(
         f"/teams/{team}/numbers/selection",
