@@ -55,6 +55,12 @@ class Action(StrEnum):
     WEBHOOK_DELETE = "webhook_delete"
     WEBHOOK_ROTATE = "webhook_rotate"
     WEBHOOK_DISABLED = "webhook_disabled"
+    CAMPAIGN_CREATE = "campaign_create"
+    CAMPAIGN_CHANGE = "campaign_change"
+    CAMPAIGN_DELETE = "campaign_delete"
+    CAMPAIGN_ADD = "campaign_add"
+    CAMPAIGN_REMOVE = "campaign_remove"
+    CAMPAIGN_COVERAGE = "campaign_coverage"
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,8 @@ def environment_settings() -> dict[str, Any]:
         # Minutes a released number stays the team's, undoable, before the release sweep gives
         # it back to the provider (0: released at once).
         "RELEASE_GRACE_MINUTES": os.environ.get("RELEASE_GRACE_MINUTES", "60"),
+        # Days a campaign keeps calling a recipient from the number it called them from last.
+        "CAMPAIGN_STICKY_DAYS": os.environ.get("CAMPAIGN_STICKY_DAYS", "30"),
         # One Redis for everything several workers must share: the search cache and the rate
         # limits. CACHE_REDIS_URL and RATELIMIT_STORAGE_URI, when set, still win for their part.
         "REDIS_URL": os.environ.get("REDIS_URL"),
@@ -204,6 +206,7 @@ def settle_config(config: dict[str, Any]) -> None:
     config["RELEASE_GRACE_MINUTES"] = _whole(
         config, "RELEASE_GRACE_MINUTES", "minutes", 0, 7 * 24 * 60, 60
     )
+    config["CAMPAIGN_STICKY_DAYS"] = _whole(config, "CAMPAIGN_STICKY_DAYS", "days", 0, 365, 30)
     _shared_storage(config)
     for name in (
         "RATELIMIT_API_SEARCH",

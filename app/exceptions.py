@@ -210,3 +210,11 @@ class BillingFailed(ServiceError):
 
     status = 502
     code = "billing_error"
+
+
+class NoCallerId(ServiceError):
+    """No number of the campaign may call now: all at their cap, cooling down, resting, not
+    active, or the campaign is paused."""
+
+    status = 409
+    code = "no_caller_id"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app import create_app
-from bench import calls, figures, load, report, scale, search
+from bench import caller_id, calls, figures, load, report, scale, search
 from bench.env import Database, bench_config, prepare_database, server_env
 from bench.probes import build_probes, queries_per_request, sign_in
 from bench.purchases import Plan, lock_overlap, postgres_active_ms, purchase_queries, run_clients
@@ -236,7 +236,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"--- {log.name} (last lines) ---\n{tail(log)}", file=sys.stderr)
     target = args.results or (None if args.smoke else RESULTS)
     if target:
-        target.write_text(report.results_file(text, rep))
+        # The caller-ID section (python -m bench.caller_id) is measured apart: kept as it is.
+        kept = caller_id.section_of(target.read_text()) if target.exists() else ""
+        target.write_text(report.results_file(text, rep) + kept)
         print(f"written to {target}")
     for problem in problems:
         print(f"FAILED: {problem}", file=sys.stderr)

@@ -21,6 +21,8 @@ from app.models import (
     Assistant,
     AssistantDestination,
     AuditEvent,
+    Campaign,
+    CampaignNumber,
     CartItem,
     IdempotencyRecord,
     NumberOrder,
@@ -213,6 +215,19 @@ class World:
                     ).all()
                 ),
                 sorted(rows(sa.select(WebhookDelivery.id, WebhookDelivery.status)).all()),
+                sorted(
+                    (c.id, c.name, c.paused, c.daily_cap, c.cooldown_seconds, str(c.coverage))
+                    for c in db.session.scalars(sa.select(Campaign))
+                ),
+                sorted(
+                    rows(
+                        sa.select(
+                            CampaignNumber.phone_number_id,
+                            CampaignNumber.campaign_id,
+                            CampaignNumber.used_today,
+                        )
+                    ).all()
+                ),
             )
 
     def fresh_number(self) -> str:
@@ -290,6 +305,23 @@ class World:
         )
         assert answer.status_code == 200, answer.get_data(as_text=True)
         return number
+
+    def fresh_campaign(self, numbers: int = 0) -> str:
+        """A campaign of the team's, with this many fresh numbers in its pool."""
+        made = self.client.post(
+            "/api/campaigns",
+            json={"teamId": self.team_id, "name": f"Campaign {next(self._names)}"},
+            headers=self.owner.headers,
+        )
+        campaign = made.get_json()["campaign"]["id"]
+        if numbers:
+            added = self.client.post(
+                f"/api/campaigns/{campaign}/phone-numbers",
+                json={"phoneNumberIds": [self.fresh_number() for _ in range(numbers)]},
+                headers=self.owner.headers,
+            )
+            assert added.status_code == 200, added.get_data(as_text=True)
+        return campaign
 
     def asked(self) -> str:
         """A purchase request of the member's, waiting for approval."""
@@ -484,6 +516,36 @@ class World:
                 endpoint = self.endpoint()
                 call.path = {"endpointId": endpoint, "deliveryId": self.finished_delivery(endpoint)}
                 call.body = {}
+            case "listCampaigns":
+                call.query = {"teamId": team}
+            case "createCampaign":
+                call.body = {"teamId": team, "name": self.fresh_name(), "dailyCap": 50}
+                call.body.update(cooldownSeconds=30, assistantIds=[self.fresh_assistant()])
+            case "getCampaign":
+                call.path = {"campaignId": self.fresh_campaign(numbers=1)}
+            case "updateCampaign":
+                call.path = {"campaignId": self.fresh_campaign()}
+                call.body = {"name": self.fresh_name(), "paused": True, "dailyCap": 20}
+                call.body.update(cooldownSeconds=60, assistantIds=[self.fresh_assistant()])
+            case "deleteCampaign":
+                call.path = {"campaignId": self.fresh_campaign(numbers=1)}
+            case "addCampaignNumbers":
+                call.path = {"campaignId": self.fresh_campaign()}
+                call.body = {"phoneNumberIds": [self.fresh_number()]}
+            case "removeCampaignNumber":
+                number = self.fresh_number()
+                call.path = {"campaignId": self.fresh_campaign(), "numberId": number}
+                self.client.post(
+                    f"/api/campaigns/{call.path['campaignId']}/phone-numbers",
+                    json={"phoneNumberIds": [number]},
+                    headers=self.owner.headers,
+                )
+            case "chooseCallerId":
+                call.path = {"campaignId": self.fresh_campaign(numbers=1)}
+                call.body = {"to": "+14155550123"}
+            case "setCoverage":
+                call.path = {"campaignId": self.fresh_campaign(numbers=1)}
+                call.body = {"destinations": ["415", "+12025550123", "+12125550123"]}
             case unknown:
                 raise AssertionError(f"tests/api_calls.py: add a baseline request for {unknown}")
         return call

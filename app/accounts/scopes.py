@@ -53,7 +53,8 @@ class Scope:
 NUMBERS_READ = Scope(
     "numbers:read",
     "search numbers; list and export the team's numbers; read its holds, orders, assistants, "
-    "purchase requests and guardrails; read a number's routing and the call log",
+    "purchase requests and guardrails; read a number's routing and the call log; read campaigns "
+    "and ask one for the caller ID of a call",
 )
 NUMBERS_BUY = Scope(
     "numbers:buy",
@@ -69,7 +70,8 @@ NUMBERS_MANAGE = Scope(
 )
 ASSISTANTS_MANAGE = Scope(
     "assistants:manage",
-    "create, rename and delete assistants, and set where they answer",
+    "create, rename and delete assistants, and set where they answer; create, change and delete "
+    "campaigns, their pools and coverage",
     frozenset({Permission.MANAGE_ASSISTANTS}),
 )
 TEAM_MANAGE = Scope(

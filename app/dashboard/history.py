@@ -124,12 +124,50 @@ def describe(event: AuditEvent) -> Line:
             event, who, f"Changed where {name} answers", place_words(before), place_words(after)
         )
     if line := (
-        _people(event, who, before, after)
+        _campaigns(event, who, number, before, after)
+        or _people(event, who, before, after)
         or _guardrails(event, who, number, after)
         or _limits(event, who, before, after)
     ):
         return line
     return Line(event, who, f"{action.replace('_', ' ').capitalize()} {event.subject}".strip())
+
+
+def _campaigns(event: AuditEvent, who: str, number: str, before: dict, after: dict) -> Line | None:
+    """A campaign made, changed or deleted; a number in or out of its pool; its coverage."""
+    action, name = event.action, event.subject
+    if action == "campaign_create":
+        return Line(event, who, f"Created campaign {name}")
+    if action == "campaign_change":
+        return Line(event, who, f"Changed campaign {name}", _settings(before), _settings(after))
+    if action == "campaign_delete":
+        count = before.get("phone_numbers") or 0
+        return Line(event, who, f"Deleted campaign {name}; its {count} numbers stay the team's")
+    if action == "campaign_add":
+        moved = f" (from {before['campaign_name']})" if before.get("campaign_name") else ""
+        return Line(event, who, f"Added {number} to campaign {after.get('campaign_name')}{moved}")
+    if action == "campaign_remove":
+        return Line(event, who, f"Took {number} out of campaign {before.get('campaign_name')}")
+    if action == "campaign_coverage":
+        count = after.get("destinations", 0)
+        return Line(event, who, f"Set the destinations of campaign {name} ({count:,})")
+    return None
+
+
+def _settings(values: dict) -> str:
+    words = []
+    for key, value in sorted(values.items(), key=lambda kv: (kv[0] != "name", kv[0])):
+        if key == "paused":
+            words.append("paused" if value else "calling")
+        elif key == "assistant_ids":
+            words.append(f"{len(value)} assistant{'' if len(value) == 1 else 's'}")
+        elif key == "cooldown_seconds":
+            words.append(f"{value} s between calls")
+        elif key == "daily_cap":
+            words.append(f"{value} calls a day")
+        else:
+            words.append(str(value))
+    return ", ".join(words)
 
 
 def _people(event: AuditEvent, who: str, before: dict, after: dict) -> Line | None:

@@ -11,6 +11,8 @@ from flask_login import login_required
 
 from app.accounts.roles import Permission
 from app.assistants import service as assistants
+from app.campaigns import pool as pools
+from app.campaigns import service as campaigns
 from app.dashboard import actor, bp
 from app.dashboard.number_release import SCHEDULED, scheduled_notice
 from app.dashboard.numbers import page_filters
@@ -52,7 +54,8 @@ def review_selection():
         return _back(filters)
     try:
         action, assistant = _action()
-        actor().require(Permission.RELEASE if action == "release" else Permission.ASSIGN)
+        needed = {"release": Permission.RELEASE, "campaign": Permission.MANAGE_ASSISTANTS}
+        actor().require(needed.get(action, Permission.ASSIGN))
         chosen = bulk.selected_numbers(team.id, ids)
     except ValidationFailed as error:  # no action, or too many: back to the list, which says so
         flash(next(iter(error.fields.values())), "error")
@@ -67,6 +70,7 @@ def review_selection():
         filters=filters,
         now=now,
         release_at=release_time(now),
+        campaigns=[c for c, _n in campaigns.list_campaigns(team)] if action == "campaign" else [],
     )
 
 
@@ -87,6 +91,12 @@ def act_on_selection():
             flash(scheduled_notice(due, numbers), SCHEDULED)
         for failed in (o for o in outcomes if not o.done):
             flash(f"{national(failed.phone_number)} was not released: {failed.message}", "error")
+    elif action == "campaign":
+        if assistant is None:
+            flash("Choose the campaign to add them to.", "error")
+            return _back(filters)
+        count = pools.add_numbers(actor(), assistant, ids[: pools.MAX_NUMBERS])
+        flash(f"Added {count} of the {len(set(ids))} selected to {assistant.name}.", "success")
     elif action == "unassign":
         bulk.unassign_selected(actor(), ids)
         flash(f"No assistant answers on the {len(set(ids))} selected now.", "success")
@@ -97,11 +107,16 @@ def act_on_selection():
 
 
 def _action(values=None):
-    """The chosen action ("assign", "unassign" or "release") and, to assign, the assistant."""
+    """The chosen action ("assign", "unassign", "release" or "campaign") and, to assign, the
+    assistant (to add to a campaign, the campaign)."""
     chosen = (values if values is not None else request.args).get("action", "")
     if chosen in ("unassign", "release"):
         return chosen, None
     kind, _, assistant_id = chosen.partition(":")
+    if chosen == "campaign":  # which one is chosen on the review page
+        return "campaign", None
+    if kind == "campaign":
+        return "campaign", campaigns.team_campaign(actor().team, assistant_id)
     if kind != "assign":
         raise ValidationFailed({"action": "Choose what to do with the selected numbers."})
     return "assign", assistants.team_assistant(actor().team, assistant_id)

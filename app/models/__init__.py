@@ -5,6 +5,7 @@ from app.models.accounts import ApiToken, Membership, Team, User
 from app.models.base import HELD, ORDERING, SCHEDULED, NumberStatus, Role, UTCDateTime, utcnow
 from app.models.billing import BillingIssue, EndedSubscription
 from app.models.call_control import CallControlApp, NumberConnection
+from app.models.campaigns import Campaign, CampaignAssistant, CampaignNumber, CampaignRecipient
 from app.models.cart import CartItem, NumberOrder
 from app.models.events import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.models.guardrails import PurchaseRequest, RequestStatus
@@ -30,6 +31,10 @@ __all__ = [
     "AuditEvent",
     "BillingIssue",
     "Call",
+    "Campaign",
+    "CampaignAssistant",
+    "CampaignNumber",
+    "CampaignRecipient",
     "CallControlApp",
     "CartItem",
     "DeliveryStatus",

@@ -21,7 +21,7 @@ def api_routes(app):
 def fill(rule: str, **ids: str) -> str:
     def value(match):
         name = match.group(1)
-        kinds = ("assistant", "order", "hold", "request", "team")
+        kinds = ("assistant", "order", "hold", "request", "team", "campaign")
         kind = next((k for k in kinds if k in name), "number")
         return ids.get(kind, ids["number"])
 
@@ -44,7 +44,15 @@ def world(client, factory):
         "their_hold": new_hold(client, theirs, sandbox_number("415", 5)),
         "my_request": new_request(factory, mine, sandbox_number("415", 6)),
         "their_request": new_request(factory, theirs, sandbox_number("415", 7)),
+        "their_campaign": new_campaign(client, theirs),
     }
+
+
+def new_campaign(client, owner) -> str:
+    made = client.post(
+        "/api/campaigns", json={"teamId": owner.team_id, "name": "Theirs"}, headers=owner.headers
+    )
+    return made.get_json()["campaign"]["id"]
 
 
 def new_request(factory, owner, phone_number: str) -> str:
@@ -116,6 +124,7 @@ def test_other_teams_things_are_404_and_untouched(app, client, world):
             order=world["their_order"],
             hold=world["their_hold"],
             request=world["their_request"],
+            campaign=world["their_campaign"],
             team=theirs.team_id,
         )
         response = call(client, method, url, mine, team_id=mine.team_id)

@@ -14,7 +14,7 @@ import json
 import pytest
 
 from app.extensions import db
-from app.models import Assistant, PhoneNumber, PurchaseRequest
+from app.models import Assistant, Campaign, PhoneNumber, PurchaseRequest
 from tests.api_calls import Call, World, fields, operations, replace
 
 HOSTILE = {
@@ -44,6 +44,7 @@ IDS = {
     "endpointId",
     "deliveryId",
 }
+IDS |= {"campaignId", "assistantIds"}
 STRICT = {  # a closed format: a 400 naming the field
     "phoneNumber",
     "filters.countryCode",
@@ -93,6 +94,11 @@ STRICT = {  # a closed format: a 400 naming the field
     "url",
     "events",
     "enabled",
+    # Campaigns: caps, the pause switch, and the destinations to cover.
+    "dailyCap",
+    "cooldownSeconds",
+    "paused",
+    "destinations",
 }
 LISTS = {"listNumbers", "exportNumbers", "listCalls", "exportCalls"}
 OPAQUE = {"connectionId"}  # passed to the provider as given: any printable text
@@ -181,6 +187,8 @@ def stored_text(app, body, target) -> str | None:
     with app.app_context():
         if target.name == "name" and "assistant" in body:
             return db.session.get(Assistant, body["assistant"]["id"]).name
+        if target.name == "name" and "campaign" in body:
+            return db.session.get(Campaign, body["campaign"]["id"]).name
         if target.name == "label":
             return db.session.get(PhoneNumber, body["phoneNumber"]["id"]).label or ""
         if target.name == "note":

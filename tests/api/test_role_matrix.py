@@ -53,6 +53,15 @@ OPERATION_PERMISSIONS: dict[str, Permission | None] = {
     "listWebhookDeliveries": Permission.MANAGE_WEBHOOKS,
     "resendWebhookDelivery": Permission.MANAGE_WEBHOOKS,
     "sendTestWebhook": Permission.MANAGE_WEBHOOKS,
+    "listCampaigns": None,
+    "getCampaign": None,
+    "chooseCallerId": None,  # a member's dialer may place the team's campaign calls
+    "createCampaign": Permission.MANAGE_ASSISTANTS,
+    "updateCampaign": Permission.MANAGE_ASSISTANTS,
+    "deleteCampaign": Permission.MANAGE_ASSISTANTS,
+    "addCampaignNumbers": Permission.MANAGE_ASSISTANTS,
+    "removeCampaignNumber": Permission.MANAGE_ASSISTANTS,
+    "setCoverage": Permission.MANAGE_ASSISTANTS,
 }
 
 

@@ -63,6 +63,15 @@ OPERATION_SCOPES: dict[str, str] = {
     "listWebhookDeliveries": "webhooks:manage",
     "resendWebhookDelivery": "webhooks:manage",
     "sendTestWebhook": "webhooks:manage",
+    "listCampaigns": "numbers:read",
+    "getCampaign": "numbers:read",
+    "chooseCallerId": "numbers:read",
+    "createCampaign": "assistants:manage",
+    "updateCampaign": "assistants:manage",
+    "deleteCampaign": "assistants:manage",
+    "addCampaignNumbers": "assistants:manage",
+    "removeCampaignNumber": "assistants:manage",
+    "setCoverage": "assistants:manage",
 }
 
 

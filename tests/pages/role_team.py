@@ -138,12 +138,64 @@ class Team:
             db.session.commit()
             return endpoint_id, delivery.id
 
+    def campaign(self, numbers: int = 0, destinations: list[str] | None = None) -> str:
+        """A campaign of the team's with this many fresh numbers, and coverage if given."""
+        from app.campaigns import coverage, pool, service
+        from app.extensions import db
+        from app.models import Campaign
+
+        self.count += 1
+        ids = [self.number() for _ in range(numbers)]
+        with self.app.app_context():
+            owner = actor_of(self.members[Role.OWNER])
+            campaign = service.create_campaign(owner, {"name": f"Campaign {self.count}"})
+            if ids:
+                pool.add_numbers(owner, campaign, ids)
+            if destinations:
+                campaign = db.session.get(Campaign, campaign.id)
+                counts = coverage.parse_destinations(destinations)
+                coverage.set_destinations(owner, campaign, counts)
+            return campaign.id
+
     def request(self, endpoint: str) -> tuple[str, str, dict]:
         """(method, url, form) that succeeds for the owner: one per page route."""
         team = f"/teams/{self.team_id}"
         match endpoint:
             case "dashboard.numbers" | "dashboard.history" | "dashboard.assistants":
                 return "GET", f"{team}/{endpoint.split('.')[1]}", {}
+            case "dashboard.campaigns":
+                return "GET", f"{team}/campaigns", {}
+            case "dashboard.campaign_page":
+                return "GET", f"{team}/campaigns/{self.campaign(numbers=1)}", {}
+            case "dashboard.create_campaign":
+                self.count += 1
+                return "POST", f"{team}/campaigns", {"name": f"Outreach {self.count}"}
+            case "dashboard.update_campaign":
+                form = {"name": "Renamed", "dailyCap": "40", "cooldownSeconds": "5"}
+                return "POST", f"{team}/campaigns/{self.campaign()}", form
+            case "dashboard.pause_campaign":
+                return "POST", f"{team}/campaigns/{self.campaign()}/pause", {"paused": "1"}
+            case "dashboard.delete_campaign":
+                return "POST", f"{team}/campaigns/{self.campaign(numbers=1)}/delete", {}
+            case "dashboard.add_campaign_numbers":
+                return "POST", f"{team}/campaigns/{self.campaign()}/numbers", {"ids": self.number()}
+            case "dashboard.remove_campaign_number":
+                campaign = self.campaign()
+                number = self.number()
+                from app.campaigns import pool
+                from app.extensions import db
+                from app.models import Campaign
+
+                with self.app.app_context():
+                    owner = actor_of(self.members[Role.OWNER])
+                    pool.add_numbers(owner, db.session.get(Campaign, campaign), [number])
+                return "POST", f"{team}/campaigns/{campaign}/numbers/{number}/remove", {}
+            case "dashboard.set_coverage":
+                url = f"{team}/campaigns/{self.campaign(numbers=1)}/coverage"
+                return "POST", url, {"destinations": "303\n415\n+12125550123"}
+            case "dashboard.fill_gaps":
+                campaign = self.campaign(numbers=1, destinations=["303", "415"])
+                return "POST", f"{team}/campaigns/{campaign}/fill-gaps", {}
             case "dashboard.search":
                 return "GET", f"{team}/search?country=US&area_code=415", {}
             case "dashboard.area_code_field":

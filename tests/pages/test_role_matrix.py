@@ -60,6 +60,16 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.edit_assistant": Permission.MANAGE_ASSISTANTS,
     "dashboard.rename_assistant": Permission.MANAGE_ASSISTANTS,
     "dashboard.delete_assistant": Permission.MANAGE_ASSISTANTS,
+    "dashboard.campaigns": None,
+    "dashboard.campaign_page": None,
+    "dashboard.create_campaign": Permission.MANAGE_ASSISTANTS,
+    "dashboard.update_campaign": Permission.MANAGE_ASSISTANTS,
+    "dashboard.pause_campaign": Permission.MANAGE_ASSISTANTS,
+    "dashboard.delete_campaign": Permission.MANAGE_ASSISTANTS,
+    "dashboard.add_campaign_numbers": Permission.MANAGE_ASSISTANTS,
+    "dashboard.remove_campaign_number": Permission.MANAGE_ASSISTANTS,
+    "dashboard.set_coverage": Permission.MANAGE_ASSISTANTS,
+    "dashboard.fill_gaps": Permission.BUY,  # holds numbers in the cart, as Find a number does
     "dashboard.plans": None,
     "dashboard.choose": Permission.CHANGE_PLAN,
     "dashboard.confirm_plan": Permission.CHANGE_PLAN,  # what a change would do, before it
@@ -118,6 +128,14 @@ SUCCESS = (
             "dashboard.call_me_page",
             "dashboard.save_destination",
             "dashboard.sign_out_everywhere",
+            "dashboard.create_campaign",
+            "dashboard.update_campaign",
+            "dashboard.pause_campaign",
+            "dashboard.delete_campaign",
+            "dashboard.add_campaign_numbers",
+            "dashboard.remove_campaign_number",
+            "dashboard.set_coverage",
+            "dashboard.fill_gaps",
         )
     }
     | {

@@ -46,6 +46,7 @@ def fill(rule, team_id, number_id, assistant_id, token_id="tok_" + "0" * 26, **m
         "item_id": "hold_" + "0" * 26,
         "order_id": "ord_" + "0" * 26,
         "request_id": "preq_" + "0" * 26,
+        "campaign_id": "camp_" + "0" * 26,
         **more,
     }
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: values.get(m.group(1), "x"), rule.rule)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.openapi.campaigns import CAMPAIGN_PATHS, CAMPAIGN_SCHEMAS
 from app.api.openapi.guardrails import GUARDRAIL_PATHS, GUARDRAIL_SCHEMAS, WAITS
 from app.api.openapi.orders import ORDER_PATHS, ORDER_SCHEMAS
 from app.api.openapi.releases import RELEASE_PATHS, RELEASE_SCHEMAS
@@ -277,6 +278,7 @@ DOCUMENT: dict[str, Any] = {
             **RELEASE_SCHEMAS,
             **ROUTING_SCHEMAS,
             **WEBHOOK_SCHEMAS,
+            **CAMPAIGN_SCHEMAS,
         },
     },
     "paths": {
@@ -286,6 +288,7 @@ DOCUMENT: dict[str, Any] = {
         **RELEASE_PATHS,
         **ROUTING_PATHS,
         **WEBHOOK_PATHS,
+        **CAMPAIGN_PATHS,
     },
     # What the team's webhook endpoints receive (app.events.catalog).
     "webhooks": WEBHOOKS,
