@@ -39,6 +39,10 @@ def environment(app, tmp_path) -> dict[str, str]:
         "PHONE_PROVIDER": "sandbox",
         "JOBS_IMMEDIATE": "1",
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        # On PostgreSQL the app is "outside development" and would warn on stderr about mail
+        # kept on disk and links without BASE_URL; stderr here must be the server's own words.
+        "MAIL_BACKEND": "locmem",
+        "BASE_URL": "http://127.0.0.1:5000",
     }
 
 
