@@ -14,12 +14,14 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 
 from app.accounts import invitations
+from app.campaigns import coverage
 from app.extensions import db
 from app.ids import new_id
-from app.models import Assistant, PhoneNumber, utcnow
+from app.models import Assistant, Campaign, PhoneNumber, utcnow
 from app.plans.grace import keep_numbers
 from app.routing.engine import DAYS
 from tests.api_calls import quote_part
+from tests.campaigns.helpers import make_campaign
 from tests.factories import PASSWORD, actor_of, ask, downgraded, guard, hold
 from tests.helpers import german_number, sandbox_number, waiting_for_documents
 from tests.pages.helpers import HTMX, Auth, soup
@@ -52,6 +54,15 @@ NAMES = {
     "limit": "refused",
     "assistant_id": "missing",
     "ids": "missing",  # a selection of numbers: one that is not the team's is not found
+    # A campaign's settings: whole numbers in ASCII digits, a switch, its assistants by id,
+    # and the destinations to cover (area codes or numbers, typed or as a CSV file).
+    "dailyCap": "refused",
+    "cooldownSeconds": "refused",
+    "paused": "ok",  # anything but "1" means calling again
+    "assistants_shown": "ok",  # only says the boxes were on the form
+    "assistant_ids": "refused",
+    "destinations": "refused",
+    "file": "refused",
     "action": "refused",
     "search": "ok",  # only where to go back to; unknown keys are dropped
     "idempotency_key": "ok",  # an unusable key buys without one, once
@@ -131,6 +142,8 @@ PAGES = [
     "/teams/{team}/requests",
     "/teams/{team}/webhooks",
     "/teams/{team}/webhooks/{webhook}",  # its form, its actions and a delivery's Resend
+    "/teams/{team}/campaigns",  # a new campaign's form
+    "/teams/{team}/campaigns/{campaign}",  # its settings, pool, coverage and Fill gaps
     "/teams/new",
     "/account",
 ]
@@ -220,6 +233,10 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
     app.config.update(TEAMS_PER_USER_PER_DAY=1000)
     Auth(client).sign_in(owner)
     waiting = waiting_for_documents(factory, owner, german_number(0))
+    campaign, _ids = make_campaign(app, factory, owner, [sandbox_number("415", 80)])
+    with app.app_context():  # 212 has no number in the pool: the page offers Fill gaps
+        gaps = coverage.parse_destinations(["212", "415"])
+        coverage.set_destinations(actor_of(owner), db.session.get(Campaign, campaign), gaps)
     found = forms(
         client,
         PAGES,
@@ -229,6 +246,7 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
         graced=graced.team_id,
         webhook=webhook,
         waiting=waiting,
+        campaign=campaign,
     )
     adding = f"/teams/{owner.team_id}/webhooks"
     wrong, buys = [], iter(range(100))
@@ -246,12 +264,18 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
                 if action == adding and field != "url":
                     # The add form comes empty: each other field is tried on a valid endpoint.
                     sent.update(url=WEBHOOK_URL, events="plan.changed")
-                if field == "name" and answer == "ok" and "/assistants" in action:
+                if (
+                    field == "name"
+                    and answer == "ok"
+                    and ("/assistants" in action or "/campaigns" in action)
+                ):
                     rename_away(app, text)  # names are unique in a team
                 if field == "csrf_token" and method == "GET":
                     continue  # the search changes nothing: it has no token
-                response = send(client, method, action, sent)
-                if problem := judge(response, answer, htmx=True):
+                # The campaign pages' forms are plain POSTs (no htmx): answered as a browser's.
+                plain = "/campaigns" in action
+                response = send(client, method, action, sent, htmx=not plain)
+                if problem := judge(response, answer, htmx=not plain):
                     wrong.append(f"{method} {action} {field} <- {kind}: {problem}")
     assert not wrong, "\n".join(wrong)
     reached = {(method, endpoint(app, action, method)) for method, action in found}
@@ -342,9 +366,12 @@ def signed_up(response) -> str | None:
 
 def rename_away(app, text: str) -> None:
     with app.app_context():
-        for assistant in db.session.scalars(db.select(Assistant)):
-            if assistant.name.lower() == text.lower() or "\u202e" in text:
-                assistant.name = f"Old {assistant.id[-6:]}"
+        for named in (
+            *db.session.scalars(db.select(Assistant)),
+            *db.session.scalars(db.select(Campaign)),
+        ):
+            if named.name.lower() == text.lower() or "\u202e" in text:
+                named.name = f"Old {named.id[-6:]}"
         db.session.commit()
 
 
