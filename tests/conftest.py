@@ -14,7 +14,9 @@ from flask.testing import FlaskClient  # noqa: E402
 
 from tests.factories import Factory  # noqa: E402
 from tests.fakes.smtp import SmtpServer  # noqa: E402
-from tests.support import build_app, teardown_app  # noqa: E402
+from tests.support import build_app, reuse_url_builders, teardown_app  # noqa: E402
+
+reuse_url_builders()
 
 
 @pytest.fixture

@@ -118,3 +118,29 @@ def wait_until(condition, timeout: float = 15.0, interval: float = 0.02) -> None
             return
         time.sleep(interval)
     raise AssertionError("condition not met in time")
+
+
+def reuse_url_builders() -> None:
+    """Compile each URL rule's builder once per test process instead of once per app.
+
+    Every test builds a new app, and werkzeug compiles Python code for each of the app's some
+    150 rules (two builders each): about 70 ms a test, a quarter of a plain test's time. The
+    builder is a function of the rule's text, its parsed parts and its defaults, called with
+    the rule as its first argument, so one compiled for an equal rule of an earlier app serves.
+    """
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = Rule._compile_builder
+    builders: dict = {}
+
+    def cached(self, append_unknown: bool = True):
+        defaults = tuple(
+            (name, type(self._converters.get(name)).__qualname__, repr(value))
+            for name, value in sorted((self.defaults or {}).items())
+        )
+        key = (self.rule, tuple(self._trace), defaults, append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(self, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = cached
