@@ -8,7 +8,7 @@ from flask import request
 
 from app.accounts.scopes import ASSISTANTS_MANAGE, NUMBERS_READ
 from app.api import bp
-from app.api.auth import api_actor, api_user, token_required
+from app.api.auth import api_actor, api_user, single_statements, token_required
 from app.api.payloads import json_body
 from app.campaigns import coverage as coverage_service
 from app.campaigns import pool, selector, service
@@ -106,6 +106,7 @@ def remove_campaign_number(campaign_id: str, number_id: str):
 
 
 @bp.post("/campaigns/<campaign_id>/caller-id")
+@single_statements
 @token_required(NUMBERS_READ)
 def choose_caller(campaign_id: str):
     """The number to call `to` from, and the rule that chose it. Counts toward the number's
