@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.models.numbers import name_key
 from bench.env import Database
-from tests.factories import Member
+from bench.seed import Member
 
 PER_TEAM = 10
 PLANS = ("free", "starter", "growth", "scale")

@@ -36,7 +36,7 @@ from app.numbers.queries import (
 from app.plans.rules import held_count
 from bench.copy_seed import PER_TEAM, copy_teams, seeded_number
 from bench.env import Database, bench_config, prepare_database
-from tests.factories import Member, create_account
+from bench.seed import Member, create_account
 
 SCALE_FILE = Path(__file__).resolve().parent / "SCALE.md"
 TEAMS = 100_000

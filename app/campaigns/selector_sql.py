@@ -49,16 +49,21 @@ _LIVE = (
     " AND pn.status = :active AND pn.release_after IS NULL"
     " AND (NOT pn.is_trial OR pn.trial_expires_at > :now)"
 )
-_LAST = (
-    "(SELECT r.phone_number_id FROM campaign_recipients r WHERE r.campaign_id = :campaign"
-    " AND r.recipient_hash = :sticky_key AND r.chosen_at > :since)"
+# The pool's free numbers, written once and inlined by the database into each rule's branch
+# (NOT MATERIALIZED), where the branch's own condition meets the indexes. Keeping the SQL
+# short matters too: psycopg caches its parsing of a statement only under 4 kB.
+_FREE = (
+    "free AS NOT MATERIALIZED (SELECT cn.phone_number_id AS id, pn.phone_number AS e164,"
+    " cn.area_code, cn.region, cn.country, cn.last_used_at AS last,"
+    " CASE WHEN cn.used_on = :today THEN cn.used_today ELSE 0 END AS used"
+    " FROM campaign_numbers cn JOIN phone_numbers pn ON pn.id = cn.phone_number_id"
+    " WHERE {live} AND {counters}), "
+    "seen AS (SELECT phone_number_id AS id FROM campaign_recipients WHERE campaign_id = :campaign"
+    " AND recipient_hash = :sticky_key AND chosen_at > :since)"
 )
 _BRANCH = (
-    "SELECT * FROM (SELECT cn.phone_number_id, pn.phone_number, {tier} AS tier"
-    " FROM campaign_numbers cn JOIN phone_numbers pn ON pn.id = cn.phone_number_id"
-    " WHERE {free} AND {where}"
-    " ORDER BY tier, CASE WHEN cn.used_on = :today THEN cn.used_today ELSE 0 END,"
-    " cn.last_used_at NULLS FIRST, cn.phone_number_id LIMIT 1) AS {name}"
+    "SELECT * FROM (SELECT id, e164, {tier} AS tier FROM free WHERE {where}"
+    " ORDER BY tier, used, last NULLS FIRST, id LIMIT 1) AS {name}"
 )
 _CLAIM = (
     "UPDATE campaign_numbers AS cn SET"
@@ -92,14 +97,14 @@ def pick_and_claim(cooldown: bool, region: bool, country: bool) -> sa.TextClause
     phone_number, tier, used_today) — used_today NULL if a racing call got there first —
     or no row when no number may call."""
     counters = _COUNTERS + (_COOLED if cooldown else "")
-    pick = _pick("postgresql", cooldown, region, country)
+    ctes, pick = _pick("postgresql", cooldown, region, country)
     sql = (
-        f"WITH pick AS ({pick}),"
-        f" claimed AS ({_CLAIM} FROM pick WHERE cn.phone_number_id = pick.phone_number_id"
+        f"WITH {ctes}, pick AS ({pick}),"
+        f" claimed AS ({_CLAIM} FROM pick WHERE cn.phone_number_id = pick.id"
         f" AND {counters} RETURNING cn.phone_number_id, cn.used_today),"
         " remembered AS ("
         + _REMEMBER.format(source="SELECT :campaign, :key, phone_number_id, :now FROM claimed")
-        + ") SELECT pick.phone_number_id, pick.phone_number, pick.tier, claimed.used_today"
+        + ") SELECT pick.id, pick.e164, pick.tier, claimed.used_today"
         " FROM pick LEFT JOIN claimed ON true"
     )
     return _typed(sql)
@@ -108,7 +113,8 @@ def pick_and_claim(cooldown: bool, region: bool, country: bool) -> sa.TextClause
 @lru_cache(maxsize=512)
 def pick_only(cooldown: bool, region: bool, country: bool) -> sa.TextClause:
     """SQLite: the best free number (phone_number_id, phone_number, tier), or no row."""
-    return _typed(_pick("sqlite", cooldown, region, country))
+    ctes, pick = _pick("sqlite", cooldown, region, country)
+    return _typed(f"WITH {ctes} {pick}")
 
 
 @lru_cache(maxsize=2)
@@ -131,35 +137,29 @@ def _typed(sql: str) -> sa.TextClause:
     return sa.text(sql).bindparams(*(sa.bindparam(n, type_=_TYPES[n]) for n in names))
 
 
-def _pick(dialect: str, cooldown: bool, region: bool, country: bool) -> str:
-    """The UNION ALL of the rules in order, LIMIT 1."""
-    free = f"{_LIVE} AND {_COUNTERS}" + (_COOLED if cooldown else "")
+def _pick(dialect: str, cooldown: bool, region: bool, country: bool) -> tuple[str, str]:
+    """(the CTEs the rules read, the UNION ALL of the rules in order under LIMIT 1)."""
+    counters = _COUNTERS + (_COOLED if cooldown else "")
+    sticky = "id = (SELECT id FROM seen)"
     branches = [
         _BRANCH.format(
-            tier=f"CASE WHEN cn.phone_number_id = {_LAST} THEN {STICKY}"
-            f" WHEN cn.area_code = :area_code THEN {AREA_CODE} ELSE {REGION} END",
-            free=free,
-            where=f"(cn.phone_number_id = {_LAST} OR cn.area_code = :area_code"
-            " OR cn.region = :region)",
+            tier=f"CASE WHEN {sticky} THEN {STICKY} WHEN area_code = :area_code"
+            f" THEN {AREA_CODE} ELSE {REGION} END",
+            where=f"({sticky} OR area_code = :area_code OR region = :region)",
             name="local",
         )
     ]
     if region:
         # The other regions nearest first in one string parameter (:nearest): a region's
         # place in it is its tier, so one statement serves every recipient region.
-        at = (
-            "strpos(:nearest, '|' || cn.region || '|')"
-            if dialect == "postgresql"
-            else "instr(:nearest, '|' || cn.region || '|')"
-        )
-        branches.append(
-            _BRANCH.format(tier=f"{NEAREST} + {at}", free=free, where=f"{at} > 0", name="nearest")
-        )
+        at = "strpos" if dialect == "postgresql" else "instr"
+        at = f"{at}(:nearest, '|' || region || '|')"
+        branches.append(_BRANCH.format(tier=f"{NEAREST} + {at}", where=f"{at} > 0", name="nearest"))
     if country:
-        where = "cn.country = :country"
-        branches.append(_BRANCH.format(tier=COUNTRY, free=free, where=where, name="c"))
-    branches.append(_BRANCH.format(tier=ANY, free=free, where="true", name="anywhere"))
-    return " UNION ALL ".join(branches) + " LIMIT 1"
+        branches.append(_BRANCH.format(tier=COUNTRY, where="country = :country", name="c"))
+    branches.append(_BRANCH.format(tier=ANY, where="true", name="anywhere"))
+    ctes = _FREE.format(live=_LIVE, counters=counters)
+    return ctes, " UNION ALL ".join(branches) + " LIMIT 1"
 
 
 @lru_cache(maxsize=256)
