@@ -77,7 +77,6 @@ class Report:
     cache: list[CacheTimes] = field(default_factory=list)
     overlap: Overlap | None = None
     load_test: list[str] | None = None
-    scale: object | None = None  # bench.scale.Scale, in the full run
     elapsed: float = 0.0
     load_before: str = ""
 

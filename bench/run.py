@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app import create_app
-from bench import caller_id, calls, figures, load, report, scale, search
+from bench import caller_id, calls, figures, load, report, search
 from bench.env import Database, bench_config, prepare_database, server_env
 from bench.probes import build_probes, queries_per_request, sign_in
 from bench.purchases import Plan, lock_overlap, postgres_active_ms, purchase_queries, run_clients
@@ -44,7 +44,6 @@ class Settings:
     cache_repeats: int = 50
     load_test: bool = True
     selection_seconds: float = 10.0  # caller-ID selections at 100 a second
-    scale_teams: int = scale.TEAMS  # 10 numbers each, by COPY: about a minute at 100,000
 
 
 SMOKE = Settings(
@@ -57,7 +56,6 @@ SMOKE = Settings(
     cache_repeats=10,
     load_test=False,
     selection_seconds=1.0,
-    scale_teams=300,  # the COPY seeding and the EXPLAINs run; the figures mean nothing
 )
 
 
@@ -127,10 +125,6 @@ def measure(settings: Settings, workdir: Path, use_wrk: bool, layout: Layout) ->
     rep.overlap = lock_overlap(database, overlap, next(areas), delay=0.1)
     if settings.load_test:
         rep.load_test = load_test(workdir, layout)
-    progress(f"scale: {settings.scale_teams:,} teams and their numbers by COPY (fresh schema)")
-    rep.scale = scale.run(workdir, progress, settings.scale_teams)
-    if settings.scale_teams == scale.TEAMS:
-        scale.SCALE_FILE.write_text(scale.markdown(rep.scale))
     return rep
 
 
