@@ -176,3 +176,24 @@ def test_fifty_parallel_api_calls_never_pass_the_caps(app, factory):
     with app.app_context():
         used = db.session.scalars(sa.select(CampaignNumber.used_today)).all()
         assert used == [3] * 5
+
+
+def test_a_choice_through_the_api_is_three_statements_on_postgresql(app, factory):
+    """The token, the campaign's settings, and one statement that picks, counts and remembers
+    (SQLite, without data-modifying CTEs, picks, counts and remembers in three)."""
+    from tests.factories import counting
+
+    owner = factory.member("scale")
+    campaign_id, _ = make_campaign(app, factory, owner, [sandbox_number("415", 0)])
+    client = app.test_client()
+
+    def call(to: str):
+        path = f"/api/campaigns/{campaign_id}/caller-id"
+        return client.post(path, json={"to": to}, headers=owner.headers)
+
+    assert call("+14155550101").status_code == 200  # the token's last-used time is written once
+    with counting(app) as statements:
+        answer = call("+14155550102")
+    assert answer.get_json()["reason"] == "area_code"
+    postgresql = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    assert len(statements) == (3 if postgresql else 5)
