@@ -1,11 +1,13 @@
 """The SQL that picks a campaign's caller ID and counts the call on it.
 
-Written once per shape (database, whether the campaign has a cool-down, the recipient's
-region) and kept: a selection runs on every call placed, so it builds no SQL expression and
-loads no ORM object. The locality rules are branches of one UNION ALL under LIMIT 1; each
-branch is narrow enough for an index, and both PostgreSQL (Append) and SQLite (a compound
-SELECT) read the branches in the order written and stop at the first row, so the later, wider
-branches (the whole pool) run only when the earlier ones have no free number.
+Written once per shape (database, whether the campaign has a cool-down, whether the recipient
+has a North American region and a country) and kept: a selection runs on every call placed, so
+it builds no SQL expression and loads no ORM object. The locality rules are branches of one
+UNION ALL under LIMIT 1; each branch is narrow enough for an index, and both PostgreSQL (Append)
+and SQLite (a compound SELECT) read the branches in the order written and stop at the first row,
+so the later, wider branches (the whole pool) run only when the earlier ones have no free
+number. SQL does not promise that order; both engines keep it, and
+tests/campaigns/test_selector.py::test_locality_order would fail if one stopped.
 
 On PostgreSQL one statement picks, counts and remembers the recipient (data-modifying CTEs),
 and tells a lost race (the number picked was taken to its cap or cooled down by a concurrent
@@ -91,7 +93,7 @@ def base_params(now) -> dict:
     return {"now": now, "today": now.date(), "active": NumberStatus.ACTIVE}
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=16)
 def pick_and_claim(cooldown: bool, region: bool, country: bool) -> sa.TextClause:
     """PostgreSQL: pick, count and remember in one statement; answers (phone_number_id,
     phone_number, tier, used_today) — used_today NULL if a racing call got there first —
@@ -110,7 +112,7 @@ def pick_and_claim(cooldown: bool, region: bool, country: bool) -> sa.TextClause
     return _typed(sql)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=16)
 def pick_only(cooldown: bool, region: bool, country: bool) -> sa.TextClause:
     """SQLite: the best free number (phone_number_id, phone_number, tier), or no row."""
     ctes, pick = _pick("sqlite", cooldown, region, country)
