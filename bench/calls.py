@@ -24,7 +24,7 @@ from app.providers import current_provider
 from app.routing.answering import set_destination
 from app.routing.store import set_routing
 from bench.env import Database, bench_config
-from tests.factories import actor_of, create_account
+from bench.seed import actor_of, create_account
 
 GOAL_MS = 50.0
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")

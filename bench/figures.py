@@ -73,10 +73,10 @@ class Report:
     results_only_bytes: int | None = None  # the search fragment's results part alone
     sandbox: SandboxTimes | None = None
     calls: object | None = None  # bench.calls.DecisionTimes
+    caller_id: object | None = None  # bench.caller_id.SelectionTimes
     cache: list[CacheTimes] = field(default_factory=list)
     overlap: Overlap | None = None
     load_test: list[str] | None = None
-    scale: object | None = None  # bench.scale.Scale, in the full run
     elapsed: float = 0.0
     load_before: str = ""
 

@@ -25,9 +25,8 @@ from app.models import HELD, PhoneNumber, Team
 from app.plans.catalog import get_plan
 from bench.env import Database, bench_config, prepare_database, server_env
 from bench.purchases import Answer, Plan, percentile, run_clients
-from bench.seed import sandbox_numbers
+from bench.seed import Member, add_member, create_account, sandbox_numbers
 from bench.server import Layout, gunicorn
-from tests.factories import Member, add_member, create_account
 
 # Some teams fill up (starter 3, growth 10 against 20 attempts each), scale teams do not.
 TEAM_PLANS = ("starter", "starter", "starter", "growth", "growth", "growth") + ("scale",) * 4

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.extensions import db
-from tests.factories import PASSWORD, Member, add_numbers, create_account
+from bench.seed import PASSWORD, Member, add_numbers, create_account
 
 HTMX = (("HX-Request", "true"),)
 _CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')

@@ -17,8 +17,7 @@ from app import create_app
 from app.extensions import db
 from bench.env import Database, bench_config
 from bench.probes import counting
-from bench.seed import sandbox_numbers
-from tests.factories import Member
+from bench.seed import Member, sandbox_numbers
 
 PURCHASE = "/api/phone-numbers/purchase"
 

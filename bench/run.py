@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app import create_app
-from bench import caller_id, calls, figures, load, report, scale, search
+from bench import caller_id, calls, figures, load, report, search
 from bench.env import Database, bench_config, prepare_database, server_env
 from bench.probes import build_probes, queries_per_request, sign_in
 from bench.purchases import Plan, lock_overlap, postgres_active_ms, purchase_queries, run_clients
-from bench.seed import sandbox_areas, sandbox_numbers
+from bench.seed import add_team, create_account, sandbox_areas, sandbox_numbers
 from bench.server import Layout, gunicorn, tail
 from bench.web import (
     buy_row_bytes,
@@ -28,7 +28,6 @@ from bench.web import (
     results_part,
     row_update_bytes,
 )
-from tests.factories import add_team, create_account
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -44,7 +43,7 @@ class Settings:
     search_runs: int = 300
     cache_repeats: int = 50
     load_test: bool = True
-    scale_teams: int = scale.TEAMS  # 10 numbers each, by COPY: about a minute at 100,000
+    selection_seconds: float = 10.0  # caller-ID selections at 100 a second
 
 
 SMOKE = Settings(
@@ -56,7 +55,7 @@ SMOKE = Settings(
     search_runs=30,
     cache_repeats=10,
     load_test=False,
-    scale_teams=300,  # the COPY seeding and the EXPLAINs run; the figures mean nothing
+    selection_seconds=1.0,
 )
 
 
@@ -120,14 +119,12 @@ def measure(settings: Settings, workdir: Path, use_wrk: bool, layout: Layout) ->
     rep.sandbox = search.sandbox_times(database, settings.search_runs)
     progress("call routing: call.initiated decided and commanded (in-process)")
     rep.calls = calls.decision_times(database, settings.search_runs)
+    progress(f"caller-ID selection: {settings.selection_seconds:g} s at 100 req/s (in-process)")
+    rep.caller_id = caller_id.selection_times(database, settings.selection_seconds, 100)
     rep.cache = search.telnyx_cache_times(database, 0.3, settings.cache_repeats)
     rep.overlap = lock_overlap(database, overlap, next(areas), delay=0.1)
     if settings.load_test:
         rep.load_test = load_test(workdir, layout)
-    progress(f"scale: {settings.scale_teams:,} teams and their numbers by COPY (fresh schema)")
-    rep.scale = scale.run(workdir, progress, settings.scale_teams)
-    if settings.scale_teams == scale.TEAMS:
-        scale.SCALE_FILE.write_text(scale.markdown(rep.scale))
     return rep
 
 
@@ -236,9 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"--- {log.name} (last lines) ---\n{tail(log)}", file=sys.stderr)
     target = args.results or (None if args.smoke else RESULTS)
     if target:
-        # The caller-ID section (python -m bench.caller_id) is measured apart: kept as it is.
-        kept = caller_id.section_of(target.read_text()) if target.exists() else ""
-        target.write_text(report.results_file(text, rep) + kept)
+        target.write_text(report.results_file(text, rep))
         print(f"written to {target}")
     for problem in problems:
         print(f"FAILED: {problem}", file=sys.stderr)

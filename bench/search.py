@@ -15,7 +15,7 @@ from app.numbers.searching import search_numbers
 from app.providers.base import SearchFilters
 from app.providers.sandbox import SandboxProvider
 from bench.env import Database, bench_config
-from tests.fakes.telnyx import FakeTelnyx
+from bench.slow_telnyx import SlowTelnyx
 
 FILTERS = SearchFilters("US", "415", "local", 20)
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -74,9 +74,7 @@ def telnyx_cache_times(database: Database, latency: float, repeats: int) -> list
             )
         )
     found = []
-    with FakeTelnyx(api_key="bench-key", latency=latency) as fake:
-        for line in range(100, 130):
-            fake.add_available(f"+1415555{line:04d}")
+    with SlowTelnyx(latency) as fake:
         for name, settings in caches:
             config = bench_config(
                 database,
@@ -87,11 +85,11 @@ def telnyx_cache_times(database: Database, latency: float, repeats: int) -> list
                 **settings,
             )
             app = create_app(config)
-            before = len(fake.requests_to("GET", "/v2/available_phone_numbers"))
+            before = fake.searches
             with app.app_context():
                 first = median_ms(lambda: search_numbers(FILTERS), 1)
                 repeated = median_ms(lambda: search_numbers(FILTERS), repeats)
-            asked = len(fake.requests_to("GET", "/v2/available_phone_numbers")) - before
+            asked = fake.searches - before
             found.append(CacheTimes(name, first, repeated, asked))
     return found
 

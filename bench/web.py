@@ -10,8 +10,7 @@ import requests
 from flask import Flask
 
 from bench.probes import HTMX, Probe, csrf_token, sign_in
-from bench.seed import sandbox_numbers
-from tests.factories import PASSWORD, Member
+from bench.seed import PASSWORD, Member, sandbox_numbers
 
 
 def pages_ready(app: Flask, account: Member) -> bool:

@@ -1,5 +1,5 @@
-"""Rows for tests and the benchmark (one module for both): made through the real services,
-or written straight to the tables for states (and sizes) a purchase cannot make quickly."""
+"""Rows for the tests: made through the real services, or written straight to the tables for
+states (and sizes) a purchase cannot make quickly. (The benchmark has its own, bench/seed.py.)"""
 
 from __future__ import annotations
 
@@ -36,8 +36,6 @@ class Member:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
-
-    bearer = headers  # the benchmark's name for it
 
 
 class Factory:

@@ -8,11 +8,10 @@ from flask import request
 
 from app.accounts.scopes import ASSISTANTS_MANAGE, NUMBERS_READ
 from app.api import bp
-from app.api.auth import api_actor, api_user, token_required
+from app.api.auth import api_actor, api_user, single_statements, token_required
 from app.api.payloads import json_body
 from app.campaigns import coverage as coverage_service
-from app.campaigns import pool, service
-from app.campaigns.selector import choose_caller_id
+from app.campaigns import pool, selector, service
 from app.exceptions import ValidationFailed
 from app.models import Campaign, utcnow
 from app.timefmt import iso
@@ -107,13 +106,14 @@ def remove_campaign_number(campaign_id: str, number_id: str):
 
 
 @bp.post("/campaigns/<campaign_id>/caller-id")
+@single_statements
 @token_required(NUMBERS_READ)
 def choose_caller(campaign_id: str):
     """The number to call `to` from, and the rule that chose it. Counts toward the number's
     daily cap: ask once per call placed."""
     to = json_body().get("to")
-    actor, campaign = service.find_campaign(api_user(), campaign_id)
-    choice = choose_caller_id(actor.team, campaign, to, utcnow())
+    campaign = selector.campaign_settings(api_user(), campaign_id)
+    choice = selector.choose(campaign, to, utcnow())
     return {
         "success": True,
         "campaignId": campaign.id,

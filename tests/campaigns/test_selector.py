@@ -143,3 +143,57 @@ def test_fifty_parallel_selections_never_pass_the_caps(app, factory):
     with app.app_context():
         used = db.session.scalars(sa.select(CampaignNumber.used_today)).all()
         assert used == [4] * 5
+
+
+def test_fifty_parallel_api_calls_never_pass_the_caps(app, factory):
+    """The same race through the API, whose claim runs without a transaction (one statement
+    on PostgreSQL): five numbers capped at three, 50 racing calls, 15 answered."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    owner = factory.member("scale")
+    numbers = [sandbox_number("617", i) for i in range(5)]
+    campaign_id, _ = make_campaign(app, factory, owner, numbers, dailyCap=3)
+    barrier = threading.Barrier(50)
+
+    def call(i: int) -> tuple[int, str]:
+        client = app.test_client()
+        barrier.wait(timeout=30)
+        answer = client.post(
+            f"/api/campaigns/{campaign_id}/caller-id",
+            json={"to": f"+1617555{i:04d}"},
+            headers={"Authorization": f"Bearer {owner.token}"},
+        )
+        body = answer.get_json()
+        return answer.status_code, body["phoneNumber"][
+            "phoneNumber"
+        ] if answer.status_code == 200 else body["error"]["code"]
+
+    with ThreadPoolExecutor(50) as threads:
+        outcomes = list(threads.map(call, range(50)))
+    assert sorted(n for status, n in outcomes if status == 200) == sorted(numbers * 3)
+    assert outcomes.count((409, "no_caller_id")) == 35
+    with app.app_context():
+        used = db.session.scalars(sa.select(CampaignNumber.used_today)).all()
+        assert used == [3] * 5
+
+
+def test_a_choice_through_the_api_is_three_statements_on_postgresql(app, factory):
+    """The token, the campaign's settings, and one statement that picks, counts and remembers
+    (SQLite, without data-modifying CTEs, picks, counts and remembers in three)."""
+    from tests.factories import counting
+
+    owner = factory.member("scale")
+    campaign_id, _ = make_campaign(app, factory, owner, [sandbox_number("415", 0)])
+    client = app.test_client()
+
+    def call(to: str):
+        path = f"/api/campaigns/{campaign_id}/caller-id"
+        return client.post(path, json={"to": to}, headers=owner.headers)
+
+    assert call("+14155550101").status_code == 200  # the token's last-used time is written once
+    with counting(app) as statements:
+        answer = call("+14155550102")
+    assert answer.get_json()["reason"] == "area_code"
+    postgresql = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    assert len(statements) == (3 if postgresql else 5)
