@@ -131,7 +131,7 @@ def end_all_sessions(user: User, reason: str = EVERYWHERE) -> int:
 
 def end_other_sessions(user: User, keep_token: str | None, reason: str = REVOKED) -> int:
     """Sign the user out everywhere but this browser; returns how many sessions ended."""
-    return _end(user, reason, sa.true() if not keep_token else _not_this(keep_token))
+    return _end(user, reason, _not_this(keep_token) if keep_token else None)
 
 
 def revoke_session(user: User, session_id: str, current_token: str | None) -> LoginSession:
@@ -176,7 +176,8 @@ def session_count(user: User) -> int:
     return len(live_sessions(user))
 
 
-def _end(user: User, reason: str, which=sa.true()) -> int:
+def _end(user: User, reason: str, which=None) -> int:
+    which = sa.true() if which is None else which
     ended = db.session.execute(
         sa.update(LoginSession)
         .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None), which)

@@ -18,6 +18,7 @@ import pyotp
 import segno
 import sqlalchemy as sa
 
+from app.accounts.roles import Actor, Permission
 from app.accounts.sessions import TWO_FACTOR_OFF, end_other_sessions
 from app.accounts.users import check_password
 from app.exceptions import ValidationFailed
@@ -84,14 +85,29 @@ def disable(user: User, code: object = "", password: object = "") -> int:
     the account is now weaker than when they signed in. Returns how many ended."""
     if not is_enabled(user):
         raise ValidationFailed({"code": "Two-factor sign-in is off already."})
-    if not (password and check_password(user, password)) and not verify(user, code):
-        raise ValidationFailed(
-            {"code": "Enter a code from your app, a recovery code, or your password."}
-        )
+    _prove(user, code, password)
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.commit()
     return end_other_sessions(user, user.session_token, TWO_FACTOR_OFF)
+
+
+def replace_recovery_codes(user: User, code: object = "", password: object = "") -> list[str]:
+    """New recovery codes, once a current code (or an unused recovery code) or the password
+    proves it is the account's owner asking."""
+    if not is_enabled(user):
+        raise ValidationFailed({"code": "Turn two-factor sign-in on first."})
+    _prove(user, code, password)
+    return new_recovery_codes(user)
+
+
+def _prove(user: User, code: object, password: object) -> None:
+    if isinstance(password, str) and password and check_password(user, password):
+        return
+    if not (isinstance(code, str) and code.strip() and verify(user, code)):
+        raise ValidationFailed(
+            {"code": "Enter a code from your app, a recovery code, or your password."}
+        )
 
 
 def new_recovery_codes(user: User) -> list[str]:
@@ -115,9 +131,7 @@ def recovery_codes_left(user: User) -> int:
 
 def _count_try(user: User) -> None:
     if (wait := spend("RATELIMIT_TWO_FACTOR", "two-factor", user.id)) is not None:
-        raise ValidationFailed(
-            {"code": f"Too many codes tried: try again in {wait_words(wait)}."}
-        )
+        raise ValidationFailed({"code": f"Too many codes tried: try again in {wait_words(wait)}."})
 
 
 def _take_totp(user: User, code: object) -> bool:
@@ -168,3 +182,21 @@ def _grouped(code: str) -> str:
 def _hash(code: str) -> str:
     # ~79 random bits each: a fast hash is enough, and a leaked table holds no usable code.
     return hashlib.sha256(code.encode()).hexdigest()
+
+
+def set_team_requirement(actor: Actor, required: bool) -> bool:
+    """An owner requires two-factor sign-in for the team (or stops requiring it). The owner
+    turning it on must have it: otherwise they would lock themselves out of their own team."""
+    actor.require(Permission.REQUIRE_TWO_FACTOR)
+    if required and not is_enabled(actor.user):
+        raise ValidationFailed(
+            {"require_two_factor": "Turn on two-factor sign-in for yourself first (Account)."}
+        )
+    actor.team.require_two_factor = bool(required)
+    db.session.commit()
+    return actor.team.require_two_factor
+
+
+def blocked_by_team(actor: Actor) -> bool:
+    """Whether the team requires two-factor sign-in and this person has not turned it on."""
+    return actor.team.require_two_factor and not is_enabled(actor.user)

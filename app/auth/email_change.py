@@ -16,7 +16,9 @@ def change_email(token: str):
     try:
         if request.method == "GET":
             user, email = email_change.pending_change(token)
-            return render_template("auth/email_change.html", token=token, email=email, old=user.email)
+            return render_template(
+                "auth/email_change.html", token=token, email=email, old=user.email
+            )
         user = email_change.apply_email_change(token)
     except LinkInvalid as invalid:
         return render_template("auth/link_invalid.html", message=invalid.message), 400

@@ -97,3 +97,26 @@ class DisableTwoFactorForm(FlaskForm):
         render_kw={"autocomplete": "one-time-code", "spellcheck": "false"},
     )
     password = PasswordField("Or your password", render_kw={"autocomplete": "current-password"})
+
+
+class NameForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Tell us your name."), Length(max=MAX_NAME)],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+class EmailChangeForm(FlaskForm):
+    """A new email: confirmed by a link sent there; the password proves it is you asking."""
+
+    email = EmailField(
+        "New email",
+        validators=[DataRequired("An email is required."), Length(max=MAX_EMAIL)],
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Your current password is required.")],
+        render_kw={"autocomplete": "current-password"},
+    )

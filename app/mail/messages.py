@@ -227,6 +227,9 @@ def email_change(to: str, name: str, confirm_url: str, expires_at: datetime) -> 
 def email_change_notice(to: str, name: str, new_email: str) -> Email:
     """To the old address: someone asked to move the account to another email."""
     return _email(
-        to, "Your account's email is being changed", "email_change_notice", name=name,
+        to,
+        "Your account's email is being changed",
+        "email_change_notice",
+        name=name,
         new_email=new_email,
     )
