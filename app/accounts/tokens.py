@@ -64,7 +64,7 @@ def clean_expiry(days: object) -> int | None:
     for anything it does not offer."""
     if days in (None, "", "never"):
         return None
-    if isinstance(days, str) and days.isdigit() and int(days) in EXPIRY_CHOICES:
+    if isinstance(days, str) and days.isascii() and days.isdigit() and int(days) in EXPIRY_CHOICES:
         return int(days)
     if isinstance(days, int) and days in EXPIRY_CHOICES:
         return days

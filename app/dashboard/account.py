@@ -31,7 +31,7 @@ def change_name():
             form.name.errors = list(error.fields.values())
         else:
             flash("Name saved.", "success")
-            return redirect(url_for("dashboard.account"), code=303)
+            return redirect(url_for("dashboard.account"))
     return account_page(name_form=form, status=400)
 
 
@@ -53,7 +53,7 @@ def request_email_change():
                 f"Until then you sign in with {current_user.email}.",
                 "success",
             )
-            return redirect(url_for("dashboard.account"), code=303)
+            return redirect(url_for("dashboard.account"))
     return account_page(email_form=form, status=400)
 
 

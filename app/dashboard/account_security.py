@@ -30,7 +30,7 @@ def start_two_factor():
         two_factor.start_setup(_user())
     except ValidationFailed as error:
         flash(error.fields["code"], "info")
-    return redirect(_here(), code=303)
+    return redirect(_here())
 
 
 @bp.post("/account/two-factor/confirm")
@@ -38,9 +38,14 @@ def start_two_factor():
 def confirm_two_factor():
     form = TwoFactorCodeForm()
     if form.validate():
+        user = _user()
         try:
-            codes = two_factor.confirm_setup(_user(), form.code.data)
+            codes = two_factor.confirm_setup(user, form.code.data)
         except ValidationFailed as error:
+            if two_factor.is_enabled(user) or not user.totp_secret:
+                # No setup under way, so no code field on the page: say it above it.
+                flash(error.fields["code"], "error")
+                return _page(status=400)
             form.code.errors = [error.fields["code"]]
         else:
             return _codes(codes, "Two-factor sign-in is on.")
@@ -74,7 +79,7 @@ def disable_two_factor():
             plural = "" if ended == 1 else "s"
             others = f" {ended} other session{plural} signed out." if ended else ""
             flash(f"Two-factor sign-in is off.{others}", "info")
-            return redirect(url_for("dashboard.account"), code=303)
+            return redirect(url_for("dashboard.account"))
     return _page(disable_form=form, status=400)
 
 
@@ -83,7 +88,7 @@ def disable_two_factor():
 def revoke_session(session_id: str):
     ended = sessions.revoke_session(_user(), session_id, current_user.session_token)  # else 404
     flash(f"Signed out {_device(ended)}. It is asked to sign in again.", "success")
-    return redirect(url_for("dashboard.account") + "#sessions", code=303)
+    return redirect(url_for("dashboard.account") + "#sessions")
 
 
 @bp.post("/account/sessions/revoke-others")
@@ -91,7 +96,7 @@ def revoke_session(session_id: str):
 def revoke_other_sessions():
     ended = sessions.end_other_sessions(_user(), current_user.session_token)
     flash(f"Signed out {ended} other session{'' if ended == 1 else 's'}.", "success")
-    return redirect(url_for("dashboard.account") + "#sessions", code=303)
+    return redirect(url_for("dashboard.account") + "#sessions")
 
 
 def _device(found) -> str:

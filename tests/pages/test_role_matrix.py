@@ -148,6 +148,12 @@ SUCCESS = (
             "dashboard.set_coverage",
             "dashboard.fill_gaps",
             "dashboard.require_two_factor",  # back to the Team page
+            "dashboard.change_name",  # back to the Account page, as a new password does
+            "dashboard.request_email_change",
+            "dashboard.start_two_factor",  # to the setup's QR code
+            "dashboard.disable_two_factor",
+            "dashboard.revoke_session",
+            "dashboard.revoke_other_sessions",
         )
     }
     | {
@@ -175,12 +181,6 @@ SUCCESS = (
             "dashboard.resend_webhook",
             "dashboard.delete_webhook",  # to the Webhooks page
             "dashboard.cancel_pending_order",  # back to Numbers
-            "dashboard.change_name",  # back to the Account page
-            "dashboard.request_email_change",
-            "dashboard.start_two_factor",  # to the setup's QR code
-            "dashboard.disable_two_factor",
-            "dashboard.revoke_session",
-            "dashboard.revoke_other_sessions",
         )
     }
 )
