@@ -19,7 +19,7 @@ import segno
 import sqlalchemy as sa
 
 from app.accounts.roles import Actor, Permission
-from app.accounts.sessions import TWO_FACTOR_OFF, end_other_sessions
+from app.accounts.sessions import TWO_FACTOR_OFF, end_all_sessions, end_other_sessions
 from app.accounts.users import check_password
 from app.exceptions import ValidationFailed
 from app.extensions import db
@@ -86,10 +86,21 @@ def disable(user: User, code: object = "", password: object = "") -> int:
     if not is_enabled(user):
         raise ValidationFailed({"code": "Two-factor sign-in is off already."})
     _prove(user, code, password)
+    _turn_off(user)
+    return end_other_sessions(user, user.session_token, TWO_FACTOR_OFF)
+
+
+def _turn_off(user: User) -> None:
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.commit()
-    return end_other_sessions(user, user.session_token, TWO_FACTOR_OFF)
+
+
+def reset(user: User) -> int:
+    """An operator turns two-factor off for someone locked out (phone and recovery codes
+    lost); every session of theirs ends. Returns how many ended."""
+    _turn_off(user)
+    return end_all_sessions(user, TWO_FACTOR_OFF)
 
 
 def replace_recovery_codes(user: User, code: object = "", password: object = "") -> list[str]:
