@@ -301,3 +301,32 @@ def test_the_team_requirement_and_the_code_step_need_the_csrf_token(app, client,
     secret = secret_of(app, member.user_id)
     assert browser.post("/signin/code", data={"code": code(secret, clock.now)}).status_code == 400
     assert not signed_in(browser)
+
+
+def test_the_code_step_waits_five_minutes_at_most(app, client, member, clock):
+    secret, _codes = enrol(app, client, member, clock)
+    browser = app.test_client()
+    password_step(browser, member)
+    with browser.session_transaction() as session:
+        note = dict(session["two_factor_pending"])
+        session["two_factor_pending"] = {**note, "t": note["t"] - 301}
+    response = code_step(browser, code(secret, clock.now))
+    assert response.status_code == 302 and response.location == "/signin"
+    assert not signed_in(browser)
+    page = soup(browser.get("/signin"))
+    assert "waits five minutes at most" in text(page.select_one("main"))
+
+
+def test_a_password_changed_meanwhile_ends_the_code_step(app, client, member, clock):
+    secret, _codes = enrol(app, client, member, clock)
+    browser = app.test_client()
+    password_step(browser, member)
+    changed = form_post(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "password": "a new long password"},
+        page="/account",
+    )
+    assert changed.status_code == 302
+    assert code_step(browser, code(secret, clock.now)).location == "/signin"
+    assert not signed_in(browser)
