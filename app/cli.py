@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from app.accounts import teams, tokens, users
+from app.accounts import teams, tokens, two_factor, users
 from app.accounts.scopes import SCOPES
 from app.calls.control import repair as repair_connections
 from app.cli_usage import CommandGroup
@@ -124,6 +124,20 @@ def create_user(email: str, name: str, password: str, team_id: str, role: str | 
     click.echo(user.email)
 
 
+@users_cli.command("reset-two-factor")
+@click.argument("email")
+def reset_two_factor(email: str) -> None:
+    """Turn off a person's two-factor sign-in when they lost their phone and their recovery
+    codes (after checking who they are, outside the app); every session of theirs ends."""
+    user = users.user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user with email {email}.")
+    ended = two_factor.reset(user)
+    click.echo(
+        f"{user.email}: two-factor sign-in off, {ended} session{'' if ended == 1 else 's'} ended"
+    )
+
+
 @tokens_cli.command("create")
 @click.argument("email")
 @click.option("--name", "label", default="", help="A label to tell tokens apart.")
@@ -135,7 +149,17 @@ def create_user(email: str, name: str, password: str, team_id: str, role: str | 
     help=f"A scope to give it; repeat, or separate with commas ({', '.join(SCOPES)}). "
     "Default: every scope the user's roles allow.",
 )
-def create_token(email: str, label: str, scope_names: tuple[str, ...]) -> None:
+@click.option(
+    "--expires",
+    "expires_in_days",
+    type=click.Choice(["30", "90", "365", "never"]),
+    default="never",
+    show_default=True,
+    help="Days until the API refuses it.",
+)
+def create_token(
+    email: str, label: str, scope_names: tuple[str, ...], expires_in_days: str
+) -> None:
     """Issue an API token for a user; prints its scopes, then the token (shown once, only a
     hash is kept)."""
     user = users.user_by_email(email)
@@ -145,7 +169,9 @@ def create_token(email: str, label: str, scope_names: tuple[str, ...]) -> None:
     if not scope_names:
         names = [scope.name for scope in tokens.grantable_to(user)]
     try:
-        issued = tokens.issue_token(user, label, scopes=names)
+        issued = tokens.issue_token(
+            user, label, scopes=names, expires_in_days=tokens.clean_expiry(expires_in_days)
+        )
     except ServiceError as error:
         raise _fail(error) from None
     click.echo(f"Scopes: {', '.join(issued.token.scopes or ())}")

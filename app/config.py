@@ -89,6 +89,9 @@ def environment_settings() -> dict[str, Any]:
         "RATELIMIT_PASSWORD_CHANGE": os.environ.get(
             "RATELIMIT_PASSWORD_CHANGE", "5 per 15 minutes"
         ),
+        # Per person: authenticator or recovery codes tried (sign-in's second step, and
+        # turning two-factor off or on); right or wrong, each counts.
+        "RATELIMIT_TWO_FACTOR": os.environ.get("RATELIMIT_TWO_FACTOR", "10 per 5 minutes"),
         # Billing: "sandbox" changes plans at once; "stripe" sells them through Stripe Checkout.
         "BILLING_PROVIDER": os.environ.get("BILLING_PROVIDER", "sandbox"),
         "STRIPE_API_KEY": os.environ.get("STRIPE_API_KEY"),
@@ -216,6 +219,7 @@ def settle_config(config: dict[str, Any]) -> None:
         "RATELIMIT_INVITE",
         "RATELIMIT_INVITE_TEAM",
         "RATELIMIT_PASSWORD_CHANGE",
+        "RATELIMIT_TWO_FACTOR",
     ):
         _rate_limit(name, config.get(name))
     if config.get("PREFERRED_URL_SCHEME") not in ("http", "https"):

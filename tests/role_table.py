@@ -26,6 +26,7 @@ ALLOWED: dict[Permission, frozenset[Role]] = {
     Permission.CHANGE_PLAN: OWNERS,
     Permission.SET_GUARDRAILS: OWNERS,
     Permission.MANAGE_WEBHOOKS: OWNERS_AND_ADMINS,
+    Permission.REQUIRE_TWO_FACTOR: OWNERS,
 }
 
 

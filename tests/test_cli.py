@@ -253,3 +253,43 @@ def test_a_bad_argument_is_one_line(runner, args, line):
     result = runner.invoke(args=args, prog_name="flask")  # as a shell runs it
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [line]
+
+
+def test_tokens_create_with_an_expiry(app, runner, factory):
+    from datetime import timedelta
+
+    from app.models import ApiToken, utcnow
+
+    owner = factory.member("growth")
+    made = runner.invoke(args=["tokens", "create", owner.email, "--expires", "30"])
+    assert made.exit_code == 0
+    with app.app_context():
+        newest = db.session.scalars(
+            db.select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        ).first()
+        assert abs(newest.expires_at - (utcnow() + timedelta(days=30))) < timedelta(minutes=1)
+    refused = runner.invoke(args=["tokens", "create", owner.email, "--expires", "7"])
+    assert refused.exit_code == 2
+
+
+def test_users_reset_two_factor_turns_it_off_and_ends_the_sessions(app, runner, factory):
+    from app.accounts import sessions, two_factor
+    from app.models import LoginSession, User, utcnow
+
+    someone = factory.member()
+    with app.app_context():
+        user = db.session.get(User, someone.user_id)
+        two_factor.start_setup(user)
+        user.totp_enabled_at = utcnow()
+        db.session.commit()
+        sessions.open_session(user)
+    result = runner.invoke(args=["users", "reset-two-factor", someone.email])
+    assert result.exit_code == 0
+    assert last_line(result) == f"{someone.email}: two-factor sign-in off, 1 session ended"
+    with app.app_context():
+        user = db.session.get(User, someone.user_id)
+        assert (user.totp_enabled_at, user.totp_secret) == (None, None)
+        live = db.select(db.func.count()).where(LoginSession.ended_at.is_(None))
+        assert db.session.scalar(live) == 0
+    missing = runner.invoke(args=["users", "reset-two-factor", "nobody@example.com"])
+    assert missing.exit_code == 1

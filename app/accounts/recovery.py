@@ -10,7 +10,7 @@ import logging
 from datetime import timedelta
 
 from app import links
-from app.accounts.sessions import end_all_sessions
+from app.accounts.sessions import PASSWORD_CHANGED, PASSWORD_RESET, end_all_sessions
 from app.accounts.users import (
     check_password,
     email_problem,
@@ -75,7 +75,7 @@ def reset_password(token: str, password: str) -> User:
     """Set a new password from a reset link and sign the account out everywhere."""
     user = user_for_reset(token)
     set_password(user, password)
-    end_all_sessions(user)
+    end_all_sessions(user, PASSWORD_RESET)
     log.info("password reset for %s; all sessions ended", user.id)
     return user
 
@@ -95,4 +95,4 @@ def change_password(user: User, current: str, new: str) -> None:
     if not check_password(user, current):
         raise ValidationFailed({"current_password": "That is not your current password."})
     set_password(user, new)
-    end_all_sessions(user)
+    end_all_sessions(user, PASSWORD_CHANGED)

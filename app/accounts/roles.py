@@ -39,6 +39,7 @@ class Permission(StrEnum):
     APPROVE_PURCHASES = "approve or deny members' purchases"
     SET_GUARDRAILS = "set the team's spending guardrails"
     MANAGE_WEBHOOKS = "manage the team's webhook endpoints"
+    REQUIRE_TWO_FACTOR = "require two-factor sign-in for the team"
 
 
 # Members search, hold and buy (the product exists for them); the team's guardrails, not

@@ -25,6 +25,8 @@ MAX_TOKEN_NAME = 120
 MAX_LIVE_TOKENS = 20
 # last_used_at is written at most this often, so a busy token is not a write per request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# How long a new token may live, in days, as the tokens page offers it (None: never expires).
+EXPIRY_CHOICES: tuple[int | None, ...] = (30, 90, 365, None)
 
 
 @dataclass(frozen=True)
@@ -57,15 +59,36 @@ def roles_of(user: User) -> list[Role]:
     return [Role(role) for role in db.session.scalars(query)]
 
 
+def clean_expiry(days: object) -> int | None:
+    """The days a new token lives, from the form's choice ("30", "never"); ValidationFailed
+    for anything it does not offer."""
+    if days in (None, "", "never"):
+        return None
+    if isinstance(days, str) and days.isascii() and days.isdigit() and int(days) in EXPIRY_CHOICES:
+        return int(days)
+    if isinstance(days, int) and days in EXPIRY_CHOICES:
+        return days
+    raise ValidationFailed(
+        {"expires": "Choose when the token expires: 30, 90 or 365 days, or never."}
+    )
+
+
 def issue_token(
-    user: User, name: str = "", *, scopes: Iterable[str] | None, plain: str | None = None
+    user: User,
+    name: str = "",
+    *,
+    scopes: Iterable[str] | None,
+    plain: str | None = None,
+    expires_in_days: int | None = None,
 ) -> IssuedToken:
     """Make a token for the user; only its hash is stored, `plain` is shown once.
 
     `scopes` are checked against the user's roles (app.accounts.scopes); None makes a token
     with every scope, now and later, as tokens made before scopes have (the demo's token).
+    `expires_in_days` (one of EXPIRY_CHOICES): after that the API refuses it with a 401.
     """
     name = one_line(name, "name")[:MAX_TOKEN_NAME]
+    expires_in_days = clean_expiry(expires_in_days)
     stored = None if scopes is None else chosen_scopes(scopes, roles_of(user))
     live = db.session.scalar(
         sa.select(sa.func.count()).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
@@ -84,6 +107,7 @@ def issue_token(
         token_hash=hash_token(plain),
         display_prefix=plain[:10],
         scopes=stored,
+        expires_at=None if expires_in_days is None else utcnow() + timedelta(expires_in_days),
     )
     db.session.add(token)
     db.session.commit()
@@ -125,7 +149,11 @@ _HOLDER = (
         ApiToken.display_prefix,
     )
     .join(User, User.id == ApiToken.user_id)
-    .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+    .where(
+        ApiToken.token_hash == sa.bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > sa.bindparam("now")),
+    )
 )
 _HOLDER_IN_TEAM = (
     _HOLDER.add_columns(Team, Membership.role)
@@ -137,12 +165,16 @@ _HOLDER_IN_TEAM = (
 )
 
 
-def holder_for_token(plain: str, team_id: str | None = None) -> TokenHolder | None:
+def holder_for_token(
+    plain: str, team_id: str | None = None, ip: str | None = None
+) -> TokenHolder | None:
     """The live token's user (and their team `team_id`, if asked) in one round trip; None for
-    a token that is unknown or revoked. Records when the token was last used."""
+    a token that is unknown, revoked or expired. Records when (and from which address `ip`)
+    the token was last used, at most once a minute."""
     if not is_id("team", team_id):
         team_id = None
-    params = {"token_hash": hash_token(plain)}
+    now = utcnow()
+    params = {"token_hash": hash_token(plain), "now": now}
     if team_id is not None:
         params["team_id"] = team_id
     query = _HOLDER if team_id is None else _HOLDER_IN_TEAM
@@ -151,16 +183,33 @@ def holder_for_token(plain: str, team_id: str | None = None) -> TokenHolder | No
         return None
     token_id, last_used, user, scopes, name, prefix = row[:6]
     membership = (row[6], Role(row[7])) if team_id is not None and row[6] is not None else None
-    now = utcnow()
     if last_used is None or now - last_used > LAST_USED_RESOLUTION:
         db.session.execute(
-            sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+            sa.update(ApiToken)
+            .where(ApiToken.id == token_id)
+            .values(last_used_at=now, last_used_ip=(ip or None) and ip[:45])
         )
         db.session.commit()
     label = f"“{name}”, {prefix}…" if name else f"{prefix}…"
     return TokenHolder(
         user, team_id, membership, None if scopes is None else frozenset(scopes), label, token_id
     )
+
+
+def refusal(plain: str) -> str:
+    """Why the API refuses this token: said apart for an expired one, so its owner knows to
+    make a new one rather than hunt for a typo. Only asked once a token is refused."""
+    expires_at = db.session.scalar(
+        sa.select(ApiToken.expires_at).where(
+            ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if expires_at is not None and expires_at <= utcnow():
+        return (
+            f"The API token expired at {expires_at:%Y-%m-%d %H:%M} UTC: "
+            "make a new one on the API tokens page."
+        )
+    return "The API token is not valid or has been revoked."
 
 
 def user_for_token(plain: str) -> User | None:

@@ -11,7 +11,7 @@ from flask import g, request
 from app.accounts.roles import Actor, Permission
 from app.accounts.scopes import Scope
 from app.accounts.teams import actor_for
-from app.accounts.tokens import TokenHolder, bearer_token, holder_for_token
+from app.accounts.tokens import TokenHolder, bearer_token, holder_for_token, refusal
 from app.exceptions import Unauthorized, ValidationFailed
 from app.extensions import db
 from app.models import User
@@ -37,7 +37,7 @@ def token_required(scope: Scope) -> Callable[[F], F]:
                 raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
             holder = token_holder()
             if holder is None:
-                raise Unauthorized("The API token is not valid or has been revoked.")
+                raise Unauthorized(refusal(bearer_token(request.headers.get("Authorization"))))
             holder.require(scope)
             g.api_user = holder.user
             return view(*args, **kwargs)
@@ -83,7 +83,9 @@ def token_holder() -> TokenHolder | None:
         reading = request.method == "GET" or g.get("read_only", False)
         if token and reading and not db.session().in_transaction():
             reads_alone()
-        g.token_holder = holder_for_token(token, _named_team()) if token else None
+        g.token_holder = (
+            holder_for_token(token, _named_team(), request.remote_addr) if token else None
+        )
     return g.token_holder
 
 

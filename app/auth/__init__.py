@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, redirect, request, session, url_for
+from flask import Blueprint, Response, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts.sessions import end_session, open_session, user_for_session
+from app.accounts.sessions import end_session, find_session, open_session
 from app.extensions import login_manager
 from app.models import User
 
@@ -20,12 +20,17 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
-    return user_for_session(token)
+    found = find_session(token)
+    if found.ended_because:
+        g.signed_out_because = found.ended_because  # said on the sign-in page it leads to
+    return found.user
 
 
 @login_manager.unauthorized_handler
 def unauthorized():
     """Send the visitor to sign in, then back; htmx requests redirect the whole page."""
+    if reason := g.pop("signed_out_because", None):
+        flash(f"You were signed out because {reason}. Sign in again to go on.", "info")
     if request.headers.get("HX-Request") == "true":
         # A fragment swapped into a table cell must not be the sign-in page.
         return sign_in_again(401)
@@ -53,7 +58,7 @@ def _page_shown() -> str:
 def begin_session(user: User, remember: bool = False) -> None:
     """Sign this browser in with a fresh session: nothing planted in the cookie before survives."""
     session.clear()
-    open_session(user)
+    open_session(user, request.headers.get("User-Agent", ""), request.remote_addr)
     login_user(user, remember=remember)
 
 
@@ -64,4 +69,4 @@ def end_this_session() -> None:
     logout_user()
 
 
-from app.auth import invitations, recovery, views  # noqa: E402,F401  (registers the routes)
+from app.auth import email_change, invitations, recovery, two_factor, views  # noqa: E402,F401  (registers the routes)

@@ -76,3 +76,47 @@ class InvitedSignInForm(FlaskForm):
     """An invited person with an account signs in to join: the address is the invitation's."""
 
     password = PasswordField("Password", validators=[DataRequired("A password is required.")])
+
+
+class TwoFactorCodeForm(FlaskForm):
+    """A code from the authenticator app, or a recovery code (the same field takes either)."""
+
+    code = StringField(
+        "Code",
+        validators=[DataRequired("Enter the code your app shows."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
+    )
+
+
+class DisableTwoFactorForm(FlaskForm):
+    """Turning two-factor off, or new recovery codes: a current code or the password."""
+
+    code = StringField(
+        "Code from your app, or a recovery code",
+        validators=[Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false"},
+    )
+    password = PasswordField("Or your password", render_kw={"autocomplete": "current-password"})
+
+
+class NameForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Tell us your name."), Length(max=MAX_NAME)],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+class EmailChangeForm(FlaskForm):
+    """A new email: confirmed by a link sent there; the password proves it is you asking."""
+
+    email = EmailField(
+        "New email",
+        validators=[DataRequired("An email is required."), Length(max=MAX_EMAIL)],
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Your current password is required.")],
+        render_kw={"autocomplete": "current-password"},
+    )

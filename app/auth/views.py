@@ -7,10 +7,12 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.accounts import two_factor
 from app.accounts.signups import confirm_sign_up, pending_sign_up, request_sign_up
 from app.accounts.users import authenticate
 from app.auth import begin_session, bp, end_this_session
 from app.auth.forms import SignInForm, SignUpForm
+from app.auth.two_factor import ask_for_code
 from app.exceptions import ValidationFailed
 from app.links import LinkInvalid
 from app.plans.catalog import FREE
@@ -62,6 +64,8 @@ def signin():
     error = None
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        if user is not None and two_factor.is_enabled(user):
+            return ask_for_code(user, bool(form.remember.data), next_url)
         if user is not None:
             begin_session(user, remember=bool(form.remember.data))
             return redirect(next_url or url_for("dashboard.index"))

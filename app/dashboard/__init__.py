@@ -6,9 +6,20 @@ is resolved once per request, before the view runs, into `g.actor`.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, render_template, request, session
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
+from app.accounts import two_factor
 from app.accounts.roles import Actor, Permission
 from app.accounts.teams import actor_for
 from app.exceptions import ServiceError
@@ -31,6 +42,23 @@ def resolve_team(_endpoint: str | None, values: dict | None) -> None:
         g.actor = actor_for(current_user, team_id, user_memberships())
         if session.get("team_id") != team_id:  # an unchanged session is not signed and sent again
             session["team_id"] = team_id
+
+
+@bp.before_request
+def two_factor_gate():
+    """A team that requires two-factor sign-in shows a person without it nothing but the way
+    to set it up; they come back to the page they asked for once it is on."""
+    acting = g.get("actor")
+    if acting is None or not two_factor.blocked_by_team(acting):
+        return None
+    flash(
+        f"{acting.team.name} requires two-factor sign-in: set it up to go on.",
+        "info",
+    )
+    target = url_for("dashboard.two_factor_page", next=request.full_path.rstrip("?"))
+    if request.headers.get("HX-Request") == "true":
+        return Response(status=200, headers={"HX-Redirect": target})
+    return redirect(target)
 
 
 def actor() -> Actor:
@@ -103,6 +131,7 @@ def refused(error: ServiceError):
 
 from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     account,
+    account_security,
     assistants,
     campaigns,
     cart,

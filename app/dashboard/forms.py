@@ -179,6 +179,19 @@ class TokenForm(FlaskForm):
     scopes = SelectMultipleField(
         "Scopes", choices=[], option_widget=CheckboxInput(), validate_choice=False
     )
+    # The service judges the choice (app.accounts.tokens.clean_expiry), so a hostile value
+    # gets its sentence rather than WTForms' "Not a valid choice".
+    expires = SelectField(
+        "Expires",
+        choices=[
+            SelectChoice("30", "In 30 days"),
+            SelectChoice("90", "In 90 days"),
+            SelectChoice("365", "In a year"),
+            SelectChoice("never", "Never"),
+        ],
+        default="90",
+        validate_choice=False,
+    )
 
 
 class InviteForm(FlaskForm):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.accounts import invitations, members
+from app.accounts import invitations, members, two_factor
 from app.accounts.teams import found_team
 from app.dashboard import actor, bp, is_htmx, render
 from app.dashboard.forms import GuardrailsForm, InviteForm, TeamForm
@@ -97,6 +97,24 @@ def leave_team():
     if is_htmx():  # the panel belongs to a team you are no longer in: load another page
         return make_response("", 200, {"HX-Redirect": target})
     return redirect(target, code=303)
+
+
+@bp.post("/teams/<team_id>/two-factor")
+@login_required
+def require_two_factor():
+    required = request.form.get("require_two_factor") == "on"
+    try:
+        two_factor.set_team_requirement(actor(), required)
+    except ValidationFailed as error:
+        flash(next(iter(error.fields.values())), "error")
+    else:
+        flash(
+            "Two-factor sign-in is required: members without it are asked to set it up first."
+            if required
+            else "Two-factor sign-in is no longer required.",
+            "success",
+        )
+    return redirect(url_for("dashboard.team_settings", team_id=actor().team.id) + "#two-factor")
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from app.accounts.scopes import NUMBERS_READ, SCOPES, chosen_scopes
 from app.dashboard import bp, is_htmx, render
 from app.dashboard.forms import TokenForm
 from app.exceptions import ValidationFailed
+from app.models import utcnow
 
 # Ticked on a new form: reading only. A token is pasted into config files and CI settings,
 # where it leaks more easily than a session, so what it may spend or delete is chosen, not
@@ -30,7 +31,10 @@ def create_token():
     form = _offering(TokenForm())
     try:
         issued = service.issue_token(
-            current_user, service.clean_token_name(form.name.data), scopes=form.scopes.data
+            current_user,
+            service.clean_token_name(form.name.data),
+            scopes=form.scopes.data,
+            expires_in_days=service.clean_expiry(form.expires.data),
         )
     except ValidationFailed as error:
         problems = {**_scope_problems(form), **error.fields}  # every field's problem at once
@@ -65,12 +69,18 @@ def _offering(form: TokenForm) -> TokenForm:
 
 
 def _scope_problems(form: TokenForm) -> dict[str, str]:
-    # The name is checked first: when it fails, the scopes are checked too, to say both.
-    try:
-        chosen_scopes(form.scopes.data or [], service.roles_of(current_user))
-    except ValidationFailed as error:
-        return error.fields
-    return {}
+    # The name is checked first: when it fails, the scopes and expiry are checked too, to say
+    # every problem at once.
+    problems: dict[str, str] = {}
+    for check in (
+        lambda: chosen_scopes(form.scopes.data or [], service.roles_of(current_user)),
+        lambda: service.clean_expiry(form.expires.data),
+    ):
+        try:
+            check()
+        except ValidationFailed as error:
+            problems.update(error.fields)
+    return problems
 
 
 def _panel(form: TokenForm, status: int = 200, created=None, notice: str | None = None):
@@ -85,5 +95,6 @@ def _panel(form: TokenForm, status: int = 200, created=None, notice: str | None 
         withheld=[scope for scope in SCOPES.values() if scope.name not in offered],
         created=created,
         notice=notice,
+        now=utcnow(),
     )
     return make_response(body, status)

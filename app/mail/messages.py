@@ -210,3 +210,26 @@ def webhook_disabled(
         reason=reason,
         webhooks_url=webhooks_url,
     )
+
+
+def email_change(to: str, name: str, confirm_url: str, expires_at: datetime) -> Email:
+    """To the new address: follow the link to make it the account's email."""
+    return _email(
+        to,
+        "Confirm your new email address",
+        "email_change",
+        name=name,
+        confirm_url=confirm_url,
+        expires=utc_time(expires_at),
+    )
+
+
+def email_change_notice(to: str, name: str, new_email: str) -> Email:
+    """To the old address: someone asked to move the account to another email."""
+    return _email(
+        to,
+        "Your account's email is being changed",
+        "email_change_notice",
+        name=name,
+        new_email=new_email,
+    )

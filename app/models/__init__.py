@@ -1,7 +1,7 @@
 """The data model: teams and their people, assistants, phone numbers and what happened to them."""
 
 from app.models.access import Invitation, LoginSession, PendingSignup
-from app.models.accounts import ApiToken, Membership, Team, User
+from app.models.accounts import ApiToken, Membership, RecoveryCode, Team, User
 from app.models.base import HELD, ORDERING, SCHEDULED, NumberStatus, Role, UTCDateTime, utcnow
 from app.models.billing import BillingIssue, EndedSubscription
 from app.models.call_control import CallControlApp, NumberConnection
@@ -55,6 +55,7 @@ __all__ = [
     "PhoneNumber",
     "PurchaseQuote",
     "PurchaseRequest",
+    "RecoveryCode",
     "RequestStatus",
     "Role",
     "RoutingCaller",

@@ -20,8 +20,19 @@ class LoginSession(db.Model):
     __tablename__ = "login_sessions"
 
     token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    # What the sessions list names it by (a revoke button's URL): never the token or its hash.
+    id: Mapped[str] = mapped_column(sa.String(40), unique=True, default=lambda: new_id("ses"))
     user_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Where it was signed in from, for the sessions list; last_seen_at moves at most once a
+    # minute, so a page view costs no write.
+    user_agent: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    ip: Mapped[str | None] = mapped_column(sa.String(45))
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Ended by someone else's act (revoked from another device, a password change): the row
+    # stays until it would have expired, so the browser is told why it was signed out.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(sa.String(200))
 
     user: Mapped[User] = relationship()
 

@@ -68,6 +68,9 @@ class Team(db.Model):
     # with the endpoints (app.events.endpoints): a change nobody listens for writes nothing
     # and asks nothing more (a purchase reads it in a statement it already makes).
     webhook_events: Mapped[str] = mapped_column(sa.String(1000), default="", server_default="")
+    # Owners may require two-factor sign-in: members without it are sent to set it up before
+    # any page of this team (app.dashboard.two_factor_gate).
+    require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="team", cascade="all, delete-orphan"
@@ -85,6 +88,12 @@ class User(UserMixin, db.Model):
     # When a trial number in a team this person founded became active: one trial per
     # person, whatever the number of teams (app.plans.trial_rights).
     trial_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in (app.accounts.two_factor): the TOTP secret (base32), set when setup
+    # starts; it signs in only once totp_enabled_at is set (the first code was right).
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The 30-second step of the last code accepted: a code (or an older one) is never taken twice.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -134,6 +143,22 @@ class ApiToken(db.Model):
     scopes: Mapped[list[str] | None] = mapped_column(sa.JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The client address of that use (written with last_used_at, at most once a minute).
+    last_used_ip: Mapped[str | None] = mapped_column(sa.String(45))
+    # Chosen when it is made (30, 90 or 365 days); null: it never expires.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for an authenticator code; only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[str] = mapped_column(sa.String(40), primary_key=True, default=lambda: new_id("rc"))
+    user_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

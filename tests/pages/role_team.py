@@ -30,6 +30,7 @@ class Team:
         self.password = PASSWORD
 
     def client(self, role: Role):
+        self.role = role  # whose account the account pages' requests act on
         client = self.app.test_client()
         assert Auth(client).sign_in(self.members[role]).status_code == 302
         return client
@@ -156,6 +157,35 @@ class Team:
                 counts = coverage.parse_destinations(destinations)
                 coverage.set_destinations(owner, campaign, counts)
             return campaign.id
+
+    def authenticator_code(self) -> str:
+        """The code the signed-in person's authenticator app shows for their setup secret."""
+        import pyotp
+
+        from app.extensions import db
+        from app.models import User
+
+        with self.app.app_context():
+            user = db.session.get(User, self.members[self.role].user_id)
+            return pyotp.TOTP(user.totp_secret).now()
+
+    def other_session(self) -> str:
+        """The id of a second session of the signed-in person (another browser)."""
+        import sqlalchemy as sa
+
+        from app.extensions import db
+        from app.models import LoginSession
+
+        member = self.members[self.role]
+        other = self.app.test_client()
+        assert Auth(other).sign_in(member.email, self.password).status_code == 302
+        with self.app.app_context():
+            query = (
+                sa.select(LoginSession.id)
+                .where(LoginSession.user_id == member.user_id)
+                .order_by(LoginSession.created_at.desc())
+            )
+            return db.session.scalars(query).first()
 
     def request(self, endpoint: str) -> tuple[str, str, dict]:
         """(method, url, form) that succeeds for the owner: one per page route."""
@@ -332,6 +362,29 @@ class Team:
                 form = {"current_password": self.password, "password": new}
                 self.password = new
                 return "POST", "/account/password", form
+            case "dashboard.change_name":
+                return "POST", "/account/name", {"name": "Renamed Person"}
+            case "dashboard.request_email_change":
+                self.count += 1
+                form = {"email": f"moved{self.count}@example.com", "password": self.password}
+                return "POST", "/account/email", form
+            case "dashboard.two_factor_page":
+                return "GET", "/account/two-factor", {}
+            case "dashboard.start_two_factor":
+                return "POST", "/account/two-factor/setup", {}
+            case "dashboard.confirm_two_factor":
+                return "POST", "/account/two-factor/confirm", {"code": self.authenticator_code()}
+            case "dashboard.new_recovery_codes":
+                return "POST", "/account/two-factor/recovery-codes", {"password": self.password}
+            case "dashboard.disable_two_factor":
+                return "POST", "/account/two-factor/disable", {"password": self.password}
+            case "dashboard.revoke_session":
+                return "POST", f"/account/sessions/{self.other_session()}/revoke", {}
+            case "dashboard.revoke_other_sessions":
+                self.other_session()
+                return "POST", "/account/sessions/revoke-others", {}
+            case "dashboard.require_two_factor":
+                return "POST", f"{team}/two-factor", {}  # unticked: not required
             case "dashboard.webhooks":
                 return "GET", f"{team}/webhooks", {}
             case "dashboard.create_webhook":

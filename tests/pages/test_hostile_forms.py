@@ -106,6 +106,8 @@ NAMES = {
     "description": lambda kind: "refused" if kind == "nul byte" else "ok",
     "events": "refused",  # no event type has such a name
     "enabled": "ok",  # a checkbox: any value sent means ticked
+    "expires": "refused",  # a token's expiry: one of the page's choices
+    "code": "refused",  # a two-factor code: 6 ASCII digits, or a recovery code
 }
 # A regulated order's documents: the page renders the form empty (no file chosen, no address),
 # so whatever one field holds, the rest is missing and the form says so.
@@ -120,6 +122,18 @@ NAMES |= {
 # Where a field owes something else: the new password goes with the current one, which the
 # page renders empty, so nothing changes.
 ONLY_HERE = {("/account/password", "password"): "refused"}
+# The password proves who asks (an email change, two-factor off, new recovery codes): hostile
+# text is not it.
+ONLY_HERE |= {
+    (action, "password"): "refused"
+    for action in (
+        "/account/email",
+        "/account/two-factor/disable",
+        "/account/two-factor/recovery-codes",
+    )
+}
+# The account's own forms are plain POSTs (no htmx): answered as a browser's.
+PLAIN = ("/campaigns", "/account/name", "/account/email", "/account/two-factor")
 # The pages that render every form, as the owner of a team with a number and an assistant.
 PAGES = [
     "/teams/{team}/numbers",
@@ -199,6 +213,21 @@ def judge(response, answer: str, htmx: bool) -> str | None:
     return None if shown else "400 without a message on the form"
 
 
+def two_factor_forms(app, client, owner):
+    """The two-factor page's forms in each of its states: off, being set up, on."""
+    from app.accounts import two_factor
+    from app.models import User
+
+    found = forms(client, ["/account/two-factor"])
+    with app.app_context():
+        user = db.session.get(User, owner.user_id)
+        two_factor.start_setup(user)
+        found |= forms(client, ["/account/two-factor"])
+        user.totp_enabled_at = utcnow()
+        db.session.commit()
+    return found | forms(client, ["/account/two-factor"])
+
+
 def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
     owner = factory.member("scale")
     number = factory.number(owner, sandbox_number("415", 90))
@@ -237,6 +266,8 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
     with app.app_context():  # 212 has no number in the pool: the page offers Fill gaps
         gaps = coverage.parse_destinations(["212", "415"])
         coverage.set_destinations(actor_of(owner), db.session.get(Campaign, campaign), gaps)
+    # A second browser: the sessions list offers to sign it out.
+    Auth(app.test_client()).sign_in(owner)
     found = forms(
         client,
         PAGES,
@@ -248,6 +279,7 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
         waiting=waiting,
         campaign=campaign,
     )
+    found |= two_factor_forms(app, client, owner)
     adding = f"/teams/{owner.team_id}/webhooks"
     wrong, buys = [], iter(range(100))
     for (method, action), fields in found.items():
@@ -273,7 +305,7 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
                 if field == "csrf_token" and method == "GET":
                     continue  # the search changes nothing: it has no token
                 # The campaign pages' forms are plain POSTs (no htmx): answered as a browser's.
-                plain = "/campaigns" in action
+                plain = any(part in action for part in PLAIN)
                 response = send(client, method, action, sent, htmx=not plain)
                 if problem := judge(response, answer, htmx=not plain):
                     wrong.append(f"{method} {action} {field} <- {kind}: {problem}")

@@ -78,6 +78,7 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.billing": Permission.CHANGE_PLAN,
     "dashboard.team_settings": None,
     "dashboard.set_guardrails": Permission.SET_GUARDRAILS,
+    "dashboard.require_two_factor": Permission.REQUIRE_TWO_FACTOR,
     "dashboard.webhooks": Permission.MANAGE_WEBHOOKS,
     "dashboard.create_webhook": Permission.MANAGE_WEBHOOKS,
     "dashboard.webhook_endpoint": Permission.MANAGE_WEBHOOKS,
@@ -96,6 +97,16 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.new_team": None,
     "dashboard.account": None,
     "dashboard.change_password": None,
+    # The account's own: every role, in this order (set up, confirm, new codes, turn off).
+    "dashboard.change_name": None,
+    "dashboard.request_email_change": None,
+    "dashboard.two_factor_page": None,
+    "dashboard.start_two_factor": None,
+    "dashboard.confirm_two_factor": None,
+    "dashboard.new_recovery_codes": None,
+    "dashboard.disable_two_factor": None,
+    "dashboard.revoke_session": None,
+    "dashboard.revoke_other_sessions": None,
     # Last, in this order: each changes who the client is in the team, or signs it out.
     "dashboard.transfer_ownership": Permission.MANAGE_ROLES,
     "dashboard.leave_team": None,  # anyone leaves (the last owner is refused, not forbidden)
@@ -136,6 +147,13 @@ SUCCESS = (
             "dashboard.remove_campaign_number",
             "dashboard.set_coverage",
             "dashboard.fill_gaps",
+            "dashboard.require_two_factor",  # back to the Team page
+            "dashboard.change_name",  # back to the Account page, as a new password does
+            "dashboard.request_email_change",
+            "dashboard.start_two_factor",  # to the setup's QR code
+            "dashboard.disable_two_factor",
+            "dashboard.revoke_session",
+            "dashboard.revoke_other_sessions",
         )
     }
     | {
@@ -178,6 +196,8 @@ PUBLIC = {
     "auth.invitation_signin",
     "auth.invitation_signup",
     "auth.accept_invitation",
+    "auth.two_factor_signin",  # sign-in's second step, before any team
+    "auth.change_email",  # an emailed link, for its address
     "static",
     "dashboard.index",
 }
@@ -194,6 +214,7 @@ CONTROLS: dict[Permission, tuple[str, str]] = {
     Permission.SET_GUARDRAILS: ("settings", "#guardrails-form"),
     Permission.APPROVE_PURCHASES: ("requests", "button[data-role=approve]"),
     Permission.MANAGE_WEBHOOKS: ("settings", "#webhooks-link"),
+    Permission.REQUIRE_TWO_FACTOR: ("settings", "#require-two-factor-form"),
 }
 
 

@@ -91,7 +91,11 @@ def test_sign_out_everywhere_ends_every_session_and_this_one(app, client, factor
         assert not signed_in(browser, someone.team_id)
     assert not signed_in(replay(app, cookies, only=("remember_token",)), someone.team_id)
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(LoginSession)) == 0
+        # The others stay, ended, so each browser is told why on its next request.
+        live = db.select(db.func.count()).where(LoginSession.ended_at.is_(None))
+        assert db.session.scalar(live) == 0
+        reasons = db.session.scalars(db.select(LoginSession.end_reason))
+        assert set(reasons) == {sessions.EVERYWHERE}
 
 
 def test_a_password_change_ends_the_old_cookies_but_keeps_this_browser(app, client, remembered):
