@@ -116,6 +116,7 @@ from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     number_page,
     number_release,
     numbers,
+    onboarding,
     plans,
     requests,
     search,

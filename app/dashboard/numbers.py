@@ -13,6 +13,7 @@ from flask import flash, make_response, redirect, render_template, request, sess
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from app.accounts.onboarding import checklist
 from app.accounts.roles import Permission
 from app.assistants import service as assistants
 from app.dashboard import actor, bp, is_htmx, render, user_memberships
@@ -55,6 +56,9 @@ def numbers():
     live, ordering, releasing = list_state(team.id, now)
     # The tag digests the query string, so each filter and page has its own.
     etag = None if errors else numbers_page_etag(live, ordering, now)
+    steps = None if is_htmx() else checklist(team)  # only the full page shows it
+    if etag and steps:  # a test call moves no version: the ticks are part of the tag
+        etag = f"{etag}-{steps.key}"
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
     cursor = request.args.get("cursor")
@@ -79,6 +83,7 @@ def numbers():
         assistants=_assistant_choices(),
         costs=None if is_htmx() else monthly_costs(team.id, now),  # the page shows them
         FILTERS_FROM=FILTERS_FROM,
+        checklist=steps,
         releasing=releasing,
         now=now,
         # Counted above, unless listing has just settled an order.

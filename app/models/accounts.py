@@ -68,6 +68,8 @@ class Team(db.Model):
     # with the endpoints (app.events.endpoints): a change nobody listens for writes nothing
     # and asks nothing more (a purchase reads it in a statement it already makes).
     webhook_events: Mapped[str] = mapped_column(sa.String(1000), default="", server_default="")
+    # Someone in the team hid the getting-started checklist (app.accounts.onboarding).
+    onboarding_dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="team", cascade="all, delete-orphan"
