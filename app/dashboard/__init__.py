@@ -111,6 +111,7 @@ from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     formatting,
     guardrails,
     history,
+    history_export,
     keep,
     number_list,
     number_page,

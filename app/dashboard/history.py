@@ -10,6 +10,7 @@ from flask import request
 from flask_login import login_required
 
 from app import audit
+from app.audit_filters import ACTION_GROUPS, SYSTEM, parse_filters, people_in_history
 from app.dashboard import actor, bp, render
 from app.dashboard.guardrails import summary
 from app.guardrails.rules import Limits
@@ -18,6 +19,7 @@ from app.phone import national
 from app.timefmt import parse_iso, readable
 
 PER_PAGE = 50
+MAX_EXPORT = 10_000  # rows in the CSV export (app.dashboard.history_export)
 
 
 @dataclass(frozen=True)
@@ -36,13 +38,21 @@ class Line:
 @login_required
 def history():
     team = actor().team
-    events = audit.history(team.id, _page_number(), PER_PAGE)
+    people = people_in_history(team.id)
+    filters = parse_filters(request.args, people)  # a bad one is named, and left out
+    events = audit.history(team.id, _page_number(), PER_PAGE, filters.where(team.id))
     return render(
         "history/page.html",
         "history/_list.html",
+        400 if filters.errors else 200,
         team=team,
         events=events,
         lines=[describe(event) for event in events.events],
+        filters=filters,
+        people=people,
+        action_groups=ACTION_GROUPS,
+        system=SYSTEM,
+        max_export=MAX_EXPORT,
     )
 
 
