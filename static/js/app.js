@@ -127,6 +127,25 @@
   }
   setInterval(tick, 15000);
 
+  // "Copy link": copies the readonly input the button names (data-copy="<input id>"); without
+  // JavaScript the button is hidden and the input itself is there to select and copy.
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("button[data-copy]") : null;
+    var input = button && document.getElementById(button.getAttribute("data-copy"));
+    if (!input) {
+      return;
+    }
+    var done = function () {
+      button.textContent = "Copied";
+      button.setAttribute("aria-live", "polite");
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(done, function () { input.select(); });
+    } else {
+      input.select();  // the browser's own copy then takes it
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { localise(document); });
   document.addEventListener("htmx:load", function (event) { localise(event.detail.elt); });
   document.addEventListener("htmx:responseError", function (event) {
