@@ -121,6 +121,7 @@ from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     plans,
     requests,
     search,
+    statements,
     team,
     tokens,
     webhooks,
