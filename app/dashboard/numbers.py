@@ -13,6 +13,7 @@ from flask import flash, make_response, redirect, render_template, request, sess
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from app.accounts.members import was_in_a_team
 from app.accounts.onboarding import checklist
 from app.accounts.roles import Permission
 from app.assistants import service as assistants
@@ -41,7 +42,7 @@ def index():
         return redirect(url_for("auth.signin"))
     teams = [team for team, _role in user_memberships()]
     if not teams:
-        return render_template("dashboard/no_team.html")
+        return render_template("dashboard/no_team.html", left=was_in_a_team(current_user.id))
     remembered = session.get("team_id")
     team = next((t for t in teams if t.id == remembered), teams[0])
     return redirect(url_for("dashboard.numbers", team_id=team.id))

@@ -52,7 +52,8 @@
     }
   });
 
-  // A new API token is shown once: Copy puts it on the clipboard, or at least selects it.
+  // A new API token (or secret, or an invitation's link): Copy puts it on the clipboard, or at
+  // least selects it.
   document.addEventListener("click", function (event) {
     var button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
     var field = button && document.querySelector(button.getAttribute("data-copy"));
@@ -126,25 +127,6 @@
     });
   }
   setInterval(tick, 15000);
-
-  // "Copy link": copies the readonly input the button names (data-copy="<input id>"); without
-  // JavaScript the button is hidden and the input itself is there to select and copy.
-  document.addEventListener("click", function (event) {
-    var button = event.target instanceof Element ? event.target.closest("button[data-copy]") : null;
-    var input = button && document.getElementById(button.getAttribute("data-copy"));
-    if (!input) {
-      return;
-    }
-    var done = function () {
-      button.textContent = "Copied";
-      button.setAttribute("aria-live", "polite");
-    };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(input.value).then(done, function () { input.select(); });
-    } else {
-      input.select();  // the browser's own copy then takes it
-    }
-  });
 
   document.addEventListener("DOMContentLoaded", function () { localise(document); });
   document.addEventListener("htmx:load", function (event) { localise(event.detail.elt); });

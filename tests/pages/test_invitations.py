@@ -321,7 +321,7 @@ def test_the_link_is_shown_to_copy_and_joins_like_the_emailed_one(app, client, f
     field = row.select_one("input[data-role=invite-link]")
     assert field.has_attr("readonly")
     button = row.select_one("button[data-role=copy-link]")
-    assert button["data-copy"] == field["id"] and "js-only" in button["class"]
+    assert button["data-copy"] == "#" + field["id"] and "js-only" in button["class"]
     path = field["value"].removeprefix("http://127.0.0.1:5000")
     assert path.startswith("/invitations/")
     client.post("/signout", data={"csrf_token": csrf_token(client, "/")})
