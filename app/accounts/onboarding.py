@@ -1,7 +1,7 @@
 """A new team's getting-started checklist: get a number, create an assistant, route the number
 to it, test a call. Each step is ticked from what the team has, never from a click, so a step
-done through the API (or undone) reads true on the next page; the list goes once all are done,
-or for good once someone in the team dismisses it."""
+done through the API reads true on the next page; the list goes for good once all are done,
+or once someone in the team dismisses it."""
 
 from __future__ import annotations
 
@@ -44,13 +44,19 @@ class Checklist:
 
 
 def checklist(team: Team) -> Checklist | None:
-    """The team's checklist, or None once dismissed or complete (then it is not shown)."""
+    """The team's checklist, or None once dismissed or complete (then it is not shown).
+
+    One query while it shows; once every step is done the list is closed for good (as if
+    dismissed), so a settled team's pages ask nothing more.
+    """
     if team.onboarding_dismissed_at is not None:
         return None
     held = sa.select(PhoneNumber.id).where(
         PhoneNumber.team_id == team.id, PhoneNumber.status.in_(HELD)
     )
-    has_number, has_assistant, routed, called = db.session.execute(
+    # The number the route and call steps link to: one with an assistant first.
+    first = held.order_by(PhoneNumber.assistant_id.is_(None), PhoneNumber.created_at).limit(1)
+    has_number, has_assistant, routed, called, number_id = db.session.execute(
         sa.select(
             held.exists(),
             sa.select(Assistant.id).where(Assistant.team_id == team.id).exists(),
@@ -64,6 +70,7 @@ def checklist(team: Team) -> Checklist | None:
             ),
             # A routing test, a "Call me", or a real call: any call the team's numbers routed.
             sa.select(Call.id).where(Call.team_id == team.id).exists(),
+            first.scalar_subquery(),
         )
     ).one()
     found = Checklist(
@@ -72,14 +79,25 @@ def checklist(team: Team) -> Checklist | None:
             Step("assistant", "Create an assistant", has_assistant),
             Step("route", "Route a number to the assistant", routed),
             Step("call", "Test a call", called),
-        ]
+        ],
+        number_id,
     )
     if found.complete:
+        _close(team)
         return None
-    first = db.session.scalar(
-        held.order_by(PhoneNumber.assistant_id.is_(None), PhoneNumber.created_at).limit(1)
+    return found
+
+
+def _close(team: Team) -> None:
+    """Every step done: the list will not come back (a team that later has no number is not
+    new). A conditional UPDATE of its own, so two pages closing it at once do no harm."""
+    db.session.execute(
+        sa.update(Team)
+        .where(Team.id == team.id, Team.onboarding_dismissed_at.is_(None))
+        .values(onboarding_dismissed_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
-    return Checklist(found.steps, first)
+    db.session.commit()
 
 
 def dismiss(actor: Actor) -> None:

@@ -25,7 +25,7 @@ from app.models import PhoneNumber, utcnow
 from app.numbers.costs import monthly_costs
 from app.numbers.listing import NumberFilters, parse_filters
 from app.numbers.managing import count_numbers, list_numbers_page, page_place, set_label
-from app.numbers.queries import held_countries, list_state, team_number
+from app.numbers.queries import list_state, team_number
 from app.phone import national
 from app.plans.rules import usage
 
@@ -85,8 +85,7 @@ def numbers():
         costs=None if is_htmx() else monthly_costs(team.id, now),  # the page shows them
         FILTERS_FROM=FILTERS_FROM,
         checklist=steps,
-        # Called only when the filter form is shown (a team past FILTERS_FROM numbers).
-        filter_countries=lambda: country_filter_choices(team.id, filters.country),
+        filter_countries=countries,  # the search's list, in the search's words
         releasing=releasing,
         now=now,
         # Counted above, unless listing has just settled an order.
@@ -99,14 +98,6 @@ def numbers():
         short = url_for("dashboard.numbers", team_id=team.id, **filters.params(), **cursor)
         response.headers["HX-Push-Url"] = short
     return response
-
-
-def country_filter_choices(team_id: str, chosen: str) -> list[tuple[str, str]]:
-    """The countries the team holds numbers in (and the one chosen), named as search names
-    them, in name order."""
-    names = dict(countries())
-    codes = set(held_countries(team_id)) | ({chosen} if chosen else set())
-    return sorted(((code, names.get(code, code)) for code in codes), key=lambda pair: pair[1])
 
 
 def page_filters(values=None) -> tuple[NumberFilters, dict[str, str]]:

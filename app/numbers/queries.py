@@ -231,17 +231,3 @@ def team_number(team_id: str, number_id: object, *, released: bool = False) -> P
     if number is None:
         raise NotFound("Phone number not found.")
     return number
-
-
-def held_countries(team_id: str) -> list[str]:
-    """The countries of the team's numbers (released ones aside): the list filter's choices."""
-    return list(
-        db.session.scalars(
-            sa.select(PhoneNumber.country_code)
-            .where(
-                PhoneNumber.team_id == team_id,
-                PhoneNumber.status != NumberStatus.RELEASED,
-            )
-            .distinct()
-        )
-    )

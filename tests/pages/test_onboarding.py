@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.extensions import db
+from app.models import PhoneNumber
 from tests.pages.helpers import HTMX, csrf_token, numbers_url, soup, text
 
 
@@ -24,7 +26,7 @@ def owner(factory, auth):
     return someone
 
 
-def test_each_step_is_ticked_from_the_teams_real_state(client, factory, owner):
+def test_each_step_is_ticked_from_the_teams_real_state(app, client, factory, owner):
     steps = ["number", "assistant", "route", "call"]
     assert ticks(client, owner.team_id) == dict.fromkeys(steps, "false")
 
@@ -51,6 +53,12 @@ def test_each_step_is_ticked_from_the_teams_real_state(client, factory, owner):
     token = csrf_token(client, path)
     tested = client.post(path + "/test-call", data={"caller": "+12125550123", "csrf_token": token})
     assert tested.status_code == 200
+    assert ticks(client, owner.team_id) is None
+    # Done is done: a settled team that later holds no number is not new again.
+    with app.app_context():
+        number = db.session.get(PhoneNumber, number_id)
+        number.status, number.assistant_id = "released", None
+        db.session.commit()
     assert ticks(client, owner.team_id) is None
 
 
