@@ -117,6 +117,7 @@ def test_htmx_gets_the_list_only_and_the_pager_keeps_the_filters(app, client, te
         f"/teams/{olga.team_id}/history", query_string={"action": "releases"}, headers=HTMX
     )
     page = soup(response)
+    assert response.headers["HX-Push-Url"] == f"/teams/{olga.team_id}/history?action=releases"
     assert page.select_one("#history-filters") is None and page.select_one("section#history")
     assert text(page.select_one("#history-count")) == "57 events match the filters"
     older = page.select_one("a[rel=next]")["href"]
