@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -100,16 +101,25 @@ def record(
     return event
 
 
-def history(team_id: str, page: int = 1, per_page: int = 50) -> Page:
-    """Newest first."""
+def history(
+    team_id: str,
+    page: int = 1,
+    per_page: int = 50,
+    where: Sequence[sa.ColumnElement[bool]] = (),
+) -> Page:
+    """Newest first; `where` narrows it (app.audit_filters)."""
     page = max(1, page)
-    total = db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.team_id == team_id)) or 0
-    events = db.session.scalars(
+    clauses = [AuditEvent.team_id == team_id, *where]
+    total = db.session.scalar(sa.select(sa.func.count()).where(*clauses)) or 0
+    events = db.session.scalars(newest_first(clauses).limit(per_page).offset((page - 1) * per_page))
+    return Page(list(events), page, per_page, total)
+
+
+def newest_first(where: Sequence[sa.ColumnElement[bool]]) -> sa.Select:
+    """The events that match, newest first, with who did each."""
+    return (
         sa.select(AuditEvent)
         .options(joinedload(AuditEvent.actor))
-        .where(AuditEvent.team_id == team_id)
+        .where(*where)
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
     )
-    return Page(list(events), page, per_page, total)

@@ -86,6 +86,8 @@ def environment_settings() -> dict[str, Any]:
         # current-password checks on the Account page.
         "RATELIMIT_INVITE": os.environ.get("RATELIMIT_INVITE", "20 per hour"),
         "RATELIMIT_INVITE_TEAM": os.environ.get("RATELIMIT_INVITE_TEAM", "50 per hour"),
+        # Resending one invitation (each is another email to the same outside address).
+        "RATELIMIT_INVITE_RESEND": os.environ.get("RATELIMIT_INVITE_RESEND", "3 per hour"),
         "RATELIMIT_PASSWORD_CHANGE": os.environ.get(
             "RATELIMIT_PASSWORD_CHANGE", "5 per 15 minutes"
         ),
@@ -218,6 +220,7 @@ def settle_config(config: dict[str, Any]) -> None:
         "RATELIMIT_SIGNUP",
         "RATELIMIT_INVITE",
         "RATELIMIT_INVITE_TEAM",
+        "RATELIMIT_INVITE_RESEND",
         "RATELIMIT_PASSWORD_CHANGE",
         "RATELIMIT_TWO_FACTOR",
     ):

@@ -22,7 +22,7 @@ from app.accounts.users import (
     insert_user,
     user_by_email,
 )
-from app.exceptions import NotFound, RateLimited, ValidationFailed
+from app.exceptions import Conflict, NotFound, RateLimited, ValidationFailed
 from app.extensions import db
 from app.ids import is_id, new_id
 from app.mail import messages, outgoing
@@ -121,7 +121,7 @@ def invitation_email(to: str, invitation_id: str) -> Email | None:
         (inviter.name or inviter.email) if inviter else invitation.team.name,
         invitation.team.name,
         invitation.role,
-        links.external_url("auth.invitation", token=invitation_token(invitation)),
+        invitation_link(invitation),
         invitation.expires_at,
     )
 
@@ -156,6 +156,39 @@ def revoke(actor: Actor, invitation_id: str) -> Invitation:
         _record(actor, audit.Action.INVITE_REVOKE, invitation)
         db.session.commit()
     return invitation
+
+
+def resend(actor: Actor, invitation_id: str) -> Invitation:
+    """Email a waiting invitation again, with a fresh link good for another 7 days.
+
+    Limited per invitation (RATELIMIT_INVITE_RESEND), and counted as an invitation sent by
+    the person and the team: a resend is another email to an outside address.
+    """
+    actor.require(Permission.INVITE)
+    invitation = _team_invitation(actor.team.id, invitation_id)
+    if invitation.role != Role.MEMBER:
+        actor.require(Permission.MANAGE_ROLES)
+    if not invitation.is_open():
+        raise Conflict(
+            f"The invitation to {invitation.email} was used, withdrawn or has expired: "
+            "invite them again."
+        )
+    if (wait := spend("RATELIMIT_INVITE_RESEND", "invite-resend", invitation.id)) is not None:
+        raise RateLimited(
+            f"The invitation to {invitation.email} was sent again a short while ago: "
+            f"resend it in {wait_words(wait)}.",
+            wait,
+        )
+    _refuse_flooding(actor)
+    invitation.expires_at = utcnow() + INVITATION_LIFETIME
+    outgoing.queue(INVITATION_EMAIL, invitation.email, invitation_id=invitation.id)
+    db.session.commit()
+    return invitation
+
+
+def invitation_link(invitation: Invitation) -> str:
+    """The link the invitation's email carries (to copy and send another way)."""
+    return links.external_url("auth.invitation", token=invitation_token(invitation))
 
 
 def invitation_for(token: str) -> Invitation:

@@ -19,7 +19,7 @@ from app.accounts.teams import lock_team
 from app.exceptions import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
-from app.models import Membership, Role, User
+from app.models import AuditEvent, Membership, Role, User
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,20 @@ def leave(actor: Actor) -> None:
     _record(actor, audit.Action.MEMBER_LEAVE, membership, {"role": membership.role}, None)
     db.session.delete(membership)
     db.session.commit()
+
+
+def was_in_a_team(user_id: str) -> bool:
+    """Whether the person left a team or was removed from one (the words for having none)."""
+    return bool(
+        db.session.scalar(
+            sa.select(AuditEvent.id)
+            .where(
+                AuditEvent.subject_id == user_id,
+                AuditEvent.action.in_([audit.Action.MEMBER_LEAVE, audit.Action.MEMBER_REMOVE]),
+            )
+            .limit(1)
+        )
+    )
 
 
 def _membership(actor: Actor, user_id: str) -> Membership:

@@ -57,6 +57,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(_ADMINS),
     Role.MEMBER: frozenset(_EVERYONE),
 }
+# What each role may do, in a sentence for the pages (beside every role select): the matrix
+# above in words, kept here so the two are changed together.
+ROLE_DESCRIPTIONS: dict[Role, str] = {
+    Role.OWNER: "Everything an admin does, and changes the plan, roles and spending guardrails.",
+    Role.ADMIN: (
+        "Buys and releases numbers, manages assistants and webhooks, invites and removes "
+        "members, and approves members' purchases."
+    ),
+    Role.MEMBER: "Searches, buys (within the team's guardrails), assigns and labels numbers.",
+}
 
 
 @dataclass(frozen=True)

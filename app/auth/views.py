@@ -15,7 +15,6 @@ from app.auth.forms import SignInForm, SignUpForm
 from app.auth.two_factor import ask_for_code
 from app.exceptions import ValidationFailed
 from app.links import LinkInvalid
-from app.plans.catalog import FREE
 from app.ratelimit import signin_limit, signup_limit
 
 
@@ -50,7 +49,8 @@ def confirm_email(token: str):
     except LinkInvalid as invalid:
         return render_template("auth/link_invalid.html", message=invalid.message), 400
     begin_session(user)
-    flash(f"Welcome! Your team is on the {FREE.name} plan: {FREE.trial_terms}.", "success")
+    # The plan banner below already states the trial's terms: the welcome says what to do first.
+    flash(f"Welcome, {user.name}! Start with the checklist: first, find a number.", "success")
     return redirect(url_for("dashboard.index"))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from typing import Protocol
 
 from app.config import ConfigError
@@ -81,6 +83,23 @@ class BillingEvent:
     checkout_id: str | None = None  # the Checkout Session a checkout event is about
 
 
+@dataclass(frozen=True)
+class Invoice:
+    """One of the customer's invoices at the billing provider, as the Plans page lists it.
+
+    hosted_url and pdf_url are the provider's own pages (None while an invoice is a draft).
+    """
+
+    invoice_id: str
+    number: str | None
+    status: str  # draft | open | paid | uncollectible | void (Stripe's words)
+    total: Decimal  # in the currency's main unit (dollars, not cents)
+    currency: str  # ISO 4217, upper case
+    created: datetime
+    hosted_url: str | None
+    pdf_url: str | None
+
+
 class BillingError(Exception):
     """The billing provider refused or failed; message is fit to show or log."""
 
@@ -136,3 +155,6 @@ class BillingProvider(Protocol):
 
     def cancel_subscription(self, subscription_id: str) -> None:
         """Ends a subscription now (a duplicate one); raises BillingError."""
+
+    def list_invoices(self, customer_id: str, limit: int) -> list[Invoice]:
+        """The customer's newest invoices (at most limit), newest first; raises BillingError."""

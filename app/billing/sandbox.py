@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from app.billing.base import BillingError, BillingEvent, Checkout, WebhookSignatureError
+from app.billing.base import (
+    BillingError,
+    BillingEvent,
+    Checkout,
+    Invoice,
+    WebhookSignatureError,
+)
 from app.plans.catalog import PLAN_KEYS
 
 
@@ -42,3 +48,7 @@ class SandboxBilling:
     def cancel_subscription(self, subscription_id: str) -> None:
         """The sandbox keeps no subscriptions."""
         raise BillingError("The sandbox billing provider has no subscriptions.")
+
+    def list_invoices(self, customer_id: str, limit: int) -> list[Invoice]:
+        """The sandbox issues no invoices: its monthly statements stand in for them."""
+        return []

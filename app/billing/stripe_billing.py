@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import requests
 import stripe
 
-from app.billing.base import BillingError, BillingEvent, Checkout
+from app.billing.base import BillingError, BillingEvent, Checkout, Invoice
 from app.billing.stripe_events import billing_event, verified_event
 
 DEFAULT_TOLERANCE = 300  # seconds; Stripe's own default for webhook timestamps
@@ -159,6 +161,14 @@ class StripeBilling:
         except stripe.StripeError as exc:
             raise _billing_error(exc) from exc
 
+    def list_invoices(self, customer_id: str, limit: int) -> list[Invoice]:
+        """GET /v1/invoices?customer=…&limit=… (docs.stripe.com/api/invoices/list): newest
+        first, as Stripe sorts them; a draft has no number and no hosted page or PDF yet."""
+        page = self._call(
+            self._client.v1.invoices.list, {"customer": customer_id, "limit": max(1, limit)}
+        )
+        return [_invoice(item) for item in getattr(page, "data", None) or []]
+
     # -- helpers -----------------------------------------------------------------------
 
     def _call(self, create: Callable[..., Any], params: dict[str, Any]) -> Any:
@@ -166,3 +176,25 @@ class StripeBilling:
             return create(params=params)
         except stripe.StripeError as exc:
             raise _billing_error(exc) from exc
+
+
+# Currencies Stripe counts in whole units, not hundredths (docs.stripe.com/currencies).
+_ZERO_DECIMAL = frozenset({
+    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga",
+    "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
+})  # fmt: skip
+
+
+def _invoice(item: Any) -> Invoice:
+    currency = str(getattr(item, "currency", "") or "usd")
+    minor = Decimal(int(getattr(item, "total", 0) or 0))
+    return Invoice(
+        invoice_id=str(item.id),
+        number=getattr(item, "number", None),
+        status=str(getattr(item, "status", None) or "draft"),
+        total=minor if currency in _ZERO_DECIMAL else minor / 100,
+        currency=currency.upper(),
+        created=datetime.fromtimestamp(int(getattr(item, "created", 0) or 0), UTC),
+        hosted_url=getattr(item, "hosted_invoice_url", None),
+        pdf_url=getattr(item, "invoice_pdf", None),
+    )

@@ -13,6 +13,7 @@ from flask_login import login_required
 
 from app import idempotency
 from app.accounts.roles import Permission
+from app.assistants.service import list_assistants
 from app.dashboard import actor, bp, is_htmx
 from app.dashboard.error_pages import provider_failure
 from app.dashboard.search import MAX_KEY, search_back_url
@@ -26,6 +27,7 @@ from app.exceptions import (
 from app.guardrails.rules import spending
 from app.numbers.cart import cart_count, drop_hold, extend_hold, hold_number, team_cart
 from app.numbers.orders import buy_numbers, order_status, summary, team_order
+from app.numbers.receipts import order_receipt
 from app.numbers.validation import parse_purchase
 from app.plans.rules import usage
 from app.ratelimit import purchase_limit
@@ -126,6 +128,8 @@ def order(order_id: str):
         order=found,
         status=order_status(found.results),
         summary=summary(found.results),
+        receipt=order_receipt(found),
+        assistants=[a for a, _n in list_assistants(team)],
         plan=usage(team),
     )
 

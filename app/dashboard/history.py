@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from flask import request
+from flask import make_response, request, url_for
 from flask_login import login_required
 
 from app import audit
-from app.dashboard import actor, bp, render
+from app.audit_filters import ACTION_GROUPS, SYSTEM, parse_filters, people_in_history
+from app.dashboard import actor, bp, is_htmx, render
 from app.dashboard.guardrails import summary
 from app.guardrails.rules import Limits
 from app.models import AuditEvent
@@ -18,6 +19,7 @@ from app.phone import national
 from app.timefmt import parse_iso, readable
 
 PER_PAGE = 50
+MAX_EXPORT = 10_000  # rows in the CSV export (app.dashboard.history_export)
 
 
 @dataclass(frozen=True)
@@ -36,14 +38,29 @@ class Line:
 @login_required
 def history():
     team = actor().team
-    events = audit.history(team.id, _page_number(), PER_PAGE)
-    return render(
+    people = people_in_history(team.id)
+    filters = parse_filters(request.args, people)  # a bad one is named, and left out
+    events = audit.history(team.id, _page_number(), PER_PAGE, filters.where(team.id))
+    html, status = render(
         "history/page.html",
         "history/_list.html",
+        400 if filters.errors else 200,
         team=team,
         events=events,
         lines=[describe(event) for event in events.events],
+        filters=filters,
+        people=people,
+        action_groups=ACTION_GROUPS,
+        system=SYSTEM,
+        max_export=MAX_EXPORT,
     )
+    response = make_response(html, status)
+    if is_htmx():
+        # The form sends every field, empty ones too: the address bar gets the short spelling.
+        page = {"page": events.page} if events.page > 1 else {}
+        short = url_for("dashboard.history", team_id=team.id, **filters.params(), **page)
+        response.headers["HX-Push-Url"] = short
+    return response
 
 
 def describe(event: AuditEvent) -> Line:

@@ -13,11 +13,13 @@ from flask import flash, make_response, redirect, render_template, request, sess
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from app.accounts.members import was_in_a_team
+from app.accounts.onboarding import checklist
 from app.accounts.roles import Permission
 from app.assistants import service as assistants
 from app.dashboard import actor, bp, is_htmx, render, user_memberships
 from app.dashboard.conditional import not_modified, numbers_page_etag, tagged
-from app.dashboard.forms import LabelForm
+from app.dashboard.forms import LabelForm, countries
 from app.exceptions import ValidationFailed
 from app.models import PhoneNumber, utcnow
 from app.numbers.costs import monthly_costs
@@ -40,7 +42,7 @@ def index():
         return redirect(url_for("auth.signin"))
     teams = [team for team, _role in user_memberships()]
     if not teams:
-        return render_template("dashboard/no_team.html")
+        return render_template("dashboard/no_team.html", left=was_in_a_team(current_user.id))
     remembered = session.get("team_id")
     team = next((t for t in teams if t.id == remembered), teams[0])
     return redirect(url_for("dashboard.numbers", team_id=team.id))
@@ -55,6 +57,9 @@ def numbers():
     live, ordering, releasing = list_state(team.id, now)
     # The tag digests the query string, so each filter and page has its own.
     etag = None if errors else numbers_page_etag(live, ordering, now)
+    steps = None if is_htmx() else checklist(team)  # only the full page shows it
+    if etag and steps:  # a test call moves no version: the ticks are part of the tag
+        etag = f"{etag}-{steps.key}"
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
     cursor = request.args.get("cursor")
@@ -79,6 +84,8 @@ def numbers():
         assistants=_assistant_choices(),
         costs=None if is_htmx() else monthly_costs(team.id, now),  # the page shows them
         FILTERS_FROM=FILTERS_FROM,
+        checklist=steps,
+        filter_countries=countries,  # the search's list, in the search's words
         releasing=releasing,
         now=now,
         # Counted above, unless listing has just settled an order.

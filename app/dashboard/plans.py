@@ -14,6 +14,7 @@ from flask_login import login_required
 from app.accounts.roles import Permission
 from app.billing import current_billing
 from app.dashboard import actor, bp
+from app.dashboard.statements import invoices_for_page, statement_list
 from app.exceptions import BillingFailed
 from app.links import external_url
 from app.models import utcnow
@@ -31,6 +32,7 @@ def plans():
     team, now = actor().team, utcnow()
     plan = usage(team, now)
     staying = staying_count(team.id, now)
+    invoices, invoices_problem = invoices_for_page(team)
     return render_template(
         "plans/page.html",
         team=team,
@@ -44,6 +46,9 @@ def plans():
         returned=request.args.get("checkout"),
         largest=largest_plan(),
         sales=sales_contact(),
+        statements=statement_list(team),
+        invoices=invoices,
+        invoices_problem=invoices_problem,
     )
 
 

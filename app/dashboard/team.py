@@ -10,6 +10,7 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from app.accounts import invitations, members, two_factor
+from app.accounts.roles import ROLE_DESCRIPTIONS
 from app.accounts.teams import found_team
 from app.dashboard import actor, bp, is_htmx, render
 from app.dashboard.forms import GuardrailsForm, InviteForm, TeamForm
@@ -49,6 +50,16 @@ def invite():
 def revoke_invitation(invitation_id: str):
     withdrawn = invitations.revoke(actor(), invitation_id)
     return _done(f"Withdrew the invitation to {withdrawn.email}.")
+
+
+@bp.post("/teams/<team_id>/invitations/<id(inv):invitation_id>/resend")
+@login_required
+def resend_invitation(invitation_id: str):
+    try:
+        sent = invitations.resend(actor(), invitation_id)
+    except ServiceError as error:
+        return _refused(error)
+    return _done(f"Sent the invitation to {sent.email} again. The new link works for 7 days.")
 
 
 @bp.post("/teams/<team_id>/members/<id(usr):user_id>/role")
@@ -184,6 +195,8 @@ def team_context(form: InviteForm | None = None, **guardrails) -> dict:
         "actor": actor(),
         "members": people,
         "invitations": invitations.open_invitations(team.id),
+        "invitation_link": invitations.invitation_link,
+        "role_descriptions": ROLE_DESCRIPTIONS,
         "owners": sum(1 for m in people if m.role == Role.OWNER),
         "form": form or InviteForm(formdata=None),
         "Role": Role,

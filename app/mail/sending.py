@@ -18,6 +18,7 @@ from flask_mailman import EmailMultiAlternatives
 from app.extensions import mail
 from app.mail.errors import MailError
 from app.text import one_line
+from app.timefmt import readable
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +99,11 @@ def _text(answer: bytes | str) -> str:
 
 
 def utc_time(moment: datetime) -> str:
-    """26 Nov 2026, 14:00 UTC; a naive time is taken to be UTC already, as the database keeps it."""
+    """26 Nov 2026, 14:00 UTC (the pages' format, app.timefmt); a naive time is taken to be UTC
+    already, as the database keeps it."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC")
+    return readable(moment)
 
 
 def display_number(e164: str) -> str:

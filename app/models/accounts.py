@@ -71,6 +71,8 @@ class Team(db.Model):
     # Owners may require two-factor sign-in: members without it are sent to set it up before
     # any page of this team (app.dashboard.two_factor_gate).
     require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Someone in the team hid the getting-started checklist (app.accounts.onboarding).
+    onboarding_dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="team", cascade="all, delete-orphan"

@@ -52,7 +52,8 @@
     }
   });
 
-  // A new API token is shown once: Copy puts it on the clipboard, or at least selects it.
+  // A new API token (or secret, or an invitation's link): Copy puts it on the clipboard, or at
+  // least selects it.
   document.addEventListener("click", function (event) {
     var button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
     var field = button && document.querySelector(button.getAttribute("data-copy"));

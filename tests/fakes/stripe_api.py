@@ -10,12 +10,13 @@ import threading
 import time
 from typing import Any
 
+from tests.fakes import stripe_invoices as invoices
 from tests.fakes import stripe_objects as objects
 from tests.fakes.stripe_wire import error_body, make_event, new_id
 
 Answer = tuple[int, Any]
 _COLLECTIONS = frozenset(
-    {"customers", "checkout/sessions", "billing_portal/sessions", "subscriptions"}
+    {"customers", "checkout/sessions", "billing_portal/sessions", "subscriptions", "invoices"}
 )
 
 
@@ -49,6 +50,7 @@ class StripeRoutes:
         self.customers: dict[str, dict[str, Any]] = {}
         self.sessions: dict[str, dict[str, Any]] = {}
         self.subscriptions: dict[str, dict[str, Any]] = {}
+        self.invoices: dict[str, dict[str, Any]] = {}  # tests/fakes/stripe_invoices.py
         self.portal_sessions: dict[str, dict[str, Any]] = {}
         self.events: list[dict[str, Any]] = []  # what Stripe would send to webhooks, in order
 
@@ -67,6 +69,27 @@ class StripeRoutes:
         with self.lock:
             self.prices[price["id"]] = price
         return price["id"]
+
+    def add_invoice(
+        self,
+        customer_id: str,
+        *,
+        status: str = "paid",
+        total: int = 4900,
+        currency: str = "usd",
+        created: int | None = None,
+    ) -> dict[str, Any]:
+        """An invoice of the customer's (in the currency's minor unit); returns it."""
+        with self.lock:
+            found = invoices.invoice(
+                self.customers[customer_id],
+                status=status,
+                total=total,
+                currency=currency,
+                created=created,
+            )
+            self.invoices[found["id"]] = found
+            return public(found)
 
     def add_customer(self, email: str | None = None, **fields: Any) -> str:
         """A customer on the account; returns its id."""
@@ -161,6 +184,9 @@ class StripeRoutes:
                 return 200, public(found)
             if route == ("POST", "billing_portal/sessions", False):
                 return self._create_portal_session(params)
+            if route == ("GET", "invoices", False):
+                status, body = invoices.list_invoices(self.invoices, self.customers, params)
+                return status, public(body)
             if resource == "subscriptions" and object_id:
                 return self._subscription(method, object_id, params)
         return self._unrecognized(method, path)

@@ -6,7 +6,7 @@ The page role matrix (test_role_matrix.py) calls every route through `Team.reque
 from __future__ import annotations
 
 from app.accounts import invitations
-from app.models import Role
+from app.models import Role, utcnow
 from tests.factories import PASSWORD, Factory, actor_of, ask, hold
 from tests.helpers import german_number, sandbox_number, waiting_for_documents
 from tests.pages.helpers import Auth
@@ -344,6 +344,16 @@ class Team:
                 return "POST", f"{team}/invitations", {"email": f"new{self.count}@example.com"}
             case "dashboard.revoke_invitation":
                 return "POST", f"{team}/invitations/{self.invitation()}/revoke", {}
+            case "dashboard.resend_invitation":
+                return "POST", f"{team}/invitations/{self.invitation()}/resend", {}
+            case "dashboard.history_csv":
+                return "GET", f"{team}/history.csv", {}
+            case "dashboard.dismiss_onboarding":
+                return "POST", f"{team}/onboarding/dismiss", {}
+            case "dashboard.statement":
+                return "GET", f"{team}/statements/{utcnow():%Y-%m}", {}
+            case "dashboard.statement_csv":
+                return "GET", f"{team}/statements/{utcnow():%Y-%m}.csv", {}
             case "dashboard.remove_member":
                 return "POST", f"{team}/members/{self.colleague()}/remove", {}
             case "dashboard.change_role":

@@ -12,7 +12,7 @@ import pytest
 from app.billing import PRICE_SETTINGS
 from app.config import environment_settings
 from app.extensions import db
-from app.models import Team
+from app.models import Team, utcnow
 from app.plans.enforcement import enforce_limits
 from app.subscriptions import change_plan
 from tests.billing.helpers import stripe_settings
@@ -51,6 +51,7 @@ def customer_pages(app, client, factory) -> dict[str, str]:
         f"/teams/{team}/assistants",
         f"/teams/{team}/history",
         f"/teams/{team}/plans",
+        f"/teams/{team}/statements/{utcnow():%Y-%m}",  # where no invoices are issued
         f"/teams/{team}/plans/keep",
         f"/teams/{team}/plans/growth/confirm",
         f"/teams/{team}/plans/free/confirm",

@@ -236,3 +236,111 @@ def test_an_invitation_is_kept_while_the_mail_server_is_down_and_emailed_when_it
             assert db.session.get(OutgoingEmail, queued.id).status == "sent"
     finally:
         teardown_app(app)
+
+
+def _row(client, team_id, email=NEW):
+    page = soup(client.get(f"/teams/{team_id}/settings"))
+    return page.select_one(f"#invitations-table tr[data-email='{email}']")
+
+
+def test_resend_emails_the_invitation_again_with_a_fresh_week(app, client, owner):
+    invite(client, owner.team_id)
+    with app.app_context():
+        invitation = db.session.scalars(db.select(Invitation)).one()
+        invitation.expires_at = invitation.expires_at - timedelta(days=6)  # a day left
+        db.session.commit()
+    form = _row(client, owner.team_id).select_one("button[data-role=resend]").find_parent("form")
+    token = form.select_one("input[name=csrf_token]")["value"]
+    response = client.post(form["action"], data={"csrf_token": token})
+    assert response.status_code == 303  # no JavaScript: back to the page, with a flash
+    flashed = soup(client.get(response.headers["Location"]))
+    assert "Sent the invitation to grace@example.com again" in text(flashed.select_one("main"))
+    first, second = mail_to(app, NEW)
+    assert first.subject == second.subject == "User 1 invited you to Team 1"
+    with app.app_context():
+        invitation = db.session.scalars(db.select(Invitation)).one()
+        left = invitation.expires_at - invitation.created_at
+    assert left > timedelta(days=6, hours=23)
+
+
+def test_resending_is_rate_limited_per_invitation(app, client, owner):
+    invite(client, owner.team_id)
+    url = (
+        _row(client, owner.team_id)
+        .select_one("button[data-role=resend]")
+        .find_parent("form")["action"]
+    )
+    token = csrf_token(client, f"/teams/{owner.team_id}/settings")
+    headers = {**HTMX, "X-CSRFToken": token}
+    statuses = [client.post(url, headers=headers).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = soup(client.post(url, headers=headers))
+    assert text(refused.select_one("#team-problem")).startswith(
+        "The invitation to grace@example.com was sent again a short while ago: resend it in"
+    )
+    assert len(mail_to(app, NEW)) == 4  # the first, and three resends
+
+
+def test_a_withdrawn_invitation_cannot_be_resent(app, client, owner):
+    invite(client, owner.team_id)
+    url = (
+        _row(client, owner.team_id)
+        .select_one("button[data-role=resend]")
+        .find_parent("form")["action"]
+    )
+    with app.app_context():
+        invitation = db.session.scalars(db.select(Invitation)).one()
+        invitation.revoked_at = invitation.created_at
+        db.session.commit()
+    token = csrf_token(client, f"/teams/{owner.team_id}/settings")
+    response = client.post(url, headers={**HTMX, "X-CSRFToken": token})
+    assert response.status_code == 409
+    assert "was used, withdrawn or has expired" in text(soup(response).select_one("#team-problem"))
+    assert len(mail_to(app, NEW)) == 1
+
+
+def test_a_member_cannot_resend_nor_see_the_link(app, client, factory, auth, owner):
+    invite(client, owner.team_id)
+    member = factory.member(team_id=owner.team_id, role="member")
+    auth.sign_out()
+    auth.sign_in(member)
+    row = _row(client, owner.team_id)
+    assert row.select_one("[data-role=resend]") is None
+    assert row.select_one("[data-role=invite-link]") is None
+    with app.app_context():
+        invitation_id = db.session.scalar(db.select(Invitation.id))
+    token = csrf_token(client, f"/teams/{owner.team_id}/settings")
+    url = f"/teams/{owner.team_id}/invitations/{invitation_id}/resend"
+    assert client.post(url, data={"csrf_token": token}).status_code == 403
+    assert len(mail_to(app, NEW)) == 1
+
+
+def test_the_link_is_shown_to_copy_and_joins_like_the_emailed_one(app, client, factory, owner):
+    invite(client, owner.team_id)
+    row = _row(client, owner.team_id)
+    field = row.select_one("input[data-role=invite-link]")
+    assert field.has_attr("readonly")
+    button = row.select_one("button[data-role=copy-link]")
+    assert button["data-copy"] == "#" + field["id"] and "js-only" in button["class"]
+    path = field["value"].removeprefix("http://127.0.0.1:5000")
+    assert path.startswith("/invitations/")
+    client.post("/signout", data={"csrf_token": csrf_token(client, "/")})
+    page = soup(client.get(path))
+    assert page.select_one("form") is not None  # the invitation's own page: sign up to join
+
+
+def test_each_role_is_described_beside_the_role_select(client, owner):
+    page = soup(client.get(f"/teams/{owner.team_id}/settings"))
+    described = {
+        div["data-role-description"]: text(div.select_one("dd"))
+        for div in page.select("#role-descriptions [data-role-description]")
+    }
+    assert described == {
+        "owner": "Everything an admin does, and changes the plan, roles and spending guardrails.",
+        "admin": "Buys and releases numbers, manages assistants and webhooks, invites and "
+        "removes members, and approves members' purchases.",
+        "member": "Searches, buys (within the team's guardrails), assigns and labels numbers.",
+    }
+    assert page.select_one("#invite-form select[name=role]")["aria-describedby"] == (
+        "role-descriptions"
+    )

@@ -78,3 +78,27 @@ def test_a_regulated_purchase_shows_as_waiting_for_documents(client, growth):
     found = row(client, growth, e164)
     assert found.select_one("[data-status]")["data-status"] == "pending"
     assert "regulatory documents" in text(found.select_one("[data-role=status-note]"))
+
+
+@pytest.mark.parametrize(
+    ("status", "purchased"),
+    [
+        ("reserving", "Not bought yet"),
+        ("pending", "Not bought yet"),
+        ("active", "01 Nov 2026, 09:30 UTC"),
+        ("releasing", "01 Nov 2026, 09:30 UTC"),
+    ],
+)
+def test_only_a_bought_number_shows_a_purchase_date(app, client, growth, status, purchased):
+    from datetime import UTC, datetime
+
+    add_number(
+        app,
+        growth.team_id,
+        "+14155550101",
+        status=status,
+        status_reason="release" if status == "releasing" else None,
+        created_at=datetime(2026, 11, 1, 9, 30, tzinfo=UTC),
+    )
+    found = row(client, growth, "+14155550101")
+    assert text(found.select_one("td[data-label=Purchased]")) == purchased

@@ -280,3 +280,16 @@ def test_the_type_filter_offers_every_type_a_number_is_held_as(app, client, team
     assert numbers_in(found) == ["+14155550007"]
     chosen = found.select_one("select#filter-type option[selected]")
     assert chosen["value"] == "mobile"
+
+
+def test_the_country_filter_is_the_searchs_country_select(app, client, factory, team):
+    factory.number(team, "+442079460000", country_code="GB")
+    page = soup(client.get(numbers_url(team.team_id)))
+    options = [(o["value"], text(o)) for o in page.select("select#filter-country option")]
+    search = soup(client.get(f"/teams/{team.team_id}/search"))
+    searched = [(o["value"], text(o)) for o in search.select("select#country option")]
+    assert options == [("", "Any"), *searched]
+    assert ("GB", "United Kingdom") in options and ("SZ", "Eswatini") in options
+    chosen = soup(client.get(numbers_url(team.team_id), query_string={"countryCode": "GB"}))
+    assert chosen.select_one("#filter-country option[selected]")["value"] == "GB"
+    assert numbers_in(chosen) == ["+442079460000"]

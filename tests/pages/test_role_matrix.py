@@ -22,6 +22,8 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.search": None,
     "dashboard.area_code_field": None,
     "dashboard.history": None,
+    "dashboard.history_csv": None,
+    "dashboard.dismiss_onboarding": None,  # anyone hides the getting-started checklist
     "dashboard.assistants": None,
     "dashboard.assistant_row": None,
     "dashboard.number_label": None,
@@ -71,6 +73,8 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.set_coverage": Permission.MANAGE_ASSISTANTS,
     "dashboard.fill_gaps": Permission.BUY,  # holds numbers in the cart, as Find a number does
     "dashboard.plans": None,
+    "dashboard.statement": None,  # the sandbox's monthly statements, like the order pages
+    "dashboard.statement_csv": None,
     "dashboard.choose": Permission.CHANGE_PLAN,
     "dashboard.confirm_plan": Permission.CHANGE_PLAN,  # what a change would do, before it
     "dashboard.keep_numbers": None,  # everyone sees what is kept; owners choose
@@ -92,6 +96,7 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.deny_purchase": Permission.APPROVE_PURCHASES,
     "dashboard.invite": Permission.INVITE,
     "dashboard.revoke_invitation": Permission.INVITE,
+    "dashboard.resend_invitation": Permission.INVITE,
     "dashboard.remove_member": Permission.INVITE,  # a member; admins and owners need MANAGE_ROLES
     "dashboard.change_role": Permission.MANAGE_ROLES,
     "dashboard.new_team": None,
@@ -175,6 +180,8 @@ SUCCESS = (
             "dashboard.new_team",
             "dashboard.remove_member",
             "dashboard.revoke_invitation",
+            "dashboard.resend_invitation",
+            "dashboard.dismiss_onboarding",  # back to Numbers
             "dashboard.transfer_ownership",
             "dashboard.update_webhook",  # back to the endpoint's page (htmx gets its panel)
             "dashboard.test_webhook",

@@ -146,3 +146,15 @@ def test_a_sign_up_sent_twice_and_confirmed_gets_no_note_about_itself(app, clien
             sign_up_email("ada@example.com", first.args["pending_id"], utcnow().isoformat()).subject
             == "Someone tried to sign up with your email"
         )
+
+
+def test_the_welcome_does_not_repeat_the_trial_banner(app, client):
+    sign_up(client)
+    link = link_in(mail_to(app, "ada@example.com")[-1])
+    response = form_post(client, link)
+    page = soup(client.get(response.headers["Location"], follow_redirects=True))
+    welcome = text(page.select_one(".flash-success"))
+    assert welcome == "Welcome, Ada Lovelace! Start with the checklist: first, find a number."
+    assert text(page.select_one("#plan-headline")) == "Trial: 1 number for 5 days"
+    assert "trial" not in welcome.lower()
+    assert page.select_one("#onboarding-number a")  # the checklist it points to

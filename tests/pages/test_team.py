@@ -168,3 +168,21 @@ def test_a_team_needs_a_name(client, member):
     response = client.post("/teams/new", data={"name": "   ", "csrf_token": token})
     assert response.status_code == 400
     assert soup(response).select_one("#name-error").get_text(strip=True) == "A team needs a name."
+
+
+def test_after_leaving_the_last_team_the_words_say_so(app, client, auth, factory):
+    newcomer = factory.member("growth")
+    with app.app_context():
+        db.session.delete(db.session.get(Membership, (newcomer.user_id, newcomer.team_id)))
+        db.session.commit()
+    auth.sign_in(newcomer)
+    assert text(soup(client.get("/")).select_one("#no-team h1")) == "You are not in a team yet"
+
+    owner = factory.member("growth")
+    leaver = factory.member(team_id=owner.team_id, role="member")
+    auth.sign_out()
+    auth.sign_in(leaver)
+    assert act(client, owner.team_id, "/leave").status_code == 303
+    page = soup(client.get("/"))
+    assert text(page.select_one("#no-team h1")) == "You are no longer in a team"
+    assert "invite user3@example.com again" in text(page.select_one("#no-team p"))
