@@ -1,7 +1,7 @@
 """receipts: a team's getting-started checklist can be dismissed (kept per team)
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-07 10:40:00
 
 """
