@@ -13,7 +13,8 @@ from app.campaigns.area_codes import place_of
 from app.exceptions import NotFound
 from app.extensions import db
 from app.ids import is_id
-from app.models import HELD, Campaign, CampaignNumber, NumberStatus, PhoneNumber
+from app.health.rest import resting_until
+from app.models import HELD, Campaign, CampaignNumber, NumberStatus, PhoneNumber, utcnow
 
 MAX_NUMBERS = 1000  # per request; a pool may hold more, added in several
 GONE = "Campaign not found (it may have just been deleted)."
@@ -76,6 +77,7 @@ def add_numbers(actor: Actor, campaign: Campaign, phone_number_ids: Sequence[str
                 country=place.country or number.country_code,
                 area_code=place.area_code,
                 region=place.region,
+                rest_until=resting_until(number.id, utcnow()),  # a resting number stays so
             )
         )
         audit.record(
