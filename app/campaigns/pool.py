@@ -12,8 +12,8 @@ from app.accounts.roles import Actor, Permission
 from app.campaigns.area_codes import place_of
 from app.exceptions import NotFound
 from app.extensions import db
-from app.ids import is_id
 from app.health.rest import resting_until
+from app.ids import is_id
 from app.models import HELD, Campaign, CampaignNumber, NumberStatus, PhoneNumber, utcnow
 
 MAX_NUMBERS = 1000  # per request; a pool may hold more, added in several

@@ -115,4 +115,3 @@ def sweep_health(now: datetime) -> SweepRun:
     ).all():
         run.alerts += check_ramp(number, now)
     return run
-

@@ -60,9 +60,7 @@ class NoReputation:
     name = "none"
 
     def check(self, e164: str) -> Reading:
-        return Reading(
-            "unsupported", detail="This deployment has no number reputation service."
-        )
+        return Reading("unsupported", detail="This deployment has no number reputation service.")
 
 
 class SandboxReputation:
@@ -99,7 +97,8 @@ class TelnyxReputation:
         except ProviderError as error:
             return Reading("failed", detail=str(error))
         except requests.RequestException as error:  # not mapped by the helper: say so
-            return Reading("failed", detail=f"The connection to Telnyx failed ({type(error).__name__}).")
+            kind = type(error).__name__
+            return Reading("failed", detail=f"The connection to Telnyx failed ({kind}).")
         if response.status_code == 404:
             return Reading(
                 "unsupported",

@@ -27,7 +27,7 @@ def rest_days(value: object, field: str = "days") -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not MIN_DAYS <= value <= MAX_DAYS:
-        raise ValidationFailed({field: f"Rest for a whole number of days, {MIN_DAYS} to {MAX_DAYS}."})
+        raise ValidationFailed({field: f"Rest for a whole number of days, {MIN_DAYS}–{MAX_DAYS}."})
     return value
 
 
