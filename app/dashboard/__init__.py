@@ -112,6 +112,7 @@ from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     guardrails,
     history,
     keep,
+    number_health,
     number_list,
     number_page,
     number_release,

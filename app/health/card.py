@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -83,4 +84,27 @@ def health_card(number: PhoneNumber, now: datetime) -> dict[str, Any]:
             }
             for check in checks
         ],
+    }
+
+
+@dataclass(frozen=True)
+class NumberBadge:
+    alert: str | None
+    detail: str | None
+    resting: bool
+
+
+def team_badges(team_id: str, now: datetime) -> dict[str, NumberBadge]:
+    """The team's numbers with an open alert or a rest (few): the Numbers list's badges."""
+    rows = db.session.scalars(
+        sa.select(NumberHealth).where(
+            NumberHealth.team_id == team_id,
+            sa.or_(NumberHealth.alert.is_not(None), NumberHealth.rest_until > now),
+        )
+    )
+    return {
+        row.phone_number_id: NumberBadge(
+            row.alert, row.alert_detail, row.rest_until is not None and row.rest_until > now
+        )
+        for row in rows
     }
