@@ -52,7 +52,8 @@ def rest_page(number_id: str):
     number = team_number(actor().team.id, number_id)
     sent = request.form.get("days", "")
     try:
-        days = rest_days(sent.strip() or None)
+        text = sent.strip()
+        days = rest_days(int(text) if text.isascii() and text.isdigit() else text or None)
     except ValidationFailed as error:
         db.session.rollback()
         extra = {"rest_days_value": sent[:10], "rest_errors": error.fields}

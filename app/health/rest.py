@@ -22,10 +22,9 @@ DEFAULT_DAYS, MIN_DAYS, MAX_DAYS = 7, 1, 30
 
 
 def rest_days(value: object, field: str = "days") -> int:
+    """Whole days, 1-30; None is the default. The form turns its text into a number first."""
     if value is None or value == "":
         return DEFAULT_DAYS
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not MIN_DAYS <= value <= MAX_DAYS:
         raise ValidationFailed({field: f"Rest for a whole number of days, {MIN_DAYS}–{MAX_DAYS}."})
     return value
