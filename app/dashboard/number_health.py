@@ -83,5 +83,5 @@ def _done(number: PhoneNumber, message: str):
 
 
 def _card(number: PhoneNumber, status: int = 200, **extra):
-    context = {**_context(number), **health_context(number, **extra)}
+    context = _context(number, **health_context(number, **extra))
     return render("numbers/detail.html", "numbers/_health.html", status, **context)
