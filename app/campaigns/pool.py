@@ -59,6 +59,7 @@ def add_numbers(actor: Actor, campaign: Campaign, phone_number_ids: Sequence[str
         )
     }
     others = _names({m.campaign_id for m in current.values()} - {campaign.id})
+    rests = resting_until(ids, utcnow())
     joined = 0
     for number in numbers:
         member = current.get(number.id)
@@ -77,7 +78,7 @@ def add_numbers(actor: Actor, campaign: Campaign, phone_number_ids: Sequence[str
                 country=place.country or number.country_code,
                 area_code=place.area_code,
                 region=place.region,
-                rest_until=resting_until(number.id, utcnow()),  # a resting number stays so
+                rest_until=rests.get(number.id),  # a resting number stays so
             )
         )
         audit.record(
