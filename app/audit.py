@@ -62,6 +62,9 @@ class Action(StrEnum):
     CAMPAIGN_ADD = "campaign_add"
     CAMPAIGN_REMOVE = "campaign_remove"
     CAMPAIGN_COVERAGE = "campaign_coverage"
+    HEALTH_ALERT = "health_alert"
+    NUMBER_REST = "number_rest"
+    NUMBER_WAKE = "number_wake"
 
 
 @dataclass(frozen=True)

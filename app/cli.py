@@ -233,6 +233,16 @@ def notify_trials_command(now_text: str | None) -> None:
     click.echo(send_trial_notices(_moment(now_text)))
 
 
+@numbers_cli.command("health")
+@click.option("--now", "now_text", help="Pretend it is this ISO 8601 time (default: now, UTC).")
+def health_command(now_text: str | None) -> None:
+    """Check the spam risk of numbers due a check and count today's calls against the ramp,
+    alerting once; prints how many. The job queue runs it every 10 minutes."""
+    from app.jobs.tasks import check_number_health
+
+    click.echo(check_number_health(_moment(now_text)))
+
+
 @numbers_cli.command("reconcile")
 @click.option(
     "--release-orphans", is_flag=True, help="Release, at the provider, numbers no team holds."

@@ -53,6 +53,9 @@ def environment_settings() -> dict[str, Any]:
         "TELNYX_CONNECTION_ID": os.environ.get("TELNYX_CONNECTION_ID"),
         # Seconds a purchase waits for Telnyx to settle an order before answering "pending".
         "TELNYX_ORDER_WAIT": os.environ.get("TELNYX_ORDER_WAIT", "3"),
+        # 1: read spam risk from Telnyx's Number Reputation (the account must be approved
+        # for it and the numbers added to its monitoring); 0: no reputation service.
+        "TELNYX_REPUTATION": os.environ.get("TELNYX_REPUTATION", "0"),
         # The account's webhook public key (base64), from the Telnyx portal.
         "TELNYX_PUBLIC_KEY": os.environ.get("TELNYX_PUBLIC_KEY"),
         # USD per unit of another currency ("EUR=1.08,GBP=1.27"); quotes in others are left out.
@@ -236,6 +239,7 @@ def settle_config(config: dict[str, Any]) -> None:
     config["SALES_CONTACT_URL"] = _contact_url(config.get("SALES_CONTACT_URL"))
     config["ROUTING_SECRET_KEY"] = _fernet_key(config.get("ROUTING_SECRET_KEY"))
     config["WEBHOOKS_ALLOW_PRIVATE"] = _switch(config, "WEBHOOKS_ALLOW_PRIVATE")
+    config["TELNYX_REPUTATION"] = _switch(config, "TELNYX_REPUTATION")
     config["WEBHOOKS_SECRET_OVERLAP_HOURS"] = _whole(
         config, "WEBHOOKS_SECRET_OVERLAP_HOURS", "hours", 0, 24 * 7, 24
     )

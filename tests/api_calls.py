@@ -25,6 +25,7 @@ from app.models import (
     CampaignNumber,
     CartItem,
     IdempotencyRecord,
+    NumberHealth,
     NumberOrder,
     NumberRouting,
     PhoneNumber,
@@ -228,11 +229,25 @@ class World:
                         )
                     ).all()
                 ),
+                sorted(
+                    rows(sa.select(NumberHealth.phone_number_id, NumberHealth.rest_until)).all()
+                ),
             )
 
     def fresh_number(self) -> str:
         """A number the team holds (written straight to the table: no rate limit to spend)."""
         return self.factory.number(self.owner, self.spare_number())
+
+    def resting_number(self) -> str:
+        """A number the owner has rested from campaigns (through the API)."""
+        number_id = self.fresh_number()
+        rested = self.client.post(
+            f"/api/phone-numbers/{number_id}/rest",
+            json={"teamId": self.team_id},
+            headers=self.owner.headers,
+        )
+        assert rested.status_code == 200, rested.get_json()
+        return number_id
 
     def released_number(self) -> str:
         """A number of the team whose release waits out its grace window (undoable)."""
@@ -546,6 +561,15 @@ class World:
             case "setCoverage":
                 call.path = {"campaignId": self.fresh_campaign(numbers=1)}
                 call.body = {"destinations": ["415", "+12025550123", "+12125550123"]}
+            case "getNumberHealth":
+                call.path = {"numberId": self.fresh_number()}
+                call.query = {"teamId": team}
+            case "restNumber":
+                call.path = {"numberId": self.fresh_number()}
+                call.body = {"teamId": team, "days": 3}
+            case "wakeNumber":
+                call.path = {"numberId": self.resting_number()}
+                call.body = {"teamId": team}
             case unknown:
                 raise AssertionError(f"tests/api_calls.py: add a baseline request for {unknown}")
         return call

@@ -54,7 +54,7 @@ NUMBERS_READ = Scope(
     "numbers:read",
     "search numbers; list and export the team's numbers; read its holds, orders, assistants, "
     "purchase requests and guardrails; read a number's routing and the call log; read campaigns "
-    "and ask one for the caller ID of a call",
+    "and ask one for the caller ID of a call; read a number's health",
 )
 NUMBERS_BUY = Scope(
     "numbers:buy",
@@ -71,7 +71,7 @@ NUMBERS_MANAGE = Scope(
 ASSISTANTS_MANAGE = Scope(
     "assistants:manage",
     "create, rename and delete assistants, and set where they answer; create, change and delete "
-    "campaigns, their pools and coverage",
+    "campaigns, their pools and coverage; rest a number from campaigns and wake it",
     frozenset({Permission.MANAGE_ASSISTANTS}),
 )
 TEAM_MANAGE = Scope(

@@ -12,6 +12,7 @@ from app.api import (  # noqa: E402, F401  (routes)
     assistants,
     campaigns,
     guardrails,
+    health,
     openapi,
     orders,
     phone_numbers,

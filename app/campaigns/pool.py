@@ -12,8 +12,9 @@ from app.accounts.roles import Actor, Permission
 from app.campaigns.area_codes import place_of
 from app.exceptions import NotFound
 from app.extensions import db
+from app.health.rest import resting_until
 from app.ids import is_id
-from app.models import HELD, Campaign, CampaignNumber, NumberStatus, PhoneNumber
+from app.models import HELD, Campaign, CampaignNumber, NumberStatus, PhoneNumber, utcnow
 
 MAX_NUMBERS = 1000  # per request; a pool may hold more, added in several
 GONE = "Campaign not found (it may have just been deleted)."
@@ -58,6 +59,7 @@ def add_numbers(actor: Actor, campaign: Campaign, phone_number_ids: Sequence[str
         )
     }
     others = _names({m.campaign_id for m in current.values()} - {campaign.id})
+    rests = resting_until(ids, utcnow())
     joined = 0
     for number in numbers:
         member = current.get(number.id)
@@ -76,6 +78,7 @@ def add_numbers(actor: Actor, campaign: Campaign, phone_number_ids: Sequence[str
                 country=place.country or number.country_code,
                 area_code=place.area_code,
                 region=place.region,
+                rest_until=rests.get(number.id),  # a resting number stays so
             )
         )
         audit.record(

@@ -142,6 +142,7 @@ from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     history,
     history_export,
     keep,
+    number_health,
     number_list,
     number_page,
     number_release,

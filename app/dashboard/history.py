@@ -142,6 +142,7 @@ def describe(event: AuditEvent) -> Line:
         )
     if line := (
         _campaigns(event, who, number, before, after)
+        or _health(event, who, number, after)
         or _people(event, who, before, after)
         or _guardrails(event, who, number, after)
         or _limits(event, who, before, after)
@@ -168,6 +169,21 @@ def _campaigns(event: AuditEvent, who: str, number: str, before: dict, after: di
     if action == "campaign_coverage":
         count = after.get("destinations", 0)
         return Line(event, who, f"Set the destinations of campaign {name} ({count:,})")
+    return None
+
+
+def _health(event: AuditEvent, who: str, number: str, after: dict) -> Line | None:
+    """A health alert (the sweep's, so "System"), and a number rested or woken."""
+    if event.action == "health_alert":
+        return Line(event, who, f"Health alert for {number}: {after.get('detail', '')}")
+    if event.action == "number_rest":
+        until = parse_iso(after["rest_until"]) if after.get("rest_until") else None
+        days = after.get("days")
+        return Line(
+            event, who, f"Rested {number} from campaigns for {days} days, until {readable(until)}"
+        )
+    if event.action == "number_wake":
+        return Line(event, who, f"Woke {number} early: campaigns may call from it again")
     return None
 
 

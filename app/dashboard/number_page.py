@@ -144,6 +144,10 @@ def _context(number: PhoneNumber, **extra):
         "call_me_errors": {},
     }
     context.update(extra)
+    if "health" not in context:  # the health card's module imports this one: import here
+        from app.dashboard.number_health import health_context
+
+        context.update(health_context(number))
     return context
 
 

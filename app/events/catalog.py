@@ -81,6 +81,18 @@ _TYPES = [
         sent=False,
     ),
     EventType(
+        "number.health_alert",
+        "A number's spam risk rose (to medium or high), or it placed more calls today than "
+        "its warm-up ramp allows; sent once when that happens, not again while it lasts",
+        _number(
+            alert={"enum": ["risk", "ramp"]},
+            risk={"enum": ["low", "medium", "high", "unknown"]},
+            detail={"type": "string"},
+            callsToday={"type": ["integer", "null"]},
+            rampLimit={"type": ["integer", "null"]},
+        ),
+    ),
+    EventType(
         "call.routed",
         "A call on a number was routed to an assistant (not sent yet: call routing comes later)",
         _number(callId=ID, assistantId=NULLABLE_ID, **{"from": {"type": "string"}}),

@@ -26,6 +26,7 @@ sweep(DAILY, "app.jobs.tasks:forget_quotes")  # MCP purchase quotes a day past t
 sweep(EVERY_MINUTE, "app.jobs.tasks:redeliver_mail")  # emails a lost job left behind
 sweep(EVERY_MINUTE, "app.jobs.tasks:send_webhooks")  # `webhooks deliver`: due retries
 sweep(DAILY, "app.jobs.tasks:prune_webhooks")  # `webhooks prune`
+sweep(EVERY_10_MINUTES, "app.jobs.tasks:check_number_health")  # `numbers health`
 
 
 def check() -> None:

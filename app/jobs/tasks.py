@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from app.calls.control import attach
 from app.calls.control import repair as repair_connections
 from app.extensions import db
+from app.health.checks import sweep_health
 from app.jobs.queue import job
 from app.mail import outgoing
 from app.models import PhoneNumber, utcnow
@@ -126,3 +127,9 @@ def report_reconcile(now: datetime) -> str:
             "reconcile: %s %s (team %s)", finding.kind, finding.phone_number, finding.team_id
         )
     return summary(findings)
+
+
+def check_number_health(now: datetime) -> str:
+    """Spam risk for the numbers due a check, the ramp for those calling today."""
+    run = sweep_health(now)
+    return f"{run.checked} numbers' spam risk checked, {run.alerts} health alerts raised"

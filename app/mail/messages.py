@@ -233,3 +233,19 @@ def email_change_notice(to: str, name: str, new_email: str) -> Email:
         name=name,
         new_email=new_email,
     )
+
+
+def health_alert(
+    to: str, name: str, team_name: str, phone_number: str, detail: str, page_url: str
+) -> Email:
+    """A number's spam risk rose, or it called past its warm-up ramp."""
+    return _email(
+        to,
+        f"Health alert for {phone_number} ({_short(team_name)})",
+        "health_alert",
+        name=name,
+        team_name=team_name,
+        phone_number=phone_number,
+        detail=detail,
+        page_url=page_url,
+    )

@@ -9,6 +9,7 @@ from app.models.campaigns import Campaign, CampaignAssistant, CampaignNumber, Ca
 from app.models.cart import CartItem, NumberOrder
 from app.models.events import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.models.guardrails import PurchaseRequest, RequestStatus
+from app.models.health import HealthCheck, NumberHealth
 from app.models.jobs import EmailStatus, JobFailure, OutgoingEmail, PeriodicRun
 from app.models.numbers import Assistant, PhoneNumber
 from app.models.quotes import PurchaseQuote
@@ -38,6 +39,8 @@ __all__ = [
     "CallControlApp",
     "CartItem",
     "DeliveryStatus",
+    "HealthCheck",
+    "NumberHealth",
     "EmailStatus",
     "EndedSubscription",
     "IdempotencyRecord",

@@ -36,6 +36,7 @@ def test_no_schema_name_is_used_twice():
     """Each module's schemas are merged into one map: a name used twice would hide one."""
     from app.api.openapi.campaigns import CAMPAIGN_SCHEMAS
     from app.api.openapi.guardrails import GUARDRAIL_SCHEMAS
+    from app.api.openapi.health import HEALTH_SCHEMAS
     from app.api.openapi.orders import ORDER_SCHEMAS
     from app.api.openapi.releases import RELEASE_SCHEMAS
     from app.api.openapi.routing import ROUTING_SCHEMAS
@@ -52,6 +53,7 @@ def test_no_schema_name_is_used_twice():
         ROUTING_SCHEMAS,
         WEBHOOK_SCHEMAS,
         CAMPAIGN_SCHEMAS,
+        HEALTH_SCHEMAS,
     )
     assert len(DOCUMENT["components"]["schemas"]) == sum(len(part) for part in parts)
 

@@ -62,6 +62,9 @@ OPERATION_PERMISSIONS: dict[str, Permission | None] = {
     "addCampaignNumbers": Permission.MANAGE_ASSISTANTS,
     "removeCampaignNumber": Permission.MANAGE_ASSISTANTS,
     "setCoverage": Permission.MANAGE_ASSISTANTS,
+    "getNumberHealth": None,
+    "restNumber": Permission.MANAGE_ASSISTANTS,  # as a campaign's pool: owners and admins
+    "wakeNumber": Permission.MANAGE_ASSISTANTS,
 }
 
 

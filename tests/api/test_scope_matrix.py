@@ -72,6 +72,9 @@ OPERATION_SCOPES: dict[str, str] = {
     "addCampaignNumbers": "assistants:manage",
     "removeCampaignNumber": "assistants:manage",
     "setCoverage": "assistants:manage",
+    "getNumberHealth": "numbers:read",
+    "restNumber": "assistants:manage",
+    "wakeNumber": "assistants:manage",
 }
 
 

@@ -30,6 +30,7 @@ SCHEDULE = {
     "redeliver_mail": 60,
     "send_webhooks": 60,  # retries that are due
     "prune_webhooks": 1,  # once a day, at 03:17
+    "check_number_health": 6,  # every 10 minutes
 }
 
 

@@ -250,6 +250,10 @@ class Team:
             case "dashboard.run_routing_test":
                 url = f"{team}/numbers/{self.number()}/test-call"
                 return "POST", url, {"caller": "+12125550100", "at": ""}
+            case "dashboard.rest_page":
+                return "POST", f"{team}/numbers/{self.number()}/rest", {"days": "3"}
+            case "dashboard.wake_page":  # a number not resting is answered the same way
+                return "POST", f"{team}/numbers/{self.number()}/wake", {}
             case "dashboard.call_me_page":
                 url = f"{team}/numbers/{self.answering_number()}/call-me"
                 return "POST", url, {"to": "+14155550123"}

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from app.accounts import invitations
 from app.campaigns import coverage
 from app.extensions import db
+from app.health.rest import rest_number
 from app.ids import new_id
 from app.models import Assistant, Campaign, PhoneNumber, utcnow
 from app.plans.grace import keep_numbers
@@ -93,6 +94,7 @@ NAMES = {
     "caller": "refused",
     "at": "refused",
     "to": "refused",  # Call me: the phone to ring, in E.164
+    "days": "refused",  # Rest: whole days in ASCII digits, 1 to 30
     # An assistant's destination: the page's assistant has none, so anything typed without
     # choosing a type is refused beside the type (and a bad type or address too).
     "destination_type": "refused",
@@ -147,6 +149,7 @@ PAGES = [
     "/teams/{team}/assistants/{assistant}/edit",
     "/teams/{team}/assistants/{assistant}/destination",
     "/teams/{team}/numbers/{number}",
+    "/teams/{team}/numbers/{resting}",  # a resting number's card has Wake early
     "/settings/tokens",
     "/teams/{team}/plans",
     "/teams/{team}/plans/growth/confirm",
@@ -262,6 +265,9 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
     app.config.update(TEAMS_PER_USER_PER_DAY=1000)
     Auth(client).sign_in(owner)
     waiting = waiting_for_documents(factory, owner, german_number(0))
+    resting = factory.number(owner, sandbox_number("415", 94))
+    with app.app_context():
+        rest_number(actor_of(owner), db.session.get(PhoneNumber, resting), 30, utcnow())
     campaign, _ids = make_campaign(app, factory, owner, [sandbox_number("415", 80)])
     with app.app_context():  # 212 has no number in the pool: the page offers Fill gaps
         gaps = coverage.parse_destinations(["212", "415"])
@@ -278,6 +284,7 @@ def test_every_dashboard_form_field_answers_hostile_input(app, client, factory):
         webhook=webhook,
         waiting=waiting,
         campaign=campaign,
+        resting=resting,
     )
     found |= two_factor_forms(app, client, owner)
     adding = f"/teams/{owner.team_id}/webhooks"

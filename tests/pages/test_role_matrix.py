@@ -34,6 +34,8 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.save_routing": Permission.ASSIGN,
     "dashboard.run_routing_test": Permission.ASSIGN,  # a simulated call, logged as a test
     "dashboard.call_me_page": Permission.ASSIGN,  # a call to one's own phone from the number
+    "dashboard.rest_page": Permission.MANAGE_ASSISTANTS,  # as a campaign's pool
+    "dashboard.wake_page": Permission.MANAGE_ASSISTANTS,
     "dashboard.save_destination": Permission.MANAGE_ASSISTANTS,
     "dashboard.numbers_csv": None,
     "dashboard.tokens": None,  # every user manages their own tokens
@@ -142,6 +144,8 @@ SUCCESS = (
             "dashboard.save_label",
             "dashboard.save_routing",
             "dashboard.call_me_page",
+            "dashboard.rest_page",
+            "dashboard.wake_page",
             "dashboard.save_destination",
             "dashboard.sign_out_everywhere",
             "dashboard.create_campaign",

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.api.openapi.campaigns import CAMPAIGN_PATHS, CAMPAIGN_SCHEMAS
 from app.api.openapi.guardrails import GUARDRAIL_PATHS, GUARDRAIL_SCHEMAS, WAITS
+from app.api.openapi.health import HEALTH_PATHS, HEALTH_SCHEMAS
 from app.api.openapi.orders import ORDER_PATHS, ORDER_SCHEMAS
 from app.api.openapi.releases import RELEASE_PATHS, RELEASE_SCHEMAS
 from app.api.openapi.routing import INCLUDE, ROUTING_PATHS, ROUTING_SCHEMAS
@@ -279,6 +280,7 @@ DOCUMENT: dict[str, Any] = {
             **ROUTING_SCHEMAS,
             **WEBHOOK_SCHEMAS,
             **CAMPAIGN_SCHEMAS,
+            **HEALTH_SCHEMAS,
         },
     },
     "paths": {
@@ -289,6 +291,7 @@ DOCUMENT: dict[str, Any] = {
         **ROUTING_PATHS,
         **WEBHOOK_PATHS,
         **CAMPAIGN_PATHS,
+        **HEALTH_PATHS,
     },
     # What the team's webhook endpoints receive (app.events.catalog).
     "webhooks": WEBHOOKS,
