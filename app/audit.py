@@ -61,6 +61,9 @@ class Action(StrEnum):
     CAMPAIGN_ADD = "campaign_add"
     CAMPAIGN_REMOVE = "campaign_remove"
     CAMPAIGN_COVERAGE = "campaign_coverage"
+    CALLER_NAME_SET = "caller_name_set"
+    REPLACE_START = "replace_start"
+    REPLACE_DONE = "replace_done"
 
 
 @dataclass(frozen=True)

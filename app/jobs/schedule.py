@@ -26,6 +26,8 @@ sweep(DAILY, "app.jobs.tasks:forget_quotes")  # MCP purchase quotes a day past t
 sweep(EVERY_MINUTE, "app.jobs.tasks:redeliver_mail")  # emails a lost job left behind
 sweep(EVERY_MINUTE, "app.jobs.tasks:send_webhooks")  # `webhooks deliver`: due retries
 sweep(DAILY, "app.jobs.tasks:prune_webhooks")  # `webhooks prune`
+sweep(EVERY_5_MINUTES, "app.caller_names.lifecycle:advance_caller_names")  # CNAM listings
+sweep(EVERY_MINUTE, "app.numbers.replacing:complete_due_replacements")  # late orders
 
 
 def check() -> None:

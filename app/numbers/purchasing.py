@@ -50,6 +50,7 @@ UNCONFIRMED = (
 class Purchase:
     number: PhoneNumber
     eligibility: dict[str, Any]
+    takeover: Any = None  # app.numbers.replacing.Takeover: what it took over, if it replaced
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,11 @@ def purchase_number(
         # page that answers this purchase reads it), without reading the row again.
         set_committed_value(actor.team, "trial_used_at", number.activated_at)
     # Counted under the lock, with this number: the contract's count after the purchase.
-    return Purchase(number, eligibility(actor.team, held + 1))
+    limits = eligibility(actor.team, held + 1)
+    from app.numbers.replacing import complete_replacement  # it imports this module's users
+
+    # A number bought to replace another takes its place now, in this one confirmation.
+    return Purchase(number, limits, complete_replacement(number, actor))
 
 
 def _reserve(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.openapi.caller_names import CALLER_NAME_PATHS, CALLER_NAME_SCHEMAS
 from app.api.openapi.campaigns import CAMPAIGN_PATHS, CAMPAIGN_SCHEMAS
 from app.api.openapi.guardrails import GUARDRAIL_PATHS, GUARDRAIL_SCHEMAS, WAITS
 from app.api.openapi.orders import ORDER_PATHS, ORDER_SCHEMAS
@@ -279,6 +280,7 @@ DOCUMENT: dict[str, Any] = {
             **ROUTING_SCHEMAS,
             **WEBHOOK_SCHEMAS,
             **CAMPAIGN_SCHEMAS,
+            **CALLER_NAME_SCHEMAS,
         },
     },
     "paths": {
@@ -289,6 +291,7 @@ DOCUMENT: dict[str, Any] = {
         **ROUTING_PATHS,
         **WEBHOOK_PATHS,
         **CAMPAIGN_PATHS,
+        **CALLER_NAME_PATHS,
     },
     # What the team's webhook endpoints receive (app.events.catalog).
     "webhooks": WEBHOOKS,
