@@ -37,6 +37,7 @@ PROPAGATION = timedelta(hours=72)  # the end of the carriers' 24-72 hour spread
 CHECK_EVERY = timedelta(minutes=5)
 CHECK_BATCH = 200
 IN_PROGRESS = (CallerNameState.SUBMITTED, CallerNameState.PROPAGATING)
+UNCONFIRMED = "The caller name may have been sent: send it again."
 
 
 def caller_name_of(number: PhoneNumber) -> CallerName | None:
@@ -59,7 +60,7 @@ def set_caller_name(actor: Actor, number: PhoneNumber, value: object) -> CallerN
     except ProviderRefusedInput as error:
         raise ValidationFailed({"name": error.message}) from error
     except ProviderError as error:
-        raise provider_failure(error, "The caller name may have been sent: send it again.") from error
+        raise provider_failure(error, UNCONFIRMED) from error
     return _record(actor, number, name, utcnow())
 
 

@@ -33,8 +33,7 @@ class Voice:
         """The number's cnam_listing as Telnyx would show it."""
         record = self.owned[provider_number_id]
         return dict(
-            record.get("_cnam")
-            or {"cnam_listing_enabled": False, "cnam_listing_details": None}
+            record.get("_cnam") or {"cnam_listing_enabled": False, "cnam_listing_details": None}
         )
 
     def handle_voice(self, method: str, number_id: str, body: Any) -> tuple[int, Any]:
