@@ -141,13 +141,15 @@ def set_coverage(campaign_id: str):
 @token_required(NUMBERS_BUY)
 def fill_gaps(campaign_id: str):
     """One number per missing area code into the team's cart (the most called first); what
-    was held and what is still missing, with why."""
+    was held, what the cart held already (a retry holds nothing twice), and what is still
+    missing, with why."""
     actor, campaign = service.find_campaign(api_user(), campaign_id)
     filled = coverage_service.fill_gaps(actor, campaign)
     return {
         "success": True,
         "campaignId": campaign.id,
         "held": [{"areaCode": a, "phoneNumber": n} for a, n in filled.held],
+        "alreadyInCart": [{"areaCode": a, "phoneNumber": n} for a, n in filled.in_cart],
         "missing": [{"areaCode": a, "reason": why} for a, why in filled.unfilled],
     }
 

@@ -23,10 +23,7 @@ def clean_caller_name(value: object, field: str = "name") -> str:
         )
     if not _SHAPE.fullmatch(name):
         raise ValidationFailed(
-            {
-                field: "Use letters, digits, spaces, periods and commas only, "
-                "starting with a letter."
-            }
+            {field: "Use letters, digits, spaces, periods and commas only, starting with a letter."}
         )
     return name
 

@@ -138,6 +138,9 @@ def fill_gaps(campaign_id: str):
     if filled.held:
         shown = ", ".join(f"{a}: {n}" for a, n in filled.held)
         flash(f"Put {len(filled.held)} in the cart ({shown}). Buy them from the cart.", "success")
+    if filled.in_cart:
+        shown = ", ".join(f"{a}: {n}" for a, n in filled.in_cart)
+        flash(f"Already in the cart: {shown}.", "success")
     for area_code, why in filled.unfilled[:5]:
         flash(f"Area code {area_code}: {why}", "error")
     if len(filled.unfilled) > 5:

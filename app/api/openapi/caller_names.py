@@ -31,6 +31,7 @@ CALLER_NAME = {
     "description": "Up to 15 letters, digits, spaces, periods and commas, starting with a letter",
 }
 BRIEF = {"id": ID, "phoneNumber": {"type": "string"}}
+HELD = obj(["areaCode", "phoneNumber"], areaCode={"type": "string"}, phoneNumber={"type": "string"})
 
 CALLER_NAME_SCHEMAS: dict[str, Any] = {
     "CallerName": {
@@ -93,16 +94,14 @@ CALLER_NAME_SCHEMAS: dict[str, Any] = {
         ),
     ),
     "FillGapsResponse": obj(
-        ["success", "campaignId", "held", "missing"],
+        ["success", "campaignId", "held", "alreadyInCart", "missing"],
         success={"const": True},
         campaignId=ID,
-        held={
+        held={"type": "array", "items": HELD},
+        alreadyInCart={
             "type": "array",
-            "items": obj(
-                ["areaCode", "phoneNumber"],
-                areaCode={"type": "string"},
-                phoneNumber={"type": "string"},
-            ),
+            "items": HELD,
+            "description": "Gaps a number already in the team's cart fills (held before)",
         },
         missing={
             "type": "array",
