@@ -21,11 +21,13 @@ from app.models import (
     Assistant,
     AssistantDestination,
     AuditEvent,
+    CallerName,
     Campaign,
     CampaignNumber,
     CartItem,
     IdempotencyRecord,
     NumberOrder,
+    NumberReplacement,
     NumberRouting,
     PhoneNumber,
     PurchaseRequest,
@@ -228,6 +230,8 @@ class World:
                         )
                     ).all()
                 ),
+                sorted(rows(sa.select(CallerName.phone_number_id, CallerName.name)).all()),
+                _count(NumberReplacement),
             )
 
     def fresh_number(self) -> str:
@@ -546,6 +550,20 @@ class World:
             case "setCoverage":
                 call.path = {"campaignId": self.fresh_campaign(numbers=1)}
                 call.body = {"destinations": ["415", "+12025550123", "+12125550123"]}
+            case "getCallerName":
+                call.path = {"numberId": self.fresh_number()}
+                call.query = {"teamId": team}
+            case "setCallerName":
+                call.path = {"numberId": self.fresh_number()}
+                call.body = {"teamId": team, "name": "ACME SUPPORT"}
+            case "setCampaignCallerName":
+                call.path = {"campaignId": self.fresh_campaign(numbers=1)}
+                call.body = {"name": "ACME SUPPORT"}
+            case "fillCampaignGaps":
+                call.path = {"campaignId": self.fresh_campaign(numbers=1)}
+            case "replaceNumber":
+                call.path = {"numberId": self.fresh_number()}
+                call.body = {"teamId": team}
             case unknown:
                 raise AssertionError(f"tests/api_calls.py: add a baseline request for {unknown}")
         return call

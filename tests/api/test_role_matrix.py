@@ -62,6 +62,11 @@ OPERATION_PERMISSIONS: dict[str, Permission | None] = {
     "addCampaignNumbers": Permission.MANAGE_ASSISTANTS,
     "removeCampaignNumber": Permission.MANAGE_ASSISTANTS,
     "setCoverage": Permission.MANAGE_ASSISTANTS,
+    "getCallerName": None,
+    "setCallerName": Permission.LABEL,
+    "setCampaignCallerName": Permission.MANAGE_ASSISTANTS,
+    "fillCampaignGaps": Permission.BUY,
+    "replaceNumber": Permission.RELEASE,  # it buys one number to release another
 }
 
 

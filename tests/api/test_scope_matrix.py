@@ -72,6 +72,11 @@ OPERATION_SCOPES: dict[str, str] = {
     "addCampaignNumbers": "assistants:manage",
     "removeCampaignNumber": "assistants:manage",
     "setCoverage": "assistants:manage",
+    "getCallerName": "numbers:read",
+    "setCallerName": "numbers:manage",
+    "setCampaignCallerName": "assistants:manage",
+    "fillCampaignGaps": "numbers:buy",
+    "replaceNumber": "numbers:buy",
 }
 
 

@@ -157,8 +157,8 @@ CALLER_NAME_PATHS: dict[str, Any] = {
             "when none is on offer",
             "requestBody": body("ReplaceRequest"),
             "responses": {
-                **ok("ReplaceResponse"),
                 **ok("ReplaceResponse", "Replacement held", "201"),
+                **ok("ReplaceResponse", "The replacement already waiting (a retry)"),
                 **errors(404, 409, 502, 504),
             },
         },
