@@ -561,6 +561,7 @@ class World:
                 call.body = {"name": "ACME SUPPORT"}
             case "fillCampaignGaps":
                 call.path = {"campaignId": self.fresh_campaign(numbers=1)}
+                call.body = {}
             case "replaceNumber":
                 call.path = {"numberId": self.fresh_number()}
                 call.body = {"teamId": team}

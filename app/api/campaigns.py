@@ -142,7 +142,8 @@ def set_coverage(campaign_id: str):
 def fill_gaps(campaign_id: str):
     """One number per missing area code into the team's cart (the most called first); what
     was held, what the cart held already (a retry holds nothing twice), and what is still
-    missing, with why."""
+    missing, with why. The body is {} (a JSON object, as every POST here)."""
+    json_body()
     actor, campaign = service.find_campaign(api_user(), campaign_id)
     filled = coverage_service.fill_gaps(actor, campaign)
     return {

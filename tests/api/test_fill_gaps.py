@@ -8,7 +8,7 @@ from tests.helpers import assert_error, sandbox_number
 
 
 def fill(client, member, campaign_id):
-    return client.post(f"/api/campaigns/{campaign_id}/fill-gaps", headers=member.headers)
+    return client.post(f"/api/campaigns/{campaign_id}/fill-gaps", json={}, headers=member.headers)
 
 
 def destinations(client, member, campaign_id, entries):

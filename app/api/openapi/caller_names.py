@@ -144,6 +144,7 @@ CALLER_NAME_PATHS: dict[str, Any] = {
         "post": {
             "operationId": "fillCampaignGaps",
             "summary": "Hold one number per missing area code in the team's cart",
+            "requestBody": body("EmptyBody"),
             "responses": {**ok("FillGapsResponse"), **errors(404, 502, 504)},
         },
     },
