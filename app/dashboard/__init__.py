@@ -104,6 +104,7 @@ def refused(error: ServiceError):
 from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     account,
     assistants,
+    caller_names,
     campaigns,
     cart,
     destinations,
