@@ -40,6 +40,8 @@ def test_the_number_page_links_its_campaign_and_sets_a_caller_name(app, client, 
     assert sent.status_code == 303
     after = soup(client.get(sent.headers["Location"]))
     assert text(after.select_one("#caller-name-line")) == "Submitted: ACME SUPPORT"
+    history = [text(li) for li in after.select("#number-history li")]
+    assert any("Set the caller name of (415) 555-0101 (— → ACME SUPPORT)" in h for h in history)
     assert after.select_one("#caller-name-input")["value"] == "ACME SUPPORT"
 
 
@@ -125,6 +127,13 @@ def test_replace_from_the_number_page_and_buy_it_in_the_cart(app, client, factor
     assert bought.status_code == 303, bought.get_data(as_text=True)[:500]
     order = soup(client.get(bought.headers["Location"]))
     assert f"It replaces {OLD} (campaign Spring, assistant Ava, routing)" in text(order)
+    history = [text(li) for li in soup(client.get(here)).select("#number-history li")]
+    assert any(
+        "Replaced (415) 555-0101 by (415) 555-0100 (campaign Spring, assistant Ava, routing)"
+        in line
+        for line in history
+    ), history
+    assert any("Put (415) 555-0100 in the cart to replace (415) 555-0101" in h for h in history)
     with app.app_context():
         new = db.session.scalar(sa.select(PhoneNumber).where(PhoneNumber.phone_number == NEW))
         old = db.session.get(PhoneNumber, old_id)
