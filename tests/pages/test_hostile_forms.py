@@ -93,6 +93,7 @@ NAMES = {
     "caller": "refused",
     "at": "refused",
     "to": "refused",  # Call me: the phone to ring, in E.164
+    "caller_name": "refused",  # CNAM's characters only: ASCII letters, digits, " .,"
     # An assistant's destination: the page's assistant has none, so anything typed without
     # choosing a type is refused beside the type (and a bad type or address too).
     "destination_type": "refused",
