@@ -30,6 +30,8 @@ SCHEDULE = {
     "redeliver_mail": 60,
     "send_webhooks": 60,  # retries that are due
     "prune_webhooks": 1,  # once a day, at 03:17
+    "advance_caller_names": 12,  # every 5 minutes
+    "complete_due_replacements": 60,
 }
 
 
