@@ -174,9 +174,10 @@ def _advance(number_id: str, name: str, said: str, detail: str, now: datetime) -
     was = row.state
     if said == "rejected":
         row.state, row.detail = CallerNameState.FAILED, (detail or "The provider refused it.")[:300]
-    elif said == "accepted":
-        row.state = CallerNameState.LISTED if now >= row.expect_by else CallerNameState.PROPAGATING
-        if row.state == CallerNameState.LISTED:
+    elif said in ("accepted", "listed"):
+        listed = said == "listed" or now >= row.expect_by
+        row.state = CallerNameState.LISTED if listed else CallerNameState.PROPAGATING
+        if listed:
             row.listed_at = now
     row.checked_at = now
     db.session.commit()

@@ -158,7 +158,9 @@ class CallerNameCheck:
     """What the provider says of a caller name it was given.
 
     state "pending": not confirmed yet; "accepted": it holds the name and it spreads to the
-    carriers' CNAM databases; "rejected": refused or gone (`detail` says why).
+    carriers' CNAM databases; "listed": it can tell the databases show it (Telnyx cannot: a
+    name it still holds is listed at the expect-by time); "rejected": refused or gone
+    (`detail` says why).
     """
 
     state: str

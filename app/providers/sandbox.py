@@ -60,6 +60,7 @@ _DOCUMENTS = (
 # An order waiting for documents is cancelled after this many seconds in the sandbox.
 DOCUMENTS_DEADLINE = 15 * 60
 SANDBOX_CNAM_PENDING = timedelta(minutes=5)
+SANDBOX_CNAM_LISTED = timedelta(minutes=15)
 _CANCELLED = "Cancelled: the documents were not provided by the deadline"
 
 
@@ -212,10 +213,10 @@ class SandboxProvider:
     def release(self, provider_number_id: str) -> None:
         return None
 
-    # Caller-ID names, deterministic with time so `make run` shows every state: unconfirmed
-    # for SANDBOX_CNAM_PENDING after the request, then held and spreading (the listing
-    # itself comes at the expect-by time: app.caller_names.lifecycle). A name with the word
-    # TEST is refused once checked, as carriers' CNAM databases refuse generic names.
+    # Caller-ID names, deterministic with time so `make run` shows every state in minutes:
+    # unconfirmed for SANDBOX_CNAM_PENDING after the request, then spreading, then listed
+    # at SANDBOX_CNAM_LISTED (a real listing takes 24-72 hours). A name with the word TEST
+    # is refused once checked, as carriers' CNAM databases refuse generic names.
     def set_caller_name(self, provider_number_id: str, name: str) -> None:
         return None
 
@@ -228,7 +229,9 @@ class SandboxProvider:
             return CallerNameCheck(
                 "rejected", "The carriers' CNAM databases refused a generic name (TEST)."
             )
-        return CallerNameCheck("accepted")
+        return CallerNameCheck(
+            "listed" if now - submitted_at >= SANDBOX_CNAM_LISTED else "accepted"
+        )
 
 
 def _answered(given: Provided) -> bool:
