@@ -92,6 +92,13 @@ def replace_number(actor: Actor, number_id: object, scope: object = "area_code")
         found = _waiting_for(old.id)
         if found is None:
             raise
+        if found.phone_number != held:  # this attempt's hold is not wanted: out of the cart
+            db.session.execute(
+                sa.delete(CartItem).where(
+                    CartItem.team_id == old.team_id, CartItem.phone_number == held
+                )
+            )
+            db.session.commit()
         return found, False
     return replacement, True
 

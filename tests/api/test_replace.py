@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import (
     AuditEvent,
     CampaignNumber,
+    CartItem,
     NumberReplacement,
     PhoneNumber,
 )
@@ -186,3 +187,22 @@ def test_other_teams_numbers_and_bad_scopes(app, client, factory):
     assert_error(replace(client, member, old_id), 403, "forbidden")
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(NumberReplacement)) == 0
+
+
+def test_two_replaces_at_once_make_one_replacement_and_one_hold(app, client, factory):
+    from app.numbers.replacing import replace_number
+    from tests.helpers import race
+
+    owner, _campaign, old_id, _ava = in_use(app, client, factory)
+    admin = factory.member(team_id=owner.team_id, role="admin")
+
+    def replace_it(actor):
+        replacement, _created = replace_number(actor, old_id)
+        return replacement.id
+
+    outcomes = race(app, [(owner, replace_it), (admin, replace_it)])
+    with app.app_context():
+        (only,) = db.session.scalars(sa.select(NumberReplacement.id)).all()
+        holds = db.session.scalars(sa.select(CartItem.phone_number)).all()
+    assert outcomes == [only, only]
+    assert holds == [NEW]
