@@ -186,9 +186,28 @@ def _advance(number_id: str, name: str, said: str, detail: str, now: datetime) -
 
 def caller_name_line(number: PhoneNumber, now: datetime | None = None) -> str:
     """The caller name in one line: "Listed: ACME SUPPORT", "Propagating, expect by 9 Dec"."""
+    return _line(number, caller_name_of(number) if takes_caller_name(number.number_type) else None)
+
+
+def caller_name_lines(numbers: list[PhoneNumber]) -> dict[str, str]:
+    """caller_name_line for many numbers at once (one query): a campaign's pool, say."""
+    ids = [n.id for n in numbers]
+    rows = (
+        {
+            row.phone_number_id: row
+            for row in db.session.scalars(
+                sa.select(CallerName).where(CallerName.phone_number_id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
+    return {n.id: _line(n, rows.get(n.id)) for n in numbers}
+
+
+def _line(number: PhoneNumber, row: CallerName | None) -> str:
     if not takes_caller_name(number.number_type):
         return "No caller name listing for toll-free numbers"
-    row = caller_name_of(number)
     if row is None:
         return "Not set"
     if row.state == CallerNameState.LISTED:

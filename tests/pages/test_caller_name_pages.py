@@ -97,6 +97,12 @@ def test_one_name_for_a_campaign_from_its_page(app, client, factory, growth):
     with app.app_context():
         named = set(db.session.scalars(sa.select(CallerName.phone_number_id)))
     assert named == set(ids)
+    rows = soup(client.get(here)).select("#pool-table tbody tr")
+    assert {r["data-number"]: text(r.select_one("[data-role=caller-name]")) for r in rows} == {
+        "+12125550101": "Submitted: ACME",
+        "+14155550101": "Submitted: ACME",
+        "+18005550100": "No caller name listing for toll-free numbers",
+    }
 
 
 def test_replace_from_the_number_page_and_buy_it_in_the_cart(app, client, factory, growth):
