@@ -98,3 +98,41 @@ def test_caller_name_for_the_pool_and_a_number_replaced_in_one_confirmation(
     old_row = page.locator(f"tr[data-number='{OLD}'], tr:has-text('(415) 555-0101')").first
     expect(old_row).to_contain_text("Releasing")
     expect(old_row.get_by_role("button", name=re.compile("Undo"))).to_be_visible()
+
+
+def test_the_caller_name_and_replace_cards_have_no_accessibility_violations(
+    server, people, context, page: Page
+):
+    """axe on the number page (caller-name card: empty, with a field error, propagating; the
+    Replace card), the campaign page's caller-name form, and the cart with a replacement."""
+    from tests.e2e.axe import assert_no_violations, with_axe
+
+    with_axe(context)
+    owner = people.member("scale")
+    number_id = people.number(owner, sandbox_number("212", 7))
+    sign_in(page, server.url, owner.email)
+    url = f"{server.url}/teams/{owner.team_id}/numbers/{number_id}"
+    page.goto(url)
+    assert_no_violations(page, "number page, no caller name")
+    page.get_by_label("Name the people called see").fill("1-800 ACME")
+    page.get_by_role("button", name="Set caller name").click()
+    expect(page.locator("#caller-name-error")).to_contain_text("starting with a letter")
+    assert_no_violations(page, "number page, caller name refused")
+    page.get_by_label("Name the people called see").fill("ACME SUPPORT")
+    page.get_by_role("button", name="Set caller name").click()
+    expect(page.locator("#caller-name-line")).to_have_text("Submitted: ACME SUPPORT")
+    assert_no_violations(page, "number page, caller name submitted")
+
+    page.get_by_role("button", name="Replace", exact=True).click()
+    expect(page.locator("[data-role=replaces]")).to_be_visible()
+    assert_no_violations(page, "cart with a replacement")
+    page.goto(url)
+    expect(page.locator("#replace-waiting")).to_be_visible()
+    assert_no_violations(page, "number page, replacement waiting")
+
+    page.goto(f"{server.url}/teams/{owner.team_id}/campaigns")
+    page.get_by_label("Name").fill("Autumn")
+    page.get_by_role("button", name="Create campaign").click()
+    page.get_by_role("button", name="Apply to all numbers").click()
+    expect(page.locator("#campaign-caller-name-error")).to_be_visible()
+    assert_no_violations(page, "campaign page, caller name refused")
