@@ -110,10 +110,14 @@ def purchase_number(
         set_committed_value(actor.team, "trial_used_at", number.activated_at)
     # Counted under the lock, with this number: the contract's count after the purchase.
     limits = eligibility(actor.team, held + 1)
-    from app.numbers.replacing import complete_replacement  # it imports this module's users
+    takeover = None
+    if was_held:
+        from app.numbers.replacing import complete_replacement  # it imports this module's users
 
-    # A number bought to replace another takes its place now, in this one confirmation.
-    return Purchase(number, limits, complete_replacement(number, actor))
+        # Replace holds its number in the cart: bought, it takes the old number's place now,
+        # in this one confirmation (a hold that lapsed first: the sweep finishes it).
+        takeover = complete_replacement(number, actor)
+    return Purchase(number, limits, takeover)
 
 
 def _reserve(
