@@ -112,7 +112,7 @@ def purchase_number(
     limits = eligibility(actor.team, held + 1)
     takeover = None
     if was_held:
-        from app.numbers.replacing import complete_replacement  # it imports this module's users
+        from app.numbers.takeover import complete_replacement  # it imports this module's users
 
         # Replace holds its number in the cart: bought, it takes the old number's place now,
         # in this one confirmation (a hold that lapsed first: the sweep finishes it).

@@ -15,7 +15,7 @@ from app.models import (
     NumberReplacement,
     PhoneNumber,
 )
-from app.numbers.replacing import complete_due_replacements
+from app.numbers.takeover import complete_due_replacements
 from app.providers.base import ProviderError
 from tests.campaigns.helpers import make_campaign
 from tests.helpers import assert_error, buy, sandbox_number

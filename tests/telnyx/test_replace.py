@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import NumberReplacement, PhoneNumber
-from app.numbers.replacing import complete_due_replacements
+from app.numbers.takeover import complete_due_replacements
 from tests.fakes.telnyx import error_body
 from tests.helpers import assert_error, buy
 from tests.telnyx import NUMBER
