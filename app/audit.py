@@ -65,6 +65,9 @@ class Action(StrEnum):
     HEALTH_ALERT = "health_alert"
     NUMBER_REST = "number_rest"
     NUMBER_WAKE = "number_wake"
+    CALLER_NAME_SET = "caller_name_set"
+    REPLACE_START = "replace_start"
+    REPLACE_DONE = "replace_done"
 
 
 @dataclass(frozen=True)

@@ -218,3 +218,15 @@ class NoCallerId(ServiceError):
 
     status = 409
     code = "no_caller_id"
+
+
+class NoNumberNearby(Conflict):
+    """Replace found no number on offer in the old number's area code (or state): the
+    answer names the wider place to try (`extra["tryScope"]`)."""
+
+    code = "no_number_nearby"
+
+    def __init__(self, message: str, try_scope: str | None):
+        super().__init__(message)
+        if try_scope:
+            self.extra["tryScope"] = try_scope

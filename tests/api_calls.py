@@ -21,12 +21,14 @@ from app.models import (
     Assistant,
     AssistantDestination,
     AuditEvent,
+    CallerName,
     Campaign,
     CampaignNumber,
     CartItem,
     IdempotencyRecord,
     NumberHealth,
     NumberOrder,
+    NumberReplacement,
     NumberRouting,
     PhoneNumber,
     PurchaseRequest,
@@ -232,6 +234,8 @@ class World:
                 sorted(
                     rows(sa.select(NumberHealth.phone_number_id, NumberHealth.rest_until)).all()
                 ),
+                sorted(rows(sa.select(CallerName.phone_number_id, CallerName.name)).all()),
+                _count(NumberReplacement),
             )
 
     def fresh_number(self) -> str:
@@ -569,6 +573,21 @@ class World:
                 call.body = {"teamId": team, "days": 3}
             case "wakeNumber":
                 call.path = {"numberId": self.resting_number()}
+                call.body = {"teamId": team}
+            case "getCallerName":
+                call.path = {"numberId": self.fresh_number()}
+                call.query = {"teamId": team}
+            case "setCallerName":
+                call.path = {"numberId": self.fresh_number()}
+                call.body = {"teamId": team, "name": "ACME SUPPORT"}
+            case "setCampaignCallerName":
+                call.path = {"campaignId": self.fresh_campaign(numbers=1)}
+                call.body = {"name": "ACME SUPPORT"}
+            case "fillCampaignGaps":
+                call.path = {"campaignId": self.fresh_campaign(numbers=1)}
+                call.body = {}
+            case "replaceNumber":
+                call.path = {"numberId": self.fresh_number()}
                 call.body = {"teamId": team}
             case unknown:
                 raise AssertionError(f"tests/api_calls.py: add a baseline request for {unknown}")

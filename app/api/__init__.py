@@ -10,6 +10,7 @@ bp.register_error_handler(ServiceError, service_error)
 
 from app.api import (  # noqa: E402, F401  (routes)
     assistants,
+    caller_names,
     campaigns,
     guardrails,
     health,

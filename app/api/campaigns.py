@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request
 
-from app.accounts.scopes import ASSISTANTS_MANAGE, NUMBERS_READ
+from app.accounts.scopes import ASSISTANTS_MANAGE, NUMBERS_BUY, NUMBERS_READ
 from app.api import bp
 from app.api.auth import api_actor, api_user, single_statements, token_required
 from app.api.payloads import json_body
@@ -135,6 +135,24 @@ def set_coverage(campaign_id: str):
     counts = coverage_service.parse_destinations(destinations)
     coverage_service.set_destinations(actor, campaign, counts)
     return {"success": True, "campaignId": campaign.id, "coverage": coverage_json(campaign)}
+
+
+@bp.post("/campaigns/<campaign_id>/fill-gaps")
+@token_required(NUMBERS_BUY)
+def fill_gaps(campaign_id: str):
+    """One number per missing area code into the team's cart (the most called first); what
+    was held, what the cart held already (a retry holds nothing twice), and what is still
+    missing, with why. The body is {} (a JSON object, as every POST here)."""
+    json_body()
+    actor, campaign = service.find_campaign(api_user(), campaign_id)
+    filled = coverage_service.fill_gaps(actor, campaign)
+    return {
+        "success": True,
+        "campaignId": campaign.id,
+        "held": [{"areaCode": a, "phoneNumber": n} for a, n in filled.held],
+        "alreadyInCart": [{"areaCode": a, "phoneNumber": n} for a, n in filled.in_cart],
+        "missing": [{"areaCode": a, "reason": why} for a, why in filled.unfilled],
+    }
 
 
 def campaign_json(campaign: Campaign, **extra: Any) -> dict[str, Any]:

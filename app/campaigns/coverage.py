@@ -20,8 +20,8 @@ from app.accounts.roles import Actor, Permission
 from app.campaigns.area_codes import place_of, region_of_area_code
 from app.exceptions import ServiceError, ValidationFailed
 from app.extensions import db
-from app.models import HELD, Campaign, CampaignNumber, PhoneNumber
-from app.numbers.cart import hold_number
+from app.models import HELD, Campaign, CampaignNumber, CartItem, PhoneNumber
+from app.numbers.cart import hold_number, live_holds
 from app.numbers.searching import search_numbers
 from app.phone import normalise
 from app.providers.base import SearchFilters
@@ -64,6 +64,8 @@ class Coverage:
 @dataclass
 class Filled:
     held: list[tuple[str, str]] = field(default_factory=list)  # (area code, number)
+    # Gaps a number in the team's cart fills already (a Fill gaps before): not held twice.
+    in_cart: list[tuple[str, str]] = field(default_factory=list)
     unfilled: list[tuple[str, str]] = field(default_factory=list)  # (area code, why)
 
 
@@ -150,7 +152,13 @@ def fill_gaps(actor: Actor, campaign: Campaign) -> Filled:
     The cart's cap, and at checkout the plan and guardrails, apply as to any number."""
     actor.require(Permission.BUY)
     filled = Filled()
-    missing = coverage_of(campaign).missing
+    carted = _cart_area_codes(actor.team.id)
+    missing = []
+    for area_code in coverage_of(campaign).missing:
+        if area_code in carted:
+            filled.in_cart.append((area_code, carted[area_code]))
+        else:
+            missing.append(area_code)
     for index, area_code in enumerate(missing):
         if len(filled.held) >= MAX_FILL:
             filled.unfilled += [(a, "the cart is full") for a in missing[index:]]
@@ -181,3 +189,18 @@ def fill_gaps(actor: Actor, campaign: Campaign) -> Filled:
         filled.unfilled += [(a, why) for a in missing[index:]]  # the cart filled up
         break
     return filled
+
+
+def _cart_area_codes(team_id: str) -> dict[str, str]:
+    """The area codes of the numbers held in the team's cart (one number each)."""
+    numbers = db.session.scalars(
+        sa.select(CartItem.phone_number)
+        .where(CartItem.team_id == team_id, live_holds())
+        .order_by(CartItem.phone_number)
+    )
+    found: dict[str, str] = {}
+    for number in numbers:
+        area_code = place_of(number).area_code
+        if area_code:
+            found.setdefault(area_code, number)
+    return found

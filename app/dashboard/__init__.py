@@ -133,6 +133,7 @@ from app.dashboard import (  # noqa: E402,F401  (registers routes and filters)
     account,
     account_security,
     assistants,
+    caller_names,
     campaigns,
     cart,
     destinations,

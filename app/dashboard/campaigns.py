@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from app.assistants.service import list_assistants
+from app.caller_names.lifecycle import caller_name_lines
 from app.campaigns import coverage, pool, service
 from app.dashboard import actor, bp
 from app.exceptions import ValidationFailed
@@ -138,6 +139,9 @@ def fill_gaps(campaign_id: str):
     if filled.held:
         shown = ", ".join(f"{a}: {n}" for a, n in filled.held)
         flash(f"Put {len(filled.held)} in the cart ({shown}). Buy them from the cart.", "success")
+    if filled.in_cart:
+        shown = ", ".join(f"{a}: {n}" for a, n in filled.in_cart)
+        flash(f"Already in the cart: {shown}.", "success")
     for area_code, why in filled.unfilled[:5]:
         flash(f"Area code {area_code}: {why}", "error")
     if len(filled.unfilled) > 5:
@@ -176,12 +180,14 @@ def _page(campaign: Campaign, errors: dict[str, str] | None = None, status: int 
         .order_by(PhoneNumber.phone_number)
         .limit(500)
     ).all()
+    members = pool.pool(campaign)
     return render_template(
         "campaigns/detail.html",
         team=team,
         actor=actor(),
         campaign=campaign,
-        members=pool.pool(campaign),
+        members=members,
+        caller_lines=caller_name_lines([number for number, _member in members]),
         joinable=joinable,
         coverage=coverage.coverage_of(campaign) if campaign.coverage is not None else None,
         assistants=[a for a, _count in list_assistants(team)],

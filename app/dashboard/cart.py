@@ -28,6 +28,7 @@ from app.guardrails.rules import spending
 from app.numbers.cart import cart_count, drop_hold, extend_hold, hold_number, team_cart
 from app.numbers.orders import buy_numbers, order_status, summary, team_order
 from app.numbers.receipts import order_receipt
+from app.numbers.replacing import replacements_in_cart
 from app.numbers.validation import parse_purchase
 from app.plans.rules import usage
 from app.ratelimit import purchase_limit
@@ -165,6 +166,7 @@ def _page(**context) -> str:
         cart=team_cart(team),
         plan=usage(team),
         spending=spending(team),
+        replacing=replacements_in_cart(team.id),
         **context,
     )
 

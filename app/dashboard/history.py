@@ -140,6 +140,17 @@ def describe(event: AuditEvent) -> Line:
         return Line(
             event, who, f"Changed where {name} answers", place_words(before), place_words(after)
         )
+    if action == "caller_name_set":
+        return Line(
+            event, who, f"Set the caller name of {number}", before.get("name"), after.get("name")
+        )
+    if action in ("replace_start", "replace_done"):
+        new = str(after.get("phone_number") or "")
+        new = national(new) if new.startswith("+") else new
+        if action == "replace_start":
+            return Line(event, who, f"Put {new} in the cart to replace {number}")
+        moved = ", ".join(after.get("moved") or [])
+        return Line(event, who, f"Replaced {number} by {new} ({moved})")
     if line := (
         _campaigns(event, who, number, before, after)
         or _health(event, who, number, after)

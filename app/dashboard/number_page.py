@@ -143,6 +143,9 @@ def _context(number: PhoneNumber, **extra):
         "call_me_to": "",
         "call_me_errors": {},
     }
+    from app.dashboard.caller_names import number_extras  # it imports this module's views
+
+    context.update(number_extras(number))
     context.update(extra)
     if "health" not in context:  # the health card's module imports this one: import here
         from app.dashboard.number_health import health_context

@@ -8,17 +8,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.caller_names.lifecycle import caller_name_line
 from app.extensions import db
 from app.health.ramp import age_days, calls_today, ramp_limit, ramp_stage
 from app.models import HealthCheck, NumberHealth, NumberStatus, PhoneNumber
 from app.timefmt import iso
 
 HISTORY = 10  # checks shown on the card
-
-
-def caller_name_line(number: PhoneNumber) -> str:
-    """The caller-ID name (CNAM) the number shows. Not set until CNAM listing is built."""
-    return "Not set"
 
 
 def attestation(number: PhoneNumber, now: datetime) -> tuple[str | None, str]:

@@ -27,6 +27,8 @@ sweep(EVERY_MINUTE, "app.jobs.tasks:redeliver_mail")  # emails a lost job left b
 sweep(EVERY_MINUTE, "app.jobs.tasks:send_webhooks")  # `webhooks deliver`: due retries
 sweep(DAILY, "app.jobs.tasks:prune_webhooks")  # `webhooks prune`
 sweep(EVERY_10_MINUTES, "app.jobs.tasks:check_number_health")  # `numbers health`
+sweep(EVERY_5_MINUTES, "app.caller_names.lifecycle:advance_caller_names")  # CNAM listings
+sweep(EVERY_MINUTE, "app.numbers.takeover:complete_due_replacements")  # late orders
 
 
 def check() -> None:

@@ -5,6 +5,12 @@ from app.models.accounts import ApiToken, Membership, RecoveryCode, Team, User
 from app.models.base import HELD, ORDERING, SCHEDULED, NumberStatus, Role, UTCDateTime, utcnow
 from app.models.billing import BillingIssue, EndedSubscription
 from app.models.call_control import CallControlApp, NumberConnection
+from app.models.caller_names import (
+    CallerName,
+    CallerNameState,
+    NumberReplacement,
+    ReplacementStatus,
+)
 from app.models.campaigns import Campaign, CampaignAssistant, CampaignNumber, CampaignRecipient
 from app.models.cart import CartItem, NumberOrder
 from app.models.events import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -32,6 +38,8 @@ __all__ = [
     "AuditEvent",
     "BillingIssue",
     "Call",
+    "CallerName",
+    "CallerNameState",
     "Campaign",
     "CampaignAssistant",
     "CampaignNumber",
@@ -50,6 +58,7 @@ __all__ = [
     "Membership",
     "NumberConnection",
     "NumberOrder",
+    "NumberReplacement",
     "NumberRouting",
     "NumberStatus",
     "OutgoingEmail",
@@ -59,6 +68,7 @@ __all__ = [
     "PurchaseQuote",
     "PurchaseRequest",
     "RecoveryCode",
+    "ReplacementStatus",
     "RequestStatus",
     "Role",
     "RoutingCaller",

@@ -174,11 +174,16 @@ def _buy_one(actor: Actor, phone_number: str, connection_id: str | None) -> dict
         }
     number = bought.number
     ready = number.status == NumberStatus.ACTIVE
+    message = (
+        "Bought: ready to take calls." if ready else "Ordered: the provider is still completing it."
+    )
+    if bought.takeover is not None:
+        took = ", ".join(bought.takeover.moved)
+        message += f" It replaces {bought.takeover.old.phone_number} ({took}); "
+        message += f"{bought.takeover.released}."
     return {
         **outcome,
         "phoneNumberId": number.id,
         "status": BOUGHT if ready else PENDING,
-        "message": "Bought: ready to take calls."
-        if ready
-        else "Ordered: the provider is still completing it.",
+        "message": message,
     }

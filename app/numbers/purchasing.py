@@ -50,6 +50,7 @@ UNCONFIRMED = (
 class Purchase:
     number: PhoneNumber
     eligibility: dict[str, Any]
+    takeover: Any = None  # app.numbers.replacing.Takeover: what it took over, if it replaced
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,15 @@ def purchase_number(
         # page that answers this purchase reads it), without reading the row again.
         set_committed_value(actor.team, "trial_used_at", number.activated_at)
     # Counted under the lock, with this number: the contract's count after the purchase.
-    return Purchase(number, eligibility(actor.team, held + 1))
+    limits = eligibility(actor.team, held + 1)
+    takeover = None
+    if was_held:
+        from app.numbers.takeover import complete_replacement  # it imports this module's users
+
+        # Replace holds its number in the cart: bought, it takes the old number's place now,
+        # in this one confirmation (a hold that lapsed first: the sweep finishes it).
+        takeover = complete_replacement(number, actor)
+    return Purchase(number, limits, takeover)
 
 
 def _reserve(

@@ -153,6 +153,20 @@ class Provided:
     address: Address | None = None
 
 
+@dataclass(frozen=True)
+class CallerNameCheck:
+    """What the provider says of a caller name it was given.
+
+    state "pending": not confirmed yet; "accepted": it holds the name and it spreads to the
+    carriers' CNAM databases; "listed": it can tell the databases show it (Telnyx cannot: a
+    name it still holds is listed at the expect-by time); "rejected": refused or gone
+    (`detail` says why).
+    """
+
+    state: str
+    detail: str = ""
+
+
 class ProviderError(Exception):
     """The provider failed or answered nonsense (our 502).
 
@@ -245,3 +259,12 @@ class Provider(Protocol):
 
         Raises ProviderError with outcome_unknown when the release was sent but not confirmed.
         """
+
+    def set_caller_name(self, provider_number_id: str, name: str) -> None:
+        """Ask for the number's caller-ID name (CNAM) to be listed as `name` (already valid
+        by our rules). Raises ProviderRefusedInput when the provider refuses the name."""
+
+    def check_caller_name(
+        self, provider_number_id: str, name: str, submitted_at: datetime, now: datetime
+    ) -> CallerNameCheck:
+        """Where the listing of `name`, asked for at `submitted_at`, stands at `now`."""

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from app.phone import LOCAL, digits, number_type, region
 from app.providers.base import (
     HOLD_LENGTH,
     AvailableNumber,
+    CallerNameCheck,
     Hold,
     Offered,
     OrderResult,
@@ -58,6 +59,8 @@ _DOCUMENTS = (
 )
 # An order waiting for documents is cancelled after this many seconds in the sandbox.
 DOCUMENTS_DEADLINE = 15 * 60
+SANDBOX_CNAM_PENDING = timedelta(minutes=5)
+SANDBOX_CNAM_LISTED = timedelta(minutes=15)
 _CANCELLED = "Cancelled: the documents were not provided by the deadline"
 
 
@@ -209,6 +212,26 @@ class SandboxProvider:
 
     def release(self, provider_number_id: str) -> None:
         return None
+
+    # Caller-ID names, deterministic with time so `make run` shows every state in minutes:
+    # unconfirmed for SANDBOX_CNAM_PENDING after the request, then spreading, then listed
+    # at SANDBOX_CNAM_LISTED (a real listing takes 24-72 hours). A name with the word TEST
+    # is refused once checked, as carriers' CNAM databases refuse generic names.
+    def set_caller_name(self, provider_number_id: str, name: str) -> None:
+        return None
+
+    def check_caller_name(
+        self, provider_number_id: str, name: str, submitted_at: datetime, now: datetime
+    ) -> CallerNameCheck:
+        if now - submitted_at < SANDBOX_CNAM_PENDING:
+            return CallerNameCheck("pending")
+        if "TEST" in name.upper().replace(",", " ").replace(".", " ").split():
+            return CallerNameCheck(
+                "rejected", "The carriers' CNAM databases refused a generic name (TEST)."
+            )
+        return CallerNameCheck(
+            "listed" if now - submitted_at >= SANDBOX_CNAM_LISTED else "accepted"
+        )
 
 
 def _answered(given: Provided) -> bool:

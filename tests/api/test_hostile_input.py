@@ -68,6 +68,7 @@ STRICT = {  # a closed format: a 400 naming the field
     "monthlySpendCap",
     "approvalAbove",
     "approvalRequired",
+    "scope",  # Replace's: area_code or region
     # Call routing: a number's rules, the routing test, the call log's filters, include=.
     "routing.inbound.assistants",
     "routing.inbound.fallback",
@@ -102,6 +103,8 @@ STRICT = {  # a closed format: a 400 naming the field
 }
 LISTS = {"listNumbers", "exportNumbers", "listCalls", "exportCalls"}
 OPAQUE = {"connectionId"}  # passed to the provider as given: any printable text
+# Operations whose "name" is a caller-ID name: letters, digits, spaces, periods, commas.
+CALLER_NAMES = {"setCallerName", "setCampaignCallerName"}
 # Names of places, passed to the provider: any printable text (a search that finds nothing).
 PLACES = {"filters.locality", "filters.region"}
 
@@ -123,6 +126,8 @@ def expected(target, kind: str, operation) -> tuple[int, str | None]:
     if name in IDS:
         code = "team_not_found" if name == "teamId" else "not_found"
         return 404, code
+    if operation.operation_id in CALLER_NAMES and name == "name":
+        return 400, "invalid_request"  # a caller name is a closed format (CNAM's characters)
     if name in STRICT:
         return 400, "invalid_request"
     if name in TEXT:

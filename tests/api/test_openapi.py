@@ -34,6 +34,7 @@ def test_the_document_is_served_without_auth(client):
 
 def test_no_schema_name_is_used_twice():
     """Each module's schemas are merged into one map: a name used twice would hide one."""
+    from app.api.openapi.caller_names import CALLER_NAME_SCHEMAS
     from app.api.openapi.campaigns import CAMPAIGN_SCHEMAS
     from app.api.openapi.guardrails import GUARDRAIL_SCHEMAS
     from app.api.openapi.health import HEALTH_SCHEMAS
@@ -54,6 +55,7 @@ def test_no_schema_name_is_used_twice():
         WEBHOOK_SCHEMAS,
         CAMPAIGN_SCHEMAS,
         HEALTH_SCHEMAS,
+        CALLER_NAME_SCHEMAS,
     )
     assert len(DOCUMENT["components"]["schemas"]) == sum(len(part) for part in parts)
 

@@ -65,6 +65,11 @@ OPERATION_PERMISSIONS: dict[str, Permission | None] = {
     "getNumberHealth": None,
     "restNumber": Permission.MANAGE_ASSISTANTS,  # as a campaign's pool: owners and admins
     "wakeNumber": Permission.MANAGE_ASSISTANTS,
+    "getCallerName": None,
+    "setCallerName": Permission.LABEL,
+    "setCampaignCallerName": Permission.MANAGE_ASSISTANTS,
+    "fillCampaignGaps": Permission.BUY,
+    "replaceNumber": Permission.RELEASE,  # it buys one number to release another
 }
 
 

@@ -75,6 +75,11 @@ OPERATION_SCOPES: dict[str, str] = {
     "getNumberHealth": "numbers:read",
     "restNumber": "assistants:manage",
     "wakeNumber": "assistants:manage",
+    "getCallerName": "numbers:read",
+    "setCallerName": "numbers:manage",
+    "setCampaignCallerName": "assistants:manage",
+    "fillCampaignGaps": "numbers:buy",
+    "replaceNumber": "numbers:buy",
 }
 
 

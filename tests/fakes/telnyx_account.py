@@ -18,12 +18,13 @@ from tests.fakes.telnyx_regulation import REGULATED, Regulation
 from tests.fakes.telnyx_reservations import Reservations
 from tests.fakes.telnyx_search import Search
 from tests.fakes.telnyx_shapes import digits, error_body, now_text
+from tests.fakes.telnyx_voice import Voice
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 20, 250
 RATE_LIMIT, RATE_WINDOW = 200, 60
 
 
-class Account(Orders, Regulation, Reservations, Search, Calls):
+class Account(Orders, Regulation, Reservations, Search, Calls, Voice):
     """A Telnyx account: numbers on offer, orders, owned numbers, and how they change."""
 
     def __init__(self) -> None:
@@ -129,6 +130,8 @@ class Account(Orders, Regulation, Reservations, Search, Calls):
                     return self._extend_reservation(parts[2])
         if parts[0] == "v2" and len(parts) == 4:
             with self.lock:
+                if parts[1] == "phone_numbers" and parts[3] == "voice":
+                    return self.handle_voice(method, unquote(parts[2]), body)
                 if (method, parts[1], parts[3]) == (
                     "POST",
                     "number_order_phone_numbers",

@@ -31,6 +31,8 @@ SCHEDULE = {
     "send_webhooks": 60,  # retries that are due
     "prune_webhooks": 1,  # once a day, at 03:17
     "check_number_health": 6,  # every 10 minutes
+    "advance_caller_names": 12,  # every 5 minutes
+    "complete_due_replacements": 60,
 }
 
 
@@ -61,6 +63,8 @@ def test_two_schedulers_in_one_minute_enqueue_each_sweep_once(app):
         "repair_call_routing",
         "redeliver_mail",
         "send_webhooks",
+        "advance_caller_names",  # every 5 minutes
+        "complete_due_replacements",
     }
     assert second == []  # another worker, later in the same minute: nothing left to run
     later = {task.name for task in huey.read_periodic(MINUTE.replace(minute=6, tzinfo=None))}
@@ -70,6 +74,7 @@ def test_two_schedulers_in_one_minute_enqueue_each_sweep_once(app):
         "release_scheduled",
         "redeliver_mail",
         "send_webhooks",
+        "complete_due_replacements",
     }
 
 

@@ -226,6 +226,14 @@ class Team:
             case "dashboard.fill_gaps":
                 campaign = self.campaign(numbers=1, destinations=["303", "415"])
                 return "POST", f"{team}/campaigns/{campaign}/fill-gaps", {}
+            case "dashboard.save_caller_name":
+                url = f"{team}/numbers/{self.number()}/caller-name"
+                return "POST", url, {"caller_name": "ACME SUPPORT"}
+            case "dashboard.campaign_caller_name":
+                url = f"{team}/campaigns/{self.campaign(numbers=1)}/caller-name"
+                return "POST", url, {"caller_name": "ACME SUPPORT"}
+            case "dashboard.replace":
+                return "POST", f"{team}/numbers/{self.number()}/replace", {}
             case "dashboard.search":
                 return "GET", f"{team}/search?country=US&area_code=415", {}
             case "dashboard.area_code_field":

@@ -95,6 +95,7 @@ NAMES = {
     "at": "refused",
     "to": "refused",  # Call me: the phone to ring, in E.164
     "days": "refused",  # Rest: whole days in ASCII digits, 1 to 30
+    "caller_name": "refused",  # CNAM's characters only: ASCII letters, digits, " .,"
     # An assistant's destination: the page's assistant has none, so anything typed without
     # choosing a type is refused beside the type (and a bad type or address too).
     "destination_type": "refused",

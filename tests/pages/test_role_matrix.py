@@ -74,6 +74,9 @@ ROUTE_PERMISSIONS: dict[str, Permission | None] = {
     "dashboard.remove_campaign_number": Permission.MANAGE_ASSISTANTS,
     "dashboard.set_coverage": Permission.MANAGE_ASSISTANTS,
     "dashboard.fill_gaps": Permission.BUY,  # holds numbers in the cart, as Find a number does
+    "dashboard.save_caller_name": Permission.LABEL,  # the name shown to the people called
+    "dashboard.campaign_caller_name": Permission.MANAGE_ASSISTANTS,
+    "dashboard.replace": Permission.RELEASE,  # it buys one number to release another
     "dashboard.plans": None,
     "dashboard.statement": None,  # the sandbox's monthly statements, like the order pages
     "dashboard.statement_csv": None,
@@ -192,6 +195,9 @@ SUCCESS = (
             "dashboard.resend_webhook",
             "dashboard.delete_webhook",  # to the Webhooks page
             "dashboard.cancel_pending_order",  # back to Numbers
+            "dashboard.save_caller_name",  # back to the number's page (htmx gets its card)
+            "dashboard.campaign_caller_name",  # back to the campaign's page
+            "dashboard.replace",  # to the cart, where the replacement waits
         )
     }
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.openapi.caller_names import CALLER_NAME_PATHS, CALLER_NAME_SCHEMAS
 from app.api.openapi.campaigns import CAMPAIGN_PATHS, CAMPAIGN_SCHEMAS
 from app.api.openapi.guardrails import GUARDRAIL_PATHS, GUARDRAIL_SCHEMAS, WAITS
 from app.api.openapi.health import HEALTH_PATHS, HEALTH_SCHEMAS
@@ -281,6 +282,7 @@ DOCUMENT: dict[str, Any] = {
             **WEBHOOK_SCHEMAS,
             **CAMPAIGN_SCHEMAS,
             **HEALTH_SCHEMAS,
+            **CALLER_NAME_SCHEMAS,
         },
     },
     "paths": {
@@ -292,6 +294,7 @@ DOCUMENT: dict[str, Any] = {
         **WEBHOOK_PATHS,
         **CAMPAIGN_PATHS,
         **HEALTH_PATHS,
+        **CALLER_NAME_PATHS,
     },
     # What the team's webhook endpoints receive (app.events.catalog).
     "webhooks": WEBHOOKS,

@@ -28,11 +28,12 @@ from app.providers.telnyx.calls import TelnyxCalls
 from app.providers.telnyx.http import TelnyxHttp, nothing_sent, sentence
 from app.providers.telnyx.offers import TelnyxOffers
 from app.providers.telnyx.regulation import TelnyxRegulation
+from app.providers.telnyx.voice import TelnyxVoice
 
 _UNAVAILABLE_WORDS = ("not available", "no longer available", "unavailable", "already")
 
 
-class TelnyxProvider(TelnyxOffers, TelnyxRegulation):
+class TelnyxProvider(TelnyxOffers, TelnyxRegulation, TelnyxVoice):
     """A small, careful Telnyx client."""
 
     name = "telnyx"
