@@ -55,3 +55,20 @@ def test_the_card_as_json(app, client, factory):
         "why": "None yet: the number is not active.",
     }
     assert (pending["spamRisk"]["risk"], pending["history"]) == ("unknown", [])
+
+
+def test_the_card_shows_the_caller_name_set_through_the_api(client, factory):
+    owner = factory.member("growth")
+    number_id = factory.number(owner, "+14155550101")
+    card_url = f"/api/phone-numbers/{number_id}/health?teamId={owner.team_id}"
+    assert client.get(card_url, headers=owner.headers).get_json()["health"]["callerName"] == (
+        "Not set"
+    )
+    answer = client.put(
+        f"/api/phone-numbers/{number_id}/caller-name",
+        json={"teamId": owner.team_id, "name": "ACME SUPPORT"},
+        headers=owner.headers,
+    )
+    assert answer.status_code == 200
+    card = client.get(card_url, headers=owner.headers).get_json()["health"]
+    assert card["callerName"] == "Submitted: ACME SUPPORT"
