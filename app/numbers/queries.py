@@ -200,6 +200,9 @@ class ListState(NamedTuple):
     live: int  # counted toward the plan (a trial stops counting at its expiry)
     ordering: int  # orders still completing (listing settles those)
     releasing: int  # released by a person, the release not done yet (no longer counted)
+    # The next moment the list reads differently by itself (a trial ends, a release falls
+    # due), if any: a page kept in a cache lives no longer (app.dashboard.page_cache).
+    changes_at: datetime | None
 
 
 def list_state(team_id: str, now: datetime) -> ListState:
@@ -210,12 +213,17 @@ def list_state(team_id: str, now: datetime) -> ListState:
         PhoneNumber.status == NumberStatus.PENDING, PhoneNumber.provider_order_id.is_not(None)
     )
     releasing = sa.func.count().filter(PhoneNumber.release_after.is_not(None))
+    trial_ends = sa.func.min(PhoneNumber.trial_expires_at).filter(
+        PhoneNumber.is_trial.is_(True), PhoneNumber.trial_expires_at > now
+    )
+    release_due = sa.func.min(PhoneNumber.release_after).filter(PhoneNumber.release_after > now)
     row = db.session.execute(
-        sa.select(live, ordering, releasing).where(
+        sa.select(live, ordering, releasing, trial_ends, release_due).where(
             PhoneNumber.team_id == team_id, PhoneNumber.status != NumberStatus.RELEASED
         )
     ).one()
-    return ListState(*row)
+    moments = [moment for moment in row[3:] if moment is not None]
+    return ListState(row[0], row[1], row[2], min(moments) if moments else None)
 
 
 def team_number(team_id: str, number_id: object, *, released: bool = False) -> PhoneNumber:
