@@ -39,16 +39,23 @@ def open_session(user: User) -> str:
 
 def user_for_session(token: object) -> User | None:
     """The user a live session token belongs to, or None (unknown, ended or too old)."""
+    query = session_user_query(token)
+    user = db.session.scalar(query) if query is not None else None
+    if user is not None:
+        user.session_token = token
+    return user
+
+
+def session_user_query(token: object) -> sa.Select | None:
+    """The live session's user as a statement (None for what cannot be a token), for a caller
+    that reads more along with it (app.guardrails.requests.signed_in)."""
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN:
         return None
-    user = db.session.scalar(
+    return (
         sa.select(User)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.token_hash == _hash(token), LoginSession.created_at >= _oldest_valid())
     )
-    if user is not None:
-        user.session_token = token
-    return user
 
 
 def end_session(token: str | None) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from app import audit, events
 from app.accounts.roles import ROLE_PERMISSIONS, Actor, Permission
+from app.accounts.sessions import session_user_query
 from app.accounts.teams import memberships_query
 from app.events import payloads
 from app.exceptions import Conflict, NotFound, NumberUnavailable, ValidationFailed
@@ -175,6 +176,32 @@ def team_request(actor: Actor, request_id: object) -> PurchaseRequest:
 def memberships_with_requests(user: User) -> list[tuple[Team, Role, int]]:
     """The user's teams and roles (app.accounts.teams.memberships_of), each with how many
     purchase requests wait there for them to decide (0 where they may not): one query."""
+    rows = db.session.execute(memberships_query(user).add_columns(_decides()))
+    return [(team, Role(role), count) for team, role, count in rows]
+
+
+def signed_in(token: object) -> tuple[User, list[tuple[Team, Role, int]]] | None:
+    """The live session's user and memberships_with_requests, in one round trip (a page needs
+    both, and the teams carry their versions, which the page cache keys on); None if the
+    session is unknown, ended or too old."""
+    query = session_user_query(token)
+    if query is None:
+        return None
+    rows = db.session.execute(
+        query.outerjoin(Membership, Membership.user_id == User.id)
+        .outerjoin(Team, Team.id == Membership.team_id)
+        .add_columns(Team, Membership.role, _decides())
+        .order_by(Team.name, Team.id)
+    ).all()
+    if not rows:
+        return None
+    rows[0][0].session_token = token
+    teams = [(team, Role(role), count) for _user, team, role, count in rows if team is not None]
+    return rows[0][0], teams
+
+
+def _decides() -> sa.ColumnElement[int]:
+    """How many open purchase requests wait in the row's team for its member to decide."""
     waiting = (
         sa.select(sa.func.count())
         .where(PurchaseRequest.team_id == Team.id, PurchaseRequest.open(utcnow()))
@@ -182,9 +209,7 @@ def memberships_with_requests(user: User) -> list[tuple[Team, Role, int]]:
         .scalar_subquery()
     )
     approvers = [str(r) for r in Role if Permission.APPROVE_PURCHASES in ROLE_PERMISSIONS[r]]
-    decides = sa.case((Membership.role.in_(approvers), waiting), else_=0)
-    rows = db.session.execute(memberships_query(user).add_columns(decides))
-    return [(team, Role(role), count) for team, role, count in rows]
+    return sa.case((Membership.role.in_(approvers), waiting), else_=0)
 
 
 def clean_note(note: object) -> str | None:

@@ -47,6 +47,10 @@ def list_numbers_page(
     numbers = numbers[:limit] if more else numbers
     next_cursor = _cursor_after(sort, numbers[-1]) if more else None
     pending = [n for n in numbers if n.status == NumberStatus.PENDING and n.provider_order_id]
+    if pending:
+        # A page may have read so far without a transaction (app.dashboard.READS_ALONE):
+        # ending it gives each settlement its own transaction, as everywhere.
+        db.session.commit()
     gone = {n.id for n in pending[:SETTLE_ON_LIST] if settle_from_provider(n) == "gone"}
     return NumberPage([n for n in numbers if n.id not in gone], next_cursor)
 
