@@ -41,16 +41,19 @@ def page_cache_seconds() -> int:
     return current_app.config["PAGE_CACHE_SECONDS"]
 
 
-def cached_page(name: str, render: Callable[[], tuple[str, int, datetime | None]]) -> Page:
+def cached_page(
+    name: str, render: Callable[[], tuple[str, int, datetime | None]], extra: object = ()
+) -> Page:
     """The page `name` for this request, from the cache if kept, else rendered and kept.
 
     `render` returns the HTML, the status and until when it stays true (None: do not keep
     it, for a page that changes by itself, such as one settling an order). Messages to flash
-    skip the cache both ways: they are this session's, shown once.
+    skip the cache both ways: they are this session's, shown once. `extra`: what else the
+    page shows that no team version says (read each time, so it is in the key).
     """
     seconds = page_cache_seconds()
     keep = seconds > 0 and not session.get("_flashes")
-    key = _key(name) if keep else ""
+    key = _key(name, extra) if keep else ""
     if keep and (kept := cache.get(key)) is not None:
         return Page(*kept)
     if not keep:
@@ -96,7 +99,7 @@ def csrf_placeholder() -> str:
     return mark
 
 
-def _key(name: str) -> str:
+def _key(name: str, extra: object) -> str:
     team = actor().team
     viewer = (
         current_user.id,
@@ -108,7 +111,7 @@ def _key(name: str) -> str:
             for t, r in user_memberships()
         ],
     )
-    asked = (request.path, request.query_string.decode("latin-1"), is_htmx())
+    asked = (request.path, request.query_string.decode("latin-1"), is_htmx(), extra)
     digest = hashlib.blake2b(repr((viewer, asked)).encode(), digest_size=16).hexdigest()
     return f"page:{name}:{team.id}:{team.version}:{digest}"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
-from tests.factories import counting
+from tests.factories import counting, hold
 from tests.helpers import sandbox_number
-from tests.pages.helpers import HTMX, Auth, buy, numbers_url, row_url, soup, text
+from tests.pages.helpers import HTMX, Auth, buy, numbers_url, row_url, search_url, soup, text
 
 
 @pytest.fixture
@@ -162,3 +162,28 @@ def test_another_role_gets_its_own_page(cached, factory):
     release = 'option[value="release"]'
     assert pages["owner"].select_one(release) is not None
     assert pages["member"].select_one(release) is None
+
+
+def test_the_search_form_is_kept_with_each_sessions_token_and_the_cart_count(cached, factory):
+    owner = factory.member("growth")
+    pages = []
+    for _ in range(2):
+        client = cached.test_client()
+        Auth(client).sign_in(owner)
+        client.get(search_url(owner.team_id))
+        with counting(cached) as statements:
+            page = client.get(search_url(owner.team_id))
+        with client.session_transaction() as session:
+            own = session["csrf_token"]
+        pages.append((client, page, statements, own))
+    (_, first, _, first_raw), (client, second, statements, second_raw) = pages
+    assert not any("FROM phone_numbers" in s for s in statements)  # kept: no plan count
+    for _client, page, _statements, own in pages:
+        assert {raw_token(cached, token) for token in tokens_on(page)} == {own}
+    assert first_raw != second_raw
+    assert soup(second).select_one("#country option[selected]")["value"] == "US"
+    assert len(soup(second).select("#country option")) > 200
+    hold(cached, owner, sandbox_number("415", 3))  # a hold moves no version: the count is keyed
+    held = client.get(search_url(owner.team_id))
+    assert held.get_data() != second.get_data()
+    assert soup(held).select_one("#cart-link [data-cart-count]")["data-cart-count"] == "1"
