@@ -24,7 +24,7 @@ from app.exceptions import ValidationFailed
 from app.models import PhoneNumber, utcnow
 from app.numbers.costs import monthly_costs
 from app.numbers.listing import NumberFilters, parse_filters
-from app.numbers.managing import count_numbers, list_numbers_page, page_place, set_label
+from app.numbers.managing import count_numbers, list_number_rows, page_place, set_label
 from app.numbers.queries import list_state, team_number
 from app.phone import national
 from app.plans.rules import usage
@@ -79,7 +79,7 @@ def _render_numbers(team, filters: NumberFilters, errors: dict, redirected: list
     live, ordering, releasing, changes_at = list_state(team.id, now)
     cursor = request.args.get("cursor")
     try:
-        page = list_numbers_page(team, NUMBERS_PER_PAGE, cursor, filters)
+        page = list_number_rows(team, NUMBERS_PER_PAGE, cursor, filters)
         place = page_place(team.id, cursor, filters, NUMBERS_PER_PAGE)
     except ValidationFailed:
         redirected.append(True)
@@ -90,7 +90,7 @@ def _render_numbers(team, filters: NumberFilters, errors: dict, redirected: list
         400 if errors else 200,
         team=team,
         actor=actor(),
-        numbers=page.numbers,
+        numbers=(numbers := page.numbers),
         next_cursor=page.next_cursor,
         paged=bool(cursor),
         place=place,
@@ -108,7 +108,7 @@ def _render_numbers(team, filters: NumberFilters, errors: dict, redirected: list
     if ordering or team.grace_ends_at is not None:
         return html, status, None
     until = changes_at
-    if any(n.is_trial or n.release_after for n in page.numbers):
+    if any(n.is_trial or n.release_after for n in numbers):
         # A countdown or a release time reads in minutes (and "today"): true to the minute.
         minute = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
         until = min(until, minute) if until else minute

@@ -14,6 +14,7 @@ from app.exceptions import NotFound
 from app.extensions import db
 from app.ids import is_id
 from app.models import HELD, Assistant, CartItem, NumberStatus, PhoneNumber, User, utcnow
+from app.numbers.listed import LIST_COLUMNS
 from app.plans.rules import held_count_query
 from app.plans.trial_rights import had_trial
 
@@ -153,26 +154,6 @@ class ListQuery:
     after: tuple[datetime, str] | None = None
     where: tuple[sa.ColumnElement[bool], ...] = ()
     order: tuple[sa.ColumnElement, ...] = ()  # newest first unless given (app.numbers.listing)
-
-
-# Exactly what the list answers, by the names it answers them under (app.api.payloads).
-LIST_COLUMNS = (
-    PhoneNumber.id,
-    PhoneNumber.phone_number,
-    PhoneNumber.provider,
-    PhoneNumber.status,
-    PhoneNumber.status_reason,
-    PhoneNumber.is_trial,
-    PhoneNumber.trial_expires_at,
-    PhoneNumber.provider_order_id,
-    Assistant.id.label("assistant_id"),
-    Assistant.name.label("assistant_name"),
-    User.email.label("created_by_email"),
-    User.name.label("created_by_name"),
-    PhoneNumber.created_at,
-    PhoneNumber.label,
-    PhoneNumber.release_after,
-)
 
 
 def team_number_rows(query: ListQuery) -> list[sa.Row]:
