@@ -34,6 +34,7 @@ class Probe:
     headers: tuple[tuple[str, str], ...] = ()
     body: dict | None = field(default=None, hash=False)
     status: int = 200  # what a right answer is (304: the client has it already)
+    uncached: bool = False  # a page rendered each time (served with PAGE_CACHE_SECONDS=0)
 
     def encoded_body(self) -> bytes:
         return json.dumps(self.body).encode() if self.body is not None else b""
@@ -164,6 +165,15 @@ def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Membe
         *(
             Probe(f"page-{n}", "GET /teams/<id>/numbers (page)", n, teams[n], numbers(n), **page)
             for n in sizes
+        ),
+        Probe(
+            f"page-{middle}-uncached",
+            "GET /teams/<id>/numbers (page, rendered each time: PAGE_CACHE_SECONDS=0)",
+            middle,
+            teams[middle],
+            numbers(middle),
+            uncached=True,
+            **page,
         ),
         Probe(
             "table-fragment",
