@@ -60,10 +60,12 @@ def cached_page(
         html, status, _until = render()
         return Page(html, status, _digest(html))
     g.csrf_token = csrf_placeholder()  # what csrf_token() answers while this page renders
+    g.rendering_kept_page = True  # app.dashboard.search: no idempotency key in kept bytes
     try:
         html, status, until = render()
     finally:
         g.pop("csrf_token", None)
+        g.pop("rendering_kept_page", None)
     page = Page(html, status, _digest(html))
     if until is not None:
         from app.models import utcnow

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from flask import flash, make_response, redirect, render_template, request, session, url_for
+from flask import flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_login import login_required
 
 from app import idempotency
@@ -56,6 +56,10 @@ OUTCOMES = {
 
 @bp.app_template_global("idempotency_key")
 def new_idempotency_key() -> str:
+    if g.get("rendering_kept_page"):
+        # A kept page is served to every session of the team: one key would make their Buy
+        # clicks one purchase. Pages with Buy forms are rendered each time.
+        raise RuntimeError("A page kept in the cache cannot carry an idempotency key.")
     return secrets.token_urlsafe(18)
 
 

@@ -187,3 +187,15 @@ def test_the_search_form_is_kept_with_each_sessions_token_and_the_cart_count(cac
     held = client.get(search_url(owner.team_id))
     assert held.get_data() != second.get_data()
     assert soup(held).select_one("#cart-link [data-cart-count]")["data-cart-count"] == "1"
+
+
+def test_a_kept_page_can_carry_no_idempotency_key(app):
+    from flask import g
+
+    from app.dashboard.search import new_idempotency_key
+
+    with app.test_request_context():
+        assert new_idempotency_key() != new_idempotency_key()  # a fresh key each Buy form
+        g.rendering_kept_page = True
+        with pytest.raises(RuntimeError):
+            new_idempotency_key()
