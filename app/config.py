@@ -69,6 +69,8 @@ def environment_settings() -> dict[str, Any]:
         # The list's serialised answer is kept per team version this many seconds at most (0
         # turns it off). Safe in each process's memory too: a write moves the version.
         "LIST_CACHE_SECONDS": os.environ.get("LIST_CACHE_SECONDS", "300"),
+        # The rendered Numbers and search pages likewise (app.dashboard.page_cache; 0: off).
+        "PAGE_CACHE_SECONDS": os.environ.get("PAGE_CACHE_SECONDS", "300"),
         # Minutes a released number stays the team's, undoable, before the release sweep gives
         # it back to the provider (0: released at once).
         "RELEASE_GRACE_MINUTES": os.environ.get("RELEASE_GRACE_MINUTES", "60"),
@@ -201,6 +203,9 @@ class TestConfig(Config):
     JOBS_IMMEDIATE = "1"
     # Users are made by the hundred in tests: a cheap hash there, scrypt everywhere else.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # Tests write rows behind the services' backs (factories, a trial's clock moved), which
+    # move no team version: pages are rendered each time, except in the page-cache tests.
+    PAGE_CACHE_SECONDS = "0"
 
 
 def settle_config(config: dict[str, Any]) -> None:
@@ -208,6 +213,7 @@ def settle_config(config: dict[str, Any]) -> None:
     config["TELNYX_ORDER_WAIT"] = _number(config, "TELNYX_ORDER_WAIT", float, "3")
     config["SEARCH_CACHE_SECONDS"] = _number(config, "SEARCH_CACHE_SECONDS", int, "30")
     config["LIST_CACHE_SECONDS"] = _number(config, "LIST_CACHE_SECONDS", int, "300")
+    config["PAGE_CACHE_SECONDS"] = _number(config, "PAGE_CACHE_SECONDS", int, "300")
     config["PRICE_RATES"] = _rates(config.get("PRICE_RATES"))
     config["TRUSTED_PROXIES"] = _number(config, "TRUSTED_PROXIES", int, "1", "a count of proxies")
     # A week at most: a release nobody can see happening for longer is a number forgotten.

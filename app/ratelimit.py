@@ -15,7 +15,7 @@ import time
 
 from flask import current_app, request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from flask_limiter.util import get_qualified_name, get_remote_address
 from flask_login import current_user
 from limits import parse
 
@@ -42,6 +42,33 @@ def request_user_id() -> str | None:
     if current_user.is_authenticated:
         return current_user.id
     return None
+
+
+# Blueprints whose views call no rate-limited function inside them (the MCP server's tools do:
+# their limits sit on callables, found only while the request runs).
+_PAGES = ("dashboard", "auth")
+
+
+@limiter.request_filter
+def _nothing_to_count() -> bool:
+    """A page whose view has no limit skips the limiter whole: `limiter.exempt` still resolves
+    and checks limits on each request, this does not."""
+    if request.blueprint not in _PAGES or request.endpoint is None:
+        return False
+    unlimited = current_app.extensions.setdefault("unlimited_views", {})
+    if (known := unlimited.get(request.endpoint)) is not None:
+        return known
+    view = current_app.view_functions.get(request.endpoint)
+    manager = limiter.limit_manager
+    none = (
+        view is not None
+        and not manager.decorated_limits(get_qualified_name(view))
+        and not manager.default_limits
+        and not manager.application_limits
+        and not manager.blueprint_limits(current_app, request.blueprint)
+    )
+    unlimited[request.endpoint] = none
+    return none
 
 
 def configured(name: str):

@@ -34,6 +34,7 @@ class Probe:
     headers: tuple[tuple[str, str], ...] = ()
     body: dict | None = field(default=None, hash=False)
     status: int = 200  # what a right answer is (304: the client has it already)
+    uncached: bool = False  # a page rendered each time (served with PAGE_CACHE_SECONDS=0)
 
     def encoded_body(self) -> bytes:
         return json.dumps(self.body).encode() if self.body is not None else b""
@@ -100,6 +101,22 @@ def queries_per_request(app: Flask, client: FlaskClient, probe: Probe) -> int:
     return len(statements)
 
 
+# The User-Agent of the benchmark's "browser": at sign-in and on every page request after it.
+BROWSER = (("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) bench"),)
+
+
+def analyze(app: Flask) -> None:
+    """Fresh planner statistics after seeding, as a database that has lived a while has."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("ANALYZE"))
+
+
 def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Member]:
     """Seed one Scale team per size; the probes that read them, and the smallest team."""
     teams = {}
@@ -107,6 +124,7 @@ def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Membe
         account = create_account(app, f"Team of {size}", "scale", f"size{size}@bench.example")
         add_numbers(app, account, size, offset=sum(sizes[:index]))
         teams[size] = account
+    analyze(app)
     small, middle, largest = teams[sizes[0]], sizes[len(sizes) // 2], sizes[-1]
 
     def listing(size: int, query: str = "") -> str:
@@ -120,8 +138,9 @@ def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Membe
     revalidate = (("If-None-Match", answer.headers["ETag"]),)
     search = f"/teams/{small.team_id}/search?country=US&area_code=415&number_type=local&limit=20"
     body = {"filters": {"countryCode": "US", "areaCode": "415", "limit": 20}}
-    page = {"signed_in": True}
-    fragment = {"signed_in": True, "headers": HTMX}
+    # A browser: the User-Agent it signed in with (app.web.http_cookie), on every request.
+    page = {"signed_in": True, "headers": BROWSER}
+    fragment = {"signed_in": True, "headers": (*BROWSER, *HTMX)}
     return [
         *(
             Probe(f"list-{n}", "GET /api/phone-numbers/purchase", n, teams[n], listing(n))
@@ -148,6 +167,15 @@ def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Membe
             for n in sizes
         ),
         Probe(
+            f"page-{middle}-uncached",
+            "GET /teams/<id>/numbers (page, rendered each time: PAGE_CACHE_SECONDS=0)",
+            middle,
+            teams[middle],
+            numbers(middle),
+            uncached=True,
+            **page,
+        ),
+        Probe(
             "table-fragment",
             "GET /teams/<id>/numbers (htmx fragment: the table)",
             middle,
@@ -165,6 +193,14 @@ def build_probes(app: Flask, sizes: tuple[int, ...]) -> tuple[list[Probe], Membe
             body=body,
         ),
         Probe("search-page", "GET /teams/<id>/search (page, sandbox)", 20, small, search, **page),
+        Probe(
+            "search-form",
+            "GET /teams/<id>/search (the form before a search: kept)",
+            0,
+            small,
+            f"/teams/{small.team_id}/search",
+            **page,
+        ),
         Probe(
             "search-fragment",
             "GET /teams/<id>/search (htmx fragment: form + results)",

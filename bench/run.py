@@ -88,21 +88,19 @@ def measure(settings: Settings, workdir: Path, use_wrk: bool, layout: Layout) ->
     env = server_env(database)
     bare_dir = workdir / "bare"
     bare_dir.mkdir()
+    run = (settings, bare_dir, use_wrk)
     progress("the app under load (gunicorn + the database)")
+    cookies: dict = {}
     with gunicorn("wsgi:app", env, layout, workdir / "app.log") as server:
         pages = {p.account for p in rep.probes if p.signed_in}
-        cookies = {account: http_cookie(server.url, account) for account in pages}
-        for probe in rep.probes:
-            cookie = cookies.get(probe.account)
-            rep.bytes[probe.key], single = capture(server.url, probe, cookie, bare_dir)
-            shape = figures.RowLoad.for_request(single, settings.connections, settings.seconds)
-            rep.shapes[probe.key] = shape
-            headers = probe.all_headers(cookie)
-            request = load.Request(
-                server.url + probe.path, probe.method, headers, probe.encoded_body()
-            )
-            rep.app[probe.key] = drive(request, shape, settings.warmup, use_wrk)
-            progress(f"  {probe.key}: {rep.app[probe.key].rps:,.1f}/s")
+        cookies.update({account: http_cookie(server.url, account) for account in pages})
+        probe_all(server.url, [p for p in rep.probes if not p.uncached], cookies, rep, run)
+    uncached = [p for p in rep.probes if p.uncached]
+    if uncached:  # the same pages rendered each time: what a cache miss costs
+        progress("pages rendered each time (PAGE_CACHE_SECONDS=0)")
+        missing = {**env, "PAGE_CACHE_SECONDS": "0"}
+        with gunicorn("wsgi:app", missing, layout, workdir / "uncached.log") as server:
+            probe_all(server.url, uncached, cookies, rep, run)
     rep.results_only_bytes = results_part(bare_dir / "search-fragment.body")
 
     progress(f"purchases: 1 client, then {settings.purchase_clients} (sandbox, gunicorn)")
@@ -128,6 +126,21 @@ def measure(settings: Settings, workdir: Path, use_wrk: bool, layout: Layout) ->
     return rep
 
 
+def probe_all(url: str, probes, cookies: dict, rep: figures.Report, run: tuple) -> None:
+    """Each probe's answer kept for the bare endpoint, then the app under load for it."""
+    settings, bare_dir, use_wrk = run
+    for probe in probes:
+        cookie = cookies.get(probe.account)
+        rep.bytes[probe.key], single = capture(url, probe, cookie, bare_dir)
+        shape = figures.RowLoad.for_request(single, settings.connections, settings.seconds)
+        rep.shapes[probe.key] = shape
+        request = load.Request(
+            url + probe.path, probe.method, probe.all_headers(cookie), probe.encoded_body()
+        )
+        rep.app[probe.key] = drive(request, shape, settings.warmup, use_wrk)
+        progress(f"  {probe.key}: {rep.app[probe.key].rps:,.1f}/s")
+
+
 _STARTED = time.monotonic()
 
 
@@ -144,7 +157,10 @@ def count_queries(app, rep: figures.Report) -> None:
             if probe.signed_in:
                 sign_in(client, probe.account)
             clients[(probe.account, probe.signed_in)] = client
+        kept = app.config["PAGE_CACHE_SECONDS"]
+        app.config["PAGE_CACHE_SECONDS"] = 0 if probe.uncached else kept
         rep.queries[probe.key] = queries_per_request(app, client, probe)
+        app.config["PAGE_CACHE_SECONDS"] = kept
 
 
 def http_purchases(

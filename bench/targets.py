@@ -18,6 +18,8 @@ ROW_GOALS = {
     "list-10000": 3.0,
     "list-paged": 3.0,
     "list-revalidated": 2.0,  # one small query and a cache fetch, against an empty answer
+    # A page rendered each time (a cache miss): an optimal Jinja render of 50 rows is ≈21×.
+    "page-1000-uncached": 25.0,
 }
 PAGE_GOAL = 5.0  # pages, fragments and the search API
 PURCHASE_STATEMENTS = 8
@@ -60,11 +62,12 @@ def targets(rep: Report) -> list[tuple[str, str, str]]:
         if at is None:
             continue
         slow = rep.slowdown(at.key) or float("inf")
+        goal = LIST_TARGET if prefix == "list-" else PAGE_GOAL  # the page kept rendered
         found.append(
             (
-                f"{name} at 1,000 numbers within {LIST_TARGET:g}× of the bare endpoint",
+                f"{name} at 1,000 numbers within {goal:g}× of the bare endpoint",
                 f"{rep.app[at.key].rps:,.1f} vs {rep.bare[at.key].rps:,.0f} req/s: {slow:,.0f}×",
-                _verdict(slow <= LIST_TARGET),
+                _verdict(slow <= goal),
             )
         )
     if rep.sandbox:

@@ -26,13 +26,18 @@ def pages_ready(app: Flask, account: Member) -> bool:
 
 
 def http_cookie(base_url: str, account: Member) -> str:
-    """Sign in over HTTP, as a browser does; the session cookie to replay."""
+    """Sign in over HTTP, as a browser does (one User-Agent throughout), and view one page:
+    the session cookie as a browser holds it then (its CSRF token in it), to replay."""
+    from bench.probes import BROWSER
+
     with requests.Session() as session:
+        session.headers.update(dict(BROWSER))
         token = csrf_token(session.get(f"{base_url}/signin", timeout=10).text)
         data = {"email": account.email, "password": PASSWORD, "csrf_token": token}
         answer = session.post(f"{base_url}/signin", data=data, allow_redirects=False, timeout=10)
         if answer.status_code != 302 or "session" not in session.cookies:
             raise RuntimeError(f"sign-in over HTTP answered {answer.status_code}")
+        session.get(f"{base_url}/", timeout=30)  # the first page, with its message
         return session.cookies["session"]
 
 

@@ -87,17 +87,25 @@ def find_session(token: object) -> SessionLookup:
     """The user a live session token belongs to; for an ended or expired one, why it ended.
 
     One query per request; last seen is written at most once a minute."""
+    return session_rows(token)[0]
+
+
+def session_rows(token: object, widen=None) -> tuple[SessionLookup, list[sa.Row]]:
+    """find_session, with more read in the same query: `widen` adds joins and columns after
+    the lookup's five (app.guardrails.requests.signed_in reads the memberships so), and the
+    rows come back while the session is live."""
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN:
-        return SessionLookup(None)
+        return SessionLookup(None), []
     token_hash = _hash(token)
-    row = db.session.execute(_LOOKUP, {"token_hash": token_hash}).first()
-    if row is None:
-        return SessionLookup(None)
-    user, created_at, last_seen, ended_at, reason = row
+    query = _LOOKUP if widen is None else widen(_LOOKUP)
+    rows = db.session.execute(query, {"token_hash": token_hash}).all()
+    if not rows:
+        return SessionLookup(None), []
+    user, created_at, last_seen, ended_at, reason = rows[0][:5]
     if ended_at is not None:
-        return SessionLookup(None, reason)
+        return SessionLookup(None, reason), []
     if created_at < _oldest_valid():
-        return SessionLookup(None, EXPIRED)
+        return SessionLookup(None, EXPIRED), []
     now = utcnow()
     if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
         db.session.execute(
@@ -107,7 +115,7 @@ def find_session(token: object) -> SessionLookup:
         )
         db.session.commit()
     user.session_token = token
-    return SessionLookup(user)
+    return SessionLookup(user), rows
 
 
 def user_for_session(token: object) -> User | None:

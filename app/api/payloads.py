@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app, request
@@ -13,6 +12,7 @@ from app.guardrails.rules import money
 from app.json_provider import TooDeep
 from app.models import SCHEDULED, PhoneNumber, PurchaseRequest, User, utcnow
 from app.models.numbers import effective_status, public_status
+from app.numbers.listed import ListedNumber
 from app.timefmt import iso
 
 PURCHASED = "Phone number purchased successfully"
@@ -45,31 +45,12 @@ def json_body() -> dict[str, Any]:
 
 def number_row(number: PhoneNumber, now: datetime) -> dict[str, Any]:
     """One number entity as the list shows it."""
-    assistant, buyer = number.assistant, number.created_by
-    return listed_number(
-        SimpleNamespace(
-            id=number.id,
-            phone_number=number.phone_number,
-            provider=number.provider,
-            status=number.status,
-            status_reason=number.status_reason,
-            is_trial=number.is_trial,
-            trial_expires_at=number.trial_expires_at,
-            assistant_id=assistant.id if assistant else None,
-            assistant_name=assistant.name if assistant else None,
-            created_by_email=buyer.email if buyer else None,
-            created_by_name=buyer.name if buyer else None,
-            created_at=number.created_at,
-            label=number.label,
-            release_after=number.release_after,
-        ),
-        now,
-    )
+    return listed_number(ListedNumber.of(number), now)
 
 
 def listed_number(row: Any, now: datetime) -> dict[str, Any]:
-    """One row of app.numbers.queries.LIST_COLUMNS as the list shows it (the contract's
-    fields, then ours)."""
+    """One row of app.numbers.listed.LIST_COLUMNS (or a ListedNumber) as the list shows it
+    (the contract's fields, then ours)."""
     state = effective_status(row.status, row.is_trial, row.trial_expires_at, now)
     return {
         "id": row.id,

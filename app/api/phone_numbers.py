@@ -24,7 +24,7 @@ from app.guardrails.requests import buy_or_ask, sent_for_approval
 from app.models import PurchaseRequest, utcnow
 from app.numbers.export import numbers_csv
 from app.numbers.listing import parse_filters
-from app.numbers.managing import clean_label, list_numbers_page, set_label
+from app.numbers.managing import clean_label, list_number_rows, set_label
 from app.numbers.queries import team_number
 from app.numbers.releasing import back_message, release_number, undo_release
 from app.numbers.searching import Offer, search_numbers
@@ -129,7 +129,7 @@ def list_numbers():
 def export_numbers():
     """Every number the list's filters keep, as CSV (the Numbers page's export)."""
     actor = api_actor(request.args.get("teamId"))
-    page = list_numbers_page(actor.team, None, None, parse_filters(request.args))
+    page = list_number_rows(actor.team, None, None, parse_filters(request.args))
     return Response(
         numbers_csv(page.numbers, utcnow()),
         mimetype="text/csv",

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts.sessions import end_session, find_session, open_session
+from app.accounts.sessions import end_session, open_session
 from app.extensions import login_manager
 from app.models import User
 
@@ -20,9 +20,17 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
-    found = find_session(token)
+    """The session's user, with their teams read in the same query: every page asks for both
+    (app.dashboard.user_memberships)."""
+    from app.guardrails.requests import signed_in
+
+    found, teams = signed_in(token)
     if found.ended_because:
         g.signed_out_because = found.ended_because  # said on the sign-in page it leads to
+    if found.user is None:
+        return None
+    g.memberships = [(team, role) for team, role, _waiting in teams]
+    g.waiting_requests = {team.id: waiting for team, _role, waiting in teams}
     return found.user
 
 
@@ -58,6 +66,7 @@ def _page_shown() -> str:
 def begin_session(user: User, remember: bool = False) -> None:
     """Sign this browser in with a fresh session: nothing planted in the cookie before survives."""
     session.clear()
+    _forget_memberships()
     open_session(user, request.headers.get("User-Agent", ""), request.remote_addr)
     login_user(user, remember=remember)
 
@@ -66,7 +75,14 @@ def end_this_session() -> None:
     """Sign this browser out: its server-side session ends, so copies of its cookies die too."""
     if current_user.is_authenticated:
         end_session(current_user.session_token)
+    _forget_memberships()
     logout_user()
+
+
+def _forget_memberships() -> None:
+    # Read with the user who is signing in or out: not theirs to show for the rest of it.
+    g.pop("memberships", None)
+    g.pop("waiting_requests", None)
 
 
 from app.auth import email_change, invitations, recovery, two_factor, views  # noqa: E402,F401  (registers the routes)

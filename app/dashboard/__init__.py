@@ -22,11 +22,14 @@ from flask_login import current_user
 from app.accounts import two_factor
 from app.accounts.roles import Actor, Permission
 from app.accounts.teams import actor_for
+from app.api.auth import reads_alone
 from app.exceptions import ServiceError
 from app.guardrails.requests import memberships_with_requests
 from app.plans.catalog import FREE
 
 bp = Blueprint("dashboard", __name__)
+# GET pages whose statements run one at a time without a transaction (app.api.auth.reads_alone).
+READS_ALONE = frozenset({"dashboard.index", "dashboard.numbers", "dashboard.search"})
 
 
 @bp.url_value_preprocessor
@@ -34,7 +37,12 @@ def resolve_team(_endpoint: str | None, values: dict | None) -> None:
     """Pop team_id from the URL and authorise the signed-in user for it (404 if not a member).
 
     A signed-out visitor gets no actor; the view's login_required sends them to sign in.
+    The pages kept in the cache read without a transaction (they write nothing, unless
+    listing settles an order, which commits first): no BEGIN and ROLLBACK around one query.
     """
+    searching = request.endpoint == "dashboard.search" and "country" in request.args
+    if request.method in ("GET", "HEAD") and request.endpoint in READS_ALONE and not searching:
+        reads_alone()  # a search (with a country) may record what it found
     if values is None or "team_id" not in values:
         return
     team_id = values.pop("team_id")

@@ -33,6 +33,7 @@ from app.accounts.teams import MAX_TEAM_NAME
 from app.accounts.tokens import MAX_TOKEN_NAME
 from app.accounts.users import MAX_EMAIL
 from app.assistants.service import MAX_NAME as MAX_ASSISTANT_NAME
+from app.dashboard.country_select import CountrySelect
 from app.dashboard.formatting import TYPE_LABELS
 from app.exceptions import ValidationFailed
 from app.numbers.managing import MAX_LABEL
@@ -73,7 +74,7 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False  # a search changes nothing
 
-    country = SelectField("Country", choices=[])
+    country = SelectField("Country", choices=[], widget=CountrySelect())
     area_code = StringField("Area code", render_kw={"inputmode": "numeric", "maxlength": 3})
     number_type = SelectField(
         "Type", choices=[SelectChoice(t, TYPE_LABELS[t]) for t in SEARCH_TYPES]

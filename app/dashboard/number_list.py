@@ -21,7 +21,7 @@ from app.models import utcnow
 from app.numbers import bulk
 from app.numbers.export import numbers_csv as as_csv
 from app.numbers.listing import NumberFilters
-from app.numbers.managing import list_numbers_page
+from app.numbers.managing import list_number_rows
 from app.numbers.releasing import release_time
 from app.phone import national
 
@@ -34,7 +34,7 @@ def numbers_csv():
     """Every number the list's filters keep (not only the page shown), as a spreadsheet."""
     team = actor().team
     filters, _errors = page_filters()
-    page = list_numbers_page(team, None, None, filters)
+    page = list_number_rows(team, None, None, filters)
     return Response(
         as_csv(page.numbers, utcnow()),
         mimetype="text/csv",

@@ -7,6 +7,7 @@ POST that redirects back to the table with a flash. The rules stay in the servic
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import flash, make_response, redirect, render_template, request, session, url_for
@@ -18,13 +19,14 @@ from app.accounts.onboarding import checklist
 from app.accounts.roles import Permission
 from app.assistants import service as assistants
 from app.dashboard import actor, bp, is_htmx, render, user_memberships
-from app.dashboard.conditional import not_modified, numbers_page_etag, tagged
+from app.dashboard.conditional import not_modified, tagged
 from app.dashboard.forms import LabelForm, countries
+from app.dashboard.page_cache import cached_page, page_etag, with_token
 from app.exceptions import ValidationFailed
 from app.models import PhoneNumber, utcnow
 from app.numbers.costs import monthly_costs
 from app.numbers.listing import NumberFilters, parse_filters
-from app.numbers.managing import count_numbers, list_numbers_page, page_place, set_label
+from app.numbers.managing import count_numbers, list_number_rows, page_place, set_label
 from app.numbers.queries import list_state, team_number
 from app.phone import national
 from app.plans.rules import usage
@@ -53,28 +55,51 @@ def index():
 def numbers():
     team = actor().team
     filters, errors = page_filters()
-    now = utcnow()
-    live, ordering, releasing = list_state(team.id, now)
-    # The tag digests the query string, so each filter and page has its own.
-    etag = None if errors else numbers_page_etag(live, ordering, now)
-    steps = None if is_htmx() else checklist(team)  # only the full page shows it
-    if etag and steps:  # a test call moves no version: the ticks are part of the tag
-        etag = f"{etag}-{steps.key}"
+    redirected: list[bool] = []
+    flashing = bool(session.get("_flashes"))  # the render takes them out of the session
+    # Only the full page shows the checklist; a test call moves no team version, so its ticks
+    # are read each time and are part of the kept page's key.
+    steps = None if is_htmx() else checklist(team)
+    page = cached_page(
+        "numbers",
+        lambda: _render_numbers(team, filters, errors, redirected, steps),
+        extra=steps.key if steps else None,
+    )
+    if redirected:  # a stale or hand-edited cursor: start from the top of the list
+        return redirect(url_for("dashboard.numbers", team_id=team.id, **filters.params()))
+    etag = None if flashing else page_etag(page)
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
+    response = make_response(with_token(page), page.status)
+    if not flashing:  # a message is shown once: never a 304 for it again
+        tagged(response, etag)
+    if is_htmx() and not errors:
+        # The form sends every field, empty ones too: the address bar gets the short spelling.
+        cursor = {"cursor": request.args["cursor"]} if request.args.get("cursor") else {}
+        short = url_for("dashboard.numbers", team_id=team.id, **filters.params(), **cursor)
+        response.headers["HX-Push-Url"] = short
+    return response
+
+
+def _render_numbers(team, filters: NumberFilters, errors: dict, redirected: list, steps):
+    """The page (or the table) as it reads now, and until when it stays so (None: not to be
+    kept; an order still completing is settled by listing, a grace ends by itself)."""
+    now = utcnow()
+    live, ordering, releasing, changes_at = list_state(team.id, now)
     cursor = request.args.get("cursor")
     try:
-        page = list_numbers_page(team, NUMBERS_PER_PAGE, cursor, filters)
+        page = list_number_rows(team, NUMBERS_PER_PAGE, cursor, filters)
         place = page_place(team.id, cursor, filters, NUMBERS_PER_PAGE)
-    except ValidationFailed:  # a stale or hand-edited cursor: start from the top of the list
-        return redirect(url_for("dashboard.numbers", team_id=team.id, **filters.params()))
+    except ValidationFailed:
+        redirected.append(True)
+        return "", 302, None
     html, status = render(
         "numbers/page.html",
         "numbers/_table.html",
         400 if errors else 200,
         team=team,
         actor=actor(),
-        numbers=page.numbers,
+        numbers=(numbers := page.numbers),
         next_cursor=page.next_cursor,
         paged=bool(cursor),
         place=place,
@@ -91,13 +116,14 @@ def numbers():
         # Counted above, unless listing has just settled an order.
         plan=usage(team) if ordering else usage(team, now, held=live),
     )
-    response = tagged(make_response(html, status), etag)
-    if is_htmx() and not errors:
-        # The form sends every field, empty ones too: the address bar gets the short spelling.
-        cursor = {"cursor": request.args["cursor"]} if request.args.get("cursor") else {}
-        short = url_for("dashboard.numbers", team_id=team.id, **filters.params(), **cursor)
-        response.headers["HX-Push-Url"] = short
-    return response
+    if ordering or team.grace_ends_at is not None:
+        return html, status, None
+    until = changes_at
+    if any(n.is_trial or n.release_after for n in numbers):
+        # A countdown or a release time reads in minutes (and "today"): true to the minute.
+        minute = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        until = min(until, minute) if until else minute
+    return html, status, until or now + timedelta(days=1)
 
 
 def page_filters(values=None) -> tuple[NumberFilters, dict[str, str]]:
@@ -215,7 +241,7 @@ def list_news(team) -> dict:
     now = utcnow()
     shown = urlsplit(request.headers.get("HX-Current-URL", "")).query
     filters, _errors = page_filters(MultiDict(parse_qsl(shown)))
-    live, _ordering, releasing = list_state(team.id, now)
+    live, _ordering, releasing, _changes_at = list_state(team.id, now)
     return {
         "plan": usage(team, now, held=live),
         "costs": monthly_costs(team.id, now),

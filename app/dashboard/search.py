@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_login import login_required
 
 from app import idempotency
 from app.accounts.roles import Permission
 from app.dashboard import actor, bp, is_htmx
+from app.dashboard.conditional import not_modified, tagged
 from app.dashboard.error_pages import provider_failure
 from app.dashboard.forms import (
     DEFAULT_PAGE_LIMIT,
@@ -27,11 +29,13 @@ from app.dashboard.forms import (
     country_choices,
     default_country,
 )
+from app.dashboard.page_cache import cached_page, page_etag, with_token
 from app.exceptions import ProviderFailed, ServiceError, ValidationFailed
 from app.guardrails.requests import buy_or_ask
 from app.guardrails.rules import spending
-from app.models import PurchaseRequest
+from app.models import PurchaseRequest, utcnow
 from app.numbers.cart import cart_count
+from app.numbers.queries import list_state
 from app.numbers.searching import search_numbers
 from app.numbers.validation import MAX_LIMIT
 from app.plans.rules import usage
@@ -52,6 +56,10 @@ OUTCOMES = {
 
 @bp.app_template_global("idempotency_key")
 def new_idempotency_key() -> str:
+    if g.get("rendering_kept_page"):
+        # A kept page is served to every session of the team: one key would make their Buy
+        # clicks one purchase. Pages with Buy forms are rendered each time.
+        raise RuntimeError("A page kept in the cache cannot carry an idempotency key.")
     return secrets.token_urlsafe(18)
 
 
@@ -59,6 +67,8 @@ def new_idempotency_key() -> str:
 @login_required
 @search_limit  # the same per-person budget as the API's searches
 def search():
+    if not request.args and not is_htmx():
+        return _form_page()
     team = actor().team
     form = SearchForm(formdata=request.args or None)
     form.country.choices = country_choices()
@@ -98,6 +108,51 @@ def search():
         return response
     # Only the results: the form the user is typing in stays as it is.
     return render_template("search/_results.html", announce=True, **context), status
+
+
+def _form_page():
+    """The search page before a search: the same for everyone in the team with the same role
+    and region, so it is kept (app.dashboard.page_cache) under the cart's count, which holds
+    ending change without a write."""
+    team = actor().team
+    held = cart_count(team.id) if actor().can(Permission.BUY) else 0  # the cart link's
+    country = default_country()
+
+    def render():
+        form = SearchForm(formdata=None)
+        form.country.choices = country_choices()
+        form.country.data = country
+        now = utcnow()
+        context = {
+            "team": team,
+            "actor": actor(),
+            "form": form,
+            "result": None,
+            "error": None,
+            "plan": usage(team, now),
+            "spending": spending(team, now),
+            "query": "",
+            "more_url": _more_url(team.id, form),
+            "max_limit": MAX_LIMIT,
+        }
+        html = render_template("search/page.html", cart_count=held, **context)
+        if team.grace_ends_at is not None:
+            return html, 200, None
+        # The plan's count moves when a trial ends, the month's spend when the month does.
+        changes_at = list_state(team.id, now).changes_at
+        month = (now.replace(day=1) + timedelta(days=32)).replace(
+            day=1, hour=0, minute=0, second=0, microsecond=0
+        )
+        return html, 200, min(changes_at, month) if changes_at else month
+
+    flashing = bool(session.get("_flashes"))
+    page = cached_page("search", render, extra=(held, country))
+    if flashing:
+        return make_response(with_token(page), page.status)
+    etag = page_etag(page)
+    if (unchanged := not_modified(etag)) is not None:
+        return unchanged
+    return tagged(make_response(with_token(page), page.status), etag)
 
 
 def _more_url(team_id: str, form: SearchForm) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from app import audit, events
 from app.accounts.roles import ROLE_PERMISSIONS, Actor, Permission
+from app.accounts.sessions import SessionLookup, session_rows
 from app.accounts.teams import memberships_query
 from app.events import payloads
 from app.exceptions import Conflict, NotFound, NumberUnavailable, ValidationFailed
@@ -175,6 +176,29 @@ def team_request(actor: Actor, request_id: object) -> PurchaseRequest:
 def memberships_with_requests(user: User) -> list[tuple[Team, Role, int]]:
     """The user's teams and roles (app.accounts.teams.memberships_of), each with how many
     purchase requests wait there for them to decide (0 where they may not): one query."""
+    rows = db.session.execute(memberships_query(user).add_columns(_decides()))
+    return [(team, Role(role), count) for team, role, count in rows]
+
+
+def signed_in(token: object) -> tuple[SessionLookup, list[tuple[Team, Role, int]]]:
+    """The session (app.accounts.sessions.find_session) and its user's
+    memberships_with_requests, in one round trip: a page needs both, and the teams carry their
+    versions, which the page cache keys on."""
+    found, rows = session_rows(
+        token,
+        lambda lookup: (
+            lookup.outerjoin(Membership, Membership.user_id == User.id)
+            .outerjoin(Team, Team.id == Membership.team_id)
+            .add_columns(Team, Membership.role, _decides())
+            .order_by(Team.name, Team.id)
+        ),
+    )
+    teams = [(row[5], Role(row[6]), row[7]) for row in rows if row[5] is not None]
+    return found, teams
+
+
+def _decides() -> sa.ColumnElement[int]:
+    """How many open purchase requests wait in the row's team for its member to decide."""
     waiting = (
         sa.select(sa.func.count())
         .where(PurchaseRequest.team_id == Team.id, PurchaseRequest.open(utcnow()))
@@ -182,9 +206,7 @@ def memberships_with_requests(user: User) -> list[tuple[Team, Role, int]]:
         .scalar_subquery()
     )
     approvers = [str(r) for r in Role if Permission.APPROVE_PURCHASES in ROLE_PERMISSIONS[r]]
-    decides = sa.case((Membership.role.in_(approvers), waiting), else_=0)
-    rows = db.session.execute(memberships_query(user).add_columns(decides))
-    return [(team, Role(role), count) for team, role, count in rows]
+    return sa.case((Membership.role.in_(approvers), waiting), else_=0)
 
 
 def clean_note(note: object) -> str | None:

@@ -15,8 +15,9 @@ from app.extensions import db
 from app.models import NumberStatus, PhoneNumber, Team, utcnow
 from app.numbers import listing
 from app.numbers.cursor import decode_cursor, encode_cursor
+from app.numbers.listed import ListedNumber
 from app.numbers.listing import NumberFilters, filter_clauses
-from app.numbers.queries import ListQuery, team_number_rows, team_numbers
+from app.numbers.queries import ListQuery, team_number_rows
 from app.numbers.settling import settle_from_provider
 from app.text import one_line
 
@@ -24,31 +25,6 @@ MAX_LABEL = 80
 # Pending orders settled while listing, at most, so a list never waits on many provider calls.
 SETTLE_ON_LIST = 5
 EVERY_NUMBER = NumberFilters()
-
-
-@dataclass(frozen=True)
-class NumberPage:
-    numbers: list[PhoneNumber]
-    next_cursor: str | None
-
-
-def list_numbers_page(
-    team: Team,
-    limit: int | None = None,
-    cursor: str | None = None,
-    filters: NumberFilters = EVERY_NUMBER,
-) -> NumberPage:
-    """One page of the team's numbers (all of them without a limit), and the next page's cursor."""
-    sort, where = _position(team.id, cursor, filters)
-    numbers = team_numbers(
-        team.id, limit + 1 if limit else None, where=where, order=listing.order_by(sort)
-    )
-    more = limit is not None and len(numbers) > limit
-    numbers = numbers[:limit] if more else numbers
-    next_cursor = _cursor_after(sort, numbers[-1]) if more else None
-    pending = [n for n in numbers if n.status == NumberStatus.PENDING and n.provider_order_id]
-    gone = {n.id for n in pending[:SETTLE_ON_LIST] if settle_from_provider(n) == "gone"}
-    return NumberPage([n for n in numbers if n.id not in gone], next_cursor)
 
 
 @dataclass(frozen=True)
@@ -115,13 +91,19 @@ def count_numbers(team_id: str, filters: NumberFilters, now: datetime) -> int:
 
 @dataclass(frozen=True)
 class RowPage:
-    """A page of the list as plain rows (app.numbers.queries.LIST_COLUMNS)."""
+    """A page of the list as plain rows (app.numbers.listed.LIST_COLUMNS): the one read behind
+    the API's list, the Numbers page and the CSV export."""
 
     rows: list[sa.Row]
     next_cursor: str | None
     # Whether a number on it is still being ordered: listing settles those, so such a page
     # is news each time, never an answer to keep (app.api.listing).
     settling: bool
+
+    @property
+    def numbers(self) -> list[ListedNumber]:
+        """The rows as the page and the CSV read them (like entities, built once each)."""
+        return [ListedNumber.of_row(row) for row in self.rows]
 
 
 def list_number_rows(
@@ -130,7 +112,9 @@ def list_number_rows(
     cursor: str | None = None,
     filters: NumberFilters = EVERY_NUMBER,
 ) -> RowPage:
-    """list_numbers_page's answer as rows: what the API list serialises without entities."""
+    """One page of the team's numbers (all of them without a limit) and the next page's
+    cursor: rows, never entities (a large list's cost was building them). A few orders still
+    completing on the page are settled first."""
     sort, where = _position(team.id, cursor, filters)
     query = ListQuery(
         team.id, limit + 1 if limit else None, None, tuple(where), tuple(listing.order_by(sort))

@@ -14,6 +14,7 @@ from app.exceptions import NotFound
 from app.extensions import db
 from app.ids import is_id
 from app.models import HELD, Assistant, CartItem, NumberStatus, PhoneNumber, User, utcnow
+from app.numbers.listed import LIST_COLUMNS
 from app.plans.rules import held_count_query
 from app.plans.trial_rights import had_trial
 
@@ -155,26 +156,6 @@ class ListQuery:
     order: tuple[sa.ColumnElement, ...] = ()  # newest first unless given (app.numbers.listing)
 
 
-# Exactly what the list answers, by the names it answers them under (app.api.payloads).
-LIST_COLUMNS = (
-    PhoneNumber.id,
-    PhoneNumber.phone_number,
-    PhoneNumber.provider,
-    PhoneNumber.status,
-    PhoneNumber.status_reason,
-    PhoneNumber.is_trial,
-    PhoneNumber.trial_expires_at,
-    PhoneNumber.provider_order_id,
-    Assistant.id.label("assistant_id"),
-    Assistant.name.label("assistant_name"),
-    User.email.label("created_by_email"),
-    User.name.label("created_by_name"),
-    PhoneNumber.created_at,
-    PhoneNumber.label,
-    PhoneNumber.release_after,
-)
-
-
 def team_number_rows(query: ListQuery) -> list[sa.Row]:
     """The team's numbers as rows of LIST_COLUMNS, newest first: no entity is built per row,
     which is most of a large list's cost."""
@@ -200,6 +181,9 @@ class ListState(NamedTuple):
     live: int  # counted toward the plan (a trial stops counting at its expiry)
     ordering: int  # orders still completing (listing settles those)
     releasing: int  # released by a person, the release not done yet (no longer counted)
+    # The next moment the list reads differently by itself (a trial ends, a release falls
+    # due), if any: a page kept in a cache lives no longer (app.dashboard.page_cache).
+    changes_at: datetime | None
 
 
 def list_state(team_id: str, now: datetime) -> ListState:
@@ -210,12 +194,17 @@ def list_state(team_id: str, now: datetime) -> ListState:
         PhoneNumber.status == NumberStatus.PENDING, PhoneNumber.provider_order_id.is_not(None)
     )
     releasing = sa.func.count().filter(PhoneNumber.release_after.is_not(None))
+    trial_ends = sa.func.min(PhoneNumber.trial_expires_at).filter(
+        PhoneNumber.is_trial.is_(True), PhoneNumber.trial_expires_at > now
+    )
+    release_due = sa.func.min(PhoneNumber.release_after).filter(PhoneNumber.release_after > now)
     row = db.session.execute(
-        sa.select(live, ordering, releasing).where(
+        sa.select(live, ordering, releasing, trial_ends, release_due).where(
             PhoneNumber.team_id == team_id, PhoneNumber.status != NumberStatus.RELEASED
         )
     ).one()
-    return ListState(*row)
+    moments = [moment for moment in row[3:] if moment is not None]
+    return ListState(row[0], row[1], row[2], min(moments) if moments else None)
 
 
 def team_number(team_id: str, number_id: object, *, released: bool = False) -> PhoneNumber:
