@@ -52,6 +52,31 @@
     }
   });
 
+  // A form sent with a stale token (signed in again in another tab): nothing was swapped, so the
+  // fields keep what was typed; every form on the page takes the fresh token, and the form says
+  // why, so one more click sends it.
+  document.addEventListener("form-token-renewed", function (event) {
+    var token = event.detail && event.detail.token;
+    if (!token) {
+      return;
+    }
+    document.querySelectorAll("input[name=csrf_token]").forEach(function (el) { el.value = token; });
+    document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": token }));
+    var source = event.target instanceof Element ? event.target : document.body;
+    var form = source.closest("form") || source;
+    var note = form.querySelector("[data-role=form-token-renewed]");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "form-error form-token-note";
+      note.setAttribute("role", "alert");
+      note.setAttribute("data-role", "form-token-renewed");
+      form.prepend(note);
+    }
+    note.textContent = event.detail.message;
+    var send = form.querySelector("[type=submit]");
+    if (send) { send.focus(); }
+  });
+
   // A new API token is shown once: Copy puts it on the clipboard, or at least selects it.
   document.addEventListener("click", function (event) {
     var button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
