@@ -73,8 +73,11 @@
       form.prepend(note);
     }
     note.textContent = event.detail.message;
+    // After htmx gives back the buttons it disabled for the request.
     var send = form.querySelector("[type=submit]");
-    if (send) { send.focus(); }
+    source.addEventListener("htmx:afterRequest", function () {
+      if (send) { send.focus(); }
+    }, { once: true });
   });
 
   // A new API token is shown once: Copy puts it on the clipboard, or at least selects it.
