@@ -80,6 +80,15 @@
     }, { once: true });
   });
 
+  // The bulk bar says how many rows are selected (after any box changes, the page's too).
+  document.addEventListener("change", function (event) {
+    var box = event.target instanceof Element ? event.target.closest("[data-role=select-number], [data-select-all]") : null;
+    var count = document.getElementById("bulk-count");
+    if (box && count) {
+      count.textContent = document.querySelectorAll("[data-role=select-number]:checked").length + " selected";
+    }
+  });
+
   // A new API token is shown once: Copy puts it on the clipboard, or at least selects it.
   document.addEventListener("click", function (event) {
     var button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;

@@ -204,7 +204,7 @@ def test_numbers_rows_are_dense_and_the_bulk_bar_sticks(server, people, page: Pa
     assert max(heights) <= 48, heights
     # At 1280×800 most of the first page's rows fit above the fold.
     above = page.evaluate(f"() => {boxes}.filter((box) => box.bottom <= innerHeight).length")
-    assert above >= 8, above
+    assert above >= 7, above
     # The bulk bar says how many are selected and stays in view while scrolling.
     for box in page.locator("[data-role=select-number]").all()[:3]:
         box.check()
