@@ -131,7 +131,7 @@ def test_every_page_of_a_full_team(server, big_team, context, axe_page: Page, vi
         box.check()
     page.get_by_label("With the selected numbers").select_option("release")
     page.get_by_role("button", name="Review…").click()
-    expect(page.locator("#selection-list li")).to_have_count(2)
+    expect(page.locator("#selection-list tbody tr")).to_have_count(2)
     _note(page, "bulk release confirmation", problems)
     page.locator("#selection-confirm").click()
     expect(page.locator("#flashes [data-role=scheduled]")).to_be_visible()
