@@ -213,3 +213,30 @@ def test_numbers_rows_are_dense_and_the_bulk_bar_sticks(server, people, page: Pa
     page.wait_for_function("scrollY > 1000")
     bar = page.locator("#bulk-form").bounding_box()
     assert 0 <= bar["y"] < 800
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_select_all_matching_reviews_every_match_in_a_table(
+    server, people, axe_page: Page, viewport
+):
+    page = axe_page
+    page.set_viewport_size(VIEWPORTS[viewport])
+    owner = people.member("scale")
+    seed(server.app, owner, 60, area={"desktop": "720", "phone": "719"}[viewport])
+    sign_in(page, server.url, owner.email)
+    expect(page.locator("#numbers-table tbody tr")).to_have_count(50)
+    page.get_by_label("Select all 60 matching").check()
+    page.get_by_label("With the selected numbers").select_option("unassign")
+    assert_no_violations(page, f"numbers, all matching ticked ({viewport})")
+    page.get_by_role("button", name="Review…").click()
+    expect(page.get_by_role("heading", name="Unassign 60 numbers?")).to_be_visible()
+    expect(page.locator("#selection-list tbody tr")).to_have_count(60)
+    # The confirm button is in view at the top, without scrolling past 60 rows.
+    top = page.locator("#selection-actions-top").get_by_role("button", name="Unassign 60 numbers")
+    assert top.bounding_box()["y"] < VIEWPORTS[viewport]["height"]
+    expect(page.locator("#selection-actions-bottom")).to_be_attached()
+    assert_no_violations(page, f"a bulk confirmation of 60 ({viewport})")
+    top.click()
+    expect(page.locator(".flash-success")).to_contain_text("the 60 selected")
+    page.get_by_label("Assistant", exact=True).select_option(label="Unassigned")
+    expect(page.locator("#numbers-count")).to_have_text("60 numbers match the filters")
