@@ -89,6 +89,20 @@
     }
   });
 
+  // A field with a pattern says what it wants in our words ("3 digits, like 415", its title),
+  // not the browser's "Please match the requested format."; typing clears the message.
+  document.addEventListener("invalid", function (event) {
+    var field = event.target;
+    if (field instanceof HTMLInputElement && field.validity.patternMismatch && field.title) {
+      field.setCustomValidity(field.title);
+    }
+  }, true);
+  document.addEventListener("input", function (event) {
+    if (event.target instanceof HTMLInputElement && event.target.title) {
+      event.target.setCustomValidity("");
+    }
+  }, true);
+
   // A new API token is shown once: Copy puts it on the clipboard, or at least selects it.
   document.addEventListener("click", function (event) {
     var button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
@@ -121,6 +135,33 @@
       });
     }
   }, true);
+  // Cancel in a confirmation closes it and gives the focus back to what opened it.
+  document.addEventListener("click", function (event) {
+    var cancel = event.target instanceof Element ? event.target.closest("[data-role=cancel-confirm]") : null;
+    var open = cancel && cancel.closest("details.confirm[open]");
+    if (open) {
+      event.preventDefault();
+      open.open = false;
+      open.querySelector("summary").focus();
+    }
+  });
+  // An opened confirmation is scrolled into view (a row's Release near the bottom of the window).
+  document.addEventListener("toggle", function (event) {
+    var opened = event.target;
+    if (opened instanceof HTMLDetailsElement && opened.open && opened.classList.contains("confirm")) {
+      var panel = opened.querySelector(".confirm-panel");
+      if (panel) {
+        setTimeout(function () { panel.scrollIntoView({ block: "nearest" }); }, 50);
+      }
+    }
+  }, true);
+  // A confirmation whose content loads when opened: in view once it has arrived.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target instanceof Element && target.matches(".confirm-panel") && target.closest("details.confirm[open]")) {
+      target.scrollIntoView({ block: "nearest" });
+    }
+  });
   document.addEventListener("keydown", function (event) {
     var open = event.key === "Escape" && event.target instanceof Element &&
       event.target.closest("details.confirm[open]");

@@ -75,6 +75,25 @@ def test_sign_up_errors_show_next_to_their_field(client):
     assert soup(sign_up(client, email="not-an-address")).select_one("#email-error")
 
 
+def test_sign_up_shows_every_error_at_once_in_product_words_focused_on_the_first(client):
+    response = sign_up(client, name="", email="not-an-address", password="short")
+    assert response.status_code == 400
+    page = soup(response)
+    errors = {e["id"]: e.get_text(strip=True) for e in page.select(".field-error")}
+    assert errors == {
+        "name-error": "Tell us your name.",
+        "email-error": "Enter an email address like name@example.com.",
+        "password-error": "A password needs at least 8 characters.",
+    }
+    assert page.select_one("#signup-errors").get_text(strip=True) == (
+        "Check the 3 fields marked below."
+    )
+    assert [f["id"] for f in page.select("[autofocus]")] == ["name"]
+    # Only the email wrong: the focus starts there.
+    page = soup(sign_up(client, email="not-an-address"))
+    assert [f["id"] for f in page.select("[autofocus]")] == ["email"]
+
+
 def test_sign_in_with_a_wrong_password_says_so_without_saying_which(client, auth, factory):
     someone = factory.member()
     response = auth.sign_in(someone, password="wrong password")
