@@ -252,3 +252,15 @@ def test_select_all_matching_reviews_every_match_in_a_table(
     expect(page.locator(".flash-success")).to_contain_text("the 60 selected")
     page.get_by_label("Assistant", exact=True).select_option(label="Unassigned")
     expect(page.locator("#numbers-count")).to_have_text("60 numbers match the filters")
+
+
+def test_a_pattern_field_says_what_it_wants_in_product_words(server, people, page: Page):
+    owner = people.member("growth")
+    sign_in(page, server.url, owner.email)
+    page.goto(f"{server.url}/teams/{owner.team_id}/search")
+    area = page.get_by_label("Area code")
+    area.fill("12")
+    page.get_by_role("button", name="Search").click()
+    assert area.evaluate("el => el.validationMessage") == "3 digits, like 415"
+    area.fill("415")  # typing clears it: the form is valid again
+    assert area.evaluate("el => el.checkValidity()") is True
