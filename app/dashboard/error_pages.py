@@ -48,8 +48,8 @@ def provider_failure(
 
 def error_page(error: Exception):
     """For an HTTP error or a crash."""
-    if isinstance(error, CSRFError):
-        return stale_form_answer()
+    if isinstance(error, CSRFError) and (answer := stale_form_answer()) is not None:
+        return answer
     http = error if isinstance(error, HTTPException) else InternalServerError()
     status = http.code or 500
     headers = {}

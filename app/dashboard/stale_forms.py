@@ -9,6 +9,7 @@ the fresh token into the page's forms and says why beside the form, whose fields
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from flask import Response, render_template, request
 from flask_login import current_user
@@ -22,14 +23,17 @@ WHY = "Your session changed in another tab; check and send again."
 _SECRET_WORDS = ("password", "secret", "otp", "recovery")
 
 
-def stale_form_answer() -> Response:
-    """The answer to a form whose CSRF token failed."""
+def stale_form_answer() -> Response | None:
+    """The answer to a form whose CSRF token failed; None when it did not come from one of our
+    own pages (the plain error page then: a forged form must not come back ready to send)."""
     if request.headers.get("HX-Request") == "true":
         if not current_user.is_authenticated:  # the session ended: sign in, then come back
             return sign_in_again(400)
         trigger = {"form-token-renewed": {"token": generate_csrf(), "message": WHY}}
         headers = {"HX-Reswap": "none", "HX-Trigger": json.dumps(trigger)}
         return Response(status=400, headers=headers)
+    if not _from_our_pages():
+        return None
     body = render_template(
         "errors/resend.html",
         action=request.full_path.rstrip("?"),
@@ -39,6 +43,12 @@ def stale_form_answer() -> Response:
         message=WHY,
     )
     return Response(body, status=400)
+
+
+def _from_our_pages() -> bool:
+    """Browsers name the page a form was sent from (Origin, or else Referer) on every POST."""
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    return urlsplit(source).netloc == request.host
 
 
 def _fields() -> list[dict]:

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from app.extensions import db
 from app.models import Invitation
 from tests.pages.helpers import HTMX, csrf_token, soup
 
 WHY = "Your session changed in another tab; check and send again."
+OURS = {"Origin": "http://localhost"}  # a browser names the page's origin on every POST
 
 
 def test_without_javascript_the_fields_come_back_with_a_fresh_token(app, client, member):
     url = f"/teams/{member.team_id}/invitations"
     response = client.post(
-        url, data={"email": "ada@example.com", "role": "admin", "csrf_token": "stale"}
+        url, data={"email": "ada@example.com", "role": "admin", "csrf_token": "stale"}, headers=OURS
     )
     assert response.status_code == 400
     page = soup(response)
@@ -46,6 +49,7 @@ def test_a_password_is_never_echoed_and_a_list_is_kept_whole(client, member):
             "ids": ["n1", "n2"],
             "csrf_token": "x",
         },
+        headers={"Referer": "http://localhost/signin"},  # Referer when there is no Origin
     )
     page = soup(response)
     password = page.select_one("#resend-form [data-field=password] input")
@@ -60,7 +64,9 @@ def test_a_password_is_never_echoed_and_a_list_is_kept_whole(client, member):
 
 
 def test_signed_out_pages_keep_the_input_too(client):
-    response = client.post("/signup", data={"email": "new@example.com", "csrf_token": "old"})
+    response = client.post(
+        "/signup", data={"email": "new@example.com", "csrf_token": "old"}, headers=OURS
+    )
     assert response.status_code == 400
     field = soup(response).select_one("#resend-form [data-field=email] input")
     assert field["value"] == "new@example.com"
@@ -78,3 +84,15 @@ def test_htmx_keeps_the_form_and_gets_a_fresh_token(client, member):
     renewed = json.loads(response.headers["HX-Trigger"])["form-token-renewed"]
     assert renewed["message"] == WHY
     assert renewed["token"] == csrf_token(client, f"/teams/{member.team_id}/settings")
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "https://evil.example"}, {}])
+def test_a_form_from_another_site_does_not_come_back_ready_to_send(client, member, headers):
+    """A forged cross-site POST (or one naming no page) gets the plain error: never its fields
+    with a fresh token, which one click would send."""
+    url = f"/teams/{member.team_id}/members/{member.user_id}/role"
+    response = client.post(url, data={"role": "owner", "csrf_token": "x"}, headers=headers)
+    assert response.status_code == 400
+    page = soup(response)
+    assert page.select_one("#resend-form") is None
+    assert page.select_one("#error")["data-status"] == "400"
