@@ -264,3 +264,19 @@ def test_a_pattern_field_says_what_it_wants_in_product_words(server, people, pag
     assert area.evaluate("el => el.validationMessage") == "3 digits, like 415"
     area.fill("415")  # typing clears it: the form is valid again
     assert area.evaluate("el => el.checkValidity()") is True
+
+
+def test_a_row_release_confirmation_opens_in_view(server, people, page: Page):
+    owner = people.member("scale")
+    seed(server.app, owner, 20, area="212")
+    sign_in(page, server.url, owner.email)
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    row = page.locator("#numbers-table tbody tr").nth(15)
+    # The row's Release sits at the very bottom of the window: its panel would open below it.
+    row.evaluate("el => window.scrollBy(0, el.getBoundingClientRect().bottom - innerHeight + 2)")
+    row.locator("summary", has_text="Release").click()
+    expect(row.locator(".confirm-question")).to_be_visible()
+    page.wait_for_function(
+        "() => document.querySelector('details.confirm[open] .confirm-panel')"
+        ".getBoundingClientRect().bottom <= innerHeight"
+    )
