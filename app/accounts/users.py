@@ -63,8 +63,10 @@ def email_problem(email: str) -> str | None:
         return f"An email address is at most {MAX_EMAIL} characters."
     try:
         validate_email(email, check_deliverability=False)
-    except EmailNotValidError as error:
-        return f"That is not an email address: {error}"
+    except EmailNotValidError:
+        # The library's own sentence names its internals ("the domain name ... does not
+        # exist"): say what a person can check instead.
+        return "Enter an email address like name@example.com."
     return None
 
 

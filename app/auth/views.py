@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from app.accounts import two_factor
 from app.accounts.signups import confirm_sign_up, pending_sign_up, request_sign_up
-from app.accounts.users import authenticate
+from app.accounts.users import authenticate, clean_new_user
 from app.auth import begin_session, bp, end_this_session
 from app.auth.forms import SignInForm, SignUpForm
 from app.auth.two_factor import ask_for_code
@@ -31,11 +31,24 @@ def signup():
                 form.email.data, form.name.data, form.password.data, form.team_name.data or ""
             )
         except ValidationFailed as error:
-            for name, message in error.fields.items():
-                getattr(form, name, form.email).errors.append(message)
+            _add_errors(form, error.fields)
         else:
             return render_template("auth/check_email.html", email=email)
+    elif form.is_submitted():
+        # Every problem at once: the service's own checks too, not only the form's.
+        try:
+            clean_new_user(form.email.data, form.name.data, form.password.data)
+        except ValidationFailed as error:
+            _add_errors(form, error.fields)
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
+
+
+def _add_errors(form: SignUpForm, fields: dict[str, str]) -> None:
+    """Each field's message once, beside it (one the form already gave is not repeated)."""
+    for name, message in fields.items():
+        field = getattr(form, name, form.email)
+        if not field.errors:
+            field.errors = [*field.errors, message]
 
 
 @bp.route("/signup/confirm/<token>", methods=["GET", "POST"])

@@ -6,12 +6,12 @@ refusals that reach no form, and the sentence shown when the telephony provider 
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from app.auth import sign_in_again
 from app.dashboard import is_htmx
+from app.dashboard.stale_forms import stale_form_answer
 from app.exceptions import ProviderFailed, ServiceError
 
 TITLES = {
@@ -48,9 +48,8 @@ def provider_failure(
 
 def error_page(error: Exception):
     """For an HTTP error or a crash."""
-    if isinstance(error, CSRFError) and request.headers.get("HX-Request") == "true":
-        # Inside a table cell, "the form expired" leads nowhere: reload through sign-in.
-        return sign_in_again(400)
+    if isinstance(error, CSRFError) and (answer := stale_form_answer()) is not None:
+        return answer
     http = error if isinstance(error, HTTPException) else InternalServerError()
     status = http.code or 500
     headers = {}

@@ -47,14 +47,23 @@ def numbers_csv():
 def review_selection():
     """The one confirmation for a bulk action: what will happen, to which numbers."""
     team = actor().team
-    filters, _errors = page_filters()
-    ids = request.args.getlist("ids")
-    if not ids:
-        flash("Select at least one number first.", "error")
+    filters, errors = page_filters()
+    everything = request.args.get("all") == "matching"  # "Select all N matching"
+    if errors and everything:  # the list showed every number, not what was asked for
+        flash("Fix the filters first: " + " ".join(errors.values()), "error")
         return _back(filters)
+    ids = request.args.getlist("ids")
     try:
+        ids = bulk.matching_ids(team, filters) if everything else ids
+        if not ids:
+            flash("Select at least one number first.", "error")
+            return _back(filters)
         action, assistant = _action()
-        needed = {"release": Permission.RELEASE, "campaign": Permission.MANAGE_ASSISTANTS}
+        needed = {
+            "release": Permission.RELEASE,
+            "campaign": Permission.MANAGE_ASSISTANTS,
+            "label": Permission.LABEL,
+        }
         actor().require(needed.get(action, Permission.ASSIGN))
         chosen = bulk.selected_numbers(team.id, ids)
     except ValidationFailed as error:  # no action, or too many: back to the list, which says so
@@ -97,6 +106,15 @@ def act_on_selection():
             return _back(filters)
         count = pools.add_numbers(actor(), assistant, ids[: pools.MAX_NUMBERS])
         flash(f"Added {count} of the {len(set(ids))} selected to {assistant.name}.", "success")
+    elif action == "label":
+        label = request.form.get("label", "")
+        try:
+            count = bulk.label_selected(actor(), label, ids)
+        except ValidationFailed as error:
+            flash(next(iter(error.fields.values())), "error")
+            return _back(filters)
+        done = f"Labelled the {count} selected “{label.strip()}”."
+        flash(done if label.strip() else f"Removed the label from the {count} selected.", "success")
     elif action == "unassign":
         bulk.unassign_selected(actor(), ids)
         flash(f"No assistant answers on the {len(set(ids))} selected now.", "success")
@@ -107,10 +125,10 @@ def act_on_selection():
 
 
 def _action(values=None):
-    """The chosen action ("assign", "unassign", "release" or "campaign") and, to assign, the
-    assistant (to add to a campaign, the campaign)."""
+    """The chosen action ("assign", "unassign", "label", "release" or "campaign") and, to
+    assign, the assistant (to add to a campaign, the campaign)."""
     chosen = (values if values is not None else request.args).get("action", "")
-    if chosen in ("unassign", "release"):
+    if chosen in ("unassign", "release", "label"):
         return chosen, None
     kind, _, assistant_id = chosen.partition(":")
     if chosen == "campaign":  # which one is chosen on the review page

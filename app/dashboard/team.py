@@ -70,7 +70,9 @@ def change_role(user_id: str):
         changed = members.change_role(actor(), user_id, role)
     except ServiceError as error:
         return _refused(error)
-    return _done(f"{changed.user.name or changed.user.email} is {_a(changed.role)} now.")
+    return _done(
+        f"{changed.user.name or changed.user.email} is {_a(changed.role)} now.", focus=user_id
+    )
 
 
 @bp.post("/teams/<team_id>/members/<id(usr):user_id>/transfer")
@@ -156,12 +158,16 @@ def new_team():
     ), (400 if form.errors else 200)
 
 
-def _done(message: str):
+def _done(message: str, focus: str | None = None):
+    """The panel again with what happened; `focus` is the member whose row keeps the focus."""
     team = actor().team
     if not is_htmx():
         flash(message, "success")
-        return redirect(url_for("dashboard.team_settings", team_id=team.id), code=303)
-    return _panel(InviteForm(formdata=None), notice=message)
+        anchor = f"member-{focus}" if focus else None
+        return redirect(
+            url_for("dashboard.team_settings", team_id=team.id, _anchor=anchor), code=303
+        )
+    return _panel(InviteForm(formdata=None), notice=message, focus_user_id=focus)
 
 
 def _refused(error: ServiceError):
@@ -174,7 +180,13 @@ def _refused(error: ServiceError):
     return _panel(InviteForm(formdata=None), error.status, problem=error.message)
 
 
-def _panel(form: InviteForm, status: int = 200, notice: str | None = None, problem=None):
+def _panel(
+    form: InviteForm,
+    status: int = 200,
+    notice: str | None = None,
+    problem=None,
+    focus_user_id: str | None = None,
+):
     body, status = render(
         "team/page.html",
         "team/_people.html",
@@ -182,6 +194,7 @@ def _panel(form: InviteForm, status: int = 200, notice: str | None = None, probl
         **team_context(form),
         notice=notice,
         problem=problem,
+        focus_user_id=focus_user_id,
     )
     return make_response(body, status)
 

@@ -1,4 +1,5 @@
-"""Acting on several of a team's numbers at once: assign, unassign or release a selection.
+"""Acting on several of a team's numbers at once: assign, unassign, label or release a
+selection, chosen by hand or as every number the list's filters match.
 
 Each is one service call: the role is checked once, before anything changes, and every number
 that changes gets its own line in History (through the single-number rules it reuses).
@@ -17,11 +18,14 @@ from app.assistants import service as assistants
 from app.exceptions import NotFound, ServiceError, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
-from app.models import NumberStatus, PhoneNumber
+from app.models import NumberStatus, PhoneNumber, Team
+from app.numbers.listing import NumberFilters
+from app.numbers.managing import list_numbers_page, set_label
 from app.numbers.releasing import release_number
 
-# A page of the table at most: a selection is made by hand, and each release calls the provider.
-MAX_BULK = 100
+# "Select all N matching" takes at most this many (the README says so): every number changed
+# gets its own History line, and each release its own call to the provider.
+MAX_BULK = 1000
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,25 @@ def selected_numbers(team_id: str, number_ids: Sequence[object]) -> list[PhoneNu
     if missing := [i for i in ids if i not in found]:
         raise NotFound(f"Phone number not found: {missing[0]}.")
     return [found[i] for i in ids]
+
+
+def matching_ids(team: Team, filters: NumberFilters) -> list[str]:
+    """Every number of the team the filters keep, in the list's order; refused past MAX_BULK."""
+    page = list_numbers_page(team, MAX_BULK, None, filters)
+    if page.next_cursor:
+        raise ValidationFailed(
+            {"phoneNumberIds": f"More than {MAX_BULK:,} numbers match: narrow the filters first."}
+        )
+    return [number.id for number in page.numbers]
+
+
+def label_selected(actor: Actor, label: object, number_ids: Sequence[object]) -> int:
+    """The same label on every chosen number (an empty one removes it). Returns how many."""
+    actor.require(Permission.LABEL)
+    chosen = selected_numbers(actor.team.id, number_ids)
+    for number in chosen:
+        set_label(actor, number, label)  # checks the label before the first one changes
+    return len(chosen)
 
 
 def assign_selected(actor: Actor, assistant_id: object, number_ids: Sequence[object]) -> int:
@@ -91,7 +114,7 @@ def _checked_ids(number_ids: Sequence[object]) -> list[str]:
     if not ids:
         raise ValidationFailed({"phoneNumberIds": "Choose at least one number."})
     if len(ids) > MAX_BULK:
-        raise ValidationFailed({"phoneNumberIds": f"Choose at most {MAX_BULK} numbers at once."})
+        raise ValidationFailed({"phoneNumberIds": f"Choose at most {MAX_BULK:,} numbers at once."})
     if bad := next((i for i in ids if not is_id("pn", i)), None):
         raise NotFound(f"Phone number not found: {str(bad)[:40]}.")
     return ids

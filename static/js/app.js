@@ -52,6 +52,57 @@
     }
   });
 
+  // A form sent with a stale token (signed in again in another tab): nothing was swapped, so the
+  // fields keep what was typed; every form on the page takes the fresh token, and the form says
+  // why, so one more click sends it.
+  document.addEventListener("form-token-renewed", function (event) {
+    var token = event.detail && event.detail.token;
+    if (!token) {
+      return;
+    }
+    document.querySelectorAll("input[name=csrf_token]").forEach(function (el) { el.value = token; });
+    document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": token }));
+    var source = event.target instanceof Element ? event.target : document.body;
+    var form = source.closest("form") || source;
+    var note = form.querySelector("[data-role=form-token-renewed]");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "form-error form-token-note";
+      note.setAttribute("role", "alert");
+      note.setAttribute("data-role", "form-token-renewed");
+      form.prepend(note);
+    }
+    note.textContent = event.detail.message;
+    // After htmx gives back the buttons it disabled for the request.
+    var send = form.querySelector("[type=submit]");
+    source.addEventListener("htmx:afterRequest", function () {
+      if (send) { send.focus(); }
+    }, { once: true });
+  });
+
+  // The bulk bar says how many rows are selected (after any box changes, the page's too).
+  document.addEventListener("change", function (event) {
+    var box = event.target instanceof Element ? event.target.closest("[data-role=select-number], [data-select-all]") : null;
+    var count = document.getElementById("bulk-count");
+    if (box && count) {
+      count.textContent = document.querySelectorAll("[data-role=select-number]:checked").length + " selected";
+    }
+  });
+
+  // A field with a pattern says what it wants in our words ("3 digits, like 415", its title),
+  // not the browser's "Please match the requested format."; typing clears the message.
+  document.addEventListener("invalid", function (event) {
+    var field = event.target;
+    if (field instanceof HTMLInputElement && field.validity.patternMismatch && field.title) {
+      field.setCustomValidity(field.title);
+    }
+  }, true);
+  document.addEventListener("input", function (event) {
+    if (event.target instanceof HTMLInputElement && event.target.title) {
+      event.target.setCustomValidity("");
+    }
+  }, true);
+
   // A new API token (or secret, or an invitation's link): Copy puts it on the clipboard, or at
   // least selects it.
   document.addEventListener("click", function (event) {
@@ -85,6 +136,33 @@
       });
     }
   }, true);
+  // Cancel in a confirmation closes it and gives the focus back to what opened it.
+  document.addEventListener("click", function (event) {
+    var cancel = event.target instanceof Element ? event.target.closest("[data-role=cancel-confirm]") : null;
+    var open = cancel && cancel.closest("details.confirm[open]");
+    if (open) {
+      event.preventDefault();
+      open.open = false;
+      open.querySelector("summary").focus();
+    }
+  });
+  // An opened confirmation is scrolled into view (a row's Release near the bottom of the window).
+  document.addEventListener("toggle", function (event) {
+    var opened = event.target;
+    if (opened instanceof HTMLDetailsElement && opened.open && opened.classList.contains("confirm")) {
+      var panel = opened.querySelector(".confirm-panel");
+      if (panel) {
+        setTimeout(function () { panel.scrollIntoView({ block: "nearest" }); }, 50);
+      }
+    }
+  }, true);
+  // A confirmation whose content loads when opened: in view once it has arrived.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target instanceof Element && target.matches(".confirm-panel") && target.closest("details.confirm[open]")) {
+      target.scrollIntoView({ block: "nearest" });
+    }
+  });
   document.addEventListener("keydown", function (event) {
     var open = event.key === "Escape" && event.target instanceof Element &&
       event.target.closest("details.confirm[open]");

@@ -48,12 +48,12 @@ def test_signed_out_pages(server, axe_page: Page):
         ("/no-such-page", "404 signed out"),
     ]:
         check(axe_page, server.url + path, state, problems)
-    # A form whose token expired: the 400 page.
+    # A form whose token expired: the same fields again, to check and send.
     axe_page.goto(server.url + "/signin")
     axe_page.evaluate("document.querySelector('input[name=csrf_token]').value = 'stale'")
     axe_page.get_by_role("button", name="Sign in").click()
-    expect(axe_page.locator("#error[data-status='400']")).to_be_visible()
-    _note(axe_page, "400, a stale form", problems)
+    expect(axe_page.locator("#resend[data-status='400']")).to_be_visible()
+    _note(axe_page, "400, a stale form to send again", problems)
     assert not problems, "\n\n".join(problems)
 
 
@@ -131,7 +131,7 @@ def test_every_page_of_a_full_team(server, big_team, context, axe_page: Page, vi
         box.check()
     page.get_by_label("With the selected numbers").select_option("release")
     page.get_by_role("button", name="Review…").click()
-    expect(page.locator("#selection-list li")).to_have_count(2)
+    expect(page.locator("#selection-list tbody tr")).to_have_count(2)
     _note(page, "bulk release confirmation", problems)
     page.locator("#selection-confirm").click()
     expect(page.locator("#flashes [data-role=scheduled]")).to_be_visible()

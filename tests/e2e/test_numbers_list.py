@@ -47,7 +47,7 @@ def test_filter_sixty_numbers_to_one_then_release_two_in_bulk(server, people, pa
     page.get_by_label("With the selected numbers").select_option("release")
     page.get_by_role("button", name="Review…").click()
     expect(page.get_by_role("heading", name="Release 2 numbers?")).to_be_visible()
-    expect(page.locator("#selection-list li")).to_have_count(2)
+    expect(page.locator("#selection-list tbody tr")).to_have_count(2)
     expect(page.locator("#selection-list")).to_contain_text("(303) 555-0001")
     expect(page.locator("#selection-list")).to_contain_text("(303) 555-0003")
     page.get_by_role("button", name="Release 2 numbers").click()

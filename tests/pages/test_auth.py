@@ -1,5 +1,6 @@
 """Sign up, sign in, sign out: the forms, the redirects, CSRF and remember-me."""
 
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -72,6 +73,25 @@ def test_sign_up_errors_show_next_to_their_field(client):
     )
     assert page.select_one("#password")["aria-invalid"] == "true"
     assert soup(sign_up(client, email="not-an-address")).select_one("#email-error")
+
+
+def test_sign_up_shows_every_error_at_once_in_product_words_focused_on_the_first(client):
+    response = sign_up(client, name="", email="not-an-address", password="short")
+    assert response.status_code == 400
+    page = soup(response)
+    errors = {e["id"]: e.get_text(strip=True) for e in page.select(".field-error")}
+    assert errors == {
+        "name-error": "Tell us your name.",
+        "email-error": "Enter an email address like name@example.com.",
+        "password-error": "A password needs at least 8 characters.",
+    }
+    assert page.select_one("#signup-errors").get_text(strip=True) == (
+        "Check the 3 fields marked below."
+    )
+    assert [f["id"] for f in page.select("[autofocus]")] == ["name"]
+    # Only the email wrong: the focus starts there.
+    page = soup(sign_up(client, email="not-an-address"))
+    assert [f["id"] for f in page.select("[autofocus]")] == ["email"]
 
 
 def test_sign_in_with_a_wrong_password_says_so_without_saying_which(client, auth, factory):
@@ -179,19 +199,18 @@ def test_htmx_after_the_session_ends_returns_to_the_page_it_came_from(client, fa
     assert signed_in.status_code == 302 and signed_in.location == page
 
 
-def test_htmx_with_a_stale_form_token_reloads_through_sign_in(client, factory, member):
+def test_htmx_with_a_stale_form_token_keeps_the_form_and_renews_the_token(client, factory, member):
     number = factory.number(member, "+14155550100")
     page = numbers_url(member.team_id)
     headers = {"HX-Request": "true", "HX-Current-URL": f"http://localhost{page}"}
     response = client.post(
         f"{page}/{number}/label", data={"label": "x"}, headers={**headers, "X-CSRFToken": "stale"}
     )
+    # Still signed in: nothing is swapped (the typed label stays), and a fresh token comes.
     assert response.status_code == 400 and response.get_data() == b""
-    target = response.headers["HX-Redirect"]
-    assert parse_qs(urlsplit(target).query)["next"] == [page]
-    # Still signed in: sign-in sends them straight back, where the page has a fresh token.
-    back = client.get(target)
-    assert back.status_code == 302 and back.location == page
+    assert response.headers["HX-Reswap"] == "none"
+    renewed = json.loads(response.headers["HX-Trigger"])["form-token-renewed"]
+    assert renewed["token"] == csrf_token(client, page)
 
 
 def test_a_current_url_on_another_host_is_not_followed(client, factory):

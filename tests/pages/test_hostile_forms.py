@@ -72,7 +72,8 @@ NAMES = {
     "keep": "refused",  # numbers to keep: one that is not the team's is named on the page
     "role": "refused",
     "current_password": "refused",
-    "csrf_token": "expired",  # the form's token: the error page says the form expired
+    "csrf_token": "expired",  # the form's token: kept input and a fresh token (htmx), or the
+    # plain error page (a POST naming none of our pages, as these do)
     # The guardrails: amounts in dollars (the form drops "$", commas and spaces, no more).
     "spend_cap": "refused",
     "approval_above": "refused",
@@ -207,9 +208,10 @@ def judge(response, answer: str, htmx: bool) -> str | None:
     if status != 400:
         return f"{status}, want 400"
     page = soup(response)
-    if answer == "expired" and htmx:  # the page reloads through sign-in, with a fresh token
-        sent_to = response.headers.get("HX-Redirect", "")
-        return None if sent_to.startswith("/signin?next=") else "no HX-Redirect to sign in"
+    if answer == "expired" and htmx:  # nothing swapped: the form keeps its input, a fresh token
+        renewed = "form-token-renewed" in response.headers.get("HX-Trigger", "")
+        kept = response.headers.get("HX-Reswap") == "none"
+        return None if renewed and kept else "no fresh token for the form as typed"
     if answer == "expired":
         heading = page.select_one("h1, [role=alert]")
         return None if heading and "did not work" in heading.get_text() else "no expiry page"

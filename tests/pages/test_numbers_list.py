@@ -132,7 +132,7 @@ def test_releasing_a_selection_confirms_once_listing_them(app, client, team, rel
     assert response.status_code == 200
     confirm = soup(response)
     assert text(confirm.select_one("h1")) == "Release 2 numbers?"
-    listed = [li["data-number"] for li in confirm.select("#selection-list li")]
+    listed = [li["data-number"] for li in confirm.select("#selection-list tbody tr")]
     assert listed == ["+14155550003", "+14155550004"]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PhoneNumber)) == 60
@@ -248,9 +248,14 @@ def test_a_handful_of_numbers_shows_no_filter_form(app, client, factory, auth):
     assert soup(client.get(numbers_url(owner.team_id))).select_one("#numbers-filters")
 
 
-def test_more_than_a_hundred_at_once_goes_back_and_says_so(app, client, factory, auth):
+def test_more_than_the_maximum_at_once_goes_back_and_says_so(
+    app, client, factory, auth, monkeypatch
+):
+    from app.numbers import bulk
+
+    monkeypatch.setattr(bulk, "MAX_BULK", 3)  # 1,000 in production: the same rule, smaller
     owner = factory.member("scale")
-    seed(app, owner, 101)
+    seed(app, owner, 4)
     auth.sign_in(owner)
     with app.app_context():
         ids = list(db.session.scalars(sa.select(PhoneNumber.id)))
@@ -258,9 +263,7 @@ def test_more_than_a_hundred_at_once_goes_back_and_says_so(app, client, factory,
     response = client.get(f"{numbers_url(owner.team_id)}/selection", query_string=query)
     assert response.status_code == 302
     after = soup(client.get(response.location))
-    assert text(after.select_one("#flashes .flash-error")) == (
-        "Choose at most 100 numbers at once."
-    )
+    assert text(after.select_one("#flashes .flash-error")) == "Choose at most 3 numbers at once."
 
 
 def test_the_type_filter_offers_every_type_a_number_is_held_as(app, client, team):
