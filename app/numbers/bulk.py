@@ -20,7 +20,7 @@ from app.extensions import db
 from app.ids import is_id
 from app.models import NumberStatus, PhoneNumber, Team
 from app.numbers.listing import NumberFilters
-from app.numbers.managing import list_numbers_page, set_label
+from app.numbers.managing import list_number_rows, set_label
 from app.numbers.releasing import release_number
 
 # "Select all N matching" takes at most this many (the README says so): every number changed
@@ -60,7 +60,7 @@ def selected_numbers(team_id: str, number_ids: Sequence[object]) -> list[PhoneNu
 
 def matching_ids(team: Team, filters: NumberFilters) -> list[str]:
     """Every number of the team the filters keep, in the list's order; refused past MAX_BULK."""
-    page = list_numbers_page(team, MAX_BULK, None, filters)
+    page = list_number_rows(team, MAX_BULK, None, filters)
     if page.next_cursor:
         raise ValidationFailed(
             {"phoneNumberIds": f"More than {MAX_BULK:,} numbers match: narrow the filters first."}
