@@ -36,7 +36,7 @@ def german_number(index: int) -> str:
     from app.providers.base import SearchFilters
     from app.providers.sandbox import SandboxProvider
 
-    found = SandboxProvider().search(SearchFilters("DE", None, LOCAL, index + 1))
+    found = SandboxProvider().search_page(SearchFilters("DE", None, LOCAL, index + 1)).numbers
     return found[index].phone_number
 
 

@@ -185,11 +185,9 @@ class ProviderHoldPending(ProviderError):
 class Provider(Protocol):
     name: str
 
-    def search(self, filters: SearchFilters) -> list[AvailableNumber]:
-        """Numbers available now that match every filter, at most filters.limit."""
-
     def search_page(self, filters: SearchFilters) -> Offered:
-        """The same numbers, with how many match in all."""
+        """Numbers available now that match every filter (at most filters.limit), with how
+        many match in all."""
 
     def quote(self, phone_number: str) -> AvailableNumber | None:
         """The provider's price for one number without a search, or None if it cannot say."""

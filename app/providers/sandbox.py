@@ -86,9 +86,6 @@ class SandboxProvider:
         self._approved: set[str] = set()
         self._cancelled: set[str] = set()
 
-    def search(self, filters: SearchFilters) -> list[AvailableNumber]:
-        return self.search_page(filters).numbers
-
     def search_page(self, filters: SearchFilters) -> Offered:
         """The first `limit` matching numbers nobody here holds, and how many there are in all."""
         features = offer_features(filters.country_code, filters.number_type)

@@ -99,7 +99,7 @@ def test_documents_a_country_needs_are_listed(client, factory, auth):
     auth.sign_in(owner)
     assert hold(client, owner.team_id, "+4930901820").status_code in (200, 409)
 
-    german = SandboxProvider().search(SearchFilters("DE", limit=1))[0].phone_number
+    german = SandboxProvider().search_page(SearchFilters("DE", limit=1)).numbers[0].phone_number
     assert hold(client, owner.team_id, german).status_code == 200
     page = soup(client.get(cart_url(owner.team_id)))
     assert "Proof of address" in text(page.select_one("#cart-documents"))
