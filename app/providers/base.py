@@ -184,6 +184,12 @@ class ProviderHoldPending(ProviderError):
 
 class Provider(Protocol):
     name: str
+    # What the search service reads (app.numbers.searching), declared by each provider:
+    # cache_searches: a search is slow (a network round trip), so the service may cache its
+    # answer for a short while; skips_held_numbers: the answer already leaves out numbers held
+    # here, so the service need not filter them again.
+    cache_searches: bool
+    skips_held_numbers: bool
 
     def search_page(self, filters: SearchFilters) -> Offered:
         """Numbers available now that match every filter (at most filters.limit), with how
