@@ -118,7 +118,7 @@ class Factory:
         """A Growth team holding `held` numbers bought an hour apart (the first the oldest;
         the even ones answered by "Ava", the odd ones unassigned), moved to `to` through the
         plan service: over its limit, in its grace. (member, number ids, oldest first)."""
-        from app.subscriptions import change_plan
+        from app.billing.plan_changes import change_plan
 
         member = self.member("growth")
         ava = self.assistant(member, "Ava")
@@ -239,7 +239,7 @@ def downgraded(
 ) -> Member:
     """Another team of the owner's, on Growth with `held` numbers (every other one answered by
     "Ava"), then moved to `to` through the plan service: over its limit, in its grace."""
-    from app.subscriptions import change_plan
+    from app.billing.plan_changes import change_plan
 
     member = add_team(app, owner, f"Downgraded {area}", "growth")
     seed_numbers(app, member.team_id, owner.user_id, held, area)

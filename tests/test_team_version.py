@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.assistants import service as assistants
+from app.billing.plan_changes import change_plan
 from app.extensions import db
 from app.guardrails import approvals
 from app.guardrails.requests import ask_approval
@@ -36,7 +37,6 @@ from app.plans.enforcement import enforce_limits
 from app.plans.grace import keep_numbers
 from app.providers import current_provider
 from app.providers.base import OrderResult, ProviderError
-from app.subscriptions import change_plan
 from tests.factories import Factory, Member, actor_of
 from tests.helpers import sandbox_number
 

@@ -3,7 +3,7 @@
 It replaces the plan's limit everywhere (eligibility's `maxAllowed` included) and reads
 "Custom: N numbers" on the Plans page and the banner. It is an agreement about a paid plan,
 so it needs one, and it belongs to the plan it was set on: any change of plan clears it
-(app.subscriptions), so a downgrade or a cancellation never keeps a larger limit. Setting or
+(app.billing.plan_changes), so a downgrade or a cancellation never keeps a larger limit. Setting or
 clearing it can leave the team over its limit: that starts the grace as a downgrade does.
 """
 
