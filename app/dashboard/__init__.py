@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, render_template, request, session
 from flask_login import current_user
 
-from app.accounts.roles import Actor, Permission
+from app.accounts.roles import Actor, Permission, who_may
 from app.accounts.teams import actor_for
 from app.exceptions import ServiceError
 from app.guardrails.requests import memberships_with_requests
@@ -81,6 +81,7 @@ def navigation():
         "waiting_requests": waiting_requests,
         "session_team_id": session.get("team_id"),
         "Permission": Permission,
+        "who_may": who_may,
         "free_plan": FREE,
         "demo_numbers": demo_numbers,
     }
