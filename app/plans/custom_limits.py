@@ -10,7 +10,7 @@ clearing it can leave the team over its limit: that starts the grace as a downgr
 from __future__ import annotations
 
 from app import audit
-from app.accounts.teams import bump_version, lock_team
+from app.accounts.teams import lock_team
 from app.exceptions import ValidationFailed
 from app.extensions import db
 from app.models import Team
@@ -37,7 +37,6 @@ def set_custom_limit(team: Team, limit: int | None, actor_id: str | None = None)
     if limit != team.custom_limit:
         record_custom_limit(team, limit, actor_id)
         review_limit(team, actor_id)
-        bump_version(team.id)
     db.session.commit()
     return team
 
