@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.plans.catalog import FREE
+
+# The Free plan's trial, as the pages and emails state it ("for 5 days").
+TRIAL_DAYS = FREE.trial_days
 SEARCH = "/api/phone-numbers/search"
 PURCHASE = "/api/phone-numbers/purchase"
 REQUESTS = "/api/purchase-requests"

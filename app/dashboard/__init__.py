@@ -9,11 +9,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, render_template, request, session
 from flask_login import current_user
 
+from app.accounts.invitations import INVITATION_LIFETIME
 from app.accounts.roles import Actor, Permission, who_may
 from app.accounts.teams import actor_for
 from app.exceptions import ServiceError
 from app.guardrails.requests import memberships_with_requests
 from app.plans.catalog import FREE
+from app.providers.base import HOLD_LENGTH
+from app.timefmt import duration
 
 bp = Blueprint("dashboard", __name__)
 
@@ -84,6 +87,15 @@ def navigation():
         "who_may": who_may,
         "free_plan": FREE,
         "demo_numbers": demo_numbers,
+    }
+
+
+@bp.app_context_processor
+def figures():
+    """Lengths the pages state, read from the constants that set them."""
+    return {
+        "hold_length": duration(HOLD_LENGTH),
+        "invitation_lifetime": duration(INVITATION_LIFETIME),
     }
 
 
