@@ -9,12 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, events
+from app.accounts.lookups import find_for_user, find_in_team
 from app.accounts.roles import Actor, Permission
 from app.events import payloads
 from app.exceptions import NameTaken, NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
-from app.models import Assistant, Membership, NumberStatus, PhoneNumber, Role, Team, User
+from app.models import Assistant, NumberStatus, PhoneNumber, Team, User
 from app.models.numbers import name_key
 from app.numbers.queries import team_number
 from app.routing.store import clear_split, forget_assistant
@@ -22,6 +23,7 @@ from app.text import one_line
 
 MAX_NAME = 120
 MAX_ASSIGN = 100
+MISSING = "Assistant not found."
 GONE = "Assistant not found (it may have just been deleted)."
 
 
@@ -44,26 +46,12 @@ def list_assistants(team: Team) -> list[tuple[Assistant, int]]:
 
 def find_assistant(user: User, assistant_id: object) -> tuple[Actor, Assistant]:
     """The assistant and the user acting for its team; NotFound if it is not in their teams."""
-    row = None
-    if is_id("asst", assistant_id):
-        row = db.session.execute(
-            sa.select(Assistant, Team, Membership.role)
-            .join(Team, Team.id == Assistant.team_id)
-            .join(Membership, Membership.team_id == Assistant.team_id)
-            .where(Assistant.id == assistant_id, Membership.user_id == user.id)
-        ).first()
-    if row is None:
-        raise NotFound("Assistant not found.")
-    assistant, team, role = row
-    return Actor(user, team, Role(role)), assistant
+    return find_for_user(Assistant, "asst", user, assistant_id, MISSING)
 
 
 def team_assistant(team: Team, assistant_id: object) -> Assistant:
     """An assistant of this team; NotFound for any other (even one of the user's other teams)."""
-    assistant = db.session.get(Assistant, assistant_id) if is_id("asst", assistant_id) else None
-    if assistant is None or assistant.team_id != team.id:
-        raise NotFound("Assistant not found.")
-    return assistant
+    return find_in_team(Assistant, "asst", team.id, assistant_id, MISSING)
 
 
 def create_assistant(actor: Actor, name: object) -> Assistant:
