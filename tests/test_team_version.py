@@ -397,3 +397,23 @@ def test_a_write_is_on_the_very_next_read(app, client, factory):
     second = client.get("/api/phone-numbers/purchase", query_string=query, headers=member.headers)
     assert second.get_json()["numbers"][0]["label"] == "Sales"
     assert second.headers["ETag"] != first.headers["ETag"]
+
+
+def test_once_per_transaction_and_never_for_what_did_not_happen(app, factory):
+    member = factory.member("growth")
+    number_id = factory.number(member, NUMBER)
+    mine = PhoneNumber.id == number_id
+    with app.app_context():
+        before = version(member.team_id)
+        db.session.execute(sa.update(PhoneNumber).where(mine).values(label="Rolled back"))
+        db.session.rollback()
+        db.session.commit()
+        assert version(member.team_id) == before  # the change was undone, so is its note
+        gone = PhoneNumber.id == number_id + "x"
+        db.session.execute(sa.update(PhoneNumber).where(gone).values(label="Nobody"))
+        db.session.commit()
+        assert version(member.team_id) == before  # a statement that changed no row
+        db.session.execute(sa.update(PhoneNumber).where(mine).values(label="One"))
+        db.session.get(PhoneNumber, number_id).label = "Two"
+        db.session.commit()
+        assert version(member.team_id) == before + 1  # two changes, one transaction

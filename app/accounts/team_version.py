@@ -118,7 +118,8 @@ def _note_statement(state: ORMExecuteState):
     teams = state.session.execute(query if where is None else query.where(where)).scalars()
     teams = {team_id for team_id in teams if team_id is not None}
     result = state.invoke_statement()
-    if result.rowcount:
+    # With RETURNING, SQLite counts rows only as they are read: take it as a change.
+    if result.returns_rows or result.rowcount:
         touched(state.session).update(teams)
     return result
 
@@ -132,9 +133,10 @@ def _move_versions(session: Session) -> None:
         )
 
 
-@event.listens_for(db.session, "after_soft_rollback")
-def _forget(session: Session, _previous) -> None:
-    # Whatever was noted is undone with the transaction (a savepoint's rollback keeps the
-    # notes: the outer transaction's version moves once more than needed, never less).
-    if not session.in_transaction():
+@event.listens_for(db.session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    # Whatever was noted is undone with the transaction, however it ended (rolled back,
+    # closed). A savepoint's end keeps the notes: the outer transaction's version then moves
+    # once more than needed, never less.
+    if transaction.parent is None:
         session.info.pop(_TOUCHED, None)
