@@ -107,7 +107,10 @@ def _note_flushed(session: Session, _flush_context) -> None:
 def _note_statement(state: ORMExecuteState):
     """An UPDATE or DELETE of watched rows: their teams, read just before it runs, are
     touched if it changed any row (a read that also matched a row the statement then skipped
-    only moves a version more than needed, which is safe)."""
+    only moves a version more than needed, which is safe). Known limit: on PostgreSQL a row
+    another transaction brings into the WHERE between the read and the statement is changed
+    without its team noted; the writes here name one row by id, and that row's own writer
+    moved the version an instant before."""
     if not (state.is_update or state.is_delete) or state.bind_mapper is None:
         return None
     cls = state.bind_mapper.class_
