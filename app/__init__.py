@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
+from app.accounts import team_version  # noqa: F401  (its session events move team versions)
 from app.agents import init_agents
 from app.config import Config, ConfigError, settle_config
 from app.extensions import cache, csrf, db, login_manager, migrate

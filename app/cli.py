@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from app.accounts import teams, tokens, two_factor, users
 from app.accounts.scopes import SCOPES
+from app.billing.plan_changes import change_plan
 from app.calls.control import repair as repair_connections
 from app.cli_usage import CommandGroup
 from app.exceptions import ServiceError
@@ -26,7 +27,6 @@ from app.plans.catalog import PLAN_KEYS, get_plan
 from app.plans.custom_limits import set_custom_limit
 from app.plans.enforcement import enforce_limits
 from app.plans.limits import team_limit
-from app.subscriptions import change_plan
 
 teams_cli = CommandGroup("teams", help="Create teams, change their plan and limits.")
 users_cli = CommandGroup("users", help="Create users.")
@@ -299,7 +299,7 @@ def demo() -> None:
 def billing_issues(limit: int) -> None:
     """Billing events kept for the operator (a customer that is another team's, a second
     subscription cancelled), newest first; then `N billing issues`."""
-    from app.subscription_events import recent_issues
+    from app.billing.subscription_events import recent_issues
 
     issues = recent_issues(limit)
     for issue in issues:

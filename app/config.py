@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from app.plans.catalog import PRICE_SETTINGS
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -104,9 +106,8 @@ def environment_settings() -> dict[str, Any]:
         "STRIPE_API_KEY": os.environ.get("STRIPE_API_KEY"),
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET"),
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE"),  # tests point it at a local fake
-        "STRIPE_PRICE_STARTER": os.environ.get("STRIPE_PRICE_STARTER"),
-        "STRIPE_PRICE_GROWTH": os.environ.get("STRIPE_PRICE_GROWTH"),
-        "STRIPE_PRICE_SCALE": os.environ.get("STRIPE_PRICE_SCALE"),
+        # Each paid plan's Stripe price id: STRIPE_PRICE_STARTER, ... (from the catalog).
+        **{setting: os.environ.get(setting) for setting in PRICE_SETTINGS.values()},
         # Mail: SMTP when MAIL_SERVER is set, else each message goes to MAIL_OUTBOX_DIR and the
         # log. Checked in app.mail.init_mail, so a typo fails start-up with one line.
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND"),

@@ -18,6 +18,18 @@ MOBILE = "mobile"
 NATIONAL = "national"  # non-geographic numbers reachable nationwide at one rate
 # What a search may ask for, and what a held number is recorded as (its own type).
 SEARCH_TYPES = NUMBER_TYPES = (LOCAL, TOLL_FREE, MOBILE, NATIONAL)
+# The types in countries with area codes (US, CA): their numbers are not split further.
+AREA_CODE_TYPES = (LOCAL, TOLL_FREE)
+# NANP toll-free prefixes: the only "area codes" a toll-free search can name.
+TOLL_FREE_PREFIXES = ("800", "833", "844", "855", "866", "877", "888")
+
+
+def in_words(choices: tuple[str, ...]) -> str:
+    """'"local", "toll-free" or "mobile"': a closed list as an error message names it."""
+    quoted = [f'"{choice}"' for choice in choices]
+    return f"{', '.join(quoted[:-1])} or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+
+
 # phonenumbers' classes that are not local; the rest (fixed line, NANP's "fixed line or
 # mobile", VoIP, ...) are what a team means by a local number.
 _KINDS = {

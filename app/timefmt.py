@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -26,6 +26,16 @@ def clock(moment: datetime, now: datetime) -> str:
     if moment.date() == now.astimezone(UTC).date():
         return moment.strftime("%H:%M UTC")
     return moment.strftime("%d %b, %H:%M UTC")
+
+
+def duration(length: timedelta) -> str:
+    """ "30 minutes", "1 hour", "7 days": a fixed length as the pages and messages say it."""
+    seconds = int(length.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
 
 
 def parse_iso(text: str) -> datetime:

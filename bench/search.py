@@ -55,7 +55,7 @@ def sandbox_times(database: Database, runs: int) -> SandboxTimes:
         results = len(search_numbers(FILTERS).numbers)  # warm-up: imports, metadata
         service = median_ms(lambda: search_numbers(FILTERS), runs)
     provider = SandboxProvider()
-    return SandboxTimes(service, median_ms(lambda: provider.search(FILTERS), runs), results)
+    return SandboxTimes(service, median_ms(lambda: provider.search_page(FILTERS), runs), results)
 
 
 def telnyx_cache_times(database: Database, latency: float, repeats: int) -> list[CacheTimes]:

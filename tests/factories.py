@@ -76,33 +76,10 @@ class Factory:
                 service.assign_numbers(actor, assistant, list(numbers))
             return assistant.id
 
-    def number(self, member: Member, e164: str, *, assistant: str | None = None, **fields) -> str:
-        """A held number written straight to the table; returns its id."""
-        with self.app.app_context():
-            assistant_id = fields.pop("assistant_id", None)
-            if assistant:
-                row = Assistant(team_id=member.team_id, name=assistant)
-                db.session.add(row)
-                db.session.flush()
-                assistant_id = row.id
-            status = fields.pop("status", "active")
-            number = PhoneNumber(
-                team_id=member.team_id,
-                phone_number=e164,
-                provider=fields.pop("provider", "sandbox"),
-                provider_number_id=fields.pop("provider_number_id", f"sandbox-{e164[1:]}"),
-                customer_reference=fields.pop("customer_reference", f"ref-{e164}"),
-                number_type="local",
-                country_code=fields.pop("country_code", "US"),
-                status=status,
-                activated_at=fields.pop("activated_at", utcnow() if status == "active" else None),
-                created_by_id=fields.pop("created_by_id", member.user_id),
-                assistant_id=assistant_id,
-                **fields,
-            )
-            db.session.add(number)
-            db.session.commit()
-            return number.id
+    def number(self, member: Member, e164: str, **fields) -> str:
+        """A held number of the member's team, bought by them; returns its id."""
+        fields.setdefault("created_by_id", member.user_id)
+        return insert_number(self.app, member.team_id, e164, **fields)
 
     def approving_team(self, plan: str = "growth") -> tuple[Member, Member, Member]:
         """A team whose members' purchases wait for approval: its owner, an admin, a member."""
@@ -116,7 +93,7 @@ class Factory:
         """A Growth team holding `held` numbers bought an hour apart (the first the oldest;
         the even ones answered by "Ava", the odd ones unassigned), moved to `to` through the
         plan service: over its limit, in its grace. (member, number ids, oldest first)."""
-        from app.subscriptions import change_plan
+        from app.billing.plan_changes import change_plan
 
         member = self.member("growth")
         ava = self.assistant(member, "Ava")
@@ -137,6 +114,37 @@ class Factory:
     def many_numbers(self, member: Member, count: int, area: str = "415") -> None:
         """`count` active numbers at once (fast), every other one answered by "Ava"."""
         seed_numbers(self.app, member.team_id, member.user_id, count, area)
+
+
+def insert_number(
+    app: Flask, team_id: str, e164: str, *, assistant: str | None = None, **fields
+) -> str:
+    """A held number written straight to the table, for states a purchase cannot make (an
+    active sandbox number unless `fields` say otherwise; `assistant` names a new one to
+    answer it); returns its id. The one number factory: Factory.number and the pages'
+    add_number call it."""
+    with app.app_context():
+        if assistant:
+            row = Assistant(team_id=team_id, name=assistant)
+            db.session.add(row)
+            db.session.flush()
+            fields["assistant_id"] = row.id
+        status = fields.pop("status", "active")
+        fields.setdefault("activated_at", utcnow() if status == "active" else None)
+        number = PhoneNumber(
+            team_id=team_id,
+            phone_number=e164,
+            provider=fields.pop("provider", "sandbox"),
+            provider_number_id=fields.pop("provider_number_id", f"sandbox-{e164[1:]}"),
+            customer_reference=fields.pop("customer_reference", f"ref-{e164}"),
+            number_type="local",
+            country_code=fields.pop("country_code", "US"),
+            status=status,
+            **fields,
+        )
+        db.session.add(number)
+        db.session.commit()
+        return number.id
 
 
 def hold(app: Flask, member: Member, e164: str) -> str:
@@ -237,7 +245,7 @@ def downgraded(
 ) -> Member:
     """Another team of the owner's, on Growth with `held` numbers (every other one answered by
     "Ava"), then moved to `to` through the plan service: over its limit, in its grace."""
-    from app.subscriptions import change_plan
+    from app.billing.plan_changes import change_plan
 
     member = add_team(app, owner, f"Downgraded {area}", "growth")
     seed_numbers(app, member.team_id, owner.user_id, held, area)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.plans.catalog import FREE
+
+# The Free plan's trial, as the pages and emails state it ("for 5 days").
+TRIAL_DAYS = FREE.trial_days
 SEARCH = "/api/phone-numbers/search"
 PURCHASE = "/api/phone-numbers/purchase"
 REQUESTS = "/api/purchase-requests"
@@ -36,7 +40,7 @@ def german_number(index: int) -> str:
     from app.providers.base import SearchFilters
     from app.providers.sandbox import SandboxProvider
 
-    found = SandboxProvider().search(SearchFilters("DE", None, LOCAL, index + 1))
+    found = SandboxProvider().search_page(SearchFilters("DE", None, LOCAL, index + 1)).numbers
     return found[index].phone_number
 
 

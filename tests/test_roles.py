@@ -11,7 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from app.accounts.roles import ROLE_PERMISSIONS, Actor, Permission
+from app.accounts.roles import (
+    BY_RANK,
+    INVITABLE,
+    ROLE_PERMISSIONS,
+    Actor,
+    Permission,
+    may_manage,
+    roles_with,
+    who_may,
+    with_article,
+)
 from app.exceptions import PermissionDenied
 from app.models import Role, Team, User
 from tests.role_table import ALLOWED
@@ -85,3 +95,57 @@ def test_every_permission_is_checked_somewhere_in_the_app():
     source += "\n".join(p.read_text() for p in (ROOT / "templates").rglob("*.html"))
     checked = {p for p in Permission if re.search(rf"\bPermission\.{p.name}\b", source)}
     assert checked == set(Permission) - NOT_YET_CHECKED
+
+
+# (actor's role, other's role, may remove / invite as / withdraw an invitation for them)
+MANAGES = [
+    ("owner", "owner", True),
+    ("owner", "admin", True),
+    ("owner", "member", True),
+    ("admin", "owner", False),
+    ("admin", "admin", False),
+    ("admin", "member", True),
+    ("member", "owner", False),
+    ("member", "admin", False),
+    ("member", "member", False),
+]
+
+
+@pytest.mark.parametrize(("role", "other", "manages"), MANAGES)
+def test_who_manages_whom(role, other, manages):
+    actor = Actor(User(email="a@example.com", name="Ann"), Team(name="Acme"), Role(role))
+    assert may_manage(role, other) is manages
+    assert actor.may_manage(other) is manages
+    if manages:
+        actor.require_manage(other)
+    else:
+        with pytest.raises(PermissionDenied, match="change members' roles: ask an owner"):
+            actor.require_manage(other)
+
+
+def test_the_one_ladder():
+    assert BY_RANK == ("owner", "admin", "member")
+    assert INVITABLE == ("admin", "member")
+    assert roles_with(Permission.APPROVE_PURCHASES) == ("owner", "admin")
+    assert [with_article(role) for role in BY_RANK] == ["an owner", "an admin", "a member"]
+    assert who_may(Permission.CHANGE_PLAN) == "an owner"
+    assert who_may(Permission.RELEASE) == "an owner or admin"
+    assert who_may(Permission.BUY) == "an owner, admin or member"
+
+
+def test_no_ladder_is_implied_outside_the_roles_module():
+    """Comparing a role with one rung ("role != Role.MEMBER", "(Role.OWNER, Role.ADMIN)")
+    restates the ladder: read RANK, may_manage or roles_with instead."""
+    ladder = re.compile(
+        r"role\s*[!=]=\s*(Role\.(ADMIN|MEMBER)|['\"](admin|member)['\"])"
+        r"|\(Role\.\w+, Role\.|Role\.\w+\.value:"
+    )
+    sources = [*(ROOT / "app").rglob("*.py"), *(ROOT / "templates").rglob("*.html")]
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sources
+        if path != ROOT / "app" / "accounts" / "roles.py"
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if ladder.search(line)
+    ]
+    assert found == []

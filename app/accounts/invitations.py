@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, links
-from app.accounts.roles import Actor, Permission
+from app.accounts.roles import INVITABLE, Actor, Permission, with_article
 from app.accounts.teams import lock_team
 from app.accounts.users import (
     clean_email,
@@ -43,10 +43,11 @@ def invite(actor: Actor, email: str, role: str = Role.MEMBER) -> Invitation:
     """Invite an address and queue its email (in the same transaction: an invitation is
     never kept without its email); ValidationFailed for a bad address or role."""
     actor.require(Permission.INVITE)
-    if role not in (Role.MEMBER, Role.ADMIN):
-        raise ValidationFailed({"role": "Invite as a member or an admin."})
-    if role != Role.MEMBER:
-        actor.require(Permission.MANAGE_ROLES)  # granting more than member is a role change
+    if role not in INVITABLE:
+        raise ValidationFailed(
+            {"role": f"Invite as {' or '.join(map(with_article, reversed(INVITABLE)))}."}
+        )
+    actor.require_manage(role)  # granting more than member is a role change
     email = clean_email(email)
     team = actor.team
     _refuse_flooding(actor)
@@ -149,8 +150,7 @@ def open_invitations(team_id: str) -> list[Invitation]:
 def revoke(actor: Actor, invitation_id: str) -> Invitation:
     actor.require(Permission.INVITE)
     invitation = _team_invitation(actor.team.id, invitation_id)
-    if invitation.role != Role.MEMBER:
-        actor.require(Permission.MANAGE_ROLES)
+    actor.require_manage(invitation.role)
     if invitation.is_open():
         invitation.revoked_at = utcnow()
         _record(actor, audit.Action.INVITE_REVOKE, invitation)

@@ -14,7 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app import audit
-from app.accounts.roles import Actor, Permission
+from app.accounts.roles import BY_RANK, Actor, Permission
 from app.accounts.teams import lock_team
 from app.exceptions import Conflict, NotFound, ValidationFailed
 from app.extensions import db
@@ -31,7 +31,7 @@ class Member:
 
 def members_of(team_id: str) -> list[Member]:
     """Owners first, then admins, then members; each by name."""
-    rank = sa.case({Role.OWNER.value: 0, Role.ADMIN.value: 1}, value=Membership.role, else_=2)
+    rank = sa.case({role.value: i for i, role in enumerate(BY_RANK)}, value=Membership.role)
     rows = db.session.execute(
         sa.select(User, Membership.role, Membership.created_at)
         .join(Membership, Membership.user_id == User.id)
@@ -78,8 +78,7 @@ def remove_member(actor: Actor, user_id: str) -> User:
         return actor.user
     actor.require(Permission.INVITE)
     membership = _membership(actor, user_id)
-    if membership.role != Role.MEMBER:
-        actor.require(Permission.MANAGE_ROLES)  # admins remove members, not admins or owners
+    actor.require_manage(membership.role)  # admins remove members, not admins or owners
     if membership.role == Role.OWNER:
         _keep_an_owner(actor, membership)
     user = membership.user

@@ -118,18 +118,6 @@ def lock_team(team_id: str) -> None:
     db.session.execute(sa.update(Team).where(Team.id == team_id).values(name=Team.name))
 
 
-def bump_version(team_id: str) -> None:
-    """Say the team's numbers, assistants or plan changed, in the caller's transaction (so
-    the change and the new version commit together): lists cached or tagged under an older
-    version are stale from that commit on."""
-    db.session.execute(
-        sa.update(Team)
-        .where(Team.id == team_id)
-        .values(version=Team.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def default_role(team: Team) -> Role:
     """The role a person added without one gets: a team's first person owns it (someone must,
     and a script that makes a team and then its user means that user), later ones are members."""

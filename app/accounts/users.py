@@ -11,7 +11,6 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts.teams import clean_team_name, found_team
 from app.exceptions import ValidationFailed
 from app.extensions import db
 from app.models import User
@@ -124,15 +123,6 @@ def user_by_email(email: str) -> User | None:
     if not email or len(email) > MAX_EMAIL or unstorable(email):
         return None
     return db.session.scalar(sa.select(User).where(User.email == email))
-
-
-def sign_up(email: str, name: str, password: str, team_name: str = "") -> User:
-    """A new user who owns a new team on the Free plan."""
-    if team_name.strip():
-        clean_team_name(team_name)  # refuse a bad team name before the user exists
-    user = create_user(email, name, password)
-    found_team(user, default_team_name(user, team_name))
-    return user
 
 
 def default_team_name(user: User, team_name: str = "") -> str:

@@ -18,6 +18,7 @@ from pydantic import Field
 from app.accounts.scopes import NUMBERS_BUY, NUMBERS_MANAGE, NUMBERS_READ
 from app.agents import tools
 from app.agents.calls import run_tool
+from app.phone import SEARCH_TYPES, in_words
 
 # A refusal is a CallToolResult with isError (app.agents.calls.tool_error): the SDK passes one
 # through as it is, and a client checks only successful results against the output schema.
@@ -56,9 +57,7 @@ def _add_tools(server: MCPServer) -> None:  # noqa: C901  (one short function pe
         ctx: Context,
         country_code: Annotated[str, Field(description="ISO 3166-1 alpha-2, such as US.")],
         area_code: Annotated[str | None, Field(description="Three digits (US/CA).")] = None,
-        number_type: Annotated[
-            str, Field(description='"local", "toll-free", "mobile" or "national".')
-        ] = "local",
+        number_type: Annotated[str, Field(description=f"{in_words(SEARCH_TYPES)}.")] = "local",
         limit: Annotated[int, Field(description="How many, 1 to 100.")] = 10,
         locality: Annotated[str | None, Field(description="A city.")] = None,
         region: Annotated[str | None, Field(description="A state or region.")] = None,

@@ -9,13 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, events
+from app.accounts.lookups import find_for_user, find_in_team
 from app.accounts.roles import Actor, Permission
-from app.accounts.teams import bump_version
 from app.events import payloads
 from app.exceptions import NameTaken, NotFound, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
-from app.models import Assistant, Membership, NumberStatus, PhoneNumber, Role, Team, User
+from app.models import Assistant, NumberStatus, PhoneNumber, Team, User
 from app.models.numbers import name_key
 from app.numbers.queries import team_number
 from app.routing.store import clear_split, forget_assistant
@@ -23,6 +23,7 @@ from app.text import one_line
 
 MAX_NAME = 120
 MAX_ASSIGN = 100
+MISSING = "Assistant not found."
 GONE = "Assistant not found (it may have just been deleted)."
 
 
@@ -45,26 +46,12 @@ def list_assistants(team: Team) -> list[tuple[Assistant, int]]:
 
 def find_assistant(user: User, assistant_id: object) -> tuple[Actor, Assistant]:
     """The assistant and the user acting for its team; NotFound if it is not in their teams."""
-    row = None
-    if is_id("asst", assistant_id):
-        row = db.session.execute(
-            sa.select(Assistant, Team, Membership.role)
-            .join(Team, Team.id == Assistant.team_id)
-            .join(Membership, Membership.team_id == Assistant.team_id)
-            .where(Assistant.id == assistant_id, Membership.user_id == user.id)
-        ).first()
-    if row is None:
-        raise NotFound("Assistant not found.")
-    assistant, team, role = row
-    return Actor(user, team, Role(role)), assistant
+    return find_for_user(Assistant, "asst", user, assistant_id, MISSING)
 
 
 def team_assistant(team: Team, assistant_id: object) -> Assistant:
     """An assistant of this team; NotFound for any other (even one of the user's other teams)."""
-    assistant = db.session.get(Assistant, assistant_id) if is_id("asst", assistant_id) else None
-    if assistant is None or assistant.team_id != team.id:
-        raise NotFound("Assistant not found.")
-    return assistant
+    return find_in_team(Assistant, "asst", team.id, assistant_id, MISSING)
 
 
 def create_assistant(actor: Actor, name: object) -> Assistant:
@@ -79,7 +66,6 @@ def create_assistant(actor: Actor, name: object) -> Assistant:
         subject_id=assistant.id,
         subject=assistant.name,
     )
-    bump_version(actor.team.id)
     db.session.commit()
     return assistant
 
@@ -100,7 +86,7 @@ def rename_assistant(actor: Actor, assistant: Assistant, name: object) -> Assist
         )
         assistant.name = new_name
         _flush_name(new_name)
-        _commit_or_gone(assistant.team_id)
+        _commit_or_gone()
     return assistant
 
 
@@ -127,7 +113,7 @@ def delete_assistant(actor: Actor, assistant: Assistant) -> int:
     if deleted.rowcount != 1:
         db.session.rollback()
         raise NotFound(GONE)
-    _commit_or_gone(assistant.team_id)
+    _commit_or_gone()
     return len(numbers)
 
 
@@ -152,7 +138,7 @@ def assign_numbers(actor: Actor, assistant: Assistant, phone_number_ids: Sequenc
     moved = [n for n in numbers if n.assistant_id != assistant.id]
     for number in moved:
         _assign(actor, number, assistant)
-    _commit_or_gone(assistant.team_id if moved else None)
+    _commit_or_gone()
 
 
 def assign_number(actor: Actor, number: PhoneNumber, assistant: Assistant | None) -> None:
@@ -169,7 +155,7 @@ def unassign_number(actor: Actor, assistant: Assistant, phone_number_id: str) ->
     number = team_number(assistant.team_id, phone_number_id)
     if number.assistant_id == assistant.id:  # already unassigned: a retry succeeds quietly
         _unassign(actor, number, assistant)
-        _commit_or_gone(assistant.team_id)
+        _commit_or_gone()
 
 
 def unassign_numbers(actor: Actor, phone_number_ids: Sequence[str]) -> int:
@@ -191,7 +177,7 @@ def unassign_numbers(actor: Actor, phone_number_ids: Sequence[str]) -> int:
         _hold(assistant, exclusive=False)
     for number in answered:
         _unassign(actor, number, number.assistant)
-    _commit_or_gone(actor.team.id if answered else None)
+    _commit_or_gone()
     return len(answered)
 
 
@@ -245,16 +231,14 @@ def _hold(assistant: Assistant, *, exclusive: bool) -> None:
         raise NotFound(GONE)
 
 
-def _commit_or_gone(changed_team: str | None = None) -> None:
-    """Commit (moving `changed_team`'s version with it); NotFound if the assistant went.
+def _commit_or_gone() -> None:
+    """Commit; NotFound if the assistant went.
 
     On SQLite the assistant can still go between our read and our write: the foreign key
     (an assignment) or a DELETE/UPDATE matching no row (a rename or second delete) says so,
-    at the flush, which the version's UPDATE may be the one to set off.
+    at the flush (which the commit's own flush, app.accounts.team_version, may set off).
     """
     try:
-        if changed_team is not None:
-            bump_version(changed_team)
         db.session.commit()
     except (IntegrityError, StaleDataError):
         db.session.rollback()

@@ -20,7 +20,7 @@ from app.billing.base import (
     Checkout,
     WebhookSignatureError,
 )
-from app.plans.catalog import PLANS
+from app.plans.catalog import PRICE_SETTINGS
 
 __all__ = [
     "CHECKOUT_COMPLETED",
@@ -40,11 +40,6 @@ __all__ = [
     "build_billing",
     "current_billing",
 ]
-
-# Paid plan key -> the setting holding its Stripe price id: STRIPE_PRICE_STARTER, ...
-PRICE_SETTINGS = {
-    plan.key: f"STRIPE_PRICE_{plan.key.upper()}" for plan in PLANS.values() if plan.has_subscription
-}
 
 
 def current_billing() -> BillingProvider:

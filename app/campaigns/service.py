@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
+from app.accounts.lookups import find_for_user, find_in_team
 from app.accounts.roles import Actor, Permission
 from app.assistants.service import clean_name
 from app.campaigns.pool import GONE, hold
@@ -20,13 +21,13 @@ from app.models import (
     Campaign,
     CampaignAssistant,
     CampaignNumber,
-    Membership,
     PhoneNumber,
-    Role,
     Team,
     User,
 )
 from app.models.numbers import name_key
+
+MISSING = "Campaign not found."
 
 MAX_CAP = 10_000
 MAX_COOLDOWN = 24 * 60 * 60
@@ -52,25 +53,11 @@ def list_campaigns(team: Team) -> list[tuple[Campaign, int]]:
 
 def find_campaign(user: User, campaign_id: object) -> tuple[Actor, Campaign]:
     """The campaign and the user acting for its team; NotFound if it is not in their teams."""
-    row = None
-    if is_id("camp", campaign_id):
-        row = db.session.execute(
-            sa.select(Campaign, Team, Membership.role)
-            .join(Team, Team.id == Campaign.team_id)
-            .join(Membership, Membership.team_id == Campaign.team_id)
-            .where(Campaign.id == campaign_id, Membership.user_id == user.id)
-        ).first()
-    if row is None:
-        raise NotFound("Campaign not found.")
-    campaign, team, role = row
-    return Actor(user, team, Role(role)), campaign
+    return find_for_user(Campaign, "camp", user, campaign_id, MISSING)
 
 
 def team_campaign(team: Team, campaign_id: object) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id) if is_id("camp", campaign_id) else None
-    if campaign is None or campaign.team_id != team.id:
-        raise NotFound("Campaign not found.")
-    return campaign
+    return find_in_team(Campaign, "camp", team.id, campaign_id, MISSING)
 
 
 def create_campaign(actor: Actor, body: dict[str, Any]) -> Campaign:

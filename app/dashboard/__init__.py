@@ -20,12 +20,15 @@ from flask import (
 from flask_login import current_user
 
 from app.accounts import two_factor
-from app.accounts.roles import Actor, Permission
+from app.accounts.invitations import INVITATION_LIFETIME
+from app.accounts.roles import Actor, Permission, who_may
 from app.accounts.teams import actor_for
 from app.api.auth import reads_alone
 from app.exceptions import ServiceError
 from app.guardrails.requests import memberships_with_requests
 from app.plans.catalog import FREE
+from app.providers.base import HOLD_LENGTH
+from app.timefmt import duration
 
 bp = Blueprint("dashboard", __name__)
 # GET pages whose statements run one at a time without a transaction (app.api.auth.reads_alone).
@@ -117,8 +120,18 @@ def navigation():
         "waiting_requests": waiting_requests,
         "session_team_id": session.get("team_id"),
         "Permission": Permission,
+        "who_may": who_may,
         "free_plan": FREE,
         "demo_numbers": demo_numbers,
+    }
+
+
+@bp.app_context_processor
+def figures():
+    """Lengths the pages state, read from the constants that set them."""
+    return {
+        "hold_length": duration(HOLD_LENGTH),
+        "invitation_lifetime": duration(INVITATION_LIFETIME),
     }
 
 

@@ -15,7 +15,7 @@ from app import idempotency
 from app.accounts.roles import Permission
 from app.assistants.service import list_assistants
 from app.dashboard import actor, bp, is_htmx
-from app.dashboard.error_pages import provider_failure
+from app.dashboard.error_pages import provider_failure_sentence
 from app.dashboard.search import MAX_KEY, search_back_url
 from app.exceptions import (
     NumberUnavailable,
@@ -182,7 +182,7 @@ def _go(url: str):
 
 def _words(error: ServiceError, consequence: str) -> str:
     if isinstance(error, ProviderFailed):
-        return provider_failure(error, consequence)
+        return provider_failure_sentence(error, consequence)
     fields = getattr(error, "fields", None)
     return " ".join(fields.values()) if fields else error.message
 

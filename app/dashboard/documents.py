@@ -9,7 +9,7 @@ from flask_login import login_required
 
 from app.accounts.roles import Permission
 from app.dashboard import actor, bp
-from app.dashboard.error_pages import provider_failure
+from app.dashboard.error_pages import provider_failure_sentence
 from app.dashboard.numbers import NUMBER, back_to
 from app.exceptions import Conflict, ProviderFailed, ValidationFailed
 from app.models import utcnow
@@ -58,7 +58,7 @@ def provide_documents_view(number_id: str):
     except ValidationFailed as error:
         return _page(documents_needed(actor(), number_id), error.fields, 400)
     except ProviderFailed as failure:
-        flash(provider_failure(failure, "The documents were not sent"), "error")
+        flash(provider_failure_sentence(failure, "The documents were not sent"), "error")
         return redirect(request.url, code=303)
     except Conflict as error:
         flash(error.message, "error")
@@ -82,7 +82,7 @@ def cancel_pending_order(number_id: str):
     try:
         phone_number = cancel_order(actor(), number_id)
     except ProviderFailed as failure:
-        flash(provider_failure(failure, "The order was not cancelled"), "error")
+        flash(provider_failure_sentence(failure, "The order was not cancelled"), "error")
         return redirect(url_for("dashboard.numbers", team_id=team.id), code=303)
     except Conflict as error:
         flash(error.message, "error")

@@ -34,7 +34,7 @@ MESSAGES = {
 }
 
 
-def provider_failure(
+def provider_failure_sentence(
     error: ProviderFailed, consequence: str, next_step: str = "Try again in a moment."
 ) -> str:
     """The one sentence the pages show when the provider fails: what did not happen, and why.
@@ -67,7 +67,7 @@ def service_error_page(error: ServiceError):
         return _render(404, TITLES[404], MESSAGES[404]), 404
     message = error.message
     if isinstance(error, ProviderFailed):
-        message = provider_failure(error, "Nothing changed")
+        message = provider_failure_sentence(error, "Nothing changed")
     return _render(error.status, TITLES.get(error.status, TITLES[400]), message), error.status
 
 

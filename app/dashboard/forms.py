@@ -29,6 +29,7 @@ import phonenumbers
 from babel import Locale
 from flask import request
 
+from app.accounts.roles import INVITABLE
 from app.accounts.teams import MAX_TEAM_NAME
 from app.accounts.tokens import MAX_TOKEN_NAME
 from app.accounts.users import MAX_EMAIL
@@ -200,7 +201,7 @@ class InviteForm(FlaskForm):
 
     email = EmailField("Email", render_kw={"maxlength": MAX_EMAIL, "autocomplete": "off"})
     role = SelectField(
-        "Role", choices=[SelectChoice("member", "Member"), SelectChoice("admin", "Admin")]
+        "Role", choices=[SelectChoice(r.value, r.value.capitalize()) for r in reversed(INVITABLE)]
     )
 
 

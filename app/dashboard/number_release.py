@@ -14,7 +14,7 @@ from flask_login import login_required
 
 from app.accounts.roles import Permission
 from app.dashboard import actor, bp, is_htmx, render
-from app.dashboard.error_pages import provider_failure
+from app.dashboard.error_pages import provider_failure_sentence
 from app.dashboard.numbers import NUMBER, back_to, list_news, row_update
 from app.exceptions import NumberUnavailable, PlanLimitReached, ProviderFailed
 from app.models import NumberStatus, PhoneNumber, utcnow
@@ -130,7 +130,7 @@ def scheduled_notice(at: datetime, numbers: list[tuple[str, str]]) -> dict:
 def _release_failure(number: PhoneNumber, error: NumberUnavailable | ProviderFailed) -> str:
     if isinstance(error, NumberUnavailable):
         return error.message
-    return provider_failure(
+    return provider_failure_sentence(
         error,
         f"{national(number.phone_number)} was not released",
         "It is still yours and still answering; try again in a moment.",

@@ -13,6 +13,7 @@ from flask_login import login_required
 
 from app.accounts.roles import Permission
 from app.billing import current_billing
+from app.billing.plan_changes import billing_portal, choose_plan
 from app.dashboard import actor, bp
 from app.dashboard.statements import invoices_for_page, statement_list
 from app.exceptions import BillingFailed
@@ -23,7 +24,6 @@ from app.plans.grace import staying_count
 from app.plans.limits import largest_plan, sales_contact, standing
 from app.plans.preview import preview_change
 from app.plans.rules import usage
-from app.subscriptions import billing_portal, choose_plan
 
 
 @bp.get("/teams/<team_id>/plans")

@@ -14,7 +14,7 @@ from flask_login import login_required
 
 from app.accounts.roles import Permission
 from app.dashboard import actor, bp, is_htmx, render
-from app.dashboard.error_pages import provider_failure
+from app.dashboard.error_pages import provider_failure_sentence
 from app.exceptions import ProviderFailed, ServiceError, ValidationFailed
 from app.guardrails.approvals import approve_request, deny_request
 from app.guardrails.requests import team_requests
@@ -68,7 +68,7 @@ def deny_purchase(request_id: str):
 
 def _words(error: ServiceError) -> str:
     if isinstance(error, ProviderFailed):
-        return provider_failure(error, "Nothing was bought")
+        return provider_failure_sentence(error, "Nothing was bought")
     if isinstance(error, ValidationFailed) and error.fields:
         return " ".join(error.fields.values())
     return error.message

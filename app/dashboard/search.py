@@ -21,7 +21,7 @@ from app import idempotency
 from app.accounts.roles import Permission
 from app.dashboard import actor, bp, is_htmx
 from app.dashboard.conditional import not_modified, tagged
-from app.dashboard.error_pages import provider_failure
+from app.dashboard.error_pages import provider_failure_sentence
 from app.dashboard.forms import (
     DEFAULT_PAGE_LIMIT,
     BuyForm,
@@ -83,7 +83,7 @@ def search():
             try:
                 result = search_numbers(filters)
             except ProviderFailed as failure:
-                error = provider_failure(failure, "The search did not run")
+                error = provider_failure_sentence(failure, "The search did not run")
                 status = failure.status
     context = {
         "team": team,
@@ -236,7 +236,7 @@ def _refusal(error: ServiceError, phone_number: str) -> dict[str, Any]:
     if isinstance(error, ValidationFailed):
         message = " ".join(error.fields.values()) or error.message
     elif isinstance(error, ProviderFailed):
-        message = provider_failure(error, "Nothing was bought")
+        message = provider_failure_sentence(error, "Nothing was bought")
     else:
         message = error.message
     status = 400 if error.code == "idempotency_key_reused" else error.status

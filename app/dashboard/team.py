@@ -10,6 +10,7 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from app.accounts import invitations, members, two_factor
+from app.accounts.invitations import INVITATION_LIFETIME
 from app.accounts.roles import ROLE_DESCRIPTIONS
 from app.accounts.teams import found_team
 from app.dashboard import actor, bp, is_htmx, render
@@ -18,6 +19,7 @@ from app.exceptions import ServiceError, ValidationFailed
 from app.guardrails.rules import Limits, spending
 from app.models import Role
 from app.plans.trial_rights import spent_elsewhere, would_get_trial
+from app.timefmt import duration
 
 
 @bp.get("/teams/<team_id>/settings")
@@ -42,7 +44,9 @@ def invite():
             raise
         form.email.errors = [*form.email.errors, error.message]
         return _panel(form, 400)
-    return _done(f"Invited {sent.email} as {sent.role}. The link works for 7 days.")
+    return _done(
+        f"Invited {sent.email} as {sent.role}. The link works for {duration(INVITATION_LIFETIME)}."
+    )
 
 
 @bp.post("/teams/<team_id>/invitations/<id(inv):invitation_id>/revoke")

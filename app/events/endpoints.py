@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app import audit
+from app.accounts.lookups import find_for_user, find_in_team
 from app.accounts.roles import Actor, Permission
 from app.events import outbox, secrets
 from app.events.catalog import EVENT_TYPES
@@ -24,8 +25,6 @@ from app.exceptions import Conflict, NotFound
 from app.extensions import db
 from app.ids import is_id, new_id
 from app.models import (
-    Membership,
-    Role,
     Team,
     User,
     WebhookAttempt,
@@ -50,25 +49,11 @@ class Issued:
 def find_endpoint(user: User, endpoint_id: object) -> tuple[Actor, WebhookEndpoint]:
     """The endpoint and the user acting for its team; NotFound unless it is in their teams
     and their role there manages webhooks (the role is checked by the caller's action)."""
-    row = None
-    if is_id("whep", endpoint_id):
-        row = db.session.execute(
-            sa.select(WebhookEndpoint, Team, Membership.role)
-            .join(Team, Team.id == WebhookEndpoint.team_id)
-            .join(Membership, Membership.team_id == WebhookEndpoint.team_id)
-            .where(WebhookEndpoint.id == endpoint_id, Membership.user_id == user.id)
-        ).first()
-    if row is None:
-        raise NotFound(NOT_FOUND)
-    endpoint, team, role = row
-    return Actor(user, team, Role(role)), endpoint
+    return find_for_user(WebhookEndpoint, "whep", user, endpoint_id, NOT_FOUND)
 
 
 def team_endpoint(actor: Actor, endpoint_id: object) -> WebhookEndpoint:
-    endpoint = db.session.get(WebhookEndpoint, endpoint_id) if is_id("whep", endpoint_id) else None
-    if endpoint is None or endpoint.team_id != actor.team.id:
-        raise NotFound(NOT_FOUND)
-    return endpoint
+    return find_in_team(WebhookEndpoint, "whep", actor.team.id, endpoint_id, NOT_FOUND)
 
 
 def list_endpoints(actor: Actor) -> list[WebhookEndpoint]:

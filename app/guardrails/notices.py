@@ -12,6 +12,7 @@ import logging
 
 import sqlalchemy as sa
 
+from app.accounts.roles import Permission, roles_with
 from app.extensions import db
 from app.links import external_url
 from app.mail import messages, outgoing
@@ -21,7 +22,6 @@ from app.models import (
     PhoneNumber,
     PurchaseRequest,
     RequestStatus,
-    Role,
     Team,
     User,
     utcnow,
@@ -29,7 +29,7 @@ from app.models import (
 from app.plans.catalog import get_plan
 
 log = logging.getLogger(__name__)
-APPROVERS = (Role.OWNER, Role.ADMIN)  # app.accounts.roles: APPROVE_PURCHASES
+APPROVERS = roles_with(Permission.APPROVE_PURCHASES)
 ASKED = "purchase_request"
 DECIDED = "request_decided"
 

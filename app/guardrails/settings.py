@@ -14,7 +14,6 @@ import sqlalchemy as sa
 
 from app import audit
 from app.accounts.roles import Actor, Permission
-from app.accounts.teams import bump_version
 from app.exceptions import ValidationFailed
 from app.extensions import db
 from app.guardrails.rules import Limits, Spending, money
@@ -90,7 +89,6 @@ def update_guardrails(actor: Actor, changes: dict[str, Any]) -> Team:
         setattr(team, column, value)
     after = limits_json(Limits.of(team))
     if after != before:
-        bump_version(team.id)  # the pages show the cap and what it leaves
         audit.record(
             team.id,
             actor.user.id,

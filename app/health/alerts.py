@@ -14,7 +14,6 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app import audit, events
-from app.accounts.teams import bump_version
 from app.events import payloads
 from app.extensions import db
 from app.links import external_url
@@ -81,7 +80,6 @@ def _open(number: PhoneNumber, health: NumberHealth, alert: Alert, now: datetime
     # A risk alert outranks a ramp one on the card; a new ramp alert does not hide it.
     if not (alert.kind == "ramp" and health.alert == "risk"):
         health.alert, health.alert_detail, health.alert_at = alert.kind, alert.detail, now
-        bump_version(number.team_id)  # the Numbers list shows the badge: its ETag moves
     audit.record(
         number.team_id,
         None,
@@ -105,7 +103,6 @@ def _open(number: PhoneNumber, health: NumberHealth, alert: Alert, now: datetime
 
 
 def _close(health: NumberHealth) -> None:
-    bump_version(health.team_id)
     health.alert = health.alert_detail = health.alert_at = None
     if health.alerted_risk and health.risk in ("medium", "high"):
         # The ramp cleared; the risk it may have shared the card with is still open.

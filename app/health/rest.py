@@ -78,10 +78,7 @@ def _row(number: PhoneNumber) -> NumberHealth:
 
 
 def _set(number: PhoneNumber, health: NumberHealth, until: datetime | None) -> None:
-    from app.accounts.teams import bump_version
-
     health.rest_until = until
-    bump_version(number.team_id)  # the Numbers list shows "Resting": its ETag moves
     db.session.execute(
         sa.update(CampaignNumber)
         .where(CampaignNumber.phone_number_id == number.id)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.accounts.roles import with_article
 from app.mail.sending import Email, display_number, utc_time
 from app.text import one_line
 
 SUBJECT_PART = 40  # names run to 120 characters; a subject should fit a phone's inbox line
-# How each membership role reads after "as" in an invitation.
-_ROLES = {"owner": "an owner", "admin": "an admin", "member": "a member"}
 
 
 def invitation(
@@ -26,7 +25,7 @@ def invitation(
         "invitation",
         inviter_name=inviter_name,
         team_name=team_name,
-        role=_ROLES.get(role, f"a {role}"),
+        role=with_article(role),
         accept_url=accept_url,
         expires=utc_time(expires_at),
     )

@@ -31,9 +31,9 @@ class Team(db.Model):
     trial_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped under the purchase lock; the UPDATE itself is what serialises purchases.
     purchase_seq: Mapped[int] = mapped_column(default=0, server_default="0")
-    # Moves on with every change to the team's numbers, assistants or plan, in the same
-    # transaction (app.accounts.teams.bump_version): lists and pages cached or tagged with an
-    # older version are stale.
+    # Moves on with every change to what the team's pages show, in the same transaction
+    # (app.accounts.team_version, by itself): lists and pages cached or tagged with an older
+    # version are stale.
     version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The billing provider's customer and live subscription (Stripe); null in the sandbox.

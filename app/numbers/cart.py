@@ -25,7 +25,7 @@ from app.numbers.queries import lock_number
 from app.numbers.searching import Offer, quote_for, requirements_for
 from app.phone import number_type, region
 from app.plans.catalog import Plan, get_plan
-from app.plans.limits import team_limit
+from app.plans.limits import numbers_that_fit, team_limit
 from app.plans.rules import held_count, purchase_refusal
 from app.providers import current_provider
 from app.providers.base import (
@@ -72,9 +72,7 @@ class Cart:
     @property
     def room(self) -> int:
         """How many more numbers the plan allows (a used trial allows none)."""
-        if self.refusal:
-            return 0
-        return max(0, self.limit - self.held)
+        return numbers_that_fit(self.limit, self.held, self.refusal)
 
     @property
     def fits(self) -> bool:

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 
 from app import audit
 from app.accounts.roles import Actor, Permission
-from app.accounts.teams import bump_version
 from app.exceptions import Conflict, ValidationFailed
 from app.extensions import db
 from app.models import NumberStatus, PhoneNumber, utcnow
@@ -117,7 +116,6 @@ def provide_documents(actor: Actor, number_id: str, answers: Answers) -> PhoneNu
         .execution_options(synchronize_session=False)
     )
     if sent.rowcount == 1:
-        bump_version(actor.team.id)
         audit.record(
             actor.team.id,
             actor.user.id,
@@ -153,7 +151,6 @@ def cancel_order(actor: Actor, number_id: str) -> str:
         )
     )
     if gone.rowcount == 1:
-        bump_version(actor.team.id)
         audit.record(
             actor.team.id,
             actor.user.id,

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from app import audit
 from app.accounts.roles import Actor, Permission
-from app.accounts.teams import bump_version
 from app.exceptions import ValidationFailed
 from app.extensions import db
 from app.models import NumberStatus, PhoneNumber, Team, utcnow
@@ -154,7 +153,6 @@ def set_label(actor: Actor, number: PhoneNumber, label: object) -> PhoneNumber:
         db.session.execute(
             sa.update(PhoneNumber).where(PhoneNumber.id == number.id).values(label=new_label)
         )
-        bump_version(number.team_id)
         db.session.commit()
         number.label = new_label
     return number

@@ -29,7 +29,7 @@ from app.models import NumberOrder, NumberStatus, PurchaseRequest, utcnow
 from app.numbers.cart import clear_holds
 from app.numbers.searching import quote_for
 from app.plans.catalog import get_plan
-from app.plans.limits import more_numbers, team_limit
+from app.plans.limits import more_numbers, numbers_that_fit, team_limit
 from app.plans.rules import eligibility, held_count, purchase_refusal
 from app.timefmt import readable
 
@@ -42,7 +42,7 @@ def room_left(team) -> tuple[int, int, str | None]:
     """(numbers held, how many more the plan allows, why none at all if so)."""
     held = held_count(team.id)
     refusal = purchase_refusal(team, held)
-    room = 0 if refusal else max(0, team_limit(team) - held)
+    room = numbers_that_fit(team_limit(team), held, refusal)
     return held, room, refusal
 
 

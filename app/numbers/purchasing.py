@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.roles import Actor, Permission
-from app.accounts.teams import bump_version
 from app.exceptions import NumberUnavailable, PlanLimitReached, SpendCapReached
 from app.extensions import db
 from app.guardrails.answered import answer_requests
@@ -209,8 +208,8 @@ def _lock_team(team: Team, phone_number: str) -> None:
     """Lock the team's row and read it afresh (its plan and trial), in one statement.
 
     An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so one
-    statement serialises concurrent purchases for a team on both. It moves the team's
-    version too: the reservation it commits with is a new number in the list. It locks
+    statement serialises concurrent purchases for a team on both (the reservation it commits
+    with moves the team's version: app.accounts.team_version). It locks
     the number as well, against another team's hold of it (app.numbers.cart), so the
     checks that follow see any hold committed first; and, for a team that may start a trial,
     its founder, against a trial starting in another of their teams (app.plans.trial_rights).
@@ -218,7 +217,7 @@ def _lock_team(team: Team, phone_number: str) -> None:
     db.session.execute(
         sa.update(Team)
         .where(Team.id == team.id)
-        .values(purchase_seq=Team.purchase_seq + 1, version=Team.version + 1)
+        .values(purchase_seq=Team.purchase_seq + 1)
         .returning(Team, number_lock(phone_number), founder_lock())
         .execution_options(populate_existing=True, synchronize_session=False)
     ).scalars().all()
@@ -227,11 +226,9 @@ def _lock_team(team: Team, phone_number: str) -> None:
 def _discard(number: PhoneNumber) -> None:
     """Drop a reservation whose order was never placed, so nothing is held that was not bought."""
     db.session.rollback()
-    deleted = db.session.execute(
+    db.session.execute(
         sa.delete(PhoneNumber).where(
             PhoneNumber.id == number.id, PhoneNumber.status == NumberStatus.RESERVING
         )
     )
-    if deleted.rowcount == 1:
-        bump_version(number.team_id)
     db.session.commit()

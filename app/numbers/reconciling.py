@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app import audit
-from app.accounts.teams import bump_version
 from app.extensions import db
 from app.models import HELD, NumberStatus, PhoneNumber, utcnow
 from app.providers import current_provider
@@ -111,7 +110,6 @@ def _mark_missing(row: PhoneNumber) -> bool:
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount == 1:
-        bump_version(row.team_id)
         audit.record(
             row.team_id,
             None,

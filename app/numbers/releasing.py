@@ -19,7 +19,6 @@ from flask import current_app
 
 from app import audit
 from app.accounts.roles import Actor, Permission
-from app.accounts.teams import bump_version
 from app.exceptions import NumberUnavailable, PlanLimitReached, TooLateToUndo
 from app.extensions import db
 from app.models import (
@@ -93,7 +92,6 @@ def _schedule(actor: Actor, number: PhoneNumber, due: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     if scheduled.rowcount == 1:
-        bump_version(number.team_id)
         audit.record(
             number.team_id,
             actor.user.id,
@@ -200,12 +198,12 @@ def too_late(number: PhoneNumber) -> str:
 
 def _lock_team(team_id: str) -> Team:
     """The team's row locked (PostgreSQL; SQLite holds its one write lock already) and read
-    afresh, its version moved: purchases and other undos wait here, so the plan check that
-    follows sees every number they keep."""
+    afresh: purchases and other undos wait here, so the plan check that follows sees every
+    number they keep."""
     return db.session.execute(
         sa.update(Team)
         .where(Team.id == team_id)
-        .values(version=Team.version + 1)
+        .values(name=Team.name)
         .returning(Team)
         .execution_options(populate_existing=True, synchronize_session=False)
     ).scalar_one()

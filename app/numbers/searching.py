@@ -21,6 +21,7 @@ from app.providers import current_provider
 from app.providers.base import (
     AvailableNumber,
     Offered,
+    Provider,
     ProviderError,
     Requirement,
     SearchFilters,
@@ -62,14 +63,14 @@ def search_numbers(filters: SearchFilters) -> SearchResult:
     provider = current_provider()
     page = _provider_search(provider, filters)
     offered, available = page.numbers, page.total
-    if not getattr(provider, "skips_held_numbers", False):
+    if not provider.skips_held_numbers:
         # Filtered on every search, cached or not: a number bought here disappears at once.
         taken = held_numbers([n.phone_number for n in offered])
         offered = [n for n in offered if n.phone_number not in taken]
         if available is not None:
             available = max(len(offered), available - len(page.numbers) + len(offered))
     priced = [offer for offer in map(price_in_usd, offered) if offer is not None]
-    if getattr(provider, "cache_searches", False):
+    if provider.cache_searches:
         _keep_quotes(priced)  # the sandbox prices any number itself: nothing to keep
     priced = [_with_match(offer, filters) for offer in priced]
     if filters.sort == "number":
@@ -159,13 +160,13 @@ def requirements_for(filters: SearchFilters) -> list[Requirement]:
     return found
 
 
-def _provider_search(provider, filters: SearchFilters) -> Offered:
+def _provider_search(provider: Provider, filters: SearchFilters) -> Offered:
     """Ask the provider, through a short-lived cache for providers where a search is slow.
 
     The sandbox is never cached: it refills its answer past numbers held here.
     """
     seconds = current_app.config["SEARCH_CACHE_SECONDS"]
-    use_cache = getattr(provider, "cache_searches", False) and seconds > 0
+    use_cache = provider.cache_searches and seconds > 0
     key = "search:" + ":".join(map(str, (provider.name, *astuple(filters))))
     if use_cache and (hit := cache.get(key)) is not None:
         return hit

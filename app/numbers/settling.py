@@ -19,7 +19,6 @@ from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit, events
-from app.accounts.teams import bump_version
 from app.events import payloads
 from app.extensions import db
 from app.models import ORDERING, SCHEDULED, NumberStatus, PhoneNumber, Team, utcnow
@@ -57,7 +56,8 @@ def settle(number: PhoneNumber, result: OrderResult, *, record_purchase: bool = 
             values["documents_deadline"] = result.deadline
     if not _update(number, seen, values):
         return number.status  # another settler got there first: its word stands
-    team = {"version": Team.version + 1}
+    # The team's row: locked and read (its version moves by itself: app.accounts.team_version).
+    team: dict = {"webhook_events": Team.webhook_events}
     if result.status == "active" and number.is_trial:
         # The team's one trial is spent by a number that became active, and only by one.
         team["trial_used_at"] = sa.func.coalesce(Team.trial_used_at, now)
@@ -140,8 +140,6 @@ def start_release(number: PhoneNumber, reason: str) -> bool:
         .values(status=NumberStatus.RELEASING, status_reason=reason)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount == 1:
-        bump_version(number.team_id)
     db.session.commit()
     db.session.refresh(number)
     return claimed.rowcount == 1
@@ -160,7 +158,7 @@ def finish_release(number: PhoneNumber, actor_id: str | None = None) -> str:
     except ProviderError as error:
         db.session.rollback()
         if not error.outcome_unknown:
-            back = db.session.execute(
+            db.session.execute(
                 sa.update(PhoneNumber)
                 .where(
                     PhoneNumber.id == number.id,
@@ -177,8 +175,6 @@ def finish_release(number: PhoneNumber, actor_id: str | None = None) -> str:
                     ),
                 )
             )
-            if back.rowcount == 1:
-                bump_version(number.team_id)
             db.session.commit()
             db.session.refresh(number)
         raise
@@ -210,7 +206,6 @@ def mark_released(
         },
     ):
         return False
-    bump_version(number.team_id)
     audit.record(
         number.team_id,
         actor_id,
@@ -287,8 +282,6 @@ def _forget(number: PhoneNumber, seen: str, detail: str, *, announce: bool) -> s
     deleted = db.session.execute(
         sa.delete(PhoneNumber).where(PhoneNumber.id == number.id, PhoneNumber.status == seen)
     )
-    if deleted.rowcount == 1:
-        bump_version(number.team_id)
     if deleted.rowcount == 1 and announce:
         audit.record(
             number.team_id,

@@ -18,7 +18,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.accounts.teams import bump_version
 from app.extensions import db
 from app.models import SCHEDULED, NumberStatus, PhoneNumber, utcnow
 from app.numbers.settling import finish_release
@@ -69,8 +68,6 @@ def _claim(kind: Sweep, number: PhoneNumber, now: datetime) -> bool:
         .values(**kind.claim)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount == 1:
-        bump_version(number.team_id)
     db.session.commit()
     if claimed.rowcount == 1:
         db.session.refresh(number)

@@ -7,7 +7,6 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app import audit
-from app.accounts.teams import bump_version
 from app.extensions import db
 from app.models import HELD, NumberStatus, PhoneNumber, Team, utcnow
 from app.numbers.sweeps import Sweep, sweep
@@ -54,7 +53,5 @@ def convert_trials(team: Team, actor_id: str | None = None) -> int:
         )
         number.is_trial = False
         number.trial_expires_at = None
-    if numbers:
-        bump_version(team.id)
     db.session.commit()
     return len(numbers)

@@ -12,14 +12,21 @@ from typing import Any
 import phonenumbers
 
 from app.exceptions import ValidationFailed
-from app.phone import E164, LOCAL, SEARCH_TYPES, TOLL_FREE, canonical
+from app.phone import (
+    AREA_CODE_TYPES,
+    E164,
+    LOCAL,
+    SEARCH_TYPES,
+    TOLL_FREE,
+    TOLL_FREE_PREFIXES,
+    canonical,
+    in_words,
+)
 from app.providers.base import FEATURES, SearchFilters
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 AREA_CODE_COUNTRIES = ("US", "CA")
-# NANP toll-free prefixes: the only "area codes" a toll-free search can name.
-TOLL_FREE_PREFIXES = ("800", "833", "844", "855", "866", "877", "888")
 SORTS = ("number", "price")
 MAX_PLACE, MAX_PATTERN = 60, 10
 PATTERNS = {"contains": "contains", "startsWith": "starts_with", "endsWith": "ends_with"}
@@ -65,10 +72,8 @@ def parse_search_filters(filters: Any) -> SearchFilters:
     if number_type in (None, ""):
         number_type = LOCAL
     elif number_type not in SEARCH_TYPES:
-        errors["filters.numberType"] = (
-            'Number type must be "local", "toll-free", "mobile" or "national".'
-        )
-    elif number_type not in (LOCAL, TOLL_FREE) and country in AREA_CODE_COUNTRIES:
+        errors["filters.numberType"] = f"Number type must be {in_words(SEARCH_TYPES)}."
+    elif number_type not in AREA_CODE_TYPES and country in AREA_CODE_COUNTRIES:
         errors["filters.numberType"] = (
             f"{country} numbers are not split into {number_type} and landline: "
             'search "local" (they take calls and texts) or "toll-free".'

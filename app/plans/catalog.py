@@ -1,4 +1,9 @@
-"""The plan catalog: small, fixed, in code. Every price, limit and trial term is read from here."""
+"""The plan catalog: small, fixed, in code. Every price, limit and trial term is read from here.
+
+Plans are listed once, in PLANS: the settings (a paid plan's Stripe price id), the OpenAPI
+document and the pages read it. A new plan is a line here and a migration for the teams'
+plan check constraint.
+"""
 
 from __future__ import annotations
 
@@ -46,6 +51,10 @@ PLANS: dict[str, Plan] = {
 }
 PLAN_KEYS = tuple(PLANS)
 DEFAULT_PLAN = FREE.key
+# Paid plan key -> the setting holding its Stripe price id: STRIPE_PRICE_STARTER, ...
+PRICE_SETTINGS = {
+    plan.key: f"STRIPE_PRICE_{plan.key.upper()}" for plan in PLANS.values() if plan.has_subscription
+}
 
 
 def get_plan(key: str) -> Plan:

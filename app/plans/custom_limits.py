@@ -3,14 +3,14 @@
 It replaces the plan's limit everywhere (eligibility's `maxAllowed` included) and reads
 "Custom: N numbers" on the Plans page and the banner. It is an agreement about a paid plan,
 so it needs one, and it belongs to the plan it was set on: any change of plan clears it
-(app.subscriptions), so a downgrade or a cancellation never keeps a larger limit. Setting or
+(app.billing.plan_changes), so a downgrade or a cancellation never keeps a larger limit. Setting or
 clearing it can leave the team over its limit: that starts the grace as a downgrade does.
 """
 
 from __future__ import annotations
 
 from app import audit
-from app.accounts.teams import bump_version, lock_team
+from app.accounts.teams import lock_team
 from app.exceptions import ValidationFailed
 from app.extensions import db
 from app.models import Team
@@ -37,7 +37,6 @@ def set_custom_limit(team: Team, limit: int | None, actor_id: str | None = None)
     if limit != team.custom_limit:
         record_custom_limit(team, limit, actor_id)
         review_limit(team, actor_id)
-        bump_version(team.id)
     db.session.commit()
     return team
 

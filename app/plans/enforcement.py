@@ -27,7 +27,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from app.accounts.teams import bump_version, lock_team
+from app.accounts.teams import lock_team
 from app.extensions import db
 from app.models import NumberStatus, PhoneNumber, Team, utcnow
 from app.numbers.settling import finish_release
@@ -94,7 +94,6 @@ def _start_missing(team_id: str, now: datetime) -> int:
         db.session.rollback()
         return 0
     start_grace(team, place, None, now)
-    bump_version(team_id)
     db.session.commit()
     log.info("team %s is over its limit: grace until %s", team_id, team.grace_ends_at)
     return 1
@@ -154,7 +153,6 @@ def _claim_next(team_id: str, now: datetime, skipped: set[str]) -> PhoneNumber |
             .execution_options(synchronize_session=False)
         )
         if claimed.rowcount == 1:
-            bump_version(team_id)
             db.session.commit()
             db.session.refresh(number)
             return number
@@ -188,6 +186,5 @@ def _clear(team_id: str, now: datetime) -> int:
         db.session.rollback()
         return 0
     end_grace(team, None)
-    bump_version(team_id)
     db.session.commit()
     return 1

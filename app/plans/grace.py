@@ -18,7 +18,7 @@ from flask import current_app
 
 from app import audit
 from app.accounts.roles import Actor, Permission
-from app.accounts.teams import bump_version, lock_team
+from app.accounts.teams import lock_team
 from app.exceptions import Conflict, ValidationFailed
 from app.extensions import db
 from app.ids import is_id
@@ -141,7 +141,6 @@ def keep_numbers(actor: Actor, number_ids: list[str]) -> Standing:
         subject_id=team.id,
         after={"kept": sorted(chosen.values())},
     )
-    bump_version(team.id)
     db.session.commit()
     return place
 

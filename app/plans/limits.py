@@ -35,6 +35,12 @@ def held_count_query(team_id: str, now: datetime) -> sa.Select:
     return sa.select(sa.func.count()).where(PhoneNumber.team_id == team_id, PhoneNumber.live(now))
 
 
+def numbers_that_fit(limit: int, held: int, refusal: str | None = None) -> int:
+    """How many more numbers a team may buy: none while it may not buy at all (`refusal`: a
+    used trial, a grace), else what its limit leaves. The cart, orders and banner read this."""
+    return 0 if refusal else max(0, limit - held)
+
+
 def team_limit(team: Team) -> int:
     """How many numbers the team may hold: its custom limit, else its plan's."""
     return team.custom_limit if team.custom_limit is not None else get_plan(team.plan).max_numbers

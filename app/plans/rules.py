@@ -20,6 +20,7 @@ from app.plans.limits import (
     held_count_query,
     more_numbers,
     numbers,
+    numbers_that_fit,
     plan_above,
     sales_contact,
     standing,
@@ -187,7 +188,7 @@ class PlanUsage:
             if self.no_trial:
                 return "No free trial in this team: one per person, and its creator has had it."
             return "Trial used." if self.refusal else "Pick a number to start your trial."
-        left = self.limit - self.count
+        left = numbers_that_fit(self.limit, self.count)
         return f"{left} left on your plan." if left > 0 else "Your plan is full."
 
     @property

@@ -198,12 +198,16 @@ class ProviderHoldPending(ProviderError):
 
 class Provider(Protocol):
     name: str
-
-    def search(self, filters: SearchFilters) -> list[AvailableNumber]:
-        """Numbers available now that match every filter, at most filters.limit."""
+    # What the search service reads (app.numbers.searching), declared by each provider:
+    # cache_searches: a search is slow (a network round trip), so the service may cache its
+    # answer for a short while; skips_held_numbers: the answer already leaves out numbers held
+    # here, so the service need not filter them again.
+    cache_searches: bool
+    skips_held_numbers: bool
 
     def search_page(self, filters: SearchFilters) -> Offered:
-        """The same numbers, with how many match in all."""
+        """Numbers available now that match every filter (at most filters.limit), with how
+        many match in all."""
 
     def quote(self, phone_number: str) -> AvailableNumber | None:
         """The provider's price for one number without a search, or None if it cannot say."""

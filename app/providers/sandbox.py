@@ -73,6 +73,7 @@ class SandboxProvider:
     """
 
     name = "sandbox"
+    cache_searches = False  # it answers in microseconds, and refills past numbers held here
     skips_held_numbers = True  # `held` is consulted while filling the answer
 
     def __init__(
@@ -88,9 +89,6 @@ class SandboxProvider:
         # were cancelled: the one thing the sandbox remembers, for this process's life.
         self._approved: set[str] = set()
         self._cancelled: set[str] = set()
-
-    def search(self, filters: SearchFilters) -> list[AvailableNumber]:
-        return self.search_page(filters).numbers
 
     def search_page(self, filters: SearchFilters) -> Offered:
         """The first `limit` matching numbers nobody here holds, and how many there are in all."""

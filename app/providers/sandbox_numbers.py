@@ -17,7 +17,7 @@ from itertools import islice
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
-from app.phone import LOCAL, MOBILE, NATIONAL, TOLL_FREE, number_type
+from app.phone import LOCAL, MOBILE, NATIONAL, TOLL_FREE, TOLL_FREE_PREFIXES, number_type
 from app.providers.base import SearchFilters
 from app.providers.places import in_place, place_of
 from app.vanity import match_span
@@ -28,7 +28,6 @@ _NANP_LOCAL_AREAS = {
     "US": ("415", "212", "312", "646", "213", "617", "206", "512", "303", "404"),
     "CA": ("416", "604", "514", "403", "613", "780"),
 }
-_NANP_TOLL_FREE_AREAS = ("800", "833", "844", "855", "866", "877", "888")
 _FICTIONAL: dict[tuple[str, str], tuple[tuple[str, int], ...]] = {
     ("GB", LOCAL): (("2079460", 3), ("1134960", 3), ("1214960", 3), ("1614960", 3)),
     ("GB", TOLL_FREE): (("8081570", 3),),
@@ -57,7 +56,7 @@ def _nanp_prefixes(country: str, filters: SearchFilters) -> list[tuple[str, int]
     if filters.area_code:
         areas: Collection[str] = (filters.area_code,)
     elif filters.number_type == TOLL_FREE:
-        areas = _NANP_TOLL_FREE_AREAS
+        areas = TOLL_FREE_PREFIXES
     else:
         areas = _NANP_LOCAL_AREAS[country]
     return [(f"{area}55501", 2) for area in areas]

@@ -13,7 +13,6 @@ from flask import current_app
 
 from app import audit
 from app.accounts.roles import Actor, Permission
-from app.accounts.teams import bump_version
 from app.exceptions import ValidationFailed
 from app.extensions import db
 from app.models import Assistant, AssistantDestination, utcnow
@@ -126,7 +125,6 @@ def set_destination(
             before=before,
             after=after,
         )
-        bump_version(assistant.team_id)
     db.session.commit()
     return current
 

@@ -14,7 +14,6 @@ from flask import current_app
 
 from app import audit, events
 from app.accounts.roles import Actor, Permission
-from app.accounts.teams import bump_version
 from app.events import payloads
 from app.exceptions import ValidationFailed
 from app.extensions import db
@@ -188,7 +187,6 @@ def set_routing(actor: Actor, number: PhoneNumber, change: object) -> PhoneNumbe
             "number.routing_changed",
             payloads.number(number, assistantId=number.assistant_id, previousAssistantId=was),
         )
-        bump_version(number.team_id)
     db.session.commit()
     return number
 

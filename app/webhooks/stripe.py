@@ -12,7 +12,7 @@ import logging
 from flask import jsonify, request
 
 from app.billing import BillingError, WebhookSignatureError, current_billing
-from app.subscription_events import apply_billing_event
+from app.billing.subscription_events import apply_billing_event
 from app.webhooks import bp
 
 log = logging.getLogger(__name__)

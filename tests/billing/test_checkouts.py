@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.billing import current_billing
+from app.billing.plan_changes import choose_plan
 from app.extensions import db
 from app.models import BillingIssue
-from app.subscriptions import choose_plan
 from tests.billing.helpers import (
     CANCEL_URL,
     SUCCESS_URL,

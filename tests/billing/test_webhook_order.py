@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
-from app import subscription_events
+from app.billing import subscription_events
 from app.extensions import db
 from app.models import BillingIssue, WebhookEvent
 from tests.billing.helpers import checkout, deliver, stripe_settings, team_row

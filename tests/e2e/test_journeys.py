@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import emailed_link, sign_in
+from tests.helpers import TRIAL_DAYS
 
 
 def search_415(page: Page) -> None:
@@ -37,7 +38,7 @@ def test_sign_up_search_buy_see_the_trial_then_be_refused(server, mailbox, page:
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     page.goto(emailed_link(mailbox, "grace@example.com", "Confirm your email address"))
     page.get_by_role("button", name="Confirm and open my team").click()
-    expect(page.locator("#plan-headline")).to_have_text("Trial: 1 number for 5 days")
+    expect(page.locator("#plan-headline")).to_have_text(f"Trial: 1 number for {TRIAL_DAYS} days")
     expect(page.locator("#numbers-empty")).to_be_visible()
 
     search_415(page)
@@ -64,7 +65,7 @@ def test_sign_up_search_buy_see_the_trial_then_be_refused(server, mailbox, page:
     buy_cell(page, 0).get_by_role("link", name="view").click()
     row = page.locator(f"#numbers-table tr[data-number='{first}']")
     expect(row.locator("[data-status]")).to_have_text("Active")
-    expect(row.locator("[data-role=trial-countdown]")).to_have_text("expires in 5 days")
+    expect(row.locator("[data-role=trial-countdown]")).to_have_text(f"expires in {TRIAL_DAYS} days")
     expect(page.locator("#numbers-table tbody tr")).to_have_count(1)
 
 

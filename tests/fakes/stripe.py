@@ -32,9 +32,9 @@ import copy
 import fnmatch
 import threading
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from typing import Any
 
+from tests.fakes.http_server import FakeServer
 from tests.fakes.stripe_api import StripeRoutes
 from tests.fakes.stripe_http import Request, StripeHandler
 from tests.fakes.stripe_wire import (
@@ -74,7 +74,7 @@ class _Saved:
     request_id: str
 
 
-class FakeStripe(StripeRoutes):
+class FakeStripe(FakeServer, StripeRoutes):
     """Stripe's checkout, portal, customer and subscription endpoints on 127.0.0.1."""
 
     def __init__(self, api_key: str = "sk_test_fake", *, latency: float = 0.0):
@@ -85,48 +85,13 @@ class FakeStripe(StripeRoutes):
         self._faults: list[_Fault] = []
         self._saved: dict[str, _Saved] = {}
         self._in_flight: set[str] = set()
-        self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    # -- lifecycle -------------------------------------------------------------------
-
-    def start(self) -> FakeStripe:
-        fake = self
-
-        class Handler(StripeHandler):
-            server_fake = fake
-
-        self._stopping.clear()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True  # keep-alive connections must not block stop()
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # wakes handlers sleeping on a delay
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeStripe:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+    handler = StripeHandler
 
     @property
     def base_url(self) -> str:
         """Scheme and host, as the library's `base_addresses["api"]` wants (it adds /v1)."""
-        assert self._server is not None, "start() the fake first"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self.origin
 
     # -- test controls ---------------------------------------------------------------
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from requests.structures import CaseInsensitiveDict
 
+from tests.fakes.http_server import FakeHandler
 from tests.fakes.stripe_wire import decode_form, error_body, new_id
 
 if TYPE_CHECKING:
@@ -33,20 +32,11 @@ class Request(NamedTuple):
     headers: CaseInsensitiveDict[str]
 
 
-class StripeHandler(BaseHTTPRequestHandler):
+class StripeHandler(FakeHandler):
     """Serves one fake's requests: faults first, then idempotency, then the routes."""
 
-    protocol_version = "HTTP/1.1"
-    timeout = 30  # an idle keep-alive connection is closed after this
+    json_indent = 2  # as Stripe answers
     server_fake: FakeStripe  # set on a subclass per fake
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    do_POST = do_DELETE = do_GET
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep test output clean
 
     def _serve(self) -> None:
         fake = self.server_fake
@@ -92,15 +82,8 @@ class StripeHandler(BaseHTTPRequestHandler):
         self._answer(status, body, {"Request-Id": request_id, **headers})
 
     def _answer(self, status: int, body: Any, headers: dict[str, str]) -> None:
-        data = body.encode() if isinstance(body, str) else json.dumps(body, indent=2).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Stripe-Version", self.headers.get("Stripe-Version") or "unset")
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+        version = self.headers.get("Stripe-Version") or "unset"
+        self.send_json(status, body, {"Stripe-Version": version, **headers})
 
 
 def _fault_body(status: int) -> Any:

@@ -30,12 +30,10 @@ from __future__ import annotations
 import base64
 import fnmatch
 import json
-import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
@@ -43,6 +41,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from tests.fakes.http_server import FakeHandler, FakeServer
 from tests.fakes.telnyx_account import Account
 from tests.fakes.telnyx_shapes import error_body, public
 
@@ -74,7 +73,7 @@ class _Fault:
     until: threading.Event | None = None
 
 
-class FakeTelnyx(Account):
+class FakeTelnyx(FakeServer, Account):
     """Telnyx's numbers endpoints on 127.0.0.1; the account's state is plain attributes."""
 
     def __init__(self, api_key: str = "test-key", *, latency: float = 0.0):
@@ -87,47 +86,10 @@ class FakeTelnyx(Account):
         self.signing_key = Ed25519PrivateKey.generate()
         self._faults: list[_Fault] = []
         self._hooks: list[tuple[str, str, dict[str, str], Callable[[], None]]] = []
-        self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle -------------------------------------------------------------------
-
-    def start(self) -> FakeTelnyx:
-        fake = self
-
-        class Handler(_Handler):
-            server_fake = fake
-
-        self._stopping.clear()
-        self._server = _Server(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True  # keep-alive connections must not block stop()
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # wakes handlers sleeping on a delay
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeTelnyx:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     @property
     def base_url(self) -> str:
-        assert self._server is not None, "start() the fake first"
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v2"
+        return f"{self.origin}/v2"
 
     # -- faults ------------------------------------------------------------------------
 
@@ -297,25 +259,8 @@ class FakeTelnyx(Account):
             return status, public(body)
 
 
-class _Server(ThreadingHTTPServer):
-    def handle_error(self, request, client_address) -> None:
-        # A client that gave up (a timeout under test) closes its end: not the fake's error.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    timeout = 30  # an idle keep-alive connection is closed after this
+class _Handler(FakeHandler):
     server_fake: FakeTelnyx
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    do_POST = do_DELETE = do_PATCH = do_PUT = do_GET
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep test output clean
 
     def _serve(self) -> None:
         url = urlsplit(self.path)
@@ -331,12 +276,7 @@ class _Handler(BaseHTTPRequestHandler):
         if answer is None:
             self.close_connection = True
             return
-        status, body, headers = answer
-        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+        self.send_json(*answer)
+
+
+FakeTelnyx.handler = _Handler

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 from app.extensions import db
-from app.models import Assistant, PhoneNumber, utcnow
-from tests.factories import PASSWORD, Factory, Member
+from app.models import PhoneNumber
+from tests.factories import PASSWORD, Factory, Member, insert_number
 
 HTMX = {"HX-Request": "true"}
 BASE_URL = "http://127.0.0.1:5000"  # TestConfig's: emailed links start with it
@@ -86,33 +86,10 @@ def text(element) -> str:
     return " ".join(element.get_text(" ").split())
 
 
-def add_number(app, team_id, e164, *, user_id=None, assistant=None, **fields) -> str:
-    """A held number written straight to the table, for states a purchase cannot make."""
-    with app.app_context():
-        assistant_id = None
-        if assistant:
-            assistant_row = Assistant(team_id=team_id, name=assistant)
-            db.session.add(assistant_row)
-            db.session.flush()
-            assistant_id = assistant_row.id
-        status = fields.pop("status", "active")
-        number = PhoneNumber(
-            team_id=team_id,
-            phone_number=e164,
-            provider="sandbox",
-            provider_number_id=fields.pop("provider_number_id", f"sandbox-{e164[1:]}"),
-            customer_reference=f"ref-{e164}",
-            number_type="local",
-            country_code="US",
-            status=status,
-            activated_at=utcnow() if status == "active" else None,
-            created_by_id=user_id,
-            assistant_id=assistant_id,
-            **fields,
-        )
-        db.session.add(number)
-        db.session.commit()
-        return number.id
+def add_number(app, team_id, e164, *, user_id=None, **fields) -> str:
+    """A held number written straight to the table (tests.factories.insert_number), bought by
+    `user_id` (None: by nobody still here)."""
+    return insert_number(app, team_id, e164, created_by_id=user_id, **fields)
 
 
 def make_assistant(app, member, name="Sales Agent", numbers=()) -> str:

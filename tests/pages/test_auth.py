@@ -7,6 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Membership, Team, User
+from tests.helpers import TRIAL_DAYS
 from tests.pages.helpers import (
     PASSWORD,
     csrf_token,
@@ -60,7 +61,10 @@ def test_sign_up_makes_a_free_team_owned_by_the_new_user_once_the_email_is_confi
         team = db.session.get(Team, membership.team_id)
         assert (team.name, team.plan, membership.role) == ("Engines", "free", "owner")
     page = soup(client.get(response.location, follow_redirects=True))
-    assert page.select_one("#plan-headline").get_text(strip=True) == "Trial: 1 number for 5 days"
+    assert (
+        page.select_one("#plan-headline").get_text(strip=True)
+        == f"Trial: 1 number for {TRIAL_DAYS} days"
+    )
     assert page.select_one("#numbers-empty a")["href"] == f"/teams/{team.id}/search"
 
 

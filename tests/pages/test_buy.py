@@ -6,6 +6,7 @@ from app import idempotency
 from app.extensions import db
 from app.models import IdempotencyRecord, PhoneNumber
 from app.providers.base import ProviderError
+from tests.helpers import TRIAL_DAYS
 from tests.pages.helpers import HTMX, buy, csrf_token, numbers_url, search_url, soup
 
 
@@ -29,7 +30,10 @@ def test_htmx_buy_turns_the_cell_into_purchased_and_updates_the_banner(app, clie
         bought = db.session.scalar(db.select(PhoneNumber))
     assert cell.select_one("a")["href"] == f"{numbers_url(member.team_id)}#number-{bought.id}"
     banner = fragment.select_one("#plan-banner[hx-swap-oob=true]")
-    assert banner.select_one("#plan-headline").get_text(strip=True) == "Trial: 1 number for 5 days"
+    assert (
+        banner.select_one("#plan-headline").get_text(strip=True)
+        == f"Trial: 1 number for {TRIAL_DAYS} days"
+    )
     assert held(app, member.team_id) == ["+14155550100"]
     # The Free plan is now full: the other Buy buttons disable themselves, saying why.
     assert json.loads(response.headers["HX-Trigger"])["plan-full"]["reason"]

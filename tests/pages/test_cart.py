@@ -13,7 +13,7 @@ from app.models import CartItem, PhoneNumber, utcnow
 from app.providers.base import SearchFilters
 from app.providers.sandbox import SandboxProvider
 from tests.factories import hold as hold_directly
-from tests.helpers import buy, search
+from tests.helpers import TRIAL_DAYS, buy, search
 from tests.pages.helpers import HTMX, csrf_token, search_url, soup, text
 
 
@@ -79,7 +79,7 @@ def test_a_free_team_sees_the_trial_terms_and_pays_nothing(client, factory, auth
     auth.sign_in(free)
     hold(client, free.team_id, "+14155550107")
     page = soup(client.get(cart_url(free.team_id)))
-    assert "one trial number for 5 days" in text(page.select_one("#cart-trial")).lower()
+    assert f"one trial number for {TRIAL_DAYS} days" in text(page.select_one("#cart-trial")).lower()
     assert text(page.select_one("#due-now")) == "$0.00"
     assert text(page.select_one("#buy-cart")) == "Start free trial"
 
@@ -99,7 +99,7 @@ def test_documents_a_country_needs_are_listed(client, factory, auth):
     auth.sign_in(owner)
     assert hold(client, owner.team_id, "+4930901820").status_code in (200, 409)
 
-    german = SandboxProvider().search(SearchFilters("DE", limit=1))[0].phone_number
+    german = SandboxProvider().search_page(SearchFilters("DE", limit=1)).numbers[0].phone_number
     assert hold(client, owner.team_id, german).status_code == 200
     page = soup(client.get(cart_url(owner.team_id)))
     assert "Proof of address" in text(page.select_one("#cart-documents"))
@@ -224,3 +224,10 @@ def test_a_number_the_provider_will_not_hold_offers_buy_but_no_add_to_cart(clien
     refused = hold(client, owner.team_id, "+14155550109")  # a hand-made POST all the same
     assert refused.status_code == 409
     assert soup(refused).select_one("td#hold-cell-14155550109")["data-outcome"] == "hold-failed"
+
+
+def test_the_cart_states_the_hold_length_it_is_given(client, owner, monkeypatch):
+    # Read from HOLD_LENGTH (the provider's hold), never typed beside it.
+    monkeypatch.setattr("app.dashboard.HOLD_LENGTH", timedelta(minutes=45))
+    empty = soup(client.get(cart_url(owner.team_id))).select_one("#cart-empty")
+    assert "held for your team for 45 minutes while you decide" in text(empty)

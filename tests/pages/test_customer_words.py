@@ -10,11 +10,11 @@ import re
 import pytest
 
 from app.billing import PRICE_SETTINGS
+from app.billing.plan_changes import change_plan
 from app.config import environment_settings
 from app.extensions import db
 from app.models import Team, utcnow
 from app.plans.enforcement import enforce_limits
-from app.subscriptions import change_plan
 from tests.billing.helpers import stripe_settings
 from tests.factories import found, hold
 from tests.fakes.stripe import FakeStripe

@@ -30,7 +30,7 @@ ADDRESS = {
 
 
 def german_numbers(count: int) -> list[str]:
-    found = SandboxProvider().search(SearchFilters("DE", None, LOCAL, count))
+    found = SandboxProvider().search_page(SearchFilters("DE", None, LOCAL, count)).numbers
     return [n.phone_number for n in found]
 
 

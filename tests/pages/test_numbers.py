@@ -8,6 +8,7 @@ from app.accounts import teams as accounts
 from app.extensions import db
 from app.models import PhoneNumber, Team, User, utcnow
 from app.timefmt import iso
+from tests.helpers import TRIAL_DAYS
 from tests.pages.helpers import HTMX, add_number, buy, numbers_url, search_url, soup, text
 
 
@@ -22,7 +23,7 @@ def test_a_bought_trial_shows_in_the_table(client, member):
     assert row.select_one(".number-e164").get_text(strip=True) == "+14155550100"
     assert row.select_one("[data-status]")["data-status"] == "active"
     assert row.select_one("[data-role=trial-countdown]").get_text(strip=True) == (
-        "expires in 5 days"
+        f"expires in {TRIAL_DAYS} days"
     )
     picked = row.select_one("td[data-label=Assistant] [data-role=assistant-name]")
     assert picked.get_text(strip=True) == "Unassigned"

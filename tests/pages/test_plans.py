@@ -7,6 +7,7 @@ import pytest
 from app.extensions import db
 from app.models import AuditEvent, PhoneNumber, Team
 from app.plans.catalog import PLANS
+from tests.helpers import TRIAL_DAYS
 from tests.pages.helpers import (
     add_number,
     buy,
@@ -49,7 +50,10 @@ def test_every_plan_shows_its_price_limit_and_trial_from_the_catalog(client, mem
     assert current.get_text(strip=True) == "Current plan"
     # Changes cost nothing here, in the customer's words (not the operator's "sandbox").
     assert "nothing is charged" in text(page.select_one("#billing-free-changes"))
-    assert page.select_one("#plan-headline").get_text(strip=True) == "Trial: 1 number for 5 days"
+    assert (
+        page.select_one("#plan-headline").get_text(strip=True)
+        == f"Trial: 1 number for {TRIAL_DAYS} days"
+    )
     assert page.select_one("nav a[href$='/plans']")["aria-current"] == "page"
 
 

@@ -4,6 +4,7 @@ import phonenumbers
 import pytest
 
 from app.providers.base import ProviderError
+from tests.helpers import TRIAL_DAYS
 from tests.helpers import search as api_search
 from tests.pages.helpers import HTMX, search_url, soup
 
@@ -81,7 +82,10 @@ def test_results_come_with_buy_buttons_and_prices(client, member):
     assert button["data-buy"] == first["data-number"] and not button.has_attr("disabled")
     # A Free team's Buy starts its trial: it says what that costs and for how long.
     assert button.select_one(".buy-label").get_text(strip=True) == "Start free trial"
-    assert button.select_one(".buy-price").get_text(strip=True) == "free for 5 days, then released"
+    assert (
+        button.select_one(".buy-price").get_text(strip=True)
+        == f"free for {TRIAL_DAYS} days, then released"
+    )
     form = button.find_parent("form")
     assert form["method"] == "post" and form["hx-post"] == form["action"]
     assert form.select_one("input[name=csrf_token]")["value"]

@@ -51,6 +51,7 @@ def test_settings_show_the_id_to_copy_and_everyone_with_their_role(client, team)
     # The only owner can neither leave nor be demoted: no control offers it.
     mine = page.select_one(f"#member-{owner.user_id}")
     assert mine.select_one("[data-role=sole-owner]") and not mine.select_one("select")
+    assert not mine.select_one("[data-role=remove]")
 
 
 def test_an_owner_changes_a_role_and_history_says_so(app, client, team):

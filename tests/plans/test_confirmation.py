@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from app.billing.plan_changes import change_plan
 from app.extensions import db
 from app.models import Team, utcnow
-from app.subscriptions import change_plan
 from tests.helpers import bought_id, sandbox_number
 from tests.pages.helpers import Auth, soup, text
 

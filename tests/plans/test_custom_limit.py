@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.billing.plan_changes import change_plan
 from app.extensions import db
 from app.models import AuditEvent, Team
-from app.subscriptions import change_plan
 from tests.factories import seed
 from tests.helpers import assert_error, buy, sandbox_number
 from tests.pages.helpers import Auth, soup, text

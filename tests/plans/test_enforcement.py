@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.billing.plan_changes import change_plan
 from app.extensions import db
 from app.models import AuditEvent, PhoneNumber, Team, utcnow
 from app.plans import enforcement
@@ -18,7 +19,6 @@ from app.plans.enforcement import enforce_limits
 from app.plans.grace import keep_numbers
 from app.providers import current_provider
 from app.providers.base import ProviderError
-from app.subscriptions import change_plan
 from tests.factories import actor_of
 from tests.helpers import bought_id, sandbox_number
 from tests.pages.helpers import mailbox

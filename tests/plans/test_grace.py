@@ -9,13 +9,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.billing.plan_changes import change_plan
 from app.exceptions import Conflict, PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.models import AuditEvent, PhoneNumber, Team, utcnow
 from app.numbers.releasing import release_number
 from app.plans.enforcement import enforce_limits
 from app.plans.grace import keep_numbers
-from app.subscriptions import change_plan
 from tests.factories import actor_of
 from tests.pages.helpers import Auth, csrf_token, soup, text
 

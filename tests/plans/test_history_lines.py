@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.billing.plan_changes import change_plan
 from app.extensions import db
 from app.models import Team
 from app.plans.custom_limits import set_custom_limit
 from app.plans.enforcement import enforce_limits
 from app.plans.grace import keep_numbers
-from app.subscriptions import change_plan
 from tests.factories import actor_of
 from tests.pages.helpers import Auth, soup, text
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from app.billing.plan_changes import change_plan
 from app.extensions import db
 from app.models import PhoneNumber, Team, utcnow
-from app.subscriptions import change_plan
 from tests.factories import Factory
 from tests.fakes.telnyx import FakeTelnyx
 from tests.invariants import assert_accounts_agree

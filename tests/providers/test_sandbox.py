@@ -14,7 +14,7 @@ LOCAL_TYPES = {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
 def numbers(provider, *args):
-    return [n.phone_number for n in provider.search(SearchFilters(*args))]
+    return [n.phone_number for n in provider.search_page(SearchFilters(*args)).numbers]
 
 
 def test_every_known_country_gets_valid_local_numbers_of_its_own():
@@ -75,11 +75,11 @@ def test_held_numbers_are_skipped_and_the_limit_still_filled():
 
 
 def test_prices_and_features_are_plausible_and_stable():
-    first = SandboxProvider().search(SearchFilters("DE", None, LOCAL, 1))[0]
-    again = SandboxProvider().search(SearchFilters("DE", None, LOCAL, 1))[0]
+    first = SandboxProvider().search_page(SearchFilters("DE", None, LOCAL, 1)).numbers[0]
+    again = SandboxProvider().search_page(SearchFilters("DE", None, LOCAL, 1)).numbers[0]
     assert first == again
     assert float(first.monthly_price) > 0 and first.features
-    us = SandboxProvider().search(SearchFilters("US", None, TOLL_FREE, 1))[0]
+    us = SandboxProvider().search_page(SearchFilters("US", None, TOLL_FREE, 1)).numbers[0]
     assert (us.monthly_price, us.setup_price) == (Decimal("2.00"), Decimal("1.00"))
 
 
@@ -94,7 +94,7 @@ def test_order_refuses_a_number_it_would_not_offer():
 def test_regulated_countries_need_documents_and_their_orders_wait_then_lapse():
     clock = [1_000_000.0]
     provider = SandboxProvider(clock=lambda: clock[0])
-    (offer,) = provider.search(SearchFilters("DE", None, LOCAL, 1))
+    (offer,) = provider.search_page(SearchFilters("DE", None, LOCAL, 1)).numbers
     assert [r.name for r in provider.requirements("DE", LOCAL)] == [
         "Proof of address",
         "Identity document",
@@ -127,7 +127,7 @@ def test_the_sandbox_account_is_what_the_platform_holds():
 
 def test_some_numbers_can_be_bought_but_not_held_as_at_telnyx():
     provider = SandboxProvider()
-    found = provider.search(SearchFilters("US", "415", LOCAL, 20))
+    found = provider.search_page(SearchFilters("US", "415", LOCAL, 20)).numbers
     assert [n.phone_number for n in found if not n.reservable] == ["+14155550109"]
     with pytest.raises(ProviderNumberUnavailable, match="cannot be held"):
         provider.hold("+14155550109", customer_reference="t")

@@ -20,7 +20,7 @@ def test_search_sends_bracketed_filters_and_maps_fields(fake, telnyx):
     del item["cost_information"]["upfront_cost"]
     fake.add_available("+12125550100")
 
-    found = telnyx.search(SearchFilters("US", area_code="415", limit=5))
+    found = telnyx.search_page(SearchFilters("US", area_code="415", limit=5)).numbers
 
     # A missing price is unknown (None), never zero.
     assert found == [AvailableNumber(NUMBER, Decimal("1"), None, "USD", ("voice", "sms", "mms"))]
@@ -39,7 +39,7 @@ def test_search_sends_bracketed_filters_and_maps_fields(fake, telnyx):
 def test_search_keeps_the_quoted_currency(fake, telnyx):
     fake.add_available("+4930901820", monthly="0.90", upfront="0.50", currency="EUR")
 
-    (found,) = telnyx.search(SearchFilters("DE"))
+    (found,) = telnyx.search_page(SearchFilters("DE")).numbers
 
     assert (found.monthly_price, found.setup_price, found.currency) == (
         Decimal("0.90"),
@@ -52,7 +52,7 @@ def test_search_without_area_code_leaves_that_filter_out(fake, telnyx):
     fake.add_available(NUMBER)
     fake.add_available("+12125550100")
 
-    found = telnyx.search(SearchFilters("US"))
+    found = telnyx.search_page(SearchFilters("US")).numbers
 
     assert {n.phone_number for n in found} == {NUMBER, "+12125550100"}
     assert "filter[national_destination_code]" not in fake.requests[0].query
@@ -62,7 +62,7 @@ def test_search_drops_best_effort_results(fake, telnyx):
     fake.add_available(NUMBER)
     fake.add_available("+14155550101", best_effort=True)
 
-    found = telnyx.search(SearchFilters("US", area_code="415"))
+    found = telnyx.search_page(SearchFilters("US", area_code="415")).numbers
 
     assert [n.phone_number for n in found] == [NUMBER]
 
@@ -72,7 +72,7 @@ def test_toll_free_asks_for_quickship_numbers_only(fake, telnyx):
     fake.add_available("+18005550100", monthly="2.5")
     fake.add_available("+18885550100", quickship=False)  # would take days to activate
 
-    found = telnyx.search(SearchFilters("US", number_type="toll-free"))
+    found = telnyx.search_page(SearchFilters("US", number_type="toll-free")).numbers
 
     assert [(n.phone_number, n.monthly_price) for n in found] == [("+18005550100", Decimal("2.5"))]
     query = fake.requests[0].query
@@ -84,7 +84,7 @@ def test_search_never_returns_more_than_the_limit(fake, telnyx):
     items = [{"phone_number": f"+1415555010{i}"} for i in range(5)]
     fake.fail("GET", AVAILABLE, status=200, body={"data": items})
 
-    found = telnyx.search(SearchFilters("US", limit=3))
+    found = telnyx.search_page(SearchFilters("US", limit=3)).numbers
 
     assert [n.phone_number for n in found] == ["+14155550100", "+14155550101", "+14155550102"]
 
@@ -97,7 +97,7 @@ def test_search_treats_every_field_as_optional(fake, telnyx):
     ]
     fake.fail("GET", AVAILABLE, status=200, body={"data": items})
 
-    found = telnyx.search(SearchFilters("US"))
+    found = telnyx.search_page(SearchFilters("US")).numbers
 
     # Without `reservable: true` Telnyx is not known to hold it: it can be bought, not held.
     assert found == [AvailableNumber(NUMBER, None, None, None, (), reservable=False)]
@@ -114,7 +114,9 @@ def test_search_refuses_bad_provider_data(fake, telnyx):
     ]
     fake.fail("GET", AVAILABLE, status=200, body={"data": items})
 
-    found = {n.phone_number: n.monthly_price for n in telnyx.search(SearchFilters("US"))}
+    found = {
+        n.phone_number: n.monthly_price for n in telnyx.search_page(SearchFilters("US")).numbers
+    }
 
     # Absurd, negative and non-numbers are unknown prices; numbers are E.164 or dropped.
     assert found == {
@@ -127,7 +129,7 @@ def test_search_refuses_bad_provider_data(fake, telnyx):
 
 def test_an_invalid_number_type_is_telnyxs_error_with_its_detail(fake, telnyx):
     with pytest.raises(ProviderError, match="phone_number_type must be one of"):
-        telnyx.search(SearchFilters("US", number_type="landline"))
+        telnyx.search_page(SearchFilters("US", number_type="landline"))
 
 
 # -- transport and errors ----------------------------------------------------------------
@@ -137,7 +139,7 @@ def test_get_503_is_retried_with_backoff_not_the_rate_limit_reset(fake, telnyx, 
     fake.add_available(NUMBER)
     fake.fail("GET", AVAILABLE, status=503, headers={"x-ratelimit-reset": "40"})
 
-    found = telnyx.search(SearchFilters("US"))
+    found = telnyx.search_page(SearchFilters("US")).numbers
 
     assert [n.phone_number for n in found] == [NUMBER]
     assert len(fake.requests_to("GET", AVAILABLE)) == 2
@@ -148,7 +150,7 @@ def test_search_429_waits_for_the_rate_limit_reset_then_retries(fake, telnyx, sl
     fake.add_available(NUMBER)
     fake.fail("GET", AVAILABLE, status=429, headers={"x-ratelimit-reset": "1"})
 
-    found = telnyx.search(SearchFilters("US"))
+    found = telnyx.search_page(SearchFilters("US")).numbers
 
     assert sleeps == [1.0]
     assert [n.phone_number for n in found] == [NUMBER]
@@ -158,7 +160,7 @@ def test_waits_between_retries_are_capped(fake, telnyx, sleeps):
     fake.fail("GET", AVAILABLE, status=429, headers={"x-ratelimit-reset": "30"}, times=3)
 
     with pytest.raises(ProviderError, match="rate limiting"):
-        telnyx.search(SearchFilters("US"))
+        telnyx.search_page(SearchFilters("US"))
     assert sum(sleeps) <= telnyx.http.max_backoff_total
 
 
@@ -166,7 +168,7 @@ def test_search_persistent_500_is_a_provider_error(fake, telnyx, sleeps):
     fake.fail("GET", AVAILABLE, status=500, times=3)
 
     with pytest.raises(ProviderError, match="HTTP 500") as raised:
-        telnyx.search(SearchFilters("US"))
+        telnyx.search_page(SearchFilters("US"))
     assert type(raised.value) is ProviderError
     assert len(fake.requests_to("GET", AVAILABLE)) == 3
 
@@ -176,7 +178,7 @@ def test_search_read_timeout_is_a_provider_timeout(fake, make_provider):
     fake.fail("GET", AVAILABLE, delay=1.0, times=3)
 
     with pytest.raises(ProviderTimeout):
-        telnyx.search(SearchFilters("US"))
+        telnyx.search_page(SearchFilters("US"))
     assert len(fake.requests_to("GET", AVAILABLE)) == 3
 
 
@@ -187,7 +189,7 @@ def test_connection_refused_is_a_provider_error(make_provider):
     telnyx = make_provider(base_url=f"http://127.0.0.1:{port}/v2")
 
     with pytest.raises(ProviderError) as searched:
-        telnyx.search(SearchFilters("US"))
+        telnyx.search_page(SearchFilters("US"))
     with pytest.raises(ProviderError) as ordered:
         telnyx.order(NUMBER, connection_id=None, customer_reference="r")
     assert type(searched.value) is ProviderError
@@ -199,14 +201,14 @@ def test_malformed_json_is_a_provider_error(fake, telnyx):
     fake.fail("GET", AVAILABLE, body="not json", times=3)
 
     with pytest.raises(ProviderError, match="nonsense"):
-        telnyx.search(SearchFilters("US"))
+        telnyx.search_page(SearchFilters("US"))
 
 
 def test_wrong_api_key_is_rejected_without_leaking_the_key(fake, make_provider, caplog):
     telnyx = make_provider(api_key="KEY-supersecret-123")
 
     with pytest.raises(ProviderError, match="rejected our credentials") as raised:
-        telnyx.search(SearchFilters("US"))
+        telnyx.search_page(SearchFilters("US"))
     assert "supersecret" not in str(raised.value)
     # The fix names a setting: the operator's log says it, the customer's sentence does not.
     assert "TELNYX_API_KEY" not in str(raised.value)
@@ -227,7 +229,7 @@ def test_a_403_keeps_telnyxs_own_detail(fake, telnyx):
     fake.fail("GET", AVAILABLE, status=403, body=body)
 
     with pytest.raises(ProviderError) as raised:
-        telnyx.search(SearchFilters("US"))
+        telnyx.search_page(SearchFilters("US"))
     assert "This key may not order numbers in DE" in raised.value.message
     assert "API key" not in raised.value.message
 
@@ -236,7 +238,7 @@ def test_provider_accepts_a_caller_session(fake):
     fake.add_available(NUMBER)
     with requests.Session() as session:
         telnyx = TelnyxProvider(fake.api_key, fake.base_url, session=session)
-        assert telnyx.search(SearchFilters("US"))[0].phone_number == NUMBER
+        assert telnyx.search_page(SearchFilters("US")).numbers[0].phone_number == NUMBER
         assert "Authorization" not in session.headers
 
 

@@ -15,7 +15,7 @@ def telnyx(make_provider):
 
 
 def test_new_filters_are_sent_bracketed_and_only_when_set(fake, telnyx):
-    telnyx.search(
+    telnyx.search_page(
         SearchFilters(
             "US",
             "415",
@@ -47,24 +47,24 @@ def test_new_filters_are_sent_bracketed_and_only_when_set(fake, telnyx):
 def test_the_fake_matches_vanity_letters_by_keypad_after_the_area_code(fake, telnyx):
     fake.add_available("+14155552233")  # ends with CAFE (2233)
     fake.add_available("+14155550100")
-    found = telnyx.search(SearchFilters("US", "415", ends_with="CAFE"))
+    found = telnyx.search_page(SearchFilters("US", "415", ends_with="CAFE")).numbers
     assert [n.phone_number for n in found] == ["+14155552233"]
-    assert telnyx.search(SearchFilters("US", "415", starts_with="415")) == []
+    assert telnyx.search_page(SearchFilters("US", "415", starts_with="415")).numbers == []
 
 
 def test_place_comes_from_region_information(fake, telnyx):
     fake.add_available("+13125550100", locality="Chicago", state="IL")
     fake.add_available("+14155550100", locality="San Francisco", state="CA")
-    (found,) = telnyx.search(SearchFilters("US", locality="chicago"))
+    (found,) = telnyx.search_page(SearchFilters("US", locality="chicago")).numbers
     assert (found.phone_number, found.place) == ("+13125550100", "Chicago, IL")
-    (found,) = telnyx.search(SearchFilters("US", region="CA"))
+    (found,) = telnyx.search_page(SearchFilters("US", region="CA")).numbers
     assert found.place == "San Francisco, CA"
 
 
 def test_features_are_all_required(fake, telnyx):
     fake.add_available("+14155550100", features=("voice",))
     fake.add_available("+14155550101", features=("voice", "sms", "mms"))
-    found = telnyx.search(SearchFilters("US", features=("sms", "mms")))
+    found = telnyx.search_page(SearchFilters("US", features=("sms", "mms"))).numbers
     assert [n.phone_number for n in found] == ["+14155550101"]
 
 
@@ -80,4 +80,6 @@ def test_numbers_held_by_another_customer_are_not_offered(fake, telnyx):
     fake.add_available("+14155550100")
     fake.add_available("+14155550101")
     fake.hold_elsewhere("+14155550100")
-    assert [n.phone_number for n in telnyx.search(SearchFilters("US"))] == ["+14155550101"]
+    assert [n.phone_number for n in telnyx.search_page(SearchFilters("US")).numbers] == [
+        "+14155550101"
+    ]

@@ -21,6 +21,8 @@ from app.api.openapi.schemas import (
     ref,
 )
 from app.numbers.orders import MAX_ORDER
+from app.providers.base import HOLD_LENGTH
+from app.timefmt import duration
 
 ORDER_ID = id_of("ord")
 HOLD_ID = id_of("hold")
@@ -127,7 +129,8 @@ ORDER_PATHS: dict[str, Any] = {
     "/api/phone-numbers/holds": {
         "post": {
             "operationId": "holdNumber",
-            "summary": "Hold a number for the team for 30 minutes: nobody else here is offered it",
+            "summary": f"Hold a number for the team for {duration(HOLD_LENGTH)}: nobody else here "
+            "is offered it",
             "requestBody": body("HoldRequest"),
             "responses": {
                 **ok("HoldResponse", "Held", "201"),

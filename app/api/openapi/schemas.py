@@ -6,6 +6,7 @@ from typing import Any
 
 from app.assistants.service import MAX_NAME
 from app.numbers.managing import MAX_LABEL
+from app.plans.catalog import PLANS
 from app.text import visible_class
 
 ID = {"type": "string", "maxLength": 64}
@@ -133,7 +134,7 @@ SCHEMAS: dict[str, Any] = {
         currentCount={"type": "integer", "minimum": 0},
         maxAllowed={"type": "integer", "minimum": 1},
         hasSubscription={"type": "boolean"},
-        planName={"enum": ["Free", "Starter", "Growth", "Scale"]},
+        planName={"enum": [plan.name for plan in PLANS.values()]},
     ),
     "PurchaseRequest": obj(
         ["phoneNumber", "teamId"],

@@ -15,9 +15,8 @@ from app.numbers.validation import (
     MAX_PATTERN,
     MAX_PLACE,
     SORTS,
-    TOLL_FREE_PREFIXES,
 )
-from app.phone import SEARCH_TYPES
+from app.phone import AREA_CODE_TYPES, SEARCH_TYPES, TOLL_FREE_PREFIXES
 from app.providers.base import FEATURES
 
 # Exactly what the server takes: null or "" is "not given"; a place is printable text with
@@ -119,9 +118,7 @@ SEARCH_SCHEMAS: dict[str, Any] = {
                 # US and CA numbers are not split into mobile and national.
                 {
                     "if": {"properties": {"countryCode": {"enum": list(AREA_CODE_COUNTRIES)}}},
-                    "then": {
-                        "properties": {"numberType": {"enum": ["local", "toll-free", "", None]}}
-                    },
+                    "then": {"properties": {"numberType": {"enum": [*AREA_CODE_TYPES, "", None]}}},
                 },
             ],
         },

@@ -36,9 +36,6 @@ _QUICKSHIP_COUNTRIES = ("US", "CA")  # quickship is a +1 toll-free notion
 class TelnyxOffers:
     # -- searching ---------------------------------------------------------------------
 
-    def search(self, filters: SearchFilters) -> list[AvailableNumber]:
-        return self.search_page(filters).numbers
-
     def search_page(self, filters: SearchFilters) -> Offered:
         items, meta = self._search_items(filters)
         found: dict[str, AvailableNumber] = {}

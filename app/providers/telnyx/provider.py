@@ -38,6 +38,7 @@ class TelnyxProvider(TelnyxOffers, TelnyxRegulation, TelnyxVoice):
 
     name = "telnyx"
     cache_searches = True  # a search is a network round trip: the service may cache it
+    skips_held_numbers = False  # Telnyx does not know what this platform holds
 
     def __init__(
         self,

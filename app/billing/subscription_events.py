@@ -32,11 +32,11 @@ from app.billing import (
     BillingEvent,
     current_billing,
 )
+from app.billing.plan_changes import change_plan
 from app.extensions import db
 from app.ids import is_id
 from app.models import BillingIssue, EndedSubscription, Team, WebhookEvent
 from app.plans.catalog import DEFAULT_PLAN
-from app.subscriptions import change_plan
 
 log = logging.getLogger(__name__)
 

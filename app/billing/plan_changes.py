@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from app import audit, events
 from app.accounts.roles import Actor, Permission
-from app.accounts.teams import bump_version, check_plan
+from app.accounts.teams import check_plan
 from app.billing import BillingError, BillingProvider, Checkout, current_billing
 from app.exceptions import BillingFailed
 from app.extensions import db
@@ -45,7 +45,6 @@ def change_plan(team: Team, plan: str, actor_id: str | None = None, via: str | N
         before={"plan": before},
         after={"plan": plan, **({"via": via} if via else {})},
     )
-    bump_version(team.id)
     events.emit(
         team.id,
         "plan.changed",
