@@ -166,8 +166,7 @@ def resend(actor: Actor, invitation_id: str) -> Invitation:
     """
     actor.require(Permission.INVITE)
     invitation = _team_invitation(actor.team.id, invitation_id)
-    if invitation.role != Role.MEMBER:
-        actor.require(Permission.MANAGE_ROLES)
+    actor.require_manage(invitation.role)  # as withdrawing it
     if not invitation.is_open():
         raise Conflict(
             f"The invitation to {invitation.email} was used, withdrawn or has expired: "

@@ -14,12 +14,13 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app import audit, events
+from app.accounts.roles import Permission, roles_with
 from app.events import payloads
 from app.extensions import db
 from app.links import external_url
 from app.mail import outgoing
 from app.mail.sending import Email
-from app.models import Membership, NumberHealth, PhoneNumber, Role, Team, User
+from app.models import Membership, NumberHealth, PhoneNumber, Team, User
 from app.phone import national
 
 RANK = {"low": 0, "medium": 1, "high": 2}
@@ -116,7 +117,8 @@ def tell_people(number: PhoneNumber, alert: Alert) -> int:
         .join(Membership, Membership.user_id == User.id)
         .where(
             Membership.team_id == number.team_id,
-            Membership.role.in_((Role.OWNER, Role.ADMIN)),
+            # Those who can Rest or Replace it: owners and admins.
+            Membership.role.in_(roles_with(Permission.MANAGE_ASSISTANTS)),
         )
         .order_by(User.id)
     ).all()
