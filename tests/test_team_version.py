@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from flask import current_app
 
-from app.accounts import members
+from app.accounts import members, onboarding
 from app.assistants import service as assistants
 from app.billing.plan_changes import change_plan
 from app.campaigns import pool
@@ -26,6 +26,7 @@ from app.extensions import db
 from app.guardrails import approvals
 from app.guardrails.requests import ask_approval
 from app.guardrails.settings import update_guardrails
+from app.health.rest import rest_number, wake_number
 from app.models import Assistant, PhoneNumber, Team, utcnow
 from app.numbers import (
     bulk,
@@ -330,6 +331,26 @@ def ask(factory, member, monkeypatch):
     ask_approval(actor_of(asker), NUMBER)
 
 
+def rest(factory, member, monkeypatch):
+    """The Numbers list shows "Resting" (a number_health row)."""
+    number = held(factory, member)
+    ready(member)
+    rest_number(actor_of(member), number, 3, utcnow())
+
+
+def wake(factory, member, monkeypatch):
+    number = held(factory, member)
+    rest_number(actor_of(member), number, 3, utcnow())
+    ready(member)
+    assert wake_number(actor_of(member), number, utcnow())
+
+
+def dismiss_checklist(factory, member, monkeypatch):
+    """The Numbers page shows a new team's checklist until someone dismisses it."""
+    ready(member)
+    onboarding.dismiss(actor_of(member))
+
+
 def _assistant(factory: Factory, member: Member) -> Assistant:
     return db.session.get(Assistant, factory.assistant(member, "Ava"))
 
@@ -371,6 +392,9 @@ WRITES: list[tuple[Callable, str, int]] = [
     (change_role, "growth", 1),
     (remove_member, "growth", 1),
     (ask, "growth", 0),
+    (rest, "growth", 1),
+    (wake, "growth", 1),
+    (dismiss_checklist, "growth", 1),
 ]
 
 
