@@ -27,6 +27,7 @@ PURPOSE = "email-change"
 LIFETIME = timedelta(days=1)
 CONFIRM_EMAIL = "email_change"
 NOTICE_EMAIL = "email_change_notice"
+TAKEN = "Another account took that email meanwhile: nothing changed."
 USED_OR_OLD = "This link has expired or was already used. Ask for a new one on your Account page."
 
 
@@ -90,8 +91,21 @@ def pending_change(token: str) -> tuple[User, str]:
 def apply_email_change(token: str) -> User:
     """Make the link's address the account's email (once: the link then stops working)."""
     user, email = pending_change(token)
-    if db.session.scalar(sa.select(User.id).where(User.email == email, User.id != user.id)):
-        raise links.LinkInvalid("Another account took that email meanwhile: nothing changed.")
+    if _taken(email, user.id):
+        raise links.LinkInvalid(TAKEN)
     user.email = email
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        # Another account took the address between the check and the commit (the unique
+        # index decides): the same answer as when the check sees it.
+        db.session.rollback()
+        raise links.LinkInvalid(TAKEN) from None
     return user
+
+
+def _taken(email: str, user_id: str) -> bool:
+    return (
+        db.session.scalar(sa.select(User.id).where(User.email == email, User.id != user_id))
+        is not None
+    )

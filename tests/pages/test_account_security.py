@@ -208,3 +208,23 @@ def test_a_forged_email_change_link_changes_nothing(app, client, member):
     assert response.status_code == 400
     with app.app_context():
         assert db.session.get(User, member.user_id).email == member.email
+
+
+def test_an_address_taken_between_the_check_and_the_commit_is_a_clear_refusal(
+    app, client, factory, member, monkeypatch
+):
+    new = "ada@new.example.com"
+    form_post(client, "/account/email", {"email": new, "password": PASSWORD}, page="/account")
+    link = link_in(mail_to(app, new)[-1])
+    other = factory.member()  # another account moves to that address meanwhile
+    with app.app_context():
+        db.session.get(User, other.user_id).email = new
+        db.session.commit()
+    # The race: the check ran before that account's row committed (the unique index decides).
+    monkeypatch.setattr("app.accounts.email_change._taken", lambda email, user_id: False)
+    stranger = app.test_client()
+    refused = form_post(stranger, link)
+    assert refused.status_code == 400
+    assert "Another account took that email meanwhile" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, member.user_id).email == member.email
