@@ -9,13 +9,19 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from app.accounts import invitations, teams, tokens, users
+from app.accounts import invitations, sessions, teams, tokens, users
 from app.assistants import service as assistants
+from app.caller_names.lifecycle import apply_to_campaign
+from app.campaigns import service as campaigns
+from app.campaigns.coverage import set_destinations
+from app.campaigns.pool import add_numbers
 from app.extensions import db
+from app.health.checks import check_number
 from app.models import PhoneNumber, User, utcnow
 from app.numbers.managing import set_label
 from app.numbers.purchasing import purchase_number
@@ -25,6 +31,12 @@ from tests.factories import PASSWORD
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"width": 1200, "height": 760}
+# Other browsers Alice signed in with, for the sessions list on her account page.
+MAC_FIREFOX = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0"
+IPHONE_SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
 MOBILE = {"width": 360, "height": 740}
 
 
@@ -68,10 +80,18 @@ def seed(app) -> dict[str, str]:
         teams.add_member(ada, free, "owner")
         teams.add_member(db.session.get(User, alice.id), free, "member")
         scale = _scale_team(alice)
+        for number in team_numbers(growth.id):  # the sandbox reads ...7 medium, ...8 high
+            check_number(number, utcnow())
+        alice = db.session.get(User, alice.id)
+        sessions.open_session(alice, MAC_FIREFOX, "203.0.113.24")
+        sessions.open_session(alice, IPHONE_SAFARI, "198.51.100.7")
+        campaign, health = _campaign(alice, scale)
         return {
             "growth": growth.id,
             "free": free.id,
             "scale": scale,
+            "campaign": campaign,
+            "health": health,
             "invitation": invitations.invitation_token(invited),
         }
 
@@ -112,6 +132,27 @@ def _scale_team(owner: User) -> str:
     return team.id
 
 
+def _campaign(owner: User, team_id: str) -> tuple[str, str]:
+    """A campaign on the Scale team: 12 numbers in its pool under one caller name, each
+    checked for spam risk, and coverage for 230 destinations (three area codes missing).
+    Returns the campaign's id and its high-risk number's (+14155550158)."""
+    actor = teams.actor_for(db.session.get(User, owner.id), team_id)
+    desk = next(a for a, _ in assistants.list_assistants(actor.team) if a.name == "Front Desk")
+    campaign = campaigns.create_campaign(
+        actor,
+        {"name": "Spring outreach", "assistantIds": [desk.id], "dailyCap": 80},
+    )
+    pool = sorted(team_numbers(team_id), key=lambda n: n.phone_number[-2:])[:12]
+    add_numbers(actor, campaign, [n.id for n in pool])
+    counts = Counter({"212": 80, "415": 60, "303": 40, "312": 25, "617": 15, "206": 10})
+    set_destinations(actor, campaign, counts)
+    apply_to_campaign(actor, campaign, "NORTHWIND")
+    for number in pool:
+        check_number(number, utcnow())
+    risky = next(n for n in pool if n.phone_number == "+14155550158")
+    return campaign.id, risky.id
+
+
 def shoot(page, name: str, *, full_page: bool = True) -> None:
     page.wait_for_timeout(150)  # let htmx settle classes and the spinner fade
     # caret="initial": hiding the caret would inject a <style>, which the pages' CSP refuses.
@@ -148,6 +189,11 @@ def main() -> int:
         page.goto(scale)
         page.locator("#costs-per-assistant").locator("xpath=..").locator("summary").click()
         shoot(page, "numbers-at-scale", full_page=False)  # the top of 45 rows
+        page.goto(f"{scale}/{teams['health']}")
+        shoot(page, "number-health")
+        campaign = f"{base}/teams/{teams['scale']}/campaigns/{teams['campaign']}"
+        page.goto(campaign)
+        shoot(page, "campaign")
         page.goto(f"{scale}?q=front&sort=number")
         page.locator("#numbers-table tbody tr").first.locator(
             "[data-role=change-assistant]"
@@ -196,6 +242,8 @@ def main() -> int:
         shoot(page, "cart")
         page.goto(f"{base}/teams/{teams['growth']}/history")
         shoot(page, "history")
+        page.goto(f"{base}/teams/{teams['growth']}/history?action=assignments")
+        shoot(page, "history-filtered")
         page.goto(f"{base}/teams/{teams['growth']}/settings")
         shoot(page, "team")
         page.goto(f"{base}/account")
@@ -238,12 +286,31 @@ def main() -> int:
         shoot(phone, "mobile-plans")
         phone.goto(f"{base}/teams/{teams['growth']}/settings")
         shoot(phone, "mobile-team")
+        phone.goto(f"{base}/teams/{teams['scale']}/numbers/{teams['health']}")
+        shoot(phone, "mobile-number-health")
+        phone.goto(f"{base}/teams/{teams['scale']}/campaigns/{teams['campaign']}")
+        shoot(phone, "mobile-campaign")
         phone.goto(f"{base}/teams/{teams['growth']}/numbers")  # last: it leaves one releasing
         releasing = phone.locator("#numbers-table tr[data-number='+12125550147']")
         releasing.locator("summary", has_text="Release").click()
         releasing.get_by_role("button", name="Release number").click()
         releasing.locator("[data-role=release-at]").wait_for()
         shoot(phone, "mobile-release-scheduled")
+
+        # The cart's three Chicago numbers bought: the order's receipt.
+        page.goto(f"{base}/teams/{teams['growth']}/cart")
+        page.locator("#buy-cart").click()
+        page.wait_for_url("**/orders/**")
+        shoot(page, "order-receipt")
+        page.goto(f"{base}/account")  # this browser, the phone's and two seeded ones
+        shoot(page, "account-sessions")
+        page.goto(f"{base}/account/two-factor")
+        page.get_by_role("button", name="Set up two-factor sign-in").click()
+        page.locator("#qr-code svg").wait_for()
+        shoot(page, "two-factor-setup")
+        webhooks(server.app, teams["growth"])
+        page.goto(f"{base}/teams/{teams['growth']}/webhooks")
+        shoot(page, "webhooks")
 
         # Last, as it changes the Growth team: a cap and approvals, and Carol's requests.
         guardrails(server.app, teams["growth"])
@@ -271,6 +338,33 @@ def guardrails(app, team_id: str) -> None:
         changes = {"spend_cap": Decimal("50"), "approval_required": True}
         update_guardrails(teams.actor_for(alice, team_id), changes)
         ask_approval(teams.actor_for(carol, team_id), "+13125550104")
+
+
+def webhooks(app, team_id: str) -> None:
+    """Two endpoints, one switched off; made after the shots that buy and release, so no
+    delivery is ever attempted to these made-up hosts."""
+    from app.events.endpoints import create_endpoint
+
+    with app.app_context():
+        alice = db.session.scalar(db.select(User).where(User.email == "alice@example.com"))
+        actor = teams.actor_for(alice, team_id)
+        create_endpoint(
+            actor,
+            {
+                "url": "https://crm.acme-voice.com/hooks/numbers",
+                "description": "CRM sync",
+                "events": ["number.bought", "number.released"],
+            },
+        )
+        create_endpoint(
+            actor,
+            {
+                "url": "https://ops.acme-voice.com/alerts",
+                "description": "On-call alerts",
+                "events": ["number.released"],
+                "enabled": False,
+            },
+        )
 
 
 if __name__ == "__main__":
