@@ -14,7 +14,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from app.accounts import invitations, sessions, teams, tokens, users
+from app.accounts import invitations, onboarding, sessions, teams, tokens, users
 from app.assistants import service as assistants
 from app.caller_names.lifecycle import apply_to_campaign
 from app.campaigns import service as campaigns
@@ -129,6 +129,7 @@ def _scale_team(owner: User) -> str:
     for index, helper in enumerate(helpers):
         assistants.assign_numbers(actor, helper, [n.id for n in numbers[index::4]])
     set_label(actor, numbers[0], "Main line")
+    onboarding.dismiss(actor)  # a team this size is past getting started: its rows show first
     return team.id
 
 
@@ -189,6 +190,10 @@ def main() -> int:
         page.goto(scale)
         page.locator("#costs-per-assistant").locator("xpath=..").locator("summary").click()
         shoot(page, "numbers-at-scale", full_page=False)  # the top of 45 rows
+        for box in page.locator("[data-role=select-number]").all()[2:5]:
+            box.check()
+        page.evaluate("window.scrollTo(0, 900)")  # the bulk bar stays on top of the rows
+        shoot(page, "numbers-bulk-bar", full_page=False)
         page.goto(f"{scale}/{teams['health']}")
         shoot(page, "number-health")
         campaign = f"{base}/teams/{teams['scale']}/campaigns/{teams['campaign']}"
@@ -286,10 +291,13 @@ def main() -> int:
         shoot(phone, "mobile-plans")
         phone.goto(f"{base}/teams/{teams['growth']}/settings")
         shoot(phone, "mobile-team")
+        # These two pages are long on a phone: one screen, from the card that matters.
         phone.goto(f"{base}/teams/{teams['scale']}/numbers/{teams['health']}")
-        shoot(phone, "mobile-number-health")
+        phone.locator("#number-health").evaluate("card => card.scrollIntoView()")
+        shoot(phone, "mobile-number-health", full_page=False)
         phone.goto(f"{base}/teams/{teams['scale']}/campaigns/{teams['campaign']}")
-        shoot(phone, "mobile-campaign")
+        phone.locator("#campaign-coverage").evaluate("card => card.scrollIntoView()")
+        shoot(phone, "mobile-campaign", full_page=False)
         phone.goto(f"{base}/teams/{teams['growth']}/numbers")  # last: it leaves one releasing
         releasing = phone.locator("#numbers-table tr[data-number='+12125550147']")
         releasing.locator("summary", has_text="Release").click()
