@@ -64,11 +64,20 @@ TEAM_COLUMNS = frozenset(
     }
 )
 _TOUCHED = "teams_touched"
+_MOVED = "teams_moved"  # moved already, by a statement that updated the team's row anyway
 
 
 def touched(session: Session) -> set[str]:
     """The teams whose rows this transaction changed so far."""
     return session.info.setdefault(_TOUCHED, set())
+
+
+def moved_inline(team_id: str) -> dict:
+    """Values that move the team's version inside an UPDATE of its row that a hot path runs
+    anyway (the purchase's lock, a settlement's): this transaction's commit then adds no
+    statement for the team. Spread them into that UPDATE's values."""
+    db.session().info.setdefault(_MOVED, set()).add(team_id)
+    return {"version": Team.version + 1}
 
 
 def _team_column(cls: type) -> sa.ColumnElement:
@@ -119,10 +128,13 @@ def _note_statement(state: ORMExecuteState):
     cls = state.bind_mapper.class_
     if cls not in WATCHED:
         return None
-    where = state.statement.whereclause
-    query = sa.select(_team_column(cls)).distinct()
-    teams = state.session.execute(query if where is None else query.where(where)).scalars()
-    teams = {team_id for team_id in teams if team_id is not None}
+    if known := state.execution_options.get("team_id"):
+        teams = {known}  # the caller names the one team its statement touches: no read
+    else:
+        where = state.statement.whereclause
+        query = sa.select(_team_column(cls)).distinct()
+        teams = state.session.execute(query if where is None else query.where(where)).scalars()
+        teams = {team_id for team_id in teams if team_id is not None}
     result = state.invoke_statement()
     # With RETURNING, SQLite counts rows only as they are read: take it as a change.
     if result.returns_rows or result.rowcount:
@@ -133,7 +145,8 @@ def _note_statement(state: ORMExecuteState):
 @event.listens_for(db.session, "before_commit")
 def _move_versions(session: Session) -> None:
     session.flush()  # the last changes' teams are noted by the flush
-    for team_id in sorted(session.info.pop(_TOUCHED, ())):  # one order: no lock cycles
+    moved = session.info.get(_MOVED, set())
+    for team_id in sorted(session.info.pop(_TOUCHED, set()) - moved):  # one order: no lock cycles
         session.connection().execute(
             sa.update(Team).where(Team.id == team_id).values(version=Team.version + 1)
         )
@@ -146,3 +159,4 @@ def _forget(session: Session, transaction) -> None:
     # once more than needed, never less.
     if transaction.parent is None:
         session.info.pop(_TOUCHED, None)
+        session.info.pop(_MOVED, None)

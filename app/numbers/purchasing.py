@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.roles import Actor, Permission
+from app.accounts.team_version import moved_inline
 from app.exceptions import NumberUnavailable, PlanLimitReached, SpendCapReached
 from app.extensions import db
 from app.guardrails.answered import answer_requests
@@ -208,8 +209,8 @@ def _lock_team(team: Team, phone_number: str) -> None:
     """Lock the team's row and read it afresh (its plan and trial), in one statement.
 
     An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so one
-    statement serialises concurrent purchases for a team on both (the reservation it commits
-    with moves the team's version: app.accounts.team_version). It locks
+    statement serialises concurrent purchases for a team on both, and moves the team's version
+    (the reservation it commits with is a new number in the list). It locks
     the number as well, against another team's hold of it (app.numbers.cart), so the
     checks that follow see any hold committed first; and, for a team that may start a trial,
     its founder, against a trial starting in another of their teams (app.plans.trial_rights).
@@ -217,7 +218,7 @@ def _lock_team(team: Team, phone_number: str) -> None:
     db.session.execute(
         sa.update(Team)
         .where(Team.id == team.id)
-        .values(purchase_seq=Team.purchase_seq + 1)
+        .values(purchase_seq=Team.purchase_seq + 1, **moved_inline(team.id))
         .returning(Team, number_lock(phone_number), founder_lock())
         .execution_options(populate_existing=True, synchronize_session=False)
     ).scalars().all()

@@ -19,6 +19,7 @@ from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit, events
+from app.accounts.team_version import moved_inline
 from app.events import payloads
 from app.extensions import db
 from app.models import ORDERING, SCHEDULED, NumberStatus, PhoneNumber, Team, utcnow
@@ -56,8 +57,9 @@ def settle(number: PhoneNumber, result: OrderResult, *, record_purchase: bool = 
             values["documents_deadline"] = result.deadline
     if not _update(number, seen, values):
         return number.status  # another settler got there first: its word stands
-    # The team's row: locked and read (its version moves by itself: app.accounts.team_version).
-    team: dict = {"webhook_events": Team.webhook_events}
+    # The team's row, locked and read: its version moves in this statement, so the commit
+    # adds none (app.accounts.team_version).
+    team: dict = moved_inline(number.team_id)
     if result.status == "active" and number.is_trial:
         # The team's one trial is spent by a number that became active, and only by one.
         team["trial_used_at"] = sa.func.coalesce(Team.trial_used_at, now)
@@ -301,7 +303,7 @@ def _update(number: PhoneNumber, seen: str, values: dict) -> bool:
         sa.update(PhoneNumber)
         .where(PhoneNumber.id == number.id, PhoneNumber.status == seen)
         .values(**values)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, team_id=number.team_id)
     )
     if changed.rowcount == 1:
         for key, value in values.items():
