@@ -109,7 +109,7 @@ def test_members_may_not_release_in_bulk(app, factory):
     [
         ([], ValidationFailed),
         (["pn_x"], NotFound),
-        ([f"pn_{i}" for i in range(101)], ValidationFailed),
+        ([f"pn_{i}" for i in range(1001)], ValidationFailed),  # past MAX_BULK (1,000)
     ],
 )
 def test_a_selection_must_be_some_real_ids(app, factory, chosen, error):

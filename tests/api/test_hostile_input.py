@@ -69,6 +69,7 @@ STRICT = {  # a closed format: a 400 naming the field
     "approvalAbove",
     "approvalRequired",
     "scope",  # Replace's: area_code or region
+    "days",  # Rest: whole days, 1 to 30
     # Call routing: a number's rules, the routing test, the call log's filters, include=.
     "routing.inbound.assistants",
     "routing.inbound.fallback",

@@ -17,6 +17,7 @@ PUBLIC = {
     "auth.invitation",
     "auth.invitation_signin",
     "auth.invitation_signup",
+    "auth.change_email",  # the new address's link works from any browser, signed in or not
     "static",
     "dashboard.index",
 }
@@ -47,6 +48,7 @@ def fill(rule, team_id, number_id, assistant_id, token_id="tok_" + "0" * 26, **m
         "order_id": "ord_" + "0" * 26,
         "request_id": "preq_" + "0" * 26,
         "campaign_id": "camp_" + "0" * 26,
+        "session_id": "ses_" + "0" * 26,
         **more,
     }
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: values.get(m.group(1), "x"), rule.rule)
