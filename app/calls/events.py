@@ -16,9 +16,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app import events
 from app.calls.commands import LegState, decode_state, encode_state, transfer_body
 from app.calls.control import call_control
 from app.calls.log import record_call
+from app.events import payloads
 from app.extensions import db
 from app.ids import new_id
 from app.models import HELD, Call, PhoneNumber, WebhookEvent, utcnow
@@ -121,6 +123,19 @@ def _initiated(event_id: str, payload: dict, at: datetime) -> str:
         return _ended_early(call)
     if not _command(call_control_id, "transfer", body):
         return _ended_early(call)
+    # Announced once the call is on its way (a rejected call, or one that ended first, is not
+    # routed); it commits with the call's row, so a redelivered call.initiated sends no second.
+    assistant = decision.assistant if place is decision.destination else None
+    events.emit(
+        number.team_id,
+        "call.routed",
+        payloads.number(
+            number,
+            callId=call_id,
+            assistantId=assistant.assistant_id if assistant else None,
+            **{"from": caller},
+        ),
+    )
     return "transferred"
 
 

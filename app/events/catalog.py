@@ -28,7 +28,7 @@ class EventType:
     name: str
     summary: str
     data: dict[str, Any]
-    sent: bool = True  # False: documented and subscribable, not sent yet
+    sent: bool = True  # False: documented and subscribable, never sent (its summary says why)
     example: dict[str, Any] = field(default_factory=dict)
 
 
@@ -73,7 +73,8 @@ _TYPES = [
     ),
     EventType(
         "number.health_changed",
-        "A number's health changed (not sent yet: health checks come later)",
+        "Reserved, not sent: a number's health is read as a spam risk and a warm-up "
+        "ramp, not graded ok/degraded/failing; a worsening is sent as `number.health_alert`",
         _number(
             health={"enum": ["ok", "degraded", "failing"]},
             previousHealth={"enum": ["ok", "degraded", "failing"]},
@@ -94,9 +95,10 @@ _TYPES = [
     ),
     EventType(
         "call.routed",
-        "A call on a number was routed to an assistant (not sent yet: call routing comes later)",
+        "An inbound call on a number was answered and sent on: to the assistant routing "
+        "chose, or to the fallback (assistantId null); not for a rejected call or a routing "
+        "test. Sent for calls the provider routes through this app (Telnyx call control)",
         _number(callId=ID, assistantId=NULLABLE_ID, **{"from": {"type": "string"}}),
-        sent=False,
     ),
     EventType(
         "purchase_request.created",
@@ -153,5 +155,5 @@ TEST_EVENT = EventType(
 )
 
 
-def not_sent_yet() -> list[str]:
+def not_sent() -> list[str]:
     return [name for name, event in EVENT_TYPES.items() if not event.sent]

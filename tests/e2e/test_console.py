@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.accounts import tokens
 from app.campaigns import service as campaigns
 from app.extensions import db
 from app.models import Team, User, utcnow
@@ -18,6 +19,7 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, 
 LONG_TEAM = "Northwind Customer Experience Operations International Holdings"
 LONG_PERSON = "Maximiliana Wolfeschlegelsteinhausen-Bergerdorff"
 LONG_ASSISTANT = "Appointment reminders and rescheduling for Northwind clinics"
+LONG_TOKEN = "northwind-clinics-production-voice-bot-eu-west-and-us-east-failover"
 
 
 @pytest.fixture
@@ -108,12 +110,25 @@ def test_without_javascript_a_stale_form_comes_back_to_send_again(server, people
         context.close()
 
 
+# A card clips what sticks out of it (the page then does not scroll): its scrollWidth tells.
 OVERFLOW = """() => {
   const doc = document.documentElement;
   const wide = [...document.querySelectorAll('main *')]
     .filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 0.5)
     .slice(0, 5).map((el) => el.tagName + '#' + el.id + '.' + el.className);
-  return {scroll: doc.scrollWidth, client: doc.clientWidth, wide};
+  const clipped = [...document.querySelectorAll('main .card')]
+    .filter((card) => card.scrollWidth > card.clientWidth + 1)
+    .map((card) => card.id + ' ' + card.scrollWidth + '>' + card.clientWidth);
+  return {scroll: doc.scrollWidth, client: doc.clientWidth, wide, clipped};
+}"""
+
+
+# How many lines the first `word` of an element's text takes.
+WORD_LINES = """(el, word) => {
+  const range = document.createRange();
+  range.setStart(el.firstChild, 0);
+  range.setEnd(el.firstChild, word.length);
+  return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
 }"""
 
 
@@ -138,6 +153,9 @@ def long_team(server, people):
                 "assistantIds": [assistant],
             },
         )
+        person = db.session.get(User, owner.user_id)
+        for name in (LONG_TOKEN, "Production voice bot"):
+            tokens.issue_token(person, name, scopes=["numbers:read"], expires_in_days=90)
     free = people.member("free", team_id=None)
     rename(server, free, LONG_TEAM + " (trial)", LONG_PERSON)
     return owner, free
@@ -152,7 +170,7 @@ def test_no_page_scrolls_sideways_with_long_real_data(server, long_team, page: P
     def visit(url: str) -> None:
         page.goto(url)
         found = page.evaluate(OVERFLOW)
-        if found["scroll"] > found["client"]:
+        if found["scroll"] > found["client"] or found["clipped"]:
             wide.append(f"{url}: {found}")
 
     # The Free team's first search: the trial button must stay inside its card.
@@ -185,6 +203,13 @@ def test_no_page_scrolls_sideways_with_long_real_data(server, long_team, page: P
         visit(team + path)
     visit(f"{server.url}/account")
     visit(f"{server.url}/settings/tokens")
+    # Token names wrap between words ("Production" whole on its line), a long one anywhere.
+    name = page.locator("#tokens-table .token-name", has_text="Production voice bot")
+    first_word = name.evaluate(WORD_LINES, "Production")
+    assert first_word == 1, f"'Production' is broken over {first_word} lines"
+    for revoke in page.locator("#tokens-table summary", has_text="Revoke").all():
+        box, card = revoke.bounding_box(), page.locator("#tokens-table").bounding_box()
+        assert box["x"] + box["width"] <= card["x"] + card["width"]
     # A row with its assistant picker and its label editor open still fits.
     page.goto(team + "/numbers")
     row = page.locator("#numbers-table tr[data-number='+14155550999']")
@@ -193,7 +218,7 @@ def test_no_page_scrolls_sideways_with_long_real_data(server, long_team, page: P
     row.locator("[data-role=edit-label]").click()
     expect(row.locator("input[name=label]")).to_be_visible()
     found = page.evaluate(OVERFLOW)
-    if found["scroll"] > found["client"]:
+    if found["scroll"] > found["client"] or found["clipped"]:
         wide.append(f"numbers, a row being edited: {found}")
     release = row.locator("summary", has_text="Release").bounding_box()
     card = page.locator("#numbers-table").bounding_box()
@@ -211,6 +236,8 @@ def test_numbers_rows_are_dense_and_the_bulk_bar_sticks(server, people, page: Pa
         db.session.commit()
     sign_in(page, server.url, owner.email)
     page.set_viewport_size(VIEWPORTS["desktop"])
+    page.locator("#onboarding-dismiss").click()  # a team this size is past its checklist
+    expect(page.locator("#onboarding")).to_have_count(0)
     rows = page.locator("#numbers-table tbody tr")
     expect(rows).to_have_count(50)
     rows_js = "[...document.querySelectorAll('#numbers-table tbody tr')]"
@@ -283,3 +310,26 @@ def test_a_row_release_confirmation_opens_in_view(server, people, page: Page):
         "() => document.querySelector('details.confirm[open] .confirm-panel')"
         ".getBoundingClientRect().bottom <= innerHeight"
     )
+
+
+def test_the_header_is_one_row_at_1200_px_with_long_names(server, long_team, page: Page):
+    owner, _free = long_team
+    page.set_viewport_size({"width": 1200, "height": 768})
+    sign_in(page, server.url, owner.email)
+    team = f"{server.url}/teams/{owner.team_id}"
+    rows = {}
+    for url in (team + "/numbers", team + "/history", f"{server.url}/settings/tokens"):
+        page.goto(url)
+        nav = page.locator(".main-nav").bounding_box()
+        rows[url] = {
+            "nav": round(nav["y"]),
+            "team": round(page.locator("#team-switcher").bounding_box()["y"]),
+            "account": round(page.locator("#account-menu").bounding_box()["y"]),
+            "header": round(page.locator(".site-header").bounding_box()["height"]),
+        }
+        # The team's long name is cut short in its button and whole in its title.
+        summary = page.locator("#team-switcher summary")
+        assert summary.get_attribute("title") == LONG_TEAM
+    for url, row in rows.items():
+        assert abs(row["team"] - row["nav"]) < 12 and abs(row["account"] - row["nav"]) < 12, url
+        assert row["header"] < 70, f"{url}: the header is {row['header']} px tall"

@@ -83,6 +83,18 @@ def test_the_team_page_links_to_an_empty_list_with_the_form(client, owner):
     assert page.select_one("#webhook-secret") is None
 
 
+def test_each_event_says_what_it_tells_and_the_one_never_sent_says_why(client, owner):
+    form = soup(client.get(hooks(owner))).select_one("#events-field")
+
+    def summary(name: str) -> str:
+        return text(form.select_one(f"label[for=event-{name.replace('.', '-')}] .scope-allows"))
+
+    assert summary("call.routed").startswith("An inbound call on a number was answered and sent on")
+    assert summary("number.health_changed").startswith("Reserved, not sent: a number's health")
+    assert summary("number.health_changed").endswith("a worsening is sent as number.health_alert")
+    assert not [label for label in form.select("label") if "not sent yet" in text(label)]
+
+
 def test_adding_without_javascript_shows_the_secret_once_then_never(app, client, owner):
     response = add(
         client, owner, events=("number.bought", "plan.changed"), htmx=False, description="CRM sync"

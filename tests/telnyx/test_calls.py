@@ -11,6 +11,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Call, CallControlApp, NumberConnection
+from tests.events.helpers import made
+from tests.fakes.receiver import Receiver
 from tests.helpers import bought_id, new_assistant
 from tests.telnyx import NUMBER
 
@@ -284,3 +286,28 @@ def test_each_call_initiated_sends_two_commands_promptly(app, client, routed, fa
         assert len(fake.requests) == before + 2  # answer, transfer
     # Generous for a shared 2-core machine; bench/ measures the median without Telnyx.
     assert sorted(timings)[2] < 0.5
+
+
+def test_a_routed_call_is_sent_to_the_team_as_call_routed(app, client, routed, fake):
+    owner, front, number_id = routed
+    app.config["WEBHOOKS_ALLOW_PRIVATE"] = True  # the receiver listens on 127.0.0.1
+    with Receiver() as receiver:
+        _endpoint, secret = made(client, owner, receiver.url, ["call.routed"])
+        receiver.secrets = [secret]
+        blocked = fake.ring("+19005550100", NUMBER)
+        assert deliver(client, fake, blocked).get_json()["result"] == "rejected"
+        event = fake.ring(CALLER, NUMBER)
+        assert deliver(client, fake, event).get_json()["result"] == "transferred"
+        assert deliver(client, fake, event).get_json()["result"] == "duplicate"
+    (request,) = receiver.received  # the rejected call and the replay send nothing
+    body = json.loads(request.body)
+    call = the_call(app, event["data"]["payload"]["call_control_id"])
+    assert body["type"] == "call.routed"
+    assert body["data"] == {
+        "teamId": owner.team_id,
+        "phoneNumberId": number_id,
+        "phoneNumber": NUMBER,
+        "callId": call.id,
+        "assistantId": front,
+        "from": CALLER,
+    }

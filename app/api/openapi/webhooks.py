@@ -49,7 +49,6 @@ SECRET = {
     "pattern": f"^{PREFIX}[A-Za-z0-9+/=]+$",
     "description": "The signing secret, shown only in this answer: verify deliveries with it",
 }
-NOT_SENT = ", ".join(name for name, event in EVENT_TYPES.items() if not event.sent)
 
 WEBHOOK_SCHEMAS: dict[str, Any] = {
     "WebhookEndpoint": obj(
@@ -280,11 +279,10 @@ HEADERS = [
 
 
 def _event(event: EventType) -> dict[str, Any]:
-    summary = event.summary if event.sent else f"{event.summary}. Not sent yet"
     return {
         "post": {
             "operationId": f"event_{event.name.replace('.', '_')}",
-            "summary": summary,
+            "summary": event.summary,  # one not sent says so, and why
             "description": "Delivered to each enabled endpoint subscribed to it, signed per "
             "Standard Webhooks; answer 2xx within 5 seconds. Redirects are not followed; 410 "
             "turns the endpoint off; anything else is retried with backoff for 24 hours.",
