@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from app.accounts import tokens
 from app.campaigns import service as campaigns
 from app.extensions import db
-from app.models import Team, User, utcnow
+from app.models import Team, User
 from tests.e2e.axe import assert_no_violations, with_axe
 from tests.e2e.helpers import sign_in
 from tests.factories import actor_of, seed
@@ -231,9 +231,6 @@ def test_no_page_scrolls_sideways_with_long_real_data(server, long_team, page: P
 def test_numbers_rows_are_dense_and_the_bulk_bar_sticks(server, people, page: Page):
     owner = people.member("scale")
     seed(server.app, owner, 60, area="303")
-    with server.app.app_context():  # a settled team: its getting-started checklist dismissed
-        db.session.get(Team, owner.team_id).onboarding_dismissed_at = utcnow()
-        db.session.commit()
     sign_in(page, server.url, owner.email)
     page.set_viewport_size(VIEWPORTS["desktop"])
     page.locator("#onboarding-dismiss").click()  # a team this size is past its checklist
