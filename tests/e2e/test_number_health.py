@@ -12,11 +12,14 @@ from playwright.sync_api import Page, expect
 
 from app.extensions import db
 from app.models import PhoneNumber
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import (
+    POOL_AREAS,
+    count_coverage_of_200,
+    create_campaign_with_pool,
+    sign_in,
+)
 from tests.helpers import sandbox_number
 
-POOL_AREAS = ["415", "212", "213", "305", "404", "702", "214", "713", "602", "801"]
-MISSING = ["303", "312", "617", "206", "512"]
 OLD = sandbox_number("415", 1)
 NEW = sandbox_number("415", 2)  # 0 and 1 are the pool's
 
@@ -34,24 +37,9 @@ def test_caller_name_for_the_pool_and_a_number_replaced_in_one_confirmation(
     sign_in(page, server.url, owner.email)
 
     page.goto(f"{server.url}/teams/{owner.team_id}/campaigns")
-    page.get_by_label("Name").fill("Spring outreach")
-    page.get_by_role("button", name="Create campaign").click()
-    expect(page.get_by_role("heading", name="Spring outreach")).to_be_visible()
-    boxes = page.locator("#pool-add input[name=ids]")
-    expect(boxes).to_have_count(20)
-    for index in range(20):
-        boxes.nth(index).check()
-    page.get_by_role("button", name="Add to pool").click()
-    expect(page.locator("#pool-table tbody tr")).to_have_count(20)
+    create_campaign_with_pool(page, "Spring outreach", 20)
 
-    rows = ["number"]
-    rows += [f"+1{POOL_AREAS[i % 10]}555{1000 + i:04d}" for i in range(150)]
-    rows += [f"+1{MISSING[i % 5]}555{2000 + i:04d}" for i in range(50)]
-    csv = tmp_path / "destinations.csv"
-    csv.write_text("\n".join(rows) + "\n")
-    page.get_by_label("CSV file").set_input_files(str(csv))
-    page.get_by_role("button", name="Count coverage").click()
-    expect(page.locator("#coverage-share")).to_contain_text("75% of 200 destinations")
+    count_coverage_of_200(page, tmp_path)
     page.get_by_role("button", name="Fill gaps").click()
     expect(page.locator(".flash-success")).to_contain_text("Put 5 in the cart")
     page.goto(f"{server.url}/teams/{owner.team_id}/cart")
